@@ -1,0 +1,49 @@
+package galley
+
+import "time"
+
+// Summary is the line a piece gets in a list: enough to recognise and open
+// it, without its text, Q&A or photos.
+type Summary struct {
+	ID        int64
+	Slug      string
+	Title     string
+	Type      string
+	Status    Status
+	Published Date
+	Updated   time.Time
+}
+
+// Filter narrows a list of pieces. Zero fields do not filter.
+type Filter struct {
+	// Query is full-text search as the editor types it: every word must
+	// appear (in any field), and each word also matches as a prefix, so
+	// "ceas" finds "ceasefire".
+	Query  string
+	Status Status
+	Type   string // type name
+	Topic  string // topic name
+	Limit  int    // 0 means no limit
+	Offset int
+}
+
+// Topic is one entry of the topic vocabulary.
+type Topic struct {
+	ID     int64
+	Name   string
+	Pieces int // how many pieces carry it
+}
+
+// Type is one entry of the managed list of piece types.
+type Type struct {
+	ID     int64
+	Name   string
+	Pieces int
+}
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Created   []string // slugs of new pieces
+	Updated   []string // slugs of pieces that changed
+	Unchanged []string // slugs of pieces the bundle left as they were
+}

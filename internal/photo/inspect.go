@@ -1,0 +1,86 @@
+// Package photo is the photo desk: it recognises image files, checks them
+// before anything is stored, and (in later work) reads their captions and
+// resizes them for export.
+package photo
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"image"
+	_ "image/jpeg" // register the decoders Inspect accepts
+	_ "image/png"
+
+	_ "golang.org/x/image/webp"
+
+	"github.com/galley-editorial/galley/internal/galley"
+)
+
+// MaxPixels caps width×height of an accepted image. Large enough for any
+// camera in use (a 100-megapixel frame), small enough that a file whose
+// header claims 50,000 × 50,000 pixels is refused before it is decoded.
+const MaxPixels = 100_000_000
+
+// MaxBytes caps the size of one image file.
+const MaxBytes = 200 << 20
+
+var mimeOf = map[string]string{
+	"jpeg": "image/jpeg",
+	"png":  "image/png",
+	"webp": "image/webp",
+}
+
+// Extension returns the usual file extension (with the dot) for a MIME type
+// Inspect accepts.
+func Extension(mime string) string {
+	switch mime {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/webp":
+		return ".webp"
+	}
+	return ".bin"
+}
+
+// Inspect checks that data is a JPEG, PNG or WebP image of sane dimensions
+// and describes it. The header is read first, so a file claiming absurd
+// dimensions is refused before any pixel is decoded. name is the file name
+// used in error messages.
+func Inspect(name string, data []byte) (galley.Image, error) {
+	if len(data) == 0 {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is an empty file, not an image.", name)
+	}
+	if len(data) > MaxBytes {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is too large (%d MB; the limit is %d MB).", name, len(data)>>20, MaxBytes>>20)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is not a JPEG, PNG or WebP image Galley can read (%v).", name, err)
+	}
+	mime, ok := mimeOf[format]
+	if !ok {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is a %s image; Galley takes JPEG, PNG and WebP.", name, format)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s claims an impossible size of %d × %d pixels.", name, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s claims %d × %d pixels, more than the %d-megapixel limit; it was not opened.", name, cfg.Width, cfg.Height, MaxPixels/1_000_000)
+	}
+	// The header can be fine while the rest is cut off or garbled; decoding
+	// the whole image now, under the pixel cap, keeps such a file out of the
+	// library instead of failing at export time.
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is damaged or truncated: %v.", name, err)
+	}
+	sum := sha256.Sum256(data)
+	return galley.Image{
+		Hash:   hex.EncodeToString(sum[:]),
+		MIME:   mime,
+		Width:  cfg.Width,
+		Height: cfg.Height,
+		Size:   int64(len(data)),
+	}, nil
+}

@@ -1,0 +1,668 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/galley-editorial/galley/internal/galley"
+	"github.com/galley-editorial/galley/internal/photo"
+)
+
+// timeLayout stores instants in UTC with millisecond precision: precise
+// enough to order saves, short enough to read.
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// SavePiece stores p: a new piece when p.ID is 0, else an update of the
+// piece p.ID at version p.Version. On success p carries its ID, slug, new
+// version and times, and its photos their stored images. On failure p is
+// left as it was.
+//
+// An update over a version that changed since p was loaded fails with an
+// EConflict error naming the piece: the editor's text is never silently
+// overwritten, nor does it overwrite someone else's.
+func (s *Store) SavePiece(ctx context.Context, p *galley.Piece) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	saved := clonePiece(p)
+	now := s.now()
+	if saved.ID == 0 {
+		saved.Created, saved.Updated = now, now
+		err = s.createPiece(ctx, tx, saved)
+	} else {
+		err = s.updatePiece(ctx, tx, saved, now)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.commit(tx); err != nil {
+		return err
+	}
+	*p = *saved
+	return nil
+}
+
+// clonePiece copies p deeply enough that filling in IDs on the copy leaves
+// the caller's slices alone.
+func clonePiece(p *galley.Piece) *galley.Piece {
+	c := *p
+	c.Contributors = append([]galley.Contributor(nil), p.Contributors...)
+	c.Topics = append([]string(nil), p.Topics...)
+	c.QA = append([]galley.QA(nil), p.QA...)
+	c.Photos = append([]galley.Photo(nil), p.Photos...)
+	c.Related = append([]galley.PieceRef(nil), p.Related...)
+	return &c
+}
+
+func (s *Store) createPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	if p.Status == "" {
+		p.Status = galley.StatusDraft
+	}
+	if err := s.assignSlug(ctx, tx, p); err != nil {
+		return err
+	}
+	typeID, err := s.typeID(ctx, tx, p.Type)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO pieces (slug, title, type_id, status, published, summary, body, version, created, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body,
+		formatTime(p.Created), formatTime(p.Updated))
+	if err != nil {
+		return s.txError(err)
+	}
+	if p.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	p.Version = 1
+	return s.writeParts(ctx, tx, p)
+}
+
+func (s *Store) updatePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, now time.Time) error {
+	var version int64
+	var title string
+	err := tx.QueryRowContext(ctx, `SELECT version, title FROM pieces WHERE id = ?`, p.ID).Scan(&version, &title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return galley.Errorf(galley.ENotFound, "%s no longer exists in the library (it was deleted elsewhere). Save it as a new piece to keep your text.", p.Name())
+	}
+	if err != nil {
+		return s.txError(err)
+	}
+	if version != p.Version {
+		return galley.Errorf(galley.EConflict, "“%s” was changed elsewhere since you opened it (it is now at version %d; you edited version %d). Reload it, or keep yours as a copy.", title, version, p.Version)
+	}
+	if p.Status == "" {
+		p.Status = galley.StatusDraft
+	}
+	p.Updated = now
+	return s.overwritePiece(ctx, tx, p)
+}
+
+// overwritePiece writes every field and part of p over the stored piece
+// p.ID and bumps its version. The caller has decided that this is allowed.
+func (s *Store) overwritePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	if err := s.assignSlug(ctx, tx, p); err != nil {
+		return err
+	}
+	typeID, err := s.typeID(ctx, tx, p.Type)
+	if err != nil {
+		return err
+	}
+	row := tx.QueryRowContext(ctx, `
+		UPDATE pieces SET slug = ?, title = ?, type_id = ?, status = ?, published = ?, summary = ?, body = ?,
+			version = version + 1, updated = ?, created = coalesce(?, created)
+		WHERE id = ?
+		RETURNING version, created`,
+		p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body,
+		formatTime(p.Updated), nullTime(p.Created), p.ID)
+	var created string
+	if err := row.Scan(&p.Version, &created); err != nil {
+		return s.txError(err)
+	}
+	if p.Created, err = parseTime(created); err != nil {
+		return err
+	}
+	return s.writeParts(ctx, tx, p)
+}
+
+// assignSlug derives a free slug from the title when p has none, and
+// refuses an explicit slug another piece already uses.
+func (s *Store) assignSlug(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	if p.Slug != "" {
+		var other string
+		err := tx.QueryRowContext(ctx, `SELECT title FROM pieces WHERE slug = ? AND id <> ?`, p.Slug, p.ID).Scan(&other)
+		if err == nil {
+			return galley.Errorf(galley.EConflict, "The slug %q is already used by “%s”; choose another.", p.Slug, other)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		return nil
+	}
+	base := galley.Slugify(p.Title)
+	for n := 1; ; n++ {
+		candidate := base
+		if n > 1 {
+			suffix := fmt.Sprintf("-%d", n)
+			candidate = strings.TrimRight(base[:min(len(base), galley.MaxSlug-len(suffix))], "-") + suffix
+		}
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM pieces WHERE slug = ? AND id <> ?`, candidate, p.ID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			p.Slug = candidate
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// typeID finds the type named name, adding it to the managed list when it
+// is new. The empty name is "no type".
+func (s *Store) typeID(ctx context.Context, tx *sql.Tx, name string) (sql.NullInt64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return sql.NullInt64{}, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM types WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO types (name, position) VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM types))
+			RETURNING id`, name).Scan(&id)
+	}
+	if err != nil {
+		return sql.NullInt64{}, s.txError(err)
+	}
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
+// writeParts replaces the piece's byline, topics, Q&A, photos and related
+// list with p's, then brings its search entry up to date.
+func (s *Store) writeParts(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	steps := []func(context.Context, *sql.Tx, *galley.Piece) error{
+		s.writeContributors, s.writeTopics, s.writeQA, s.writePhotos, s.writeRelated,
+	}
+	for _, step := range steps {
+		if err := step(ctx, tx, p); err != nil {
+			return err
+		}
+	}
+	return s.reindex(ctx, tx, p.ID)
+}
+
+func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_contributors WHERE piece_id = ?`, p.ID); err != nil {
+		return s.txError(err)
+	}
+	for i := range p.Contributors {
+		c := &p.Contributors[i]
+		c.Name = strings.TrimSpace(c.Name)
+		// A contributor is shared across pieces: the stored spelling of the
+		// name wins, and an empty role never erases a role set elsewhere.
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO contributors (name, role) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET role = CASE WHEN excluded.role <> '' THEN excluded.role ELSE role END
+			RETURNING id, name, role`, c.Name, strings.TrimSpace(c.Role)).Scan(&c.ID, &c.Name, &c.Role)
+		if err != nil {
+			return s.txError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO piece_contributors (piece_id, position, contributor_id) VALUES (?, ?, ?)`, p.ID, i, c.ID); err != nil {
+			return s.txError(err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) writeTopics(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_topics WHERE piece_id = ?`, p.ID); err != nil {
+		return s.txError(err)
+	}
+	for i, name := range p.Topics {
+		var id int64
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO topics (name) VALUES (?)
+			ON CONFLICT (name) DO UPDATE SET name = name
+			RETURNING id, name`, strings.TrimSpace(name)).Scan(&id, &p.Topics[i])
+		if err != nil {
+			return s.txError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO piece_topics (piece_id, position, topic_id) VALUES (?, ?, ?)`, p.ID, i, id); err != nil {
+			return s.txError(err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) writeQA(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM qa WHERE piece_id = ?`, p.ID); err != nil {
+		return s.txError(err)
+	}
+	if len(p.QA) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO qa (piece_id, position, question, answer) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return s.txError(err)
+	}
+	defer stmt.Close()
+	for i, qa := range p.QA {
+		if _, err := stmt.ExecContext(ctx, p.ID, i, qa.Question, qa.Answer); err != nil {
+			return s.txError(err)
+		}
+	}
+	return nil
+}
+
+// writePhotos replaces the piece's photos. Photos that were already on the
+// piece keep their IDs; image bytes no photo uses any more are dropped.
+func (s *Store) writePhotos(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	oldIDs := map[int64]bool{}
+	var oldImages []int64
+	rows, err := tx.QueryContext(ctx, `SELECT id, image_id FROM photos WHERE piece_id = ?`, p.ID)
+	if err != nil {
+		return s.txError(err)
+	}
+	for rows.Next() {
+		var id, img int64
+		if err := rows.Scan(&id, &img); err != nil {
+			rows.Close()
+			return err
+		}
+		oldIDs[id] = true
+		oldImages = append(oldImages, img)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM photos WHERE piece_id = ?`, p.ID); err != nil {
+		return s.txError(err)
+	}
+	for i := range p.Photos {
+		ph := &p.Photos[i]
+		imageID, err := s.imageFor(ctx, tx, ph, i)
+		if err != nil {
+			return err
+		}
+		var id any // a new photo gets a fresh ID
+		if oldIDs[ph.ID] {
+			id = ph.ID
+		}
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO photos (id, piece_id, position, image_id, alt, decorative, caption, credit, lead)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			id, p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead).Scan(&ph.ID)
+		if err != nil {
+			return s.txError(err)
+		}
+	}
+	return s.dropUnusedImages(ctx, tx, oldImages)
+}
+
+// imageFor stores a new photo's bytes (once per distinct content) or finds
+// the stored image a photo refers to, and returns the image's row ID.
+func (s *Store) imageFor(ctx context.Context, tx *sql.Tx, ph *galley.Photo, i int) (int64, error) {
+	if ph.Data != nil {
+		name := ph.Source
+		if name == "" {
+			name = fmt.Sprintf("Photo %d", i+1)
+		}
+		img, err := photo.Inspect(name, ph.Data)
+		if err != nil {
+			return 0, err
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO images (sha256, mime, width, height, size, data) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (sha256) DO UPDATE SET sha256 = sha256
+			RETURNING id`, img.Hash, img.MIME, img.Width, img.Height, img.Size, ph.Data).Scan(&id)
+		if err != nil {
+			return 0, s.txError(err)
+		}
+		ph.Image, ph.Data, ph.Source = img, nil, ""
+		return id, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id, mime, width, height, size FROM images WHERE sha256 = ?`, ph.Image.Hash).
+		Scan(&id, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, galley.Errorf(galley.EInvalid, "Photo %d refers to an image that is not in the library; add the image file again.", i+1)
+	}
+	if err != nil {
+		return 0, s.txError(err)
+	}
+	return id, nil
+}
+
+func (s *Store) dropUnusedImages(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	for _, id := range ids {
+		_, err := tx.ExecContext(ctx, `DELETE FROM images WHERE id = ? AND NOT EXISTS (SELECT 1 FROM photos WHERE image_id = ?)`, id, id)
+		if err != nil {
+			return s.txError(err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) writeRelated(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM related WHERE piece_id = ?`, p.ID); err != nil {
+		return s.txError(err)
+	}
+	for i := range p.Related {
+		r := &p.Related[i]
+		var err error
+		if r.ID != 0 {
+			err = tx.QueryRowContext(ctx, `SELECT id, slug, title FROM pieces WHERE id = ?`, r.ID).Scan(&r.ID, &r.Slug, &r.Title)
+		} else {
+			err = tx.QueryRowContext(ctx, `SELECT id, slug, title FROM pieces WHERE slug = ?`, r.Slug).Scan(&r.ID, &r.Slug, &r.Title)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			what := r.Slug
+			if what == "" {
+				what = fmt.Sprintf("#%d", r.ID)
+			}
+			return galley.Errorf(galley.EInvalid, "%s lists the related publication %q, which is not in the library.", p.Name(), what)
+		}
+		if err != nil {
+			return s.txError(err)
+		}
+		if r.ID == p.ID {
+			return galley.Errorf(galley.EInvalid, "%s cannot be related to itself.", p.Name())
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO related (piece_id, position, related_id) VALUES (?, ?, ?)`, p.ID, i, r.ID)
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return galley.Errorf(galley.EInvalid, "%s lists “%s” twice among its related publications.", p.Name(), r.Title)
+			}
+			return s.txError(err)
+		}
+	}
+	return nil
+}
+
+// reindex rebuilds the piece's full-text entry from what is stored, inside
+// the caller's transaction, so search never disagrees with the library.
+func (s *Store) reindex(ctx context.Context, tx *sql.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_search WHERE rowid = ?`, id); err != nil {
+		return s.txError(err)
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO piece_search (rowid, title, summary, body, qa, photos, people, topics)
+		SELECT p.id, p.title, p.summary, p.body,
+			(SELECT group_concat(question || ' ' || answer, ' ') FROM qa WHERE piece_id = p.id),
+			(SELECT group_concat(caption || ' ' || credit || ' ' || alt, ' ') FROM photos WHERE piece_id = p.id),
+			(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
+			(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
+		FROM pieces p WHERE p.id = ?`, id)
+	return s.txError(err)
+}
+
+func nullDate(d galley.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}
+
+// Piece loads the piece with the given ID, with everything that hangs off
+// it except image bytes (see ImageData).
+func (s *Store) Piece(ctx context.Context, id int64) (*galley.Piece, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return s.loadPiece(ctx, tx, id)
+}
+
+// PieceBySlug loads the piece with the given slug.
+func (s *Store) PieceBySlug(ctx context.Context, slug string) (*galley.Piece, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	id, err := s.idForSlug(ctx, tx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return s.loadPiece(ctx, tx, id)
+}
+
+func (s *Store) idForSlug(ctx context.Context, tx *sql.Tx, slug string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ?`, slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, galley.Errorf(galley.ENotFound, "No piece has the slug %q.", slug)
+	}
+	return id, s.txError(err)
+}
+
+func (s *Store) loadPiece(ctx context.Context, tx *sql.Tx, id int64) (*galley.Piece, error) {
+	p := &galley.Piece{ID: id}
+	var typeName, published sql.NullString
+	var status, created, updated string
+	err := tx.QueryRowContext(ctx, `
+		SELECT p.slug, p.title, t.name, p.status, p.published, p.summary, p.body, p.version, p.created, p.updated
+		FROM pieces p LEFT JOIN types t ON t.id = p.type_id WHERE p.id = ?`, id).
+		Scan(&p.Slug, &p.Title, &typeName, &status, &published, &p.Summary, &p.Body, &p.Version, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, galley.Errorf(galley.ENotFound, "Piece #%d is not in the library.", id)
+	}
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	p.Type, p.Status = typeName.String, galley.Status(status)
+	if p.Published, err = galley.ParseDate(published.String); err != nil {
+		return nil, err
+	}
+	if p.Created, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if p.Updated, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	if err := s.loadParts(ctx, tx, p); err != nil {
+		return nil, fmt.Errorf("load piece %s: %w", p.Slug, err)
+	}
+	return p, nil
+}
+
+func (s *Store) loadParts(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	err := queryEach(ctx, tx, `
+		SELECT c.id, c.name, c.role FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id
+		WHERE pc.piece_id = ? ORDER BY pc.position`, []any{p.ID}, func(r *sql.Rows) error {
+		var c galley.Contributor
+		err := r.Scan(&c.ID, &c.Name, &c.Role)
+		p.Contributors = append(p.Contributors, c)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = queryEach(ctx, tx, `
+		SELECT t.name FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id
+		WHERE pt.piece_id = ? ORDER BY pt.position`, []any{p.ID}, func(r *sql.Rows) error {
+		var name string
+		err := r.Scan(&name)
+		p.Topics = append(p.Topics, name)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = queryEach(ctx, tx, `SELECT question, answer FROM qa WHERE piece_id = ? ORDER BY position`, []any{p.ID}, func(r *sql.Rows) error {
+		var qa galley.QA
+		err := r.Scan(&qa.Question, &qa.Answer)
+		p.QA = append(p.QA, qa)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = queryEach(ctx, tx, `
+		SELECT ph.id, i.sha256, i.mime, i.width, i.height, i.size, ph.alt, ph.decorative, ph.caption, ph.credit, ph.lead
+		FROM photos ph JOIN images i ON i.id = ph.image_id
+		WHERE ph.piece_id = ? ORDER BY ph.position`, []any{p.ID}, func(r *sql.Rows) error {
+		var ph galley.Photo
+		err := r.Scan(&ph.ID, &ph.Image.Hash, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size,
+			&ph.Alt, &ph.Decorative, &ph.Caption, &ph.Credit, &ph.Lead)
+		p.Photos = append(p.Photos, ph)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return queryEach(ctx, tx, `
+		SELECT o.id, o.slug, o.title FROM related r JOIN pieces o ON o.id = r.related_id
+		WHERE r.piece_id = ? ORDER BY r.position`, []any{p.ID}, func(r *sql.Rows) error {
+		var ref galley.PieceRef
+		err := r.Scan(&ref.ID, &ref.Slug, &ref.Title)
+		p.Related = append(p.Related, ref)
+		return err
+	})
+}
+
+// queryEach runs a query and calls fn for every row.
+func queryEach(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// DeletePiece removes the piece with the given ID and everything that
+// belongs only to it. Pieces that listed it as related lose it from their
+// lists (and get a new version, so an editor holding one of them open does
+// not quietly put the link back); they are returned so the caller can say so.
+func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, error) {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	var affected []galley.PieceRef
+	err = queryEach(ctx, tx, `
+		SELECT p.id, p.slug, p.title FROM related r JOIN pieces p ON p.id = r.piece_id
+		WHERE r.related_id = ? ORDER BY p.title`, []any{id}, func(r *sql.Rows) error {
+		var ref galley.PieceRef
+		err := r.Scan(&ref.ID, &ref.Slug, &ref.Title)
+		affected = append(affected, ref)
+		return err
+	})
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	var images []int64
+	err = queryEach(ctx, tx, `SELECT image_id FROM photos WHERE piece_id = ?`, []any{id}, func(r *sql.Rows) error {
+		var img int64
+		err := r.Scan(&img)
+		images = append(images, img)
+		return err
+	})
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM pieces WHERE id = ?`, id)
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, galley.Errorf(galley.ENotFound, "Piece #%d is not in the library; it may have been deleted already.", id)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_search WHERE rowid = ?`, id); err != nil {
+		return nil, s.txError(err)
+	}
+	if err := s.dropUnusedImages(ctx, tx, images); err != nil {
+		return nil, err
+	}
+	now := formatTime(s.now())
+	for _, ref := range affected {
+		if _, err := tx.ExecContext(ctx, `UPDATE pieces SET version = version + 1, updated = ? WHERE id = ?`, now, ref.ID); err != nil {
+			return nil, s.txError(err)
+		}
+	}
+	return affected, s.commit(tx)
+}
+
+// ImageData returns the bytes of the stored image with the given hash.
+func (s *Store) ImageData(ctx context.Context, hash string) ([]byte, error) {
+	var data []byte
+	err := s.rdb.QueryRowContext(ctx, `SELECT data FROM images WHERE sha256 = ?`, hash).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, galley.Errorf(galley.ENotFound, "The image %s is not in the library.", shortHash(hash))
+	}
+	return data, s.txError(err)
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// EachPiece calls fn with every piece of the library, oldest first, all
+// read from one consistent snapshot. It stops at the first error fn returns.
+func (s *Store) EachPiece(ctx context.Context, fn func(*galley.Piece) error) error {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var ids []int64
+	err = queryEach(ctx, tx, `SELECT id FROM pieces ORDER BY id`, nil, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		ids = append(ids, id)
+		return err
+	})
+	if err != nil {
+		return s.txError(err)
+	}
+	for _, id := range ids {
+		p, err := s.loadPiece(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"unicode"
+
+	"github.com/galley-editorial/galley/internal/galley"
+)
+
+// FindPieces lists the pieces that pass f, newest first (by publication
+// date, or by creation day for undated drafts).
+func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summary, error) {
+	where, args, err := s.filterSQL(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	query := `
+		SELECT p.id, p.slug, p.title, coalesce(t.name, ''), p.status, coalesce(p.published, ''), p.updated
+		FROM pieces p LEFT JOIN types t ON t.id = p.type_id` + where + `
+		ORDER BY p.sort_day DESC, p.id DESC`
+	if f.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	} else if f.Offset > 0 {
+		query += ` LIMIT -1 OFFSET ?`
+		args = append(args, f.Offset)
+	}
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var list []galley.Summary
+	err = queryEach(ctx, tx, query, args, func(r *sql.Rows) error {
+		var sum galley.Summary
+		var status, published, updated string
+		if err := r.Scan(&sum.ID, &sum.Slug, &sum.Title, &sum.Type, &status, &published, &updated); err != nil {
+			return err
+		}
+		sum.Status = galley.Status(status)
+		var err error
+		if sum.Published, err = galley.ParseDate(published); err != nil {
+			return err
+		}
+		sum.Updated, err = parseTime(updated)
+		list = append(list, sum)
+		return err
+	})
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	return list, nil
+}
+
+// CountPieces counts the pieces that pass f (ignoring its Limit and Offset).
+func (s *Store) CountPieces(ctx context.Context, f galley.Filter) (int, error) {
+	where, args, err := s.filterSQL(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM pieces p`+where, args...).Scan(&n)
+	return n, s.txError(err)
+}
+
+// filterSQL turns f into a WHERE clause. Unknown topic and type names are
+// errors rather than empty results, so a typo is not mistaken for "none".
+func (s *Store) filterSQL(ctx context.Context, f galley.Filter) (string, []any, error) {
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		if _, err := galley.ParseStatus(string(f.Status)); err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, "p.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Type != "" {
+		var id int64
+		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM types WHERE name = ?`, strings.TrimSpace(f.Type)).Scan(&id)
+		if err == sql.ErrNoRows {
+			return "", nil, galley.Errorf(galley.ENotFound, "There is no type named %q.", f.Type)
+		} else if err != nil {
+			return "", nil, s.txError(err)
+		}
+		conds = append(conds, "p.type_id = ?")
+		args = append(args, id)
+	}
+	if f.Topic != "" {
+		var id int64
+		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM topics WHERE name = ?`, strings.TrimSpace(f.Topic)).Scan(&id)
+		if err == sql.ErrNoRows {
+			return "", nil, galley.Errorf(galley.ENotFound, "There is no topic named %q.", f.Topic)
+		} else if err != nil {
+			return "", nil, s.txError(err)
+		}
+		conds = append(conds, "p.id IN (SELECT piece_id FROM piece_topics WHERE topic_id = ?)")
+		args = append(args, id)
+	}
+	if q := MatchExpression(f.Query); q != "" {
+		conds = append(conds, "p.id IN (SELECT rowid FROM piece_search WHERE piece_search MATCH ?)")
+		args = append(args, q)
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// MatchExpression turns what an editor types into an FTS5 query: every
+// word must appear, and each word also matches as a prefix ("cease fi"
+// finds "ceasefire finally"). Words are quoted, so FTS5 syntax typed by
+// accident (quotes, AND, NEAR, a colon) is searched as plain text rather
+// than failing. It returns "" when there is no word to search for.
+func MatchExpression(text string) string {
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	})
+	var b strings.Builder
+	for _, w := range words {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`"` + w + `"*`)
+	}
+	return b.String()
+}

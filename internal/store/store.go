@@ -1,0 +1,374 @@
+// Package store keeps a Galley library in one SQLite file.
+//
+// Every public method runs in its own transaction: writes begin IMMEDIATE
+// (so two processes queue on the busy timeout instead of failing halfway),
+// reads run in a deferred transaction on a separate pool so they see one
+// consistent snapshot while writes go on. Private helpers take the
+// transaction and do one thing each.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/galley-editorial/galley/internal/galley"
+)
+
+// ApplicationID is written into the SQLite header of every Galley library
+// ("GALY"), so Galley can tell its own files from other programs' databases
+// without opening them.
+const ApplicationID = 0x47414c59
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is an open Galley library.
+type Store struct {
+	path string
+	db   *sql.DB // writes: one connection, BEGIN IMMEDIATE
+	rdb  *sql.DB // reads: a small pool of query-only connections
+
+	// Now gives the time stamped on saves. Tests replace it.
+	Now func() time.Time
+}
+
+// Path returns the library file's path.
+func (s *Store) Path() string { return s.path }
+
+// Options tune Open.
+type Options struct {
+	// SkipCheck skips the integrity check run when a library opens. Only
+	// benchmarks and bulk tools that just created the file should set it.
+	SkipCheck bool
+}
+
+// Open opens the library at path, creating a new one when no file exists
+// there, and brings its schema up to date.
+//
+// A file that is not a Galley library (a text file, a truncated or damaged
+// database, a folder, another program's SQLite database) or a library from
+// a newer Galley is refused with a clear error, and nothing on disk is
+// changed: those checks read the file's header before SQLite opens it.
+func Open(path string, opts ...Options) (*Store, error) {
+	var opt Options
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	if !fts5Available {
+		return nil, galley.Errorf(galley.EInternal, "This Galley was built without full-text search; build it with -tags sqlite_fts5 (the Makefile does).")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open library %s: %w", path, err)
+	}
+	exists, err := probe(abs)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		if _, err := os.Stat(filepath.Dir(abs)); err != nil {
+			return nil, galley.Errorf(galley.EInvalid, "Cannot create a library at %s: the folder %s does not exist.", abs, filepath.Dir(abs))
+		}
+	}
+
+	s := &Store{path: abs, Now: time.Now}
+	if s.db, err = sql.Open("sqlite3", dsn(abs, "immediate", false)); err != nil {
+		return nil, fmt.Errorf("open library %s: %w", abs, err)
+	}
+	// One writer connection: writes queue here instead of contending for
+	// SQLite's lock inside this process.
+	s.db.SetMaxOpenConns(1)
+	if err := s.init(opt); err != nil {
+		s.db.Close()
+		if !exists {
+			removeLibraryFiles(abs)
+		}
+		return nil, err
+	}
+	if s.rdb, err = sql.Open("sqlite3", dsn(abs, "deferred", true)); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("open library %s: %w", abs, err)
+	}
+	s.rdb.SetMaxOpenConns(4)
+	if !exists {
+		// Move the new schema out of the write-ahead log into the file so
+		// the header that marks it as a Galley library is on disk at once.
+		if _, err := s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open library %s: %w", abs, err)
+		}
+	}
+	return s, nil
+}
+
+// dsn builds the connection string. The pragmas live here, not in a PRAGMA
+// statement, so every pooled connection gets them.
+func dsn(path, txlock string, readOnly bool) string {
+	u := url.URL{Scheme: "file", Path: path}
+	q := "_foreign_keys=1&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=" + txlock
+	if readOnly {
+		q += "&_query_only=1"
+	}
+	return u.String() + "?" + q
+}
+
+func (s *Store) init(opt Options) error {
+	ctx := context.Background()
+	if !opt.SkipCheck {
+		if err := s.quickCheck(ctx); err != nil {
+			return err
+		}
+	}
+	return s.migrate(ctx)
+}
+
+func (s *Store) quickCheck(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return s.openError(err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			return s.openError(err)
+		}
+		if msg != "ok" {
+			problems = append(problems, msg)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.openError(err)
+	}
+	if len(problems) > 0 {
+		if len(problems) > 3 {
+			problems = append(problems[:3], "…")
+		}
+		return galley.Errorf(galley.EInvalid, "The library %s is damaged (the integrity check found: %s). It was not changed; restore it from a backup.", s.path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// openError turns SQLite's complaints about a file into a sentence.
+func (s *Store) openError(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
+			return galley.Errorf(galley.EInvalid, "%s is damaged or is not a Galley library; it was not changed.", s.path)
+		case sqlite3.ErrCantOpen, sqlite3.ErrPerm, sqlite3.ErrReadonly:
+			return galley.Errorf(galley.EInvalid, "Cannot open the library %s for writing (%v). Check that the file and its folder are writable.", s.path, err)
+		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+			return galley.Errorf(galley.EConflict, "The library %s is busy in another program; try again in a moment.", s.path)
+		}
+	}
+	return fmt.Errorf("open library %s: %w", s.path, err)
+}
+
+// Close closes the library. Closing the last connection checkpoints the
+// write-ahead log into the file.
+func (s *Store) Close() error {
+	var errs []error
+	if s.rdb != nil {
+		errs = append(errs, s.rdb.Close())
+	}
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// probe looks at the file at path without letting SQLite touch it, so a
+// file that is not ours is refused byte-for-byte unchanged. It reports
+// whether a file exists.
+func probe(path string) (bool, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, galley.Errorf(galley.EInvalid, "Cannot open the library %s: %v.", path, err)
+	}
+	if fi.IsDir() {
+		return true, galley.Errorf(galley.EInvalid, "%s is a folder, not a Galley library file.", path)
+	}
+	if fi.Size() == 0 {
+		return true, galley.Errorf(galley.EInvalid, "%s is an empty file, not a Galley library. Remove it or choose another file.", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return true, galley.Errorf(galley.EInvalid, "Cannot read the library %s: %v.", path, err)
+	}
+	defer f.Close()
+	var h [100]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil || string(h[:16]) != "SQLite format 3\x00" {
+		return true, galley.Errorf(galley.EInvalid, "%s is not a Galley library (it is not a database file).", path)
+	}
+	if id := binary.BigEndian.Uint32(h[68:]); id != ApplicationID {
+		return true, galley.Errorf(galley.EInvalid, "%s is a database of another program, not a Galley library; it was not changed.", path)
+	}
+	if v := int(binary.BigEndian.Uint32(h[60:])); v > latestVersion() {
+		return true, newerError(path, v)
+	}
+	pageSize := int64(binary.BigEndian.Uint16(h[16:]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	pages := int64(binary.BigEndian.Uint32(h[28:]))
+	// The page count in the header is trustworthy only when the "version
+	// valid for" number matches the change counter.
+	if binary.BigEndian.Uint32(h[92:]) == binary.BigEndian.Uint32(h[24:]) && fi.Size() < pages*pageSize {
+		return true, galley.Errorf(galley.EInvalid, "The library %s is truncated (%d bytes of %d); it was not changed. Restore it from a backup.", path, fi.Size(), pages*pageSize)
+	}
+	return true, nil
+}
+
+func newerError(path string, v int) error {
+	return galley.Errorf(galley.EInvalid, "The library %s was written by a newer Galley (schema version %d; this Galley knows up to %d). Update Galley to open it; the file was not changed.", path, v, latestVersion())
+}
+
+// removeLibraryFiles cleans up after a library that failed to be created.
+func removeLibraryFiles(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+}
+
+type migration struct {
+	version int
+	name    string
+}
+
+func migrations() []migration {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		panic(err) // embedded; cannot fail
+	}
+	var ms []migration
+	for _, e := range entries {
+		n, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			panic("migration file without a number: " + e.Name())
+		}
+		ms = append(ms, migration{v, e.Name()})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms
+}
+
+func latestVersion() int {
+	ms := migrations()
+	return ms[len(ms)-1].version
+}
+
+// migrate applies the embedded migrations the library lacks, each in its own
+// transaction together with the new schema version, so a failure leaves the
+// library at the last complete version.
+func (s *Store) migrate(ctx context.Context) error {
+	for _, m := range migrations() {
+		if err := s.applyMigration(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, m migration) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.openError(err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return s.openError(err)
+	}
+	if v > latestVersion() {
+		return newerError(s.path, v)
+	}
+	if v >= m.version {
+		return nil
+	}
+	script, err := migrationFS.ReadFile("migrations/" + m.name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+		return fmt.Errorf("upgrade library %s to schema %d (%s): %w", s.path, m.version, m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+		return fmt.Errorf("upgrade library %s to schema %d: %w", s.path, m.version, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.openError(err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the library's schema version.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// beginWrite starts a write transaction (BEGIN IMMEDIATE via the DSN).
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	return tx, nil
+}
+
+// beginRead starts a read transaction on the query-only pool.
+func (s *Store) beginRead(ctx context.Context) (*sql.Tx, error) {
+	tx, err := s.rdb.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	return tx, nil
+}
+
+// txError explains the failures an editor can do something about.
+func (s *Store) txError(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+			return galley.Errorf(galley.EConflict, "The library is busy: another Galley has been saving for a while. Nothing was lost; try again in a moment.")
+		case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen:
+			return galley.Errorf(galley.EInvalid, "The library %s cannot be written (%v). Your changes were not saved; check that the file and its folder are writable.", s.path, err)
+		case sqlite3.ErrFull:
+			return galley.Errorf(galley.EInvalid, "The disk holding %s is full. Your changes were not saved; free some space and save again.", s.path)
+		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+			return galley.Errorf(galley.EInternal, "The library %s is damaged (%v). Restore it from a backup.", s.path, err)
+		}
+	}
+	return err
+}
+
+// commit commits tx, explaining the failures worth explaining.
+func (s *Store) commit(tx *sql.Tx) error {
+	if err := tx.Commit(); err != nil {
+		return s.txError(err)
+	}
+	return nil
+}

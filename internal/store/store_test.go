@@ -1,0 +1,488 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/galley-editorial/galley/internal/fixture"
+	"github.com/galley-editorial/galley/internal/galley"
+)
+
+var ctx = context.Background()
+
+// openTemp opens a new library file in a fresh temporary folder.
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "library.galley"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fullPiece returns a piece with every field and part filled in.
+func fullPiece(title string, seed int) *galley.Piece {
+	return &galley.Piece{
+		Title:     title,
+		Type:      "Q&A",
+		Status:    galley.StatusReview,
+		Published: galley.Date{Year: 2018, Month: time.July, Day: 17},
+		Summary:   "Our senior fellow looks at what the summit changed.",
+		Body:      "Some *Markdown* body.\n\nWith two paragraphs.",
+		Contributors: []galley.Contributor{
+			{Name: "Ada Quill", Role: "senior fellow"},
+			{Name: "Bram Oduya", Role: "former ambassador to Norland"},
+		},
+		Topics: []string{"Diplomacy", "Arms Control"},
+		QA: []galley.QA{
+			{Question: "What happened?", Answer: "A *meeting*, mostly."},
+			{Question: "What next?", Answer: "More meetings."},
+		},
+		Photos: []galley.Photo{
+			{Data: fixture.JPEG(64, 48, seed), Alt: "Two leaders shake hands", Caption: "Leaders meet on Monday.", Credit: "Pat Lens/Agency", Lead: true},
+			{Data: fixture.PNG(32, 32, seed+1), Decorative: true, Caption: "A flourish.", Credit: "Galley"},
+		},
+	}
+}
+
+func TestOpenCreatesALibraryFromNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.galley")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil || v != latestVersion() {
+		t.Fatalf("schema version = %d, %v; want %d", v, err, latestVersion())
+	}
+	types, err := s.Types(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, ty := range types {
+		names = append(names, ty.Name)
+	}
+	if strings.Join(names, ",") != strings.Join(galley.DefaultTypes, ",") {
+		t.Errorf("types = %v, want %v", names, galley.DefaultTypes)
+	}
+	s.Close()
+
+	// The header marks the file as ours as soon as it is created.
+	if _, err := probe(path); err != nil {
+		t.Errorf("a new library does not pass its own probe: %v", err)
+	}
+	// Opening again applies nothing and keeps the data.
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if v, _ := s2.SchemaVersion(ctx); v != latestVersion() {
+		t.Errorf("reopened schema version = %d", v)
+	}
+}
+
+func TestOpenNeedsAnExistingFolder(t *testing.T) {
+	_, err := Open(filepath.Join(t.TempDir(), "no-such-folder", "lib.galley"))
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("Open in a missing folder = %v, want an error saying the folder does not exist", err)
+	}
+}
+
+func TestPieceRoundTripsEveryField(t *testing.T) {
+	s := openTemp(t)
+	other := &galley.Piece{Title: "Earlier Analysis"}
+	if err := s.SavePiece(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	p := fullPiece("After the Summit: A Conversation", 1)
+	p.Related = []galley.PieceRef{{ID: other.ID}}
+	s.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 123_000_000, time.UTC) }
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p.ID == 0 || p.Version != 1 || p.Slug != "after-the-summit-a-conversation" {
+		t.Fatalf("after save: id %d version %d slug %q", p.ID, p.Version, p.Slug)
+	}
+	if p.Photos[0].Data != nil || p.Photos[0].Image.Hash == "" || p.Photos[0].Image.Width != 64 {
+		t.Fatalf("saved photo not described: %+v", p.Photos[0].Image)
+	}
+
+	got, err := s.Piece(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSamePiece(t, got, p)
+	if !got.Created.Equal(s.Now()) || !got.Updated.Equal(s.Now()) {
+		t.Errorf("times = %v / %v, want %v", got.Created, got.Updated, s.Now())
+	}
+	if got.Related[0].Title != "Earlier Analysis" || got.Related[0].Slug != "earlier-analysis" {
+		t.Errorf("related = %+v", got.Related)
+	}
+	data, err := s.ImageData(ctx, got.Photos[1].Image.Hash)
+	if err != nil || !bytes.Equal(data, fixture.PNG(32, 32, 2)) {
+		t.Errorf("image bytes did not round-trip (err %v)", err)
+	}
+	bySlug, err := s.PieceBySlug(ctx, p.Slug)
+	if err != nil || bySlug.ID != p.ID {
+		t.Errorf("PieceBySlug = %v, %v", bySlug, err)
+	}
+
+	// Edit everything: order changes must stick too.
+	got.Title = "Renamed"
+	got.Contributors[0], got.Contributors[1] = got.Contributors[1], got.Contributors[0]
+	got.Topics = []string{"Arms Control", "Europe", "Diplomacy"}
+	got.QA = append([]galley.QA{{Question: "First now?", Answer: "Yes."}}, got.QA...)
+	got.Photos[0].Lead, got.Photos[1].Lead = false, true
+	got.Photos[0], got.Photos[1] = got.Photos[1], got.Photos[0]
+	got.Status, got.Published = galley.StatusPublished, galley.Date{Year: 2019, Month: 1, Day: 2}
+	keepIDs := []int64{got.Photos[0].ID, got.Photos[1].ID}
+	if err := s.SavePiece(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Piece(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSamePiece(t, again, got)
+	if again.Version != 2 || again.Slug != p.Slug {
+		t.Errorf("version %d slug %q after edit; want 2 and the slug kept", again.Version, again.Slug)
+	}
+	if again.Photos[0].ID != keepIDs[0] || again.Photos[1].ID != keepIDs[1] {
+		t.Errorf("photos lost their IDs on reorder: %d %d, want %v", again.Photos[0].ID, again.Photos[1].ID, keepIDs)
+	}
+}
+
+// checkSamePiece compares everything an editor typed or chose.
+func checkSamePiece(t *testing.T, got, want *galley.Piece) {
+	t.Helper()
+	if got.Title != want.Title || got.Slug != want.Slug || got.Type != want.Type || got.Status != want.Status ||
+		got.Published != want.Published || got.Summary != want.Summary || got.Body != want.Body {
+		t.Errorf("fields differ:\n got %q %q %q %q %v %q %q\nwant %q %q %q %q %v %q %q",
+			got.Title, got.Slug, got.Type, got.Status, got.Published, got.Summary, got.Body,
+			want.Title, want.Slug, want.Type, want.Status, want.Published, want.Summary, want.Body)
+	}
+	if len(got.Contributors) != len(want.Contributors) {
+		t.Fatalf("contributors = %+v, want %+v", got.Contributors, want.Contributors)
+	}
+	for i := range want.Contributors {
+		if got.Contributors[i].Name != want.Contributors[i].Name || got.Contributors[i].Role != want.Contributors[i].Role {
+			t.Errorf("contributor %d = %+v, want %+v", i, got.Contributors[i], want.Contributors[i])
+		}
+	}
+	if strings.Join(got.Topics, "|") != strings.Join(want.Topics, "|") {
+		t.Errorf("topics = %v, want %v", got.Topics, want.Topics)
+	}
+	if len(got.QA) != len(want.QA) {
+		t.Fatalf("QA = %+v, want %+v", got.QA, want.QA)
+	}
+	for i := range want.QA {
+		if got.QA[i] != want.QA[i] {
+			t.Errorf("QA %d = %+v, want %+v", i, got.QA[i], want.QA[i])
+		}
+	}
+	if len(got.Photos) != len(want.Photos) {
+		t.Fatalf("photos = %d, want %d", len(got.Photos), len(want.Photos))
+	}
+	for i := range want.Photos {
+		g, w := got.Photos[i], want.Photos[i]
+		if g.Image != w.Image || g.Alt != w.Alt || g.Decorative != w.Decorative || g.Caption != w.Caption ||
+			g.Credit != w.Credit || g.Lead != w.Lead {
+			t.Errorf("photo %d = %+v, want %+v", i, g, w)
+		}
+	}
+	if len(got.Related) != len(want.Related) {
+		t.Fatalf("related = %+v, want %+v", got.Related, want.Related)
+	}
+	for i := range want.Related {
+		if got.Related[i].ID != want.Related[i].ID {
+			t.Errorf("related %d = %+v, want %+v", i, got.Related[i], want.Related[i])
+		}
+	}
+}
+
+func TestSavingOverAStaleVersionIsAConflict(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "shared.galley")
+	// Two stores on one file stand for two windows or two processes.
+	a, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	p := &galley.Piece{Title: "Shared Piece", Summary: "v1"}
+	if err := a.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := a.Piece(ctx, p.ID)
+	theirs, _ := b.Piece(ctx, p.ID)
+
+	theirs.Summary = "their edit"
+	if err := b.SavePiece(ctx, theirs); err != nil {
+		t.Fatal(err)
+	}
+	mine.Summary = "my edit"
+	before := *mine
+	err = a.SavePiece(ctx, mine)
+	if galley.ErrorCode(err) != galley.EConflict || !strings.Contains(err.Error(), "Shared Piece") {
+		t.Fatalf("stale save = %v, want a conflict naming the piece", err)
+	}
+	if mine.Version != before.Version || mine.Summary != "my edit" {
+		t.Errorf("a failed save changed the editor's copy: %+v", mine)
+	}
+	stored, _ := a.Piece(ctx, p.ID)
+	if stored.Summary != "their edit" || stored.Version != 2 {
+		t.Errorf("stored = %q v%d, want their edit at v2", stored.Summary, stored.Version)
+	}
+
+	// Saving a piece deleted elsewhere says so instead of resurrecting it.
+	if _, err := b.DeletePiece(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	stored.Summary = "too late"
+	if err := a.SavePiece(ctx, stored); galley.ErrorCode(err) != galley.ENotFound {
+		t.Errorf("save of a deleted piece = %v, want not found", err)
+	}
+}
+
+func TestSlugsAreDerivedUniqueAndChecked(t *testing.T) {
+	s := openTemp(t)
+	a := &galley.Piece{Title: "Water Rights"}
+	b := &galley.Piece{Title: "Water Rights"}
+	for _, p := range []*galley.Piece{a, b} {
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.Slug != "water-rights" || b.Slug != "water-rights-2" {
+		t.Errorf("slugs = %q, %q; want water-rights and water-rights-2", a.Slug, b.Slug)
+	}
+	c := &galley.Piece{Title: "Other", Slug: "water-rights"}
+	err := s.SavePiece(ctx, c)
+	if galley.ErrorCode(err) != galley.EConflict || !strings.Contains(err.Error(), "Water Rights") {
+		t.Errorf("taken slug = %v, want a conflict naming the other piece", err)
+	}
+	if c.ID != 0 {
+		t.Error("a refused save assigned an ID")
+	}
+}
+
+func TestImagesAreStoredOncePerContent(t *testing.T) {
+	s := openTemp(t)
+	img := fixture.JPEG(40, 30, 7)
+	p1 := &galley.Piece{Title: "One", Photos: []galley.Photo{{Data: img}}}
+	p2 := &galley.Piece{Title: "Two", Photos: []galley.Photo{{Data: img}, {Data: img, Caption: "again"}}}
+	for _, p := range []*galley.Piece{p1, p2} {
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
+		t.Errorf("%d image rows for one distinct image, want 1", n)
+	}
+	if _, err := s.DeletePiece(ctx, p1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
+		t.Errorf("image dropped while another piece still uses it")
+	}
+	if _, err := s.DeletePiece(ctx, p2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, "SELECT count(*) FROM images"); n != 0 {
+		t.Errorf("%d unused images kept after their pieces were deleted", n)
+	}
+}
+
+func TestBadPhotosAreRefusedWholesale(t *testing.T) {
+	s := openTemp(t)
+	jpg := fixture.JPEG(40, 30, 1)
+	cases := map[string][]byte{
+		"empty":          {},
+		"text as jpeg":   []byte("this is not an image at all"),
+		"truncated jpeg": jpg[:len(jpg)/2],
+	}
+	for name, data := range cases {
+		p := &galley.Piece{Title: name, Photos: []galley.Photo{{Data: fixture.PNG(8, 8, 1)}, {Data: data, Source: name + ".jpg"}}}
+		err := s.SavePiece(ctx, p)
+		if galley.ErrorCode(err) != galley.EInvalid || !strings.Contains(err.Error(), name+".jpg") {
+			t.Errorf("%s: save = %v, want an invalid error naming the file", name, err)
+		}
+	}
+	if n := count(t, s, "SELECT count(*) FROM pieces") + count(t, s, "SELECT count(*) FROM images"); n != 0 {
+		t.Errorf("refused saves left %d rows behind", n)
+	}
+}
+
+func TestDeleteTakesThePieceOutOfOtherRelatedLists(t *testing.T) {
+	s := openTemp(t)
+	gone := &galley.Piece{Title: "To Be Deleted", Topics: []string{"Energy"}, Photos: []galley.Photo{{Data: fixture.PNG(8, 8, 3)}}}
+	if err := s.SavePiece(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	keep := &galley.Piece{Title: "Keeper"}
+	if err := s.SavePiece(ctx, keep); err != nil {
+		t.Fatal(err)
+	}
+	lister := &galley.Piece{Title: "Lister", Related: []galley.PieceRef{{ID: keep.ID}, {ID: gone.ID}}}
+	if err := s.SavePiece(ctx, lister); err != nil {
+		t.Fatal(err)
+	}
+	affected, err := s.DeletePiece(ctx, gone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(affected) != 1 || affected[0].Title != "Lister" {
+		t.Errorf("affected = %+v, want Lister", affected)
+	}
+	got, _ := s.Piece(ctx, lister.ID)
+	if len(got.Related) != 1 || got.Related[0].ID != keep.ID {
+		t.Errorf("related after delete = %+v", got.Related)
+	}
+	if got.Version != lister.Version+1 {
+		t.Errorf("the edited related list did not bump the version (%d)", got.Version)
+	}
+	if _, err := s.Piece(ctx, gone.ID); galley.ErrorCode(err) != galley.ENotFound {
+		t.Errorf("deleted piece still loads: %v", err)
+	}
+	if n := count(t, s, "SELECT count(*) FROM piece_search WHERE piece_search MATCH 'deleted'"); n != 0 {
+		t.Error("the deleted piece is still in the search index")
+	}
+	if _, err := s.DeletePiece(ctx, gone.ID); galley.ErrorCode(err) != galley.ENotFound {
+		t.Errorf("deleting twice = %v, want not found", err)
+	}
+}
+
+func count(t *testing.T, s *Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.rdb.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// libraryWith returns the path of a closed library holding one piece.
+func libraryWith(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "lib.galley")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SavePiece(ctx, fullPiece("Kept Safe", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestOpenRefusesWhatIsNotAGalleyLibrary(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	// Another program's SQLite database, in rollback-journal mode.
+	other := filepath.Join(dir, "other.sqlite")
+	db, err := sql.Open("sqlite3", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello')"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	lib := libraryWith(t)
+	whole, _ := os.ReadFile(lib)
+	truncated := write("truncated.galley", whole[:len(whole)/2])
+	corrupt := append([]byte(nil), whole...)
+	for i := 4096 * 2; i < len(corrupt) && i < 4096*6; i++ {
+		corrupt[i] = byte(i * 7)
+	}
+	damaged := write("damaged.galley", corrupt)
+
+	newer := libraryWith(t)
+	db, err = sql.Open("sqlite3", newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	folder := filepath.Join(dir, "a-folder")
+	os.Mkdir(folder, 0o755)
+
+	cases := []struct {
+		name, path, want string
+	}{
+		{"text file", write("notes.txt", []byte("Dear editor,\nthis is a letter.\n")), "not a Galley library"},
+		{"empty file", write("empty.galley", nil), "empty file"},
+		{"other program's database", other, "another program"},
+		{"truncated library", truncated, "truncated"},
+		{"damaged library", damaged, "damaged"},
+		{"newer library", newer, "newer Galley"},
+		{"folder", folder, "is a folder"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := snapshot(t, c.path)
+			s, err := Open(c.path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%s) succeeded", c.name)
+			}
+			if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), c.path) {
+				t.Errorf("Open error = %q, want it to name the file and say %q", err, c.want)
+			}
+			if after := snapshot(t, c.path); after != before {
+				t.Errorf("refusing the file changed the disk:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
+// snapshot describes a path and its SQLite side files byte for byte.
+func snapshot(t *testing.T, path string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		fi, err := os.Stat(path + suffix)
+		if err != nil {
+			b.WriteString(suffix + ":none ")
+			continue
+		}
+		if fi.IsDir() {
+			b.WriteString(suffix + ":dir ")
+			continue
+		}
+		data, _ := os.ReadFile(path + suffix)
+		fmt.Fprintf(&b, "%s:%d:%x ", suffix, len(data), sha256.Sum256(data))
+	}
+	return b.String()
+}
