@@ -381,7 +381,7 @@ func (s *Store) writeRelated(ctx context.Context, tx *sql.Tx, p *galley.Piece) e
 			if what == "" {
 				what = fmt.Sprintf("#%d", r.ID)
 			}
-			return galley.Errorf(galley.EInvalid, "%s lists the related publication %q, which is not in the library.", p.Name(), what)
+			return galley.Errorf(galley.EInvalid, "%s lists the related publication %q, but no such piece is in the library or in the pieces being imported.", p.Name(), what)
 		}
 		if err != nil {
 			return s.txError(err)
