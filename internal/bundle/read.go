@@ -125,6 +125,16 @@ func Open(p string) (*Bundle, error) {
 	return b, nil
 }
 
+// OpenFS reads a bundle from a file system, such as the sample desk
+// embedded in the binary. name is used in messages.
+func OpenFS(fsys fs.FS, name string) (*Bundle, error) {
+	b := &Bundle{name: name, fsys: fsys}
+	if err := b.load(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // zipRoot finds the folder of a zip that holds pieces.json: the top, or the
 // single folder a zipped bundle folder usually sits in.
 func zipRoot(zr *zip.Reader) string {

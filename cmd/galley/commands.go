@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/galley-editorial/galley/internal/bundle"
+	"github.com/galley-editorial/galley/internal/galley"
+	"github.com/galley-editorial/galley/internal/store"
+)
+
+// cmdList prints one line per piece: slug, status, date, title.
+func cmdList(ctx context.Context, args []string, db string, e env) error {
+	fl := newFlags("list", &db)
+	var f galley.Filter
+	var status string
+	fl.StringVar(&f.Query, "query", "", "full-text search")
+	fl.StringVar(&status, "status", "", "draft, review, ready or published")
+	fl.StringVar(&f.Topic, "topic", "", "topic name")
+	fl.StringVar(&f.Type, "type", "", "type name")
+	fl.IntVar(&f.Limit, "limit", 0, "at most this many pieces")
+	if err := fl.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fl.NArg() > 0 {
+		return usageError{fmt.Sprintf("list takes no arguments, only flags (got %q)", fl.Arg(0))}
+	}
+	if f.Limit < 0 {
+		return usageError{"list: --limit must be 0 (no limit) or more"}
+	}
+	if status != "" {
+		st, err := galley.ParseStatus(status)
+		if err != nil {
+			return usageError{"list --status: " + galley.ErrorMessage(err)}
+		}
+		f.Status = st
+	}
+	st, err := openLibrary(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.FindPieces(ctx, f)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, p := range list {
+		date := p.Published.String()
+		if date == "" {
+			date = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Slug, p.Status, date, p.Title)
+	}
+	return tw.Flush()
+}
+
+// cmdImport imports a bundle in one transaction.
+func cmdImport(ctx context.Context, args []string, db string, e env) error {
+	fl := newFlags("import", &db)
+	if err := fl.Parse(args); err != nil {
+		return flagError(err)
+	}
+	path, err := oneArg(fl, "bundle folder or .zip")
+	if err != nil {
+		return err
+	}
+	// Read and check the whole bundle before the library is touched.
+	b, err := bundle.Open(path)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	st, err := openLibrary(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	report, err := st.Import(ctx, b.Pieces, b.ReadImage)
+	if err != nil {
+		return fmt.Errorf("%w (nothing was imported)", err)
+	}
+	fmt.Fprintf(e.stdout, "Imported %s into %s: %s.\n", path, st.Path(), describe(report))
+	return nil
+}
+
+func describe(r galley.ImportReport) string {
+	return fmt.Sprintf("%d created, %d updated, %d unchanged", len(r.Created), len(r.Updated), len(r.Unchanged))
+}
+
+// cmdExport writes the library as a bundle.
+func cmdExport(ctx context.Context, args []string, db string, e env) error {
+	if len(args) == 0 || args[0] != "json" {
+		if len(args) > 0 && args[0] == "html" {
+			return usageError{"the HTML export will be `galley html`; `galley export` writes bundles: galley export json --out PATH"}
+		}
+		return usageError{"export: say what to export: galley export json --out PATH"}
+	}
+	fl := newFlags("export json", &db)
+	out := fl.String("out", "", "destination folder, or a .zip file")
+	if err := fl.Parse(args[1:]); err != nil {
+		return flagError(err)
+	}
+	if *out == "" {
+		return usageError{"export json: --out PATH is required"}
+	}
+	if fl.NArg() > 0 {
+		return usageError{fmt.Sprintf("export json takes no arguments besides --out (got %q)", fl.Arg(0))}
+	}
+	st, err := openLibrary(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := exportJSON(ctx, st, *out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Exported %d pieces to %s.\n", n, *out)
+	return nil
+}
+
+func exportJSON(ctx context.Context, st *store.Store, out string) (int, error) {
+	w, err := bundle.Create(out, func(hash string) ([]byte, error) { return st.ImageData(ctx, hash) })
+	if err != nil {
+		return 0, err
+	}
+	if err := st.EachPiece(ctx, func(p *galley.Piece) error { return w.Add(p) }); err != nil {
+		w.Abort()
+		return 0, err
+	}
+	if err := w.Commit(); err != nil {
+		return 0, err
+	}
+	return w.Pieces(), nil
+}
+
+// cmdSample adds (or refreshes) the sample desk in the library.
+func cmdSample(ctx context.Context, args []string, db string, e env) error {
+	fl := newFlags("sample", &db)
+	if err := fl.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fl.NArg() > 0 {
+		return usageError{"sample takes no arguments"}
+	}
+	st, err := openLibrary(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	report, err := importSample(ctx, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Sample desk added to %s: %s.\n", st.Path(), describe(report))
+	return nil
+}

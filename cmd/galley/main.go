@@ -1,0 +1,207 @@
+// Command galley is the Galley editorial desk: with no subcommand it opens
+// the GUI; its subcommands import, export and list the pieces of a library.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/galley-editorial/galley/assets"
+	"github.com/galley-editorial/galley/internal/bundle"
+	"github.com/galley-editorial/galley/internal/galley"
+	"github.com/galley-editorial/galley/internal/store"
+)
+
+// version is Galley's version; keep it in step with FyneApp.toml.
+const version = "0.1.0"
+
+const usage = `Galley — the editorial desk for Q&A interviews, analysis and testimony.
+
+Usage:
+  galley [--db PATH]                          open the editing desk
+  galley [--db PATH] list [--query TEXT] [--status S] [--topic NAME] [--type NAME] [--limit N]
+                                              list pieces, newest first
+  galley [--db PATH] import PATH              import a bundle folder or .zip (all or nothing)
+  galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
+  galley [--db PATH] sample                   add the sample desk to the library
+  galley version                              print the version
+
+The library file is --db PATH, else $GALLEY_DB, else
+$XDG_DATA_HOME/galley/library.galley (~/.local/share/galley/library.galley),
+created with the sample desk on first use.
+`
+
+// env is what a command reads from its surroundings; tests supply their own.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// gui opens the desk; nil in tests, which never open a window.
+	gui func(path string, isDefault bool) error
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gui: runGUI})
+	stop()
+	os.Exit(code)
+}
+
+// usageError marks a mistake in how the command was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// run runs one invocation and returns its exit status: 0 for success, 1 for
+// an error, 2 for a usage mistake.
+func run(ctx context.Context, args []string, e env) int {
+	err := dispatch(ctx, args, e)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(e.stdout, usage)
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "galley: %s\n\n%s", ue.msg, usage)
+		return 2
+	default:
+		fmt.Fprintf(e.stderr, "galley: %s\n", galley.ErrorMessage(err))
+		return 1
+	}
+}
+
+func dispatch(ctx context.Context, args []string, e env) error {
+	fl := flag.NewFlagSet("galley", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	db := fl.String("db", "", "library file")
+	if err := fl.Parse(args); err != nil {
+		return flagError(err)
+	}
+	args = fl.Args()
+	if len(args) == 0 {
+		path, isDefault, err := libraryPath(*db, e.getenv)
+		if err != nil {
+			return err
+		}
+		if e.gui == nil {
+			return errors.New("the desk cannot open here")
+		}
+		return e.gui(path, isDefault)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "list":
+		return cmdList(ctx, rest, *db, e)
+	case "import":
+		return cmdImport(ctx, rest, *db, e)
+	case "export":
+		return cmdExport(ctx, rest, *db, e)
+	case "sample":
+		return cmdSample(ctx, rest, *db, e)
+	case "html":
+		// Reserved for the HTML export, so no other command takes the name.
+		return errors.New("galley html (the HTML export) is not in this version yet")
+	case "version", "--version":
+		fmt.Fprintf(e.stdout, "galley %s\n", version)
+		return nil
+	case "help", "-h", "--help":
+		return flag.ErrHelp
+	}
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError{err.Error()}
+}
+
+// newFlags makes a subcommand's flag set, which also takes --db so it can
+// come after the subcommand name.
+func newFlags(name string, db *string) *flag.FlagSet {
+	fl := flag.NewFlagSet(name, flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	fl.StringVar(db, "db", *db, "library file")
+	return fl
+}
+
+// libraryPath picks the library: --db, else $GALLEY_DB, else the default
+// file in the user's data folder. isDefault reports the last case.
+func libraryPath(flagDB string, getenv func(string) string) (path string, isDefault bool, err error) {
+	if flagDB != "" {
+		return flagDB, false, nil
+	}
+	if p := getenv("GALLEY_DB"); p != "" {
+		return p, false, nil
+	}
+	dir := getenv("XDG_DATA_HOME")
+	if dir == "" || !filepath.IsAbs(dir) { // the XDG spec says to ignore relative paths
+		home := getenv("HOME")
+		if home == "" {
+			return "", false, errors.New("cannot find your home folder to keep the library in; set GALLEY_DB or use --db PATH")
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "galley", "library.galley"), true, nil
+}
+
+// openLibrary opens the chosen library. The default library is created on
+// first use, with the sample desk in it so a newcomer sees a whole piece.
+func openLibrary(ctx context.Context, flagDB string, e env) (*store.Store, error) {
+	path, isDefault, err := libraryPath(flagDB, e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	return openPath(ctx, path, isDefault, e.stderr)
+}
+
+func openPath(ctx context.Context, path string, isDefault bool, log io.Writer) (*store.Store, error) {
+	_, statErr := os.Stat(path)
+	fresh := errors.Is(statErr, fs.ErrNotExist)
+	if fresh && isDefault {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create the library folder: %w", err)
+		}
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fresh && isDefault {
+		if _, err := importSample(ctx, st); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("add the sample desk to the new library: %w", err)
+		}
+		fmt.Fprintf(log, "galley: created the library %s with the sample desk\n", path)
+	}
+	return st, nil
+}
+
+func importSample(ctx context.Context, st *store.Store) (galley.ImportReport, error) {
+	b, err := bundle.OpenFS(assets.Sample(), "the sample desk")
+	if err != nil {
+		return galley.ImportReport{}, err
+	}
+	return st.Import(ctx, b.Pieces, b.ReadImage)
+}
+
+// oneArg checks that exactly one positional argument was given.
+func oneArg(fl *flag.FlagSet, what string) (string, error) {
+	switch fl.NArg() {
+	case 1:
+		return fl.Arg(0), nil
+	case 0:
+		return "", usageError{fmt.Sprintf("%s: which %s?", fl.Name(), what)}
+	}
+	return "", usageError{fmt.Sprintf("%s takes one %s, not %s", fl.Name(), what, strings.Join(fl.Args(), " "))}
+}
