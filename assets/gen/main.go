@@ -176,7 +176,7 @@ func (s scene) pixel(x, y, horizon, aspect float64) color.RGBA {
 	}
 	if s.river && !s.water && y > horizon-0.2 {
 		t := (y - (horizon - 0.2)) / (1.2 - horizon)
-		center := 0.5 + 0.18*math.Sin(t*5+s.seed) * (1 - 0.3*t)
+		center := 0.5 + 0.18*math.Sin(t*5+s.seed)*(1-0.3*t)
 		width := 0.01 + 0.12*t*t
 		if d := math.Abs(x - center); d < width {
 			water := mix(sky(0.2+0.3*t), rgb(30, 60, 90), 0.3)

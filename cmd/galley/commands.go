@@ -79,7 +79,8 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 	defer st.Close()
 	report, err := st.Import(ctx, b.Pieces, b.ReadImage)
 	if err != nil {
-		return fmt.Errorf("%w (nothing was imported)", err)
+		// The store rolled everything back; say so in the same breath.
+		return galley.Errorf(galley.ErrorCode(err), "%s Nothing was imported.", galley.ErrorMessage(err))
 	}
 	fmt.Fprintf(e.stdout, "Imported %s into %s: %s.\n", path, st.Path(), describe(report))
 	return nil

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/galley-editorial/galley/internal/fixture"
+	"github.com/galley-editorial/galley/internal/galley"
+	"github.com/galley-editorial/galley/internal/store"
+)
+
+// result is what one invocation printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// galleyCmd runs the command line in-process with the given environment.
+func galleyCmd(t *testing.T, vars map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return vars[k] }
+	code := run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: getenv})
+	return result{code, out.String(), errb.String()}
+}
+
+func writeTestBundle(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "incoming")
+	os.MkdirAll(filepath.Join(dir, "img"), 0o755)
+	index := `{
+  "format": "galley.bundle/1",
+  "pieces": [
+    {"title": "Hydropower and Its Discontents", "type": "Analysis", "status": "published", "published": "2024-11-14",
+     "summary": "Dams, again.", "topics": ["Energy"], "related": ["grid-talks"],
+     "photos": [{"file": "img/dam.jpg", "alt": "A dam", "caption": "A dam at noon.", "credit": "A. Photographer/Agency", "lead": true}]},
+    {"title": "Grid Talks", "slug": "grid-talks", "type": "Q&A", "status": "draft",
+     "qa": [{"question": "Why the grid?", "answer": "Because interconnectors matter."}]}
+  ]
+}`
+	os.WriteFile(filepath.Join(dir, "pieces.json"), []byte(index), 0o644)
+	os.WriteFile(filepath.Join(dir, "img", "dam.jpg"), fixture.JPEG(40, 30, 1), 0o644)
+	return dir
+}
+
+func TestImportListExportImport(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib.galley")
+	r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t))
+	if r.code != 0 || !strings.Contains(r.stdout, "2 created, 0 updated, 0 unchanged") {
+		t.Fatalf("import = %+v", r)
+	}
+	r = galleyCmd(t, nil, "--db", lib, "list")
+	// Newest first: the undated draft was created today.
+	want := "grid-talks                      draft      -           Grid Talks\n" +
+		"hydropower-and-its-discontents  published  2024-11-14  Hydropower and Its Discontents\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("list = %+v", r)
+	}
+	// The search index reaches answers; filters narrow.
+	r = galleyCmd(t, nil, "list", "--db", lib, "--query", "interconn")
+	if strings.TrimSpace(r.stdout) == "" || !strings.HasPrefix(r.stdout, "grid-talks") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("list --query = %+v", r)
+	}
+	for _, args := range [][]string{{"--status", "draft"}, {"--type", "Q&A"}, {"--query", "why grid"}} {
+		r = galleyCmd(t, nil, append([]string{"--db", lib, "list"}, args...)...)
+		if strings.Count(r.stdout, "\n") != 1 || !strings.HasPrefix(r.stdout, "grid-talks") {
+			t.Errorf("list %v = %+v", args, r)
+		}
+	}
+	r = galleyCmd(t, nil, "--db", lib, "list", "--topic", "Energy")
+	if !strings.HasPrefix(r.stdout, "hydropower") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("list --topic = %+v", r)
+	}
+
+	out := filepath.Join(dir, "export", "bundle.zip")
+	r = galleyCmd(t, nil, "--db", lib, "export", "json", "--out", out)
+	if r.code != 0 || !strings.Contains(r.stdout, "Exported 2 pieces") {
+		t.Fatalf("export = %+v", r)
+	}
+	lib2 := filepath.Join(dir, "second.galley")
+	if r = galleyCmd(t, nil, "--db", lib2, "import", out); r.code != 0 {
+		t.Fatalf("import of the export = %+v", r)
+	}
+	a := galleyCmd(t, nil, "--db", lib, "list").stdout
+	b := galleyCmd(t, nil, "--db", lib2, "list").stdout
+	if a != b {
+		t.Errorf("lists differ after export and import:\n%s\n%s", a, b)
+	}
+	// GALLEY_DB chooses the library when --db is absent.
+	if c := galleyCmd(t, map[string]string{"GALLEY_DB": lib2}, "list").stdout; c != a {
+		t.Errorf("GALLEY_DB list = %q", c)
+	}
+}
+
+func TestBadImportExitsNonZeroAndChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
+		t.Fatal(r)
+	}
+	before := galleyCmd(t, nil, "--db", lib, "list").stdout
+
+	bad := writeTestBundle(t)
+	index, _ := os.ReadFile(filepath.Join(bad, "pieces.json"))
+	broken := strings.Replace(string(index), `"related": ["grid-talks"]`, `"related": ["grid-talks", "no-such-piece"]`, 1)
+	broken = strings.Replace(broken, `"Dams, again."`, `"Dams, changed."`, 1)
+	os.WriteFile(filepath.Join(bad, "pieces.json"), []byte(broken), 0o644)
+
+	r := galleyCmd(t, nil, "--db", lib, "import", bad)
+	if r.code != 1 || !strings.Contains(r.stderr, "no-such-piece") || !strings.Contains(r.stderr, "Hydropower and Its Discontents") ||
+		!strings.Contains(r.stderr, "Nothing was imported") {
+		t.Errorf("bad import = %+v", r)
+	}
+	if after := galleyCmd(t, nil, "--db", lib, "list").stdout; after != before {
+		t.Errorf("library changed:\n%s\n%s", before, after)
+	}
+	st, err := store.Open(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, _ := st.PieceBySlug(context.Background(), "hydropower-and-its-discontents")
+	if p.Summary != "Dams, again." {
+		t.Errorf("summary = %q: the failed import leaked an update", p.Summary)
+	}
+}
+
+func TestNotALibraryIsRefusedUntouched(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(path, []byte("shopping list\n"), 0o644)
+	r := galleyCmd(t, nil, "--db", path, "list")
+	if r.code != 1 || !strings.Contains(r.stderr, "not a Galley library") {
+		t.Errorf("list on a text file = %+v", r)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "shopping list\n" {
+		t.Error("the text file was changed")
+	}
+}
+
+func TestUsageMistakesExitTwo(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib.galley")
+	cases := [][]string{
+		{"frobnicate"},
+		{"--db", lib, "import"},
+		{"--db", lib, "import", "a", "b"},
+		{"--db", lib, "list", "--status", "archived"},
+		{"--db", lib, "list", "--nonsense"},
+		{"--db", lib, "list", "stray"},
+		{"--db", lib, "export"},
+		{"--db", lib, "export", "json"},
+		{"--bogus-flag"},
+	}
+	for _, args := range cases {
+		r := galleyCmd(t, nil, args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "Usage:") || !strings.HasPrefix(r.stderr, "galley: ") {
+			t.Errorf("%v = exit %d, stderr %q; want exit 2 with the usage", args, r.code, r.stderr)
+		}
+	}
+	if r := galleyCmd(t, nil, "--help"); r.code != 0 || !strings.Contains(r.stdout, "Usage:") {
+		t.Errorf("--help = %+v", r)
+	}
+	if r := galleyCmd(t, nil, "html", "--out", "x"); r.code != 1 || !strings.Contains(r.stderr, "HTML export") {
+		t.Errorf("html = %+v", r)
+	}
+}
+
+func TestDefaultLibraryStartsWithTheSampleDesk(t *testing.T) {
+	data := t.TempDir()
+	vars := map[string]string{"XDG_DATA_HOME": data, "HOME": t.TempDir()}
+	r := galleyCmd(t, vars, "list")
+	if r.code != 0 {
+		t.Fatal(r)
+	}
+	path := filepath.Join(data, "galley", "library.galley")
+	if !strings.Contains(r.stderr, path) || strings.Count(r.stdout, "\n") != 6 {
+		t.Fatalf("first list = %+v; want 6 sample pieces in %s", r, path)
+	}
+	// Second use: the sample is not added again.
+	if r2 := galleyCmd(t, vars, "list"); r2.stdout != r.stdout || r2.stderr != "" {
+		t.Errorf("second list = %+v", r2)
+	}
+
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	list, _ := st.FindPieces(ctx, galley.Filter{Type: "Q&A"})
+	if len(list) != 1 {
+		t.Fatalf("sample Q&A pieces: %d", len(list))
+	}
+	qa, _ := st.Piece(ctx, list[0].ID)
+	lead := qa.LeadPhoto()
+	switch {
+	case qa.Summary == "" || len(qa.Contributors) == 0 || qa.Contributors[0].Role == "":
+		t.Error("the sample Q&A lacks a summary or a byline with a role")
+	case len(qa.QA) != 4:
+		t.Errorf("the sample Q&A has %d pairs, want 4", len(qa.QA))
+	case lead == nil || lead.Caption == "" || lead.Credit == "" || lead.Alt == "" || lead.Image.Width < 1600:
+		t.Errorf("the sample lead photo is incomplete: %+v", lead)
+	case len(qa.Topics) != 2:
+		t.Errorf("the sample Q&A has topics %v, want 2", qa.Topics)
+	case len(qa.Related) < 4 || len(qa.Related) > 6:
+		t.Errorf("the sample Q&A has %d related pieces, want 4 to 6", len(qa.Related))
+	}
+	types, topics := map[string]bool{}, map[string]bool{}
+	for _, ref := range qa.Related {
+		p, err := st.Piece(ctx, ref.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.LeadPhoto() == nil || p.Summary == "" || p.Status != galley.StatusPublished {
+			t.Errorf("related sample %q needs a lead photo, a summary and to be published", p.Title)
+		}
+		types[p.Type] = true
+		for _, tp := range p.Topics {
+			topics[tp] = true
+		}
+	}
+	if len(types) < 3 || len(topics) < 3 {
+		t.Errorf("related samples span %d types and %d topics; want several of each", len(types), len(topics))
+	}
+}
+
+func TestSampleCommandIsIdempotent(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib.galley")
+	r := galleyCmd(t, nil, "--db", lib, "sample")
+	if r.code != 0 || !strings.Contains(r.stdout, "6 created") {
+		t.Fatalf("sample = %+v", r)
+	}
+	r = galleyCmd(t, nil, "--db", lib, "sample")
+	if r.code != 0 || !strings.Contains(r.stdout, "6 unchanged") {
+		t.Fatalf("sample again = %+v", r)
+	}
+}
