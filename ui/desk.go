@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/galley"
 )
 
 // Library is what the desk needs from an open library.

@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/galley-editorial/galley/internal/fixture"
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/store"
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 func testLibrary(t *testing.T, pieces ...*galley.Piece) *store.Store {

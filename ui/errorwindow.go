@@ -5,7 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/galley"
 )
 
 // ErrorWindow explains a failure that keeps the desk from opening, such as

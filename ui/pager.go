@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/galley"
 )
 
 // pageSize is how many list rows are fetched from the library at a time.

@@ -5,7 +5,7 @@ import (
 
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/galley"
 )
 
 // pieceSegments lays a piece out as rich text, in the order of the

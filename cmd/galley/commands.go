@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/galley-editorial/galley/internal/bundle"
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/store"
+	"app.galley/galley/internal/bundle"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // cmdList prints one line per piece: slug, status, date, title.

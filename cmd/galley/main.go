@@ -14,10 +14,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/galley-editorial/galley/assets"
-	"github.com/galley-editorial/galley/internal/bundle"
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/store"
+	"app.galley/galley/assets"
+	// Before Fyne initialises: see the package comment.
+	"app.galley/galley/internal/bundle"
+	_ "app.galley/galley/internal/envlocale"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // version is Galley's version; keep it in step with FyneApp.toml.

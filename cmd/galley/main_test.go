@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/galley-editorial/galley/internal/fixture"
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/store"
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // result is what one invocation printed and returned.

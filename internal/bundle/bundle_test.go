@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/galley-editorial/galley/internal/bundle"
-	"github.com/galley-editorial/galley/internal/fixture"
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/store"
+	"app.galley/galley/internal/bundle"
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 var ctx = context.Background()

@@ -18,8 +18,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/photo"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 )
 
 // Format is the value of the "format" key this package reads and writes.

@@ -13,8 +13,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/photo"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 )
 
 // ImageSource returns the bytes of a stored image, found by content hash.

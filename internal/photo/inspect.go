@@ -13,7 +13,7 @@ import (
 
 	_ "golang.org/x/image/webp"
 
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/galley"
 )
 
 // MaxPixels caps width×height of an accepted image. Large enough for any

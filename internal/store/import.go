@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/photo"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 )
 
 // ImageReader returns the bytes of the file a photo came from (its Source,

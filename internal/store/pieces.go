@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/galley-editorial/galley/internal/galley"
-	"github.com/galley-editorial/galley/internal/photo"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 )
 
 // timeLayout stores instants in UTC with millisecond precision: precise
@@ -217,14 +217,8 @@ func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Pie
 	for i := range p.Contributors {
 		c := &p.Contributors[i]
 		c.Name = strings.TrimSpace(c.Name)
-		// A contributor is shared across pieces: the stored spelling of the
-		// name wins, and an empty role never erases a role set elsewhere.
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO contributors (name, role) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET role = CASE WHEN excluded.role <> '' THEN excluded.role ELSE role END
-			RETURNING id, name, role`, c.Name, strings.TrimSpace(c.Role)).Scan(&c.ID, &c.Name, &c.Role)
-		if err != nil {
-			return s.txError(err)
+		if err := s.contributorID(ctx, tx, c); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO piece_contributors (piece_id, position, contributor_id) VALUES (?, ?, ?)`, p.ID, i, c.ID); err != nil {
 			return s.txError(err)
@@ -233,18 +227,47 @@ func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Pie
 	return nil
 }
 
+// contributorID finds or adds the contributor c names and fills in its ID.
+// A contributor is shared across pieces: the stored spelling of the name
+// wins, and an empty role never erases a role set elsewhere. Most bylines
+// name people already in the library, so this reads before it writes.
+func (s *Store) contributorID(ctx context.Context, tx *sql.Tx, c *galley.Contributor) error {
+	role := strings.TrimSpace(c.Role)
+	var stored string
+	err := tx.QueryRowContext(ctx, `SELECT id, name, role FROM contributors WHERE name = ?`, c.Name).Scan(&c.ID, &c.Name, &stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = tx.QueryRowContext(ctx, `INSERT INTO contributors (name, role) VALUES (?, ?) RETURNING id`, c.Name, role).Scan(&c.ID)
+		c.Role = role
+	case err == nil && role != "" && role != stored:
+		_, err = tx.ExecContext(ctx, `UPDATE contributors SET role = ? WHERE id = ?`, role, c.ID)
+		c.Role = role
+	default:
+		c.Role = stored
+	}
+	return s.txError(err)
+}
+
+// topicID finds or adds the topic named *name, and sets *name to its
+// stored spelling.
+func (s *Store) topicID(ctx context.Context, tx *sql.Tx, name *string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id, name FROM topics WHERE name = ?`, strings.TrimSpace(*name)).Scan(&id, name)
+	if errors.Is(err, sql.ErrNoRows) {
+		*name = strings.TrimSpace(*name)
+		err = tx.QueryRowContext(ctx, `INSERT INTO topics (name) VALUES (?) RETURNING id`, *name).Scan(&id)
+	}
+	return id, s.txError(err)
+}
+
 func (s *Store) writeTopics(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_topics WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
-	for i, name := range p.Topics {
-		var id int64
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO topics (name) VALUES (?)
-			ON CONFLICT (name) DO UPDATE SET name = name
-			RETURNING id, name`, strings.TrimSpace(name)).Scan(&id, &p.Topics[i])
+	for i := range p.Topics {
+		id, err := s.topicID(ctx, tx, &p.Topics[i])
 		if err != nil {
-			return s.txError(err)
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO piece_topics (piece_id, position, topic_id) VALUES (?, ?, ?)`, p.ID, i, id); err != nil {
 			return s.txError(err)
@@ -260,13 +283,8 @@ func (s *Store) writeQA(ctx context.Context, tx *sql.Tx, p *galley.Piece) error 
 	if len(p.QA) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO qa (piece_id, position, question, answer) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return s.txError(err)
-	}
-	defer stmt.Close()
 	for i, qa := range p.QA {
-		if _, err := stmt.ExecContext(ctx, p.ID, i, qa.Question, qa.Answer); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO qa (piece_id, position, question, answer) VALUES (?, ?, ?, ?)`, p.ID, i, qa.Question, qa.Answer); err != nil {
 			return s.txError(err)
 		}
 	}
@@ -402,18 +420,47 @@ func (s *Store) writeRelated(ctx context.Context, tx *sql.Tx, p *galley.Piece) e
 
 // reindex rebuilds the piece's full-text entry from what is stored, inside
 // the caller's transaction, so search never disagrees with the library.
+// The entry's rowid follows the piece's place in the newest-first order,
+// so it moves when the piece's date changes.
 func (s *Store) reindex(ctx context.Context, tx *sql.Tx, id int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_search WHERE rowid = ?`, id); err != nil {
+	if err := s.unindex(ctx, tx, id); err != nil {
+		return err
+	}
+	var key int64
+	err := tx.QueryRowContext(ctx, `SELECT `+searchKey+` FROM pieces WHERE id = ?`, id).Scan(&key)
+	if err != nil {
 		return s.txError(err)
 	}
-	_, err := tx.ExecContext(ctx, `
+	_, err = tx.ExecContext(ctx, `
 		INSERT INTO piece_search (rowid, title, summary, body, qa, photos, people, topics)
-		SELECT p.id, p.title, p.summary, p.body,
+		SELECT ?, p.title, p.summary, p.body,
 			(SELECT group_concat(question || ' ' || answer, ' ') FROM qa WHERE piece_id = p.id),
 			(SELECT group_concat(caption || ' ' || credit || ' ' || alt, ' ') FROM photos WHERE piece_id = p.id),
 			(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
 			(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
-		FROM pieces p WHERE p.id = ?`, id)
+		FROM pieces p WHERE p.id = ?`, key, id)
+	if err != nil {
+		return s.txError(err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE pieces SET search_rowid = ? WHERE id = ?`, key, id)
+	return s.txError(err)
+}
+
+// searchKey computes a piece's search rowid: days since 1970 of its sort
+// day, times 2^32, plus its ID. Ordering by it is ordering by (sort_day
+// DESC, id DESC); the low 32 bits give the ID back.
+const searchKey = `(unixepoch(sort_day) / 86400) * 4294967296 + id`
+
+// unindex removes the piece's full-text entry, if it has one.
+func (s *Store) unindex(ctx context.Context, tx *sql.Tx, id int64) error {
+	var old sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT search_rowid FROM pieces WHERE id = ?`, id).Scan(&old); err != nil {
+		return s.txError(err)
+	}
+	if !old.Valid {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM piece_search WHERE rowid = ?`, old.Int64)
 	return s.txError(err)
 }
 
@@ -598,14 +645,18 @@ func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, e
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM pieces WHERE id = ?`, id)
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM pieces WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, galley.Errorf(galley.ENotFound, "Piece #%d is not in the library; it may have been deleted already.", id)
+	}
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, galley.Errorf(galley.ENotFound, "Piece #%d is not in the library; it may have been deleted already.", id)
+	if err := s.unindex(ctx, tx, id); err != nil {
+		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_search WHERE rowid = ?`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pieces WHERE id = ?`, id); err != nil {
 		return nil, s.txError(err)
 	}
 	if err := s.dropUnusedImages(ctx, tx, images); err != nil {

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/galley"
 )
 
 // FindPieces lists the pieces that pass f, newest first (by publication
 // date, or by creation day for undated drafts).
 func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summary, error) {
+	match := MatchExpression(f.Query)
+	f.Query = "" // searched below, not in the WHERE clause
 	where, args, err := s.filterSQL(ctx, f)
 	if err != nil {
 		return nil, err
@@ -20,6 +22,19 @@ func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summa
 		SELECT p.id, p.slug, p.title, coalesce(t.name, ''), p.status, coalesce(p.published, ''), p.updated
 		FROM pieces p LEFT JOIN types t ON t.id = p.type_id` + where + `
 		ORDER BY p.sort_day DESC, p.id DESC`
+	if match != "" {
+		// Walk the search index newest first (its rowids encode the order)
+		// and stop after one page, however many pieces match.
+		cond := strings.Replace(where, " WHERE ", " AND ", 1)
+		query = `
+			SELECT p.id, p.slug, p.title, coalesce(t.name, ''), p.status, coalesce(p.published, ''), p.updated
+			FROM piece_search s
+			JOIN pieces p ON p.id = (s.rowid & 4294967295)
+			LEFT JOIN types t ON t.id = p.type_id
+			WHERE piece_search MATCH ?` + cond + `
+			ORDER BY s.rowid DESC`
+		args = append([]any{match}, args...)
+	}
 	if f.Limit > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
@@ -56,17 +71,26 @@ func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summa
 
 // CountPieces counts the pieces that pass f (ignoring its Limit and Offset).
 func (s *Store) CountPieces(ctx context.Context, f galley.Filter) (int, error) {
+	match := MatchExpression(f.Query)
+	f.Query = ""
 	where, args, err := s.filterSQL(ctx, f)
 	if err != nil {
 		return 0, err
 	}
+	query := `SELECT count(*) FROM pieces p` + where
+	if match != "" {
+		query = `SELECT count(*) FROM piece_search s JOIN pieces p ON p.id = (s.rowid & 4294967295)
+			WHERE piece_search MATCH ?` + strings.Replace(where, " WHERE ", " AND ", 1)
+		args = append([]any{match}, args...)
+	}
 	var n int
-	err = s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM pieces p`+where, args...).Scan(&n)
+	err = s.rdb.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, s.txError(err)
 }
 
-// filterSQL turns f into a WHERE clause. Unknown topic and type names are
-// errors rather than empty results, so a typo is not mistaken for "none".
+// filterSQL turns f's status, type and topic into a WHERE clause (the
+// query is the callers' business). Unknown topic and type names are errors
+// rather than empty results, so a typo is not mistaken for "none".
 func (s *Store) filterSQL(ctx context.Context, f galley.Filter) (string, []any, error) {
 	var conds []string
 	var args []any
@@ -98,10 +122,6 @@ func (s *Store) filterSQL(ctx context.Context, f galley.Filter) (string, []any, 
 		}
 		conds = append(conds, "p.id IN (SELECT piece_id FROM piece_topics WHERE topic_id = ?)")
 		args = append(args, id)
-	}
-	if q := MatchExpression(f.Query); q != "" {
-		conds = append(conds, "p.id IN (SELECT rowid FROM piece_search WHERE piece_search MATCH ?)")
-		args = append(args, q)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil

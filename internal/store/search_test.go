@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/galley-editorial/galley/internal/fixture"
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
 )
 
 // searchLibrary holds pieces whose distinctive words each sit in one field.
@@ -144,6 +144,24 @@ func TestSearchFollowsEveryWrite(t *testing.T) {
 	if got := find("glaciers"); got != "Plain Title One" {
 		t.Errorf("new answer not found: %q", got)
 	}
+	// Changing a date moves the piece in the newest-first search order,
+	// dates before 1970 included.
+	list, _ = s.FindPieces(ctx, galley.Filter{Query: "plain"})
+	if got := titles(list); got != "Plain Title Three | Plain Title Two | Plain Title One" {
+		t.Fatalf("plain = %s", got)
+	}
+	p, _ = s.Piece(ctx, list[0].ID)
+	p.Published = galley.Date{Year: 1965, Month: 3, Day: 9}
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("plain"); got != "Plain Title Two | Plain Title One | Plain Title Three" {
+		t.Errorf("after moving Three to 1965: %s", got)
+	}
+	if n, _ := s.CountPieces(ctx, galley.Filter{Query: "plain"}); n != 3 {
+		t.Errorf("count after a date change = %d, want 3 (one entry per piece)", n)
+	}
+
 	// Renaming a topic renames it on every piece and in the index.
 	topics, _ := s.Topics(ctx)
 	var id int64

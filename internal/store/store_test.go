@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/galley-editorial/galley/internal/fixture"
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
 )
 
 var ctx = context.Background()

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/galley-editorial/galley/internal/galley"
+	"app.galley/galley/internal/galley"
 )
 
 // Topics lists the topic vocabulary alphabetically, with how many pieces

@@ -45,7 +45,11 @@ CREATE TABLE pieces (
 	updated   TEXT NOT NULL,
 	-- Newest first means by publication date, or by creation day for
 	-- undated drafts, so a new draft sits with today's pieces.
-	sort_day  TEXT GENERATED ALWAYS AS (coalesce(published, substr(created, 1, 10))) VIRTUAL
+	sort_day  TEXT GENERATED ALWAYS AS (coalesce(published, substr(created, 1, 10))) VIRTUAL,
+	-- The piece's row in piece_search. It encodes the newest-first order
+	-- (days since 1970 × 2^32 + id), so a search can walk the index in rowid
+	-- order and stop after one page instead of sorting every match.
+	search_rowid INTEGER
 );
 
 CREATE INDEX pieces_newest ON pieces (sort_day DESC, id DESC);
@@ -122,7 +126,8 @@ CREATE INDEX related_target ON related (related_id);
 
 -- Full-text search over everything an editor might remember of a piece.
 -- Contentless: the words are indexed but not stored twice; rows are kept in
--- step by the store in the same transaction as every write.
+-- step by the store in the same transaction as every write. The rowid is
+-- pieces.search_rowid, not the piece ID (see above).
 CREATE VIRTUAL TABLE piece_search USING fts5 (
 	title, summary, body, qa, photos, people, topics,
 	content = '',

@@ -1,0 +1,201 @@
+// Package bench holds Galley's benchmarks at the sizes editors' archives
+// reach. Run them with scripts/bench.sh (or `make bench`); the figures and
+// the machine they came from are in docs/performance.md.
+//
+// Generated libraries are cached under bench/out so repeated runs skip
+// generation. With -short the sizes shrink so the test suite can run every
+// benchmark once quickly.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"app.galley/galley/bench/corpus"
+	"app.galley/galley/internal/bundle"
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+var ctx = context.Background()
+
+// size picks the full size, or a small one under -short.
+func size(full, short int) int {
+	if testing.Short() {
+		return short
+	}
+	return full
+}
+
+var (
+	cacheMu sync.Mutex
+)
+
+// cached returns the path of a generated artefact under bench/out, making it
+// with make when it is missing. Names carry the size and the schema
+// version; a changed generator needs a new name (or `rm -r bench/out`).
+func cached(b *testing.B, name string, make func(path string) error) string {
+	b.Helper()
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	dir, err := filepath.Abs("out")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	tmp := path + ".tmp"
+	os.RemoveAll(tmp)
+	if err := make(tmp); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkImportBundle imports a generated 10,000-piece bundle (one photo
+// per piece) into a new library: read, check, store, index, in one
+// transaction.
+func BenchmarkImportBundle(b *testing.B) {
+	n := size(10000, 200)
+	dir := cached(b, fmt.Sprintf("bundle-%d-v1", n), func(p string) error { return corpus.WriteBundle(p, n, 1) })
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		lib := filepath.Join(b.TempDir(), "import.galley")
+		st, err := store.Open(lib)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		bu, err := bundle.Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		report, err := st.Import(ctx, bu.Pieces, bu.ReadImage)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bu.Close()
+		b.StopTimer()
+		if len(report.Created) != n {
+			b.Fatalf("created %d pieces, want %d", len(report.Created), n)
+		}
+		st.Close()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/piece")
+}
+
+// bigLibrary opens the generated 100,000-piece library.
+func bigLibrary(b *testing.B) *store.Store {
+	n := size(100000, 2000)
+	path := cached(b, fmt.Sprintf("library-%d-schema%d.galley", n, store.LatestVersion()), func(p string) error {
+		return corpus.WriteLibrary(ctx, p, n, 1)
+	})
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
+// benchmarkSearch measures the query time of `galley list --query` with a
+// result limit, as the desk's search field runs it on every keystroke.
+func benchmarkSearch(b *testing.B, query string) {
+	st := bigLibrary(b)
+	f := galley.Filter{Query: query, Limit: 50}
+	total, err := st.CountPieces(ctx, galley.Filter{Query: query})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if total < 50 {
+		b.Fatalf("%q matches only %d pieces; the benchmark needs a common query", query, total)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		list, err := st.FindPieces(ctx, f)
+		if err != nil || len(list) != 50 {
+			b.Fatalf("got %d results, %v", len(list), err)
+		}
+	}
+	b.ReportMetric(float64(total), "matches")
+}
+
+// BenchmarkSearchCommonWord searches for a word found in a large share of
+// the pieces.
+func BenchmarkSearchCommonWord(b *testing.B) { benchmarkSearch(b, corpus.CommonWord) }
+
+// BenchmarkSearchTwoPrefixes searches for two word prefixes, as typed.
+func BenchmarkSearchTwoPrefixes(b *testing.B) { benchmarkSearch(b, "pol sec") }
+
+// BenchmarkListNewest lists the newest page with no filter: the desk's
+// first screen.
+func BenchmarkListNewest(b *testing.B) {
+	st := bigLibrary(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if list, err := st.FindPieces(ctx, galley.Filter{Limit: 50}); err != nil || len(list) != 50 {
+			b.Fatal(len(list), err)
+		}
+	}
+}
+
+// BenchmarkSavePiece saves a piece with 50 Q&A pairs and 5 photos whose
+// images are already in the library (as when an editor saves again), in a
+// library of 10,000 pieces.
+func BenchmarkSavePiece(b *testing.B) {
+	n := size(10000, 500)
+	path := cached(b, fmt.Sprintf("library-%d-schema%d.galley", n, store.LatestVersion()), func(p string) error {
+		return corpus.WriteLibrary(ctx, p, n, 1)
+	})
+	// Work on a copy so the cached library stays as generated.
+	work := filepath.Join(b.TempDir(), "save.galley")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(work, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(work)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+
+	g := corpus.New(99)
+	p := g.Piece()
+	p.Slug, p.Related = "", nil
+	p.Photos = nil
+	for i := range 50 {
+		p.QA = append(p.QA, galley.QA{Question: fmt.Sprintf("Question %d?", i), Answer: g.Piece().Summary})
+	}
+	for i := range 5 {
+		p.Photos = append(p.Photos, galley.Photo{Data: fixture.JPEG(64, 48, i), Caption: g.Piece().Title, Credit: "Agency", Lead: i == 0})
+	}
+	if err := st.SavePiece(ctx, &p); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.QA[i%50].Answer = fmt.Sprintf("Edited answer number %d.", i)
+		if err := st.SavePiece(ctx, &p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs Galley's benchmarks at full size: a 10,000-piece bundle import, search
+# and listing on a 100,000-piece library, and saving a 50-pair Q&A piece
+# with 5 photos. Generated libraries are cached in bench/out (delete it to
+# start over); the first run spends a few minutes generating them.
+#
+#   scripts/bench.sh                 every benchmark, 5 runs each
+#   scripts/bench.sh Search          only those matching a pattern
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+
+pattern=${1:-.}
+mkdir -p bench/out
+{
+	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+	go test -run '^$' -bench "$pattern" -benchmem -count 5 -timeout 60m ./bench
+} | tee bench/out/latest.txt

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Installs what Galley needs to build, run and test, and only what is
+# missing: a Go toolchain new enough for go.mod, the C compiler and the
+# X11/OpenGL headers Fyne builds against, and the tools the tests use.
+# Safe to run again and again; it does nothing when all is in place.
+#
+#   scripts/install-deps.sh          everything for building and running
+#   scripts/install-deps.sh test     also what the test suite uses
+set -euo pipefail
+
+purpose=${1:-run}
+cd "$(dirname "$0")/.."
+
+say() { printf 'install-deps: %s\n' "$*" >&2; }
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		sudo_cmd=(sudo)
+	else
+		say "not root and no sudo: install missing packages by hand"
+	fi
+fi
+
+# --- System packages (Debian and Ubuntu) ---------------------------------
+packages=(
+	gcc libc6-dev pkg-config ca-certificates curl unzip
+	# Fyne's GLFW driver: OpenGL and X11 headers
+	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
+	libxi-dev libxxf86vm-dev libxkbcommon-dev
+)
+if [ "$purpose" = test ]; then
+	packages+=(
+		xvfb xauth x11-utils # a display for the start-up smoke test
+	)
+fi
+
+if command -v dpkg-query >/dev/null 2>&1; then
+	missing=()
+	for p in "${packages[@]}"; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+			missing+=("$p")
+		fi
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		say "installing ${missing[*]}"
+		"${sudo_cmd[@]}" apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+else
+	say "not a Debian-like system; make sure these (or their equivalents) are installed: ${packages[*]}"
+fi
+
+# --- Go ------------------------------------------------------------------
+# go.mod names the minimum Go. A newer Go is fine. When there is none (or
+# only an older one, like Debian's packaged 1.19), fetch the official
+# toolchain from the Go module proxy, checked against a pinned hash.
+need_go=$(awk '/^go /{print $2; exit}' go.mod)
+go_version=1.26.8
+declare -A go_sha256=(
+	[amd64]=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7
+	[arm64]=02b36b6787b3ac767668f630e2998df45a3b1f9ffee08d1bf3ef6487cd658d99
+)
+
+go_ok() {
+	local go_bin=$1 have
+	have=$("$go_bin" env GOVERSION 2>/dev/null | sed 's/^go//') || return 1
+	[ -n "$have" ] || return 1
+	# sort -V puts the smaller version first
+	[ "$(printf '%s\n%s\n' "$need_go" "$have" | sort -V | head -n1)" = "$need_go" ]
+}
+
+export PATH="/usr/local/go/bin:$PATH"
+if command -v go >/dev/null 2>&1 && go_ok "$(command -v go)"; then
+	:
+else
+	arch=$(uname -m)
+	case "$arch" in
+	x86_64) arch=amd64 ;;
+	aarch64 | arm64) arch=arm64 ;;
+	*) say "no Go toolchain for $arch is pinned here; install Go $need_go or newer from https://go.dev/dl"; exit 1 ;;
+	esac
+	proxy=${GOPROXY:-https://proxy.golang.org}
+	proxy=${proxy%%,*}
+	[ "$proxy" = direct ] || [ "$proxy" = off ] && proxy=https://proxy.golang.org
+	zip=$(mktemp --suffix=.zip)
+	trap 'rm -f "$zip"' EXIT
+	say "installing Go $go_version to /usr/local/go"
+	curl -fsSL -o "$zip" "$proxy/golang.org/toolchain/@v/v0.0.1-go$go_version.linux-$arch.zip"
+	echo "${go_sha256[$arch]}  $zip" | sha256sum -c --quiet -
+	tmp=$(mktemp -d)
+	unzip -q "$zip" -d "$tmp"
+	"${sudo_cmd[@]}" rm -rf /usr/local/go
+	"${sudo_cmd[@]}" mv "$tmp/golang.org/toolchain@v0.0.1-go$go_version.linux-$arch" /usr/local/go
+	# The zip does not keep file modes.
+	"${sudo_cmd[@]}" chmod -R a+rX /usr/local/go
+	"${sudo_cmd[@]}" find /usr/local/go/bin /usr/local/go/pkg/tool -type f -exec chmod a+x {} +
+	rm -rf "$tmp"
+	go version
+fi

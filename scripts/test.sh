@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, vet, every Go test
+# (real SQLite files, headless Fyne), each benchmark once so none rots,
+# and a smoke test that the real binary opens its window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+export CGO_ENABLED=1
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l cmd ui internal assets bench)
+if [ -n "$unformatted" ]; then
+	echo "these files need gofmt:"
+	echo "$unformatted"
+	exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "go test"
+go test -count=1 ./...
+
+step "benchmarks, once each (figures come from scripts/bench.sh)"
+go test -count=1 -short -run '^$' -bench . -benchtime 1x ./...
+
+step "smoke: the desk opens under Xvfb"
+scripts/smoke.sh
+
+printf '\nAll tests passed.\n'
