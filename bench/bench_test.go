@@ -147,6 +147,7 @@ func BenchmarkSearchTwoPrefixes(b *testing.B) { benchmarkSearch(b, "pol sec") }
 func BenchmarkListNewest(b *testing.B) {
 	st := bigLibrary(b)
 	b.ReportAllocs()
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if list, err := st.FindPieces(ctx, galley.Filter{Limit: 50}); err != nil || len(list) != 50 {
 			b.Fatal(len(list), err)

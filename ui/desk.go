@@ -5,11 +5,13 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,6 +24,7 @@ type Library interface {
 	CountPieces(ctx context.Context, f galley.Filter) (int, error)
 	Piece(ctx context.Context, id int64) (*galley.Piece, error)
 	ImageData(ctx context.Context, hash string) ([]byte, error)
+	QuickCheck(ctx context.Context) error
 }
 
 // Desk is the main window: the library's pieces on the left, the selected
@@ -75,6 +78,23 @@ func NewDesk(a fyne.App, lib Library) *Desk {
 
 // Window returns the desk's window.
 func (d *Desk) Window() fyne.Window { return d.win }
+
+// CheckLibrary reads the whole library file in the background, looking for
+// damage, and tells the editor if it finds any. done, if not nil, is
+// called on the UI goroutine when the check ends.
+func (d *Desk) CheckLibrary(done func(error)) {
+	go func() {
+		err := d.lib.QuickCheck(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(errors.New(galley.ErrorMessage(err)), d.win)
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	}()
+}
 
 func (d *Desk) setFilter(f galley.Filter) {
 	if err := d.pages.Reset(f); err != nil {

@@ -151,3 +151,30 @@ func (c *countingLibrary) FindPieces(ctx context.Context, f galley.Filter) ([]ga
 	c.finds++
 	return c.Library.FindPieces(ctx, f)
 }
+
+func TestDamageFoundInTheBackgroundIsShown(t *testing.T) {
+	test.NewTempApp(t)
+	lib := &failingCheck{Library: testLibrary(t, &galley.Piece{Title: "Anything"})}
+	d := NewDesk(test.NewApp(), lib)
+	d.Window().Resize(fyne.NewSize(900, 600))
+	got := make(chan error, 1)
+	d.CheckLibrary(func(err error) { got <- err })
+	if err := <-got; err == nil {
+		t.Fatal("the check's failure did not reach the desk")
+	}
+	var shown bool
+	for _, o := range d.Window().Canvas().Overlays().List() {
+		if strings.Contains(test.RenderObjectToMarkup(o), "sector 7 is unreadable") {
+			shown = true
+		}
+	}
+	if !shown {
+		t.Error("no dialog tells the editor the library is damaged")
+	}
+}
+
+type failingCheck struct{ Library }
+
+func (failingCheck) QuickCheck(context.Context) error {
+	return galley.Errorf(galley.EInvalid, "The library is damaged: sector 7 is unreadable.")
+}

@@ -158,3 +158,29 @@ func cmdSample(ctx context.Context, args []string, db string, e env) error {
 	fmt.Fprintf(e.stdout, "Sample desk added to %s: %s.\n", st.Path(), describe(report))
 	return nil
 }
+
+// cmdCheck reads the whole library file to find damage the quick checks
+// done on every open cannot see.
+func cmdCheck(ctx context.Context, args []string, db string, e env) error {
+	fl := newFlags("check", &db)
+	if err := fl.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fl.NArg() > 0 {
+		return usageError{"check takes no arguments"}
+	}
+	st, err := openLibrary(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.QuickCheck(ctx); err != nil {
+		return err
+	}
+	n, err := st.CountPieces(ctx, galley.Filter{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "The library %s is sound (%d pieces).\n", st.Path(), n)
+	return nil
+}

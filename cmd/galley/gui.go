@@ -38,6 +38,8 @@ func runGUI(path string, isDefault bool) error {
 		return err
 	}
 	defer st.Close()
-	ui.NewDesk(a, st).Window().ShowAndRun()
+	desk := ui.NewDesk(a, st)
+	desk.CheckLibrary(nil)
+	desk.Window().ShowAndRun()
 	return nil
 }

@@ -34,6 +34,7 @@ Usage:
   galley [--db PATH] import PATH              import a bundle folder or .zip (all or nothing)
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
   galley [--db PATH] sample                   add the sample desk to the library
+  galley [--db PATH] check                    read the whole library file looking for damage
   galley version                              print the version
 
 The library file is --db PATH, else $GALLEY_DB, else
@@ -109,6 +110,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdExport(ctx, rest, *db, e)
 	case "sample":
 		return cmdSample(ctx, rest, *db, e)
+	case "check":
+		return cmdCheck(ctx, rest, *db, e)
 	case "html":
 		// Reserved for the HTML export, so no other command takes the name.
 		return errors.New("galley html (the HTML export) is not in this version yet")

@@ -239,3 +239,12 @@ func TestSampleCommandIsIdempotent(t *testing.T) {
 		t.Fatalf("sample again = %+v", r)
 	}
 }
+
+func TestCheckReportsASoundLibrary(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib.galley")
+	galleyCmd(t, nil, "--db", lib, "sample")
+	r := galleyCmd(t, nil, "--db", lib, "check")
+	if r.code != 0 || !strings.Contains(r.stdout, "is sound (6 pieces)") {
+		t.Errorf("check = %+v", r)
+	}
+}

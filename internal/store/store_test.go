@@ -452,7 +452,7 @@ func TestOpenRefusesWhatIsNotAGalleyLibrary(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := snapshot(t, c.path)
-			s, err := Open(c.path)
+			s, err := Open(c.path, Options{QuickCheck: true})
 			if err == nil {
 				s.Close()
 				t.Fatalf("Open(%s) succeeded", c.name)
@@ -485,4 +485,41 @@ func snapshot(t *testing.T, path string) string {
 		fmt.Fprintf(&b, "%s:%d:%x ", suffix, len(data), sha256.Sum256(data))
 	}
 	return b.String()
+}
+
+// TestDamageSurfacesWithoutTheFullCheck opens a damaged library the quick
+// way (header checks only): the damage must still come out as a clear
+// error, on opening or on the first read, with the file left as it was.
+func TestDamageSurfacesWithoutTheFullCheck(t *testing.T) {
+	lib := libraryWith(t)
+	data, _ := os.ReadFile(lib)
+	for i := 4096; i < len(data); i++ {
+		data[i] = byte(i*13 + 7)
+	}
+	if err := os.WriteFile(lib, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, lib)
+	s, err := Open(lib)
+	if err == nil {
+		err = s.EachPiece(ctx, func(*galley.Piece) error { return nil })
+		s.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("reading a damaged library = %v, want an error saying it is damaged", err)
+	}
+	if after := snapshot(t, lib); after != before {
+		t.Errorf("the damaged library was changed:\nbefore %s\nafter  %s", before, after)
+	}
+
+	// The full check finds the damage too, on demand.
+	lib2 := libraryWith(t)
+	s2, err := Open(lib2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if err := s2.QuickCheck(ctx); err != nil {
+		t.Errorf("a sound library fails the check: %v", err)
+	}
 }
