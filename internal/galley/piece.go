@@ -185,7 +185,7 @@ func (p *Piece) Validate() error {
 		if err := checkText("role of "+name, c.Role, MaxLine, true); err != nil {
 			return err
 		}
-		key := strings.ToLower(name)
+		key := NameKey(name)
 		if seen[key] {
 			return Errorf(EInvalid, "%s is listed twice among the contributors.", name)
 		}
@@ -201,7 +201,7 @@ func (p *Piece) Validate() error {
 		if err := checkText("topic", t, MaxLine, true); err != nil {
 			return err
 		}
-		key := strings.ToLower(name)
+		key := NameKey(name)
 		if seen[key] {
 			return Errorf(EInvalid, "The topic %q is listed twice.", name)
 		}

@@ -113,7 +113,7 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 		if p.Updated.IsZero() {
 			p.Updated = now
 		}
-		return "created", s.createPiece(ctx, tx, p)
+		return "created", s.createPiece(ctx, tx, p, fromImport)
 	}
 	if err != nil {
 		return "", s.txError(err)
@@ -129,13 +129,13 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 	if p.Updated.IsZero() {
 		p.Updated = now
 	}
-	return "updated", s.overwritePiece(ctx, tx, p)
+	return "updated", s.overwritePiece(ctx, tx, p, fromImport)
 }
 
 // sameContent reports whether importing p (with its related slugs) would
 // leave the stored piece old as it is.
 func sameContent(old, p *galley.Piece, related []galley.PieceRef) bool {
-	if old.Title != p.Title || !strings.EqualFold(old.Type, strings.TrimSpace(p.Type)) || old.Status != statusOrDraft(p.Status) ||
+	if old.Title != p.Title || galley.NameKey(old.Type) != galley.NameKey(p.Type) || old.Status != statusOrDraft(p.Status) ||
 		old.Published != p.Published || old.Summary != p.Summary || old.Body != p.Body {
 		return false
 	}
@@ -148,12 +148,12 @@ func sameContent(old, p *galley.Piece, related []galley.PieceRef) bool {
 	}
 	for i, c := range p.Contributors {
 		o := old.Contributors[i]
-		if !strings.EqualFold(o.Name, strings.TrimSpace(c.Name)) || (c.Role != "" && o.Role != strings.TrimSpace(c.Role)) {
+		if galley.NameKey(o.Name) != galley.NameKey(c.Name) || (c.Role != "" && o.Role != strings.TrimSpace(c.Role)) {
 			return false
 		}
 	}
 	for i, t := range p.Topics {
-		if !strings.EqualFold(old.Topics[i], strings.TrimSpace(t)) {
+		if galley.NameKey(old.Topics[i]) != galley.NameKey(t) {
 			return false
 		}
 	}

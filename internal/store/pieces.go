@@ -44,7 +44,7 @@ func (s *Store) SavePiece(ctx context.Context, p *galley.Piece) error {
 	now := s.now()
 	if saved.ID == 0 {
 		saved.Created, saved.Updated = now, now
-		err = s.createPiece(ctx, tx, saved)
+		err = s.createPiece(ctx, tx, saved, fromEditor)
 	} else {
 		err = s.updatePiece(ctx, tx, saved, now)
 	}
@@ -70,7 +70,16 @@ func clonePiece(p *galley.Piece) *galley.Piece {
 	return &c
 }
 
-func (s *Store) createPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+// origin says who a write comes from: an editor saving a piece, or an
+// import, whose bundle speaks for shared details such as contributors' roles.
+type origin int
+
+const (
+	fromEditor origin = iota
+	fromImport
+)
+
+func (s *Store) createPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
 	if p.Status == "" {
 		p.Status = galley.StatusDraft
 	}
@@ -93,7 +102,7 @@ func (s *Store) createPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece) er
 		return err
 	}
 	p.Version = 1
-	return s.writeParts(ctx, tx, p)
+	return s.writeParts(ctx, tx, p, from)
 }
 
 func (s *Store) updatePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, now time.Time) error {
@@ -113,12 +122,12 @@ func (s *Store) updatePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, no
 		p.Status = galley.StatusDraft
 	}
 	p.Updated = now
-	return s.overwritePiece(ctx, tx, p)
+	return s.overwritePiece(ctx, tx, p, fromEditor)
 }
 
 // overwritePiece writes every field and part of p over the stored piece
 // p.ID and bumps its version. The caller has decided that this is allowed.
-func (s *Store) overwritePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) overwritePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
 	if err := s.assignSlug(ctx, tx, p); err != nil {
 		return err
 	}
@@ -140,7 +149,7 @@ func (s *Store) overwritePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece)
 	if p.Created, err = parseTime(created); err != nil {
 		return err
 	}
-	return s.writeParts(ctx, tx, p)
+	return s.writeParts(ctx, tx, p, from)
 }
 
 // assignSlug derives a free slug from the title when p has none, and
@@ -184,11 +193,11 @@ func (s *Store) typeID(ctx context.Context, tx *sql.Tx, name string) (sql.NullIn
 		return sql.NullInt64{}, nil
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM types WHERE name = ?`, name).Scan(&id)
+	err := tx.QueryRowContext(ctx, `SELECT id FROM types WHERE key = ?`, galley.NameKey(name)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.QueryRowContext(ctx, `
-			INSERT INTO types (name, position) VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM types))
-			RETURNING id`, name).Scan(&id)
+			INSERT INTO types (name, key, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM types))
+			RETURNING id`, name, galley.NameKey(name)).Scan(&id)
 	}
 	if err != nil {
 		return sql.NullInt64{}, s.txError(err)
@@ -198,9 +207,12 @@ func (s *Store) typeID(ctx context.Context, tx *sql.Tx, name string) (sql.NullIn
 
 // writeParts replaces the piece's byline, topics, Q&A, photos and related
 // list with p's, then brings its search entry up to date.
-func (s *Store) writeParts(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) writeParts(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
+	if err := s.writeContributors(ctx, tx, p, from); err != nil {
+		return err
+	}
 	steps := []func(context.Context, *sql.Tx, *galley.Piece) error{
-		s.writeContributors, s.writeTopics, s.writeQA, s.writePhotos, s.writeRelated,
+		s.writeTopics, s.writeQA, s.writePhotos, s.writeRelated,
 	}
 	for _, step := range steps {
 		if err := step(ctx, tx, p); err != nil {
@@ -210,14 +222,14 @@ func (s *Store) writeParts(ctx context.Context, tx *sql.Tx, p *galley.Piece) err
 	return s.reindex(ctx, tx, p.ID)
 }
 
-func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_contributors WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
 	for i := range p.Contributors {
 		c := &p.Contributors[i]
 		c.Name = strings.TrimSpace(c.Name)
-		if err := s.contributorID(ctx, tx, c); err != nil {
+		if err := s.contributorID(ctx, tx, c, from == fromImport); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO piece_contributors (piece_id, position, contributor_id) VALUES (?, ?, ?)`, p.ID, i, c.ID); err != nil {
@@ -228,18 +240,22 @@ func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Pie
 }
 
 // contributorID finds or adds the contributor c names and fills in its ID.
-// A contributor is shared across pieces: the stored spelling of the name
-// wins, and an empty role never erases a role set elsewhere. Most bylines
-// name people already in the library, so this reads before it writes.
-func (s *Store) contributorID(ctx context.Context, tx *sql.Tx, c *galley.Contributor) error {
+// A contributor is shared across pieces and the stored spelling of the
+// name wins. The role is shared too, so saving one piece does not change
+// it (a piece loaded before a role was edited would put the old role back):
+// a piece's role is taken only for someone new, or without a role yet, or
+// when an import says so (setRole). Most bylines name people already in the
+// library, so this reads before it writes.
+func (s *Store) contributorID(ctx context.Context, tx *sql.Tx, c *galley.Contributor, setRole bool) error {
 	role := strings.TrimSpace(c.Role)
 	var stored string
-	err := tx.QueryRowContext(ctx, `SELECT id, name, role FROM contributors WHERE name = ?`, c.Name).Scan(&c.ID, &c.Name, &stored)
+	err := tx.QueryRowContext(ctx, `SELECT id, name, role FROM contributors WHERE key = ?`, galley.NameKey(c.Name)).Scan(&c.ID, &c.Name, &stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		err = tx.QueryRowContext(ctx, `INSERT INTO contributors (name, role) VALUES (?, ?) RETURNING id`, c.Name, role).Scan(&c.ID)
+		err = tx.QueryRowContext(ctx, `INSERT INTO contributors (name, key, role) VALUES (?, ?, ?) RETURNING id`,
+			c.Name, galley.NameKey(c.Name), role).Scan(&c.ID)
 		c.Role = role
-	case err == nil && role != "" && role != stored:
+	case err == nil && role != "" && role != stored && (stored == "" || setRole):
 		_, err = tx.ExecContext(ctx, `UPDATE contributors SET role = ? WHERE id = ?`, role, c.ID)
 		c.Role = role
 	default:
@@ -252,10 +268,10 @@ func (s *Store) contributorID(ctx context.Context, tx *sql.Tx, c *galley.Contrib
 // stored spelling.
 func (s *Store) topicID(ctx context.Context, tx *sql.Tx, name *string) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id, name FROM topics WHERE name = ?`, strings.TrimSpace(*name)).Scan(&id, name)
+	err := tx.QueryRowContext(ctx, `SELECT id, name FROM topics WHERE key = ?`, galley.NameKey(*name)).Scan(&id, name)
 	if errors.Is(err, sql.ErrNoRows) {
 		*name = strings.TrimSpace(*name)
-		err = tx.QueryRowContext(ctx, `INSERT INTO topics (name) VALUES (?) RETURNING id`, *name).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO topics (name, key) VALUES (?, ?) RETURNING id`, *name, galley.NameKey(*name)).Scan(&id)
 	}
 	return id, s.txError(err)
 }

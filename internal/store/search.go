@@ -103,7 +103,7 @@ func (s *Store) filterSQL(ctx context.Context, f galley.Filter) (string, []any, 
 	}
 	if f.Type != "" {
 		var id int64
-		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM types WHERE name = ?`, strings.TrimSpace(f.Type)).Scan(&id)
+		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM types WHERE key = ?`, galley.NameKey(f.Type)).Scan(&id)
 		if err == sql.ErrNoRows {
 			return "", nil, galley.Errorf(galley.ENotFound, "There is no type named %q.", f.Type)
 		} else if err != nil {
@@ -114,7 +114,7 @@ func (s *Store) filterSQL(ctx context.Context, f galley.Filter) (string, []any, 
 	}
 	if f.Topic != "" {
 		var id int64
-		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM topics WHERE name = ?`, strings.TrimSpace(f.Topic)).Scan(&id)
+		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM topics WHERE key = ?`, galley.NameKey(f.Topic)).Scan(&id)
 		if err == sql.ErrNoRows {
 			return "", nil, galley.Errorf(galley.ENotFound, "There is no topic named %q.", f.Topic)
 		} else if err != nil {

@@ -20,7 +20,7 @@ func (s *Store) Topics(ctx context.Context) ([]galley.Topic, error) {
 	var list []galley.Topic
 	err = queryEach(ctx, tx, `
 		SELECT t.id, t.name, (SELECT count(*) FROM piece_topics pt WHERE pt.topic_id = t.id)
-		FROM topics t ORDER BY t.name COLLATE NOCASE`, nil, func(r *sql.Rows) error {
+		FROM topics t ORDER BY t.key`, nil, func(r *sql.Rows) error {
 		var t galley.Topic
 		err := r.Scan(&t.ID, &t.Name, &t.Pieces)
 		list = append(list, t)
@@ -29,15 +29,13 @@ func (s *Store) Topics(ctx context.Context) ([]galley.Topic, error) {
 	return list, s.txError(err)
 }
 
-// RenameTopic gives the topic a new name, on every piece at once. Pieces
-// keep their versions: the topic is shared vocabulary, not the piece's text.
+// RenameTopic gives the topic a new name, on every piece at once. Those
+// pieces get new versions, so an editor holding one open from before the
+// rename is told it changed instead of saving the old name back.
 func (s *Store) RenameTopic(ctx context.Context, id int64, name string) error {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return galley.Errorf(galley.EInvalid, "A topic needs a name.")
-	}
-	if strings.ContainsAny(name, "\n\r") {
-		return galley.Errorf(galley.EInvalid, "A topic name must fit on one line.")
+	if err := galley.CheckName("topic", name); err != nil {
+		return err
 	}
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
@@ -45,22 +43,31 @@ func (s *Store) RenameTopic(ctx context.Context, id int64, name string) error {
 	}
 	defer tx.Rollback()
 	var other int64
-	err = tx.QueryRowContext(ctx, `SELECT id FROM topics WHERE name = ? AND id <> ?`, name, id).Scan(&other)
+	err = tx.QueryRowContext(ctx, `SELECT id FROM topics WHERE key = ? AND id <> ?`, galley.NameKey(name), id).Scan(&other)
 	if err == nil {
 		return galley.Errorf(galley.EConflict, "There is already a topic named %q; merge the two instead.", name)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return s.txError(err)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE topics SET name = ? WHERE id = ?`, name, id)
+	res, err := tx.ExecContext(ctx, `UPDATE topics SET name = ?, key = ? WHERE id = ?`, name, galley.NameKey(name), id)
 	if err != nil {
 		return s.txError(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return galley.Errorf(galley.ENotFound, "Topic #%d is not in the library.", id)
 	}
+	if err := s.touchPieces(ctx, tx, `SELECT piece_id FROM piece_topics WHERE topic_id = ?`, id); err != nil {
+		return err
+	}
+	return s.commit(tx)
+}
+
+// touchPieces gives the pieces a query selects new versions and fresh
+// search entries, after a change to vocabulary they share.
+func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
 	var ids []int64
-	err = queryEach(ctx, tx, `SELECT piece_id FROM piece_topics WHERE topic_id = ?`, []any{id}, func(r *sql.Rows) error {
+	err := queryEach(ctx, tx, query, args, func(r *sql.Rows) error {
 		var pid int64
 		err := r.Scan(&pid)
 		ids = append(ids, pid)
@@ -69,10 +76,51 @@ func (s *Store) RenameTopic(ctx context.Context, id int64, name string) error {
 	if err != nil {
 		return s.txError(err)
 	}
+	now := formatTime(s.now())
 	for _, pid := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE pieces SET version = version + 1, updated = ? WHERE id = ?`, now, pid); err != nil {
+			return s.txError(err)
+		}
 		if err := s.reindex(ctx, tx, pid); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// UpdateContributor changes a contributor's name and role, on every piece
+// that credits them. Like a topic rename, it gives those pieces new
+// versions.
+func (s *Store) UpdateContributor(ctx context.Context, c galley.Contributor) error {
+	c.Name, c.Role = strings.TrimSpace(c.Name), strings.TrimSpace(c.Role)
+	if err := galley.CheckName("contributor", c.Name); err != nil {
+		return err
+	}
+	if strings.ContainsAny(c.Role, "\n\r") || len(c.Role) > galley.MaxLine {
+		return galley.Errorf(galley.EInvalid, "A role must fit on one line of at most %d bytes.", galley.MaxLine)
+	}
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var other string
+	err = tx.QueryRowContext(ctx, `SELECT name FROM contributors WHERE key = ? AND id <> ?`, galley.NameKey(c.Name), c.ID).Scan(&other)
+	if err == nil {
+		return galley.Errorf(galley.EConflict, "There is already a contributor named %q.", other)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return s.txError(err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE contributors SET name = ?, key = ?, role = ? WHERE id = ?`, c.Name, galley.NameKey(c.Name), c.Role, c.ID)
+	if err != nil {
+		return s.txError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return galley.Errorf(galley.ENotFound, "Contributor #%d is not in the library.", c.ID)
+	}
+	if err := s.touchPieces(ctx, tx, `SELECT piece_id FROM piece_contributors WHERE contributor_id = ?`, c.ID); err != nil {
+		return err
 	}
 	return s.commit(tx)
 }
@@ -104,7 +152,7 @@ func (s *Store) Contributors(ctx context.Context) ([]galley.Contributor, error) 
 	}
 	defer tx.Rollback()
 	var list []galley.Contributor
-	err = queryEach(ctx, tx, `SELECT id, name, role FROM contributors ORDER BY name COLLATE NOCASE`, nil, func(r *sql.Rows) error {
+	err = queryEach(ctx, tx, `SELECT id, name, role FROM contributors ORDER BY key`, nil, func(r *sql.Rows) error {
 		var c galley.Contributor
 		err := r.Scan(&c.ID, &c.Name, &c.Role)
 		list = append(list, c)

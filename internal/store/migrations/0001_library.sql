@@ -3,31 +3,38 @@
 -- Text columns hold UTF-8; times are RFC 3339 in UTC; publication dates are
 -- YYYY-MM-DD. Ordered lists (byline, topics, Q&A, photos, related) keep an
 -- explicit position so the order editors chose survives every round trip.
+--
+-- Names in the shared vocabularies (types, topics, contributors) are unique
+-- by key: the name case-folded and normalised by Galley (galley.NameKey),
+-- since SQLite's NOCASE folds ASCII only and "Élise" must match "ÉLISE".
 
 PRAGMA application_id = 1195461721; -- "GALY": marks the file as a Galley library
 
 CREATE TABLE types (
 	id       INTEGER PRIMARY KEY,
-	name     TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (trim(name) <> ''),
+	name     TEXT NOT NULL CHECK (trim(name) <> ''),
+	key      TEXT NOT NULL UNIQUE,
 	position INTEGER NOT NULL
 );
 
-INSERT INTO types (name, position) VALUES
-	('Analysis', 1),
-	('Q&A', 2),
-	('Commentary', 3),
-	('Report', 4),
-	('Congressional Testimony', 5),
-	('News', 6);
+INSERT INTO types (name, key, position) VALUES
+	('Analysis', 'analysis', 1),
+	('Q&A', 'q&a', 2),
+	('Commentary', 'commentary', 3),
+	('Report', 'report', 4),
+	('Congressional Testimony', 'congressional testimony', 5),
+	('News', 'news', 6);
 
 CREATE TABLE topics (
 	id   INTEGER PRIMARY KEY,
-	name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (trim(name) <> '')
+	name TEXT NOT NULL CHECK (trim(name) <> ''),
+	key  TEXT NOT NULL UNIQUE
 );
 
 CREATE TABLE contributors (
 	id   INTEGER PRIMARY KEY,
-	name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (trim(name) <> ''),
+	name TEXT NOT NULL CHECK (trim(name) <> ''),
+	key  TEXT NOT NULL UNIQUE,
 	role TEXT NOT NULL DEFAULT ''
 );
 
