@@ -84,7 +84,7 @@ func BenchmarkImportBundle(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		report, err := st.Import(ctx, bu.Pieces, bu.ReadImage)
+		report, err := st.Import(ctx, bu.Pieces, bu.ReadImage, store.ImportOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

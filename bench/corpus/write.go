@@ -25,7 +25,7 @@ func WriteLibrary(ctx context.Context, path string, n int, seed uint64) error {
 	g := New(seed)
 	read := func(src string) ([]byte, error) { return ImageFor(src, libraryImages) }
 	for done := 0; done < n; done += batch {
-		if _, err := st.Import(ctx, g.Pieces(min(batch, n-done)), read); err != nil {
+		if _, err := st.Import(ctx, g.Pieces(min(batch, n-done)), read, store.ImportOptions{}); err != nil {
 			return fmt.Errorf("generate library: %w", err)
 		}
 	}
@@ -36,7 +36,7 @@ func WriteLibrary(ctx context.Context, path string, n int, seed uint64) error {
 // each, to out (a folder, or a .zip file).
 func WriteBundle(out string, n int, seed uint64) error {
 	images := map[string][]byte{}
-	w, err := bundle.Create(out, func(hash string) ([]byte, error) { return images[hash], nil })
+	w, err := bundle.Create(out)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func WriteBundle(out string, n int, seed uint64) error {
 			p.Photos[i].Image = img
 			images[img.Hash] = data
 		}
-		if err := w.Add(&p); err != nil {
+		if err := w.Add(&p, func(hash string) ([]byte, error) { return images[hash], nil }); err != nil {
 			w.Abort()
 			return err
 		}

@@ -59,6 +59,7 @@ func cmdList(ctx context.Context, args []string, db string, e env) error {
 // cmdImport imports a bundle in one transaction.
 func cmdImport(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("import", &db)
+	overwrite := fl.Bool("overwrite", false, "replace library pieces changed after the bundle's copy")
 	if err := fl.Parse(args); err != nil {
 		return flagError(err)
 	}
@@ -77,7 +78,7 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 		return err
 	}
 	defer st.Close()
-	report, err := st.Import(ctx, b.Pieces, b.ReadImage)
+	report, err := st.Import(ctx, b.Pieces, b.ReadImage, store.ImportOptions{Overwrite: *overwrite})
 	if err != nil {
 		// The store rolled everything back; say so in the same breath.
 		return galley.Errorf(galley.ErrorCode(err), "%s Nothing was imported.", galley.ErrorMessage(err))
@@ -87,7 +88,11 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 }
 
 func describe(r galley.ImportReport) string {
-	return fmt.Sprintf("%d created, %d updated, %d unchanged", len(r.Created), len(r.Updated), len(r.Unchanged))
+	s := fmt.Sprintf("%d created, %d updated, %d unchanged", len(r.Created), len(r.Updated), len(r.Unchanged))
+	if len(r.Kept) > 0 {
+		s += fmt.Sprintf(", %d already in the library and kept as they are", len(r.Kept))
+	}
+	return s
 }
 
 // cmdExport writes the library as a bundle.
@@ -123,11 +128,12 @@ func cmdExport(ctx context.Context, args []string, db string, e env) error {
 }
 
 func exportJSON(ctx context.Context, st *store.Store, out string) (int, error) {
-	w, err := bundle.Create(out, func(hash string) ([]byte, error) { return st.ImageData(ctx, hash) })
+	w, err := bundle.Create(out)
 	if err != nil {
 		return 0, err
 	}
-	if err := st.EachPiece(ctx, func(p *galley.Piece) error { return w.Add(p) }); err != nil {
+	err = st.EachPiece(ctx, func(p *galley.Piece, images store.ImageFunc) error { return w.Add(p, bundle.ImageSource(images)) })
+	if err != nil {
 		w.Abort()
 		return 0, err
 	}

@@ -31,7 +31,8 @@ Usage:
   galley [--db PATH]                          open the editing desk
   galley [--db PATH] list [--query TEXT] [--status S] [--topic NAME] [--type NAME] [--limit N]
                                               list pieces, newest first
-  galley [--db PATH] import PATH              import a bundle folder or .zip (all or nothing)
+  galley [--db PATH] import [--overwrite] PATH
+                                              import a bundle folder or .zip (all or nothing)
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
   galley [--db PATH] sample                   add the sample desk to the library
   galley [--db PATH] check                    read the whole library file looking for damage
@@ -197,7 +198,8 @@ func importSample(ctx context.Context, st *store.Store) (galley.ImportReport, er
 	if err != nil {
 		return galley.ImportReport{}, err
 	}
-	return st.Import(ctx, b.Pieces, b.ReadImage)
+	// Pieces of the sample an editor has already changed are kept as they are.
+	return st.Import(ctx, b.Pieces, b.ReadImage, store.ImportOptions{KeepExisting: true})
 }
 
 // oneArg checks that exactly one positional argument was given.

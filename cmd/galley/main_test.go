@@ -234,9 +234,60 @@ func TestSampleCommandIsIdempotent(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "6 created") {
 		t.Fatalf("sample = %+v", r)
 	}
+	// An editor's changes to a sample piece survive asking for the sample again.
+	st, err := store.Open(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := st.PieceBySlug(context.Background(), "why-mediators-should-talk-about-fish")
+	p.Summary = "My own summary."
+	if err := st.SavePiece(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	r = galleyCmd(t, nil, "--db", lib, "sample")
-	if r.code != 0 || !strings.Contains(r.stdout, "6 unchanged") {
+	if r.code != 0 || !strings.Contains(r.stdout, "6 already in the library and kept") {
 		t.Fatalf("sample again = %+v", r)
+	}
+	st, _ = store.Open(lib)
+	defer st.Close()
+	if p, _ := st.PieceBySlug(context.Background(), "why-mediators-should-talk-about-fish"); p.Summary != "My own summary." {
+		t.Errorf("the sample command undid an edit: %q", p.Summary)
+	}
+}
+
+func TestImportingAnOlderBundleIsAConflict(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib.galley")
+	galleyCmd(t, nil, "--db", lib, "sample")
+	out := filepath.Join(dir, "backup")
+	if r := galleyCmd(t, nil, "--db", lib, "export", "json", "--out", out); r.code != 0 {
+		t.Fatal(r)
+	}
+	st, err := store.Open(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := st.PieceBySlug(context.Background(), "shared-basins-shared-data")
+	p.Summary = "Rewritten after the export."
+	if err := st.SavePiece(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	r := galleyCmd(t, nil, "--db", lib, "import", out)
+	if r.code != 1 || !strings.Contains(r.stderr, "Shared Basins, Shared Data") || !strings.Contains(r.stderr, "--overwrite") {
+		t.Fatalf("importing an older copy = %+v", r)
+	}
+	st, _ = store.Open(lib)
+	p, _ = st.PieceBySlug(context.Background(), "shared-basins-shared-data")
+	st.Close()
+	if p.Summary != "Rewritten after the export." {
+		t.Fatalf("the newer edit was overwritten: %q", p.Summary)
+	}
+	r = galleyCmd(t, nil, "--db", lib, "import", "--overwrite", out)
+	if r.code != 0 || !strings.Contains(r.stdout, "1 updated, 5 unchanged") {
+		t.Fatalf("import --overwrite = %+v", r)
 	}
 }
 

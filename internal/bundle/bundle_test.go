@@ -38,16 +38,16 @@ func importBundle(s *store.Store, path string) (galley.ImportReport, error) {
 		return galley.ImportReport{}, err
 	}
 	defer b.Close()
-	return s.Import(ctx, b.Pieces, b.ReadImage)
+	return s.Import(ctx, b.Pieces, b.ReadImage, store.ImportOptions{})
 }
 
 // exportBundle does what `galley export json` does.
 func exportBundle(s *store.Store, out string) error {
-	w, err := bundle.Create(out, func(h string) ([]byte, error) { return s.ImageData(ctx, h) })
+	w, err := bundle.Create(out)
 	if err != nil {
 		return err
 	}
-	if err := s.EachPiece(ctx, func(p *galley.Piece) error { return w.Add(p) }); err != nil {
+	if err := s.EachPiece(ctx, func(p *galley.Piece, images store.ImageFunc) error { return w.Add(p, bundle.ImageSource(images)) }); err != nil {
 		w.Abort()
 		return err
 	}
@@ -148,7 +148,7 @@ func comparable(p *galley.Piece) galley.Piece {
 func allPieces(t *testing.T, s *store.Store) map[string]galley.Piece {
 	t.Helper()
 	m := map[string]galley.Piece{}
-	if err := s.EachPiece(ctx, func(p *galley.Piece) error {
+	if err := s.EachPiece(ctx, func(p *galley.Piece, _ store.ImageFunc) error {
 		m[p.Slug] = comparable(p)
 		return nil
 	}); err != nil {
@@ -422,11 +422,46 @@ func TestExportRefusesToReplaceUnrelatedFiles(t *testing.T) {
 	os.Mkdir(busy, 0o755)
 	os.WriteFile(filepath.Join(busy, "thesis.txt"), []byte("years of work"), 0o644)
 	err := exportBundle(s, busy)
-	if err == nil || !strings.Contains(err.Error(), "not empty") {
+	if err == nil || !strings.Contains(err.Error(), "thesis.txt") {
 		t.Fatalf("export into a folder of other files = %v", err)
 	}
 	if data, _ := os.ReadFile(filepath.Join(busy, "thesis.txt")); string(data) != "years of work" {
 		t.Error("the export touched an unrelated file")
+	}
+
+	// A folder that looks like a bundle but holds more is not replaced
+	// either, nor is a pieces.json some other tool wrote, nor a zip that
+	// is not a bundle.
+	mixed := filepath.Join(dir, "mixed")
+	if err := exportBundle(s, mixed); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(mixed, "notes.md"), []byte("keep me"), 0o644)
+	os.WriteFile(filepath.Join(mixed, "photos", "original-scan.tif"), []byte("keep me too"), 0o644)
+	if err := exportBundle(s, mixed); err == nil || !strings.Contains(err.Error(), "not part of a Galley bundle") {
+		t.Errorf("export over a bundle folder with extra files = %v", err)
+	}
+	theirs := filepath.Join(dir, "theirs")
+	os.Mkdir(theirs, 0o755)
+	os.WriteFile(filepath.Join(theirs, "pieces.json"), []byte(`{"items": []}`), 0o644)
+	if err := exportBundle(s, theirs); err == nil || !strings.Contains(err.Error(), "not one Galley wrote") {
+		t.Errorf("export over another tool's pieces.json = %v", err)
+	}
+	archive := filepath.Join(dir, "archive.zip")
+	zipFolder(t, busy, archive)
+	before, _ := os.ReadFile(archive)
+	if err := exportBundle(s, archive); err == nil || !strings.Contains(err.Error(), "not a Galley bundle") {
+		t.Errorf("export over an unrelated zip = %v", err)
+	}
+	if after, _ := os.ReadFile(archive); string(after) != string(before) {
+		t.Error("the unrelated zip was changed")
+	}
+	// An earlier exported zip is replaced.
+	ours := filepath.Join(dir, "ours.zip")
+	for range 2 {
+		if err := exportBundle(s, ours); err != nil {
+			t.Fatalf("re-export to a bundle zip: %v", err)
+		}
 	}
 	// A previous bundle is replaced whole, and no temporary folder is left.
 	out := filepath.Join(dir, "bundle")

@@ -28,8 +28,9 @@ const Format = "galley.bundle/1"
 // IndexName is the name of the bundle's index file.
 const IndexName = "pieces.json"
 
-// maxIndex caps pieces.json; a bundle of 100,000 long pieces fits easily.
-const maxIndex = 1 << 30
+// maxIndex caps pieces.json: a bundle of 100,000 long pieces fits, and
+// the parse (which holds a few copies of the text) stays within memory.
+const maxIndex = 512 << 20
 
 // The JSON shapes of the bundle format. Field names are the contract.
 type (
@@ -187,6 +188,11 @@ func (b *Bundle) load() error {
 	}
 	if err != nil {
 		return galley.Errorf(galley.EInvalid, "Cannot read %s in %s: %v.", IndexName, b.name, unwrapPathError(err))
+	}
+	// A zip entry declares its size: refuse a huge one before inflating it.
+	if fi, err := f.Stat(); err == nil && fi.Size() > maxIndex {
+		f.Close()
+		return galley.Errorf(galley.EInvalid, "%s in %s is larger than %d MB.", IndexName, b.name, maxIndex>>20)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxIndex+1))
 	f.Close()

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -29,7 +30,6 @@ type Writer struct {
 	tmp    string // temporary bundle folder
 	index  *os.File
 	pieces int
-	images ImageSource
 	files  map[string]bool // image files already written
 }
 
@@ -37,12 +37,12 @@ type Writer struct {
 // .zip. An existing destination is replaced on Commit only if it is a
 // previous bundle (or an empty folder), so an export never wipes unrelated
 // files.
-func Create(out string, images ImageSource) (*Writer, error) {
+func Create(out string) (*Writer, error) {
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{out: abs, asZip: strings.EqualFold(filepath.Ext(abs), ".zip"), images: images, files: map[string]bool{}}
+	w := &Writer{out: abs, asZip: strings.EqualFold(filepath.Ext(abs), ".zip"), files: map[string]bool{}}
 	if err := w.checkDestination(); err != nil {
 		return nil, err
 	}
@@ -75,26 +75,103 @@ func (w *Writer) checkDestination() error {
 		if fi.IsDir() {
 			return galley.Errorf(galley.EInvalid, "Cannot export to %s: it is a folder.", w.out)
 		}
+		if !isBundleZip(w.out) {
+			return galley.Errorf(galley.EInvalid, "%s already exists and is not a Galley bundle; choose another name so it is not replaced.", w.out)
+		}
 		return nil
 	}
 	if !fi.IsDir() {
 		return galley.Errorf(galley.EInvalid, "Cannot export to %s: it is a file, not a folder.", w.out)
 	}
-	entries, err := os.ReadDir(w.out)
-	if err != nil {
+	if foreign, err := foreignEntry(w.out); err != nil {
 		return galley.Errorf(galley.EInvalid, "Cannot export to %s: %v.", w.out, unwrapPathError(err))
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(w.out, IndexName)); err != nil {
-		return galley.Errorf(galley.EInvalid, "The folder %s is not empty and holds no Galley bundle; choose an empty or new folder so nothing in it is replaced.", w.out)
+	} else if foreign != "" {
+		return galley.Errorf(galley.EInvalid, "The folder %s holds %s, which is not part of a Galley bundle; choose an empty or new folder so nothing in it is replaced.", w.out, foreign)
 	}
 	return nil
 }
 
-// Add writes one piece and the image files it needs.
-func (w *Writer) Add(p *galley.Piece) error {
+// photoName matches the image files a Writer names.
+var photoName = regexp.MustCompile(`^[0-9a-f]{16}\.(jpg|png|webp)$`)
+
+// foreignEntry returns the first entry of an existing folder that a Galley
+// export did not write, or "" when the folder is empty or a bundle Galley
+// exported (a Galley pieces.json and photos/ with hash-named images only).
+// Replacing such a folder loses nothing the library does not hold.
+func foreignEntry(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		switch {
+		case e.Name() == IndexName && e.Type().IsRegular():
+			f, err := os.Open(filepath.Join(dir, IndexName))
+			if err != nil {
+				return "", err
+			}
+			ok := isBundleIndex(f)
+			f.Close()
+			if !ok {
+				return IndexName + " (not one Galley wrote)", nil
+			}
+		case e.Name() == "photos" && e.IsDir():
+			photos, err := os.ReadDir(filepath.Join(dir, "photos"))
+			if err != nil {
+				return "", err
+			}
+			for _, ph := range photos {
+				if !photoName.MatchString(ph.Name()) || !ph.Type().IsRegular() {
+					return "photos/" + ph.Name(), nil
+				}
+			}
+		default:
+			return e.Name(), nil
+		}
+	}
+	return "", nil
+}
+
+// isBundleIndex reports whether r starts like a Galley bundle index:
+// an object whose "format" is this format. Galley writes that key first,
+// so only the start of the file is read.
+func isBundleIndex(r io.Reader) bool {
+	dec := json.NewDecoder(io.LimitReader(r, 4096))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	key, err := dec.Token()
+	if err != nil || key != "format" {
+		return false
+	}
+	var format string
+	return dec.Decode(&format) == nil && format == Format
+}
+
+// isBundleZip reports whether the zip file at path holds a Galley bundle.
+func isBundleZip(path string) bool {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return false
+	}
+	defer zr.Close()
+	f, err := zr.Open(zipPath(zipRoot(&zr.Reader), IndexName))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return isBundleIndex(f)
+}
+
+func zipPath(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// Add writes one piece and the image files it needs, read through images.
+func (w *Writer) Add(p *galley.Piece, images ImageSource) error {
 	pj := pieceJSON{
 		Slug:      p.Slug,
 		Title:     p.Title,
@@ -118,7 +195,7 @@ func (w *Writer) Add(p *galley.Piece) error {
 		pj.QA = append(pj.QA, qaJSON{Question: qa.Question, Answer: qa.Answer})
 	}
 	for _, ph := range p.Photos {
-		file, err := w.writeImage(ph.Image)
+		file, err := w.writeImage(ph.Image, images)
 		if err != nil {
 			return fmt.Errorf("export %s: photo %s: %w", p.Slug, file, err)
 		}
@@ -150,7 +227,7 @@ func (w *Writer) Add(p *galley.Piece) error {
 
 // writeImage writes an image once, named by its content hash, and returns
 // its path inside the bundle.
-func (w *Writer) writeImage(img galley.Image) (string, error) {
+func (w *Writer) writeImage(img galley.Image, images ImageSource) (string, error) {
 	if len(img.Hash) < 16 {
 		return "", fmt.Errorf("image without a content hash")
 	}
@@ -158,7 +235,7 @@ func (w *Writer) writeImage(img galley.Image) (string, error) {
 	if w.files[name] {
 		return name, nil
 	}
-	data, err := w.images(img.Hash)
+	data, err := images(img.Hash)
 	if err != nil {
 		return name, err
 	}
@@ -166,11 +243,39 @@ func (w *Writer) writeImage(img galley.Image) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return name, err
 	}
-	if err := os.WriteFile(filepath.Join(w.tmp, filepath.FromSlash(name)), data, 0o644); err != nil {
+	if err := writeSynced(filepath.Join(w.tmp, filepath.FromSlash(name)), data); err != nil {
 		return name, err
 	}
 	w.files[name] = true
 	return name, nil
+}
+
+// writeSynced writes a file and flushes it to disk, so a bundle moved into
+// place after a crash never holds an empty image.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncDir flushes a folder's entries (new files, renames) to disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // Commit finishes the bundle and moves it into place.
@@ -202,8 +307,16 @@ func (w *Writer) Commit() error {
 }
 
 func (w *Writer) commitDir() error {
+	for _, dir := range []string{filepath.Join(w.tmp, "photos"), w.tmp} {
+		if err := syncDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
 	if _, err := os.Stat(w.out); errors.Is(err, fs.ErrNotExist) {
-		return os.Rename(w.tmp, w.out)
+		if err := os.Rename(w.tmp, w.out); err != nil {
+			return err
+		}
+		return syncDir(filepath.Dir(w.out))
 	}
 	// A folder cannot be renamed over a non-empty one: move the old bundle
 	// aside, move the new one in, then drop the old one.
@@ -215,7 +328,11 @@ func (w *Writer) commitDir() error {
 		os.Rename(old, w.out)
 		return err
 	}
-	return os.RemoveAll(old)
+	syncDir(filepath.Dir(w.out))
+	// The new bundle is in place; failing to delete the old copy (a hidden
+	// folder beside it) loses nothing, so it is not an error.
+	os.RemoveAll(old)
+	return nil
 }
 
 func (w *Writer) commitZip() error {
@@ -265,7 +382,9 @@ func (w *Writer) commitZip() error {
 	if err := os.Rename(part, w.out); err != nil {
 		return err
 	}
-	return os.RemoveAll(w.tmp)
+	syncDir(filepath.Dir(w.out))
+	os.RemoveAll(w.tmp) // best effort: the bundle is already in place
+	return nil
 }
 
 // Abort discards everything written so far.

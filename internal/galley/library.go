@@ -46,4 +46,5 @@ type ImportReport struct {
 	Created   []string // slugs of new pieces
 	Updated   []string // slugs of pieces that changed
 	Unchanged []string // slugs of pieces the bundle left as they were
+	Kept      []string // slugs already in the library, left alone on request
 }

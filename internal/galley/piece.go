@@ -224,10 +224,17 @@ func (p *Piece) Validate() error {
 		return Errorf(EInvalid, "A piece can hold at most %d photos; this one has %d.", MaxPhotos, len(p.Photos))
 	}
 	leads := 0
+	photoIDs := map[int64]bool{}
 	for i, ph := range p.Photos {
 		n := "photo " + itoa(i+1)
 		if ph.Lead {
 			leads++
+		}
+		if ph.ID != 0 {
+			if photoIDs[ph.ID] {
+				return Errorf(EInvalid, "Photo %d appears twice on the piece; add the image again to use it twice.", i+1)
+			}
+			photoIDs[ph.ID] = true
 		}
 		if ph.Data == nil && ph.Image.Hash == "" && ph.Source == "" {
 			return Errorf(EInvalid, "Photo %d has no image.", i+1)

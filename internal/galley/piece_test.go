@@ -92,6 +92,7 @@ func TestValidate(t *testing.T) {
 		{"NUL in answer", func(p *Piece) { p.QA[0].Answer = "a\x00b" }, "control character"},
 		{"invalid UTF-8", func(p *Piece) { p.Summary = "\xff\xfe" }, "not valid UTF-8"},
 		{"photo without image", func(p *Piece) { p.Photos[0].Image.Hash = "" }, "Photo 1 has no image"},
+		{"same photo twice", func(p *Piece) { p.Photos[0].ID, p.Photos[1].ID = 7, 7 }, "Photo 2 appears twice"},
 		{"self-related", func(p *Piece) { p.Slug = "other" }, "related to itself"},
 		{"related twice", func(p *Piece) { p.Related = append(p.Related, PieceRef{Slug: "other"}) }, "listed twice"},
 	}

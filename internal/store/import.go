@@ -15,6 +15,16 @@ import (
 // a path inside the bundle being imported).
 type ImageReader func(source string) ([]byte, error)
 
+// ImportOptions tune Import.
+type ImportOptions struct {
+	// Overwrite replaces library pieces even when they were updated after
+	// the import's copy of them.
+	Overwrite bool
+	// KeepExisting leaves pieces whose slugs are already in the library as
+	// they are (reported as kept), adding only the new ones.
+	KeepExisting bool
+}
+
 // Import adds pieces to the library, or updates the pieces with the same
 // slugs, all in one transaction: any error leaves the library exactly as it
 // was. Related publications are given by slug and may name pieces later in
@@ -23,7 +33,11 @@ type ImageReader func(source string) ([]byte, error)
 //
 // Importing the same pieces twice leaves one copy of each; the second time
 // they are reported unchanged and keep their versions.
-func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageReader) (galley.ImportReport, error) {
+//
+// An import never silently undoes newer work: when a piece in the library
+// was updated after the time the import gives for it, the import fails
+// with a conflict naming the piece, unless opt.Overwrite says to replace it.
+func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageReader, opt ImportOptions) (galley.ImportReport, error) {
 	var report galley.ImportReport
 	batch := make([]*galley.Piece, len(pieces))
 	seen := map[string]string{}
@@ -56,7 +70,7 @@ func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageRea
 	for i, p := range batch {
 		related := p.Related
 		p.Related = nil
-		status, err := s.importPiece(ctx, tx, p, related, read, now)
+		status, err := s.importPiece(ctx, tx, p, related, read, now, opt)
 		if err != nil {
 			return galley.ImportReport{}, importError(p, err)
 		}
@@ -66,6 +80,9 @@ func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageRea
 			report.Created = append(report.Created, p.Slug)
 		case "updated":
 			report.Updated = append(report.Updated, p.Slug)
+		case "kept":
+			report.Kept = append(report.Kept, p.Slug)
+			continue
 		default:
 			report.Unchanged = append(report.Unchanged, p.Slug)
 			continue
@@ -88,7 +105,16 @@ func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageRea
 
 // importPiece writes one piece of an import (without its related list) and
 // says whether it was created, updated or left unchanged.
-func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time) (string, error) {
+func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, opt ImportOptions) (string, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ?`, p.Slug).Scan(&id)
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", s.txError(err)
+	}
+	if exists && opt.KeepExisting {
+		return "kept", nil
+	}
 	for i := range p.Photos {
 		ph := &p.Photos[i]
 		if ph.Data != nil || ph.Source == "" {
@@ -104,9 +130,7 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 		ph.Data = data
 	}
 
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ?`, p.Slug).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	if !exists {
 		if p.Created.IsZero() {
 			p.Created = now
 		}
@@ -115,15 +139,16 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 		}
 		return "created", s.createPiece(ctx, tx, p, fromImport)
 	}
-	if err != nil {
-		return "", s.txError(err)
-	}
 	old, err := s.loadPiece(ctx, tx, id)
 	if err != nil {
 		return "", err
 	}
 	if sameContent(old, p, related) {
 		return "unchanged", nil
+	}
+	if !opt.Overwrite && !p.Updated.IsZero() && old.Updated.After(p.Updated) {
+		return "", galley.Errorf(galley.EConflict, "%s was changed in the library (%s) after the copy being imported (%s). Import with --overwrite to replace the library's version anyway.",
+			old.Name(), old.Updated.Local().Format("Jan 2, 2006 15:04"), p.Updated.Local().Format("Jan 2, 2006 15:04"))
 	}
 	p.ID = id
 	if p.Updated.IsZero() {

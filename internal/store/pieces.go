@@ -689,8 +689,17 @@ func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, e
 
 // ImageData returns the bytes of the stored image with the given hash.
 func (s *Store) ImageData(ctx context.Context, hash string) ([]byte, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return s.imageData(ctx, tx, hash)
+}
+
+func (s *Store) imageData(ctx context.Context, tx *sql.Tx, hash string) ([]byte, error) {
 	var data []byte
-	err := s.rdb.QueryRowContext(ctx, `SELECT data FROM images WHERE sha256 = ?`, hash).Scan(&data)
+	err := tx.QueryRowContext(ctx, `SELECT data FROM images WHERE sha256 = ?`, hash).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, galley.Errorf(galley.ENotFound, "The image %s is not in the library.", shortHash(hash))
 	}
@@ -704,9 +713,14 @@ func shortHash(h string) string {
 	return h
 }
 
+// ImageFunc returns the bytes of a stored image, found by content hash.
+type ImageFunc func(hash string) ([]byte, error)
+
 // EachPiece calls fn with every piece of the library, oldest first, all
-// read from one consistent snapshot. It stops at the first error fn returns.
-func (s *Store) EachPiece(ctx context.Context, fn func(*galley.Piece) error) error {
+// read from one consistent snapshot; images reads image bytes from the
+// same snapshot, so a save made meanwhile cannot take a photo away from
+// under an export. It stops at the first error fn returns.
+func (s *Store) EachPiece(ctx context.Context, fn func(p *galley.Piece, images ImageFunc) error) error {
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return err
@@ -722,12 +736,13 @@ func (s *Store) EachPiece(ctx context.Context, fn func(*galley.Piece) error) err
 	if err != nil {
 		return s.txError(err)
 	}
+	images := func(hash string) ([]byte, error) { return s.imageData(ctx, tx, hash) }
 	for _, id := range ids {
 		p, err := s.loadPiece(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := fn(p); err != nil {
+		if err := fn(p, images); err != nil {
 			return err
 		}
 	}

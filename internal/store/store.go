@@ -87,8 +87,8 @@ func Open(path string, opts ...Options) (*Store, error) {
 		return nil, err
 	}
 	if !exists {
-		if _, err := os.Stat(filepath.Dir(abs)); err != nil {
-			return nil, galley.Errorf(galley.EInvalid, "Cannot create a library at %s: the folder %s does not exist.", abs, filepath.Dir(abs))
+		if err := create(abs); err != nil {
+			return nil, err
 		}
 	}
 
@@ -101,9 +101,6 @@ func Open(path string, opts ...Options) (*Store, error) {
 	s.db.SetMaxOpenConns(1)
 	if err := s.init(opt); err != nil {
 		s.db.Close()
-		if !exists {
-			removeLibraryFiles(abs)
-		}
 		return nil, err
 	}
 	if s.rdb, err = sql.Open("sqlite3", dsn(abs, "deferred", true)); err != nil {
@@ -111,15 +108,58 @@ func Open(path string, opts ...Options) (*Store, error) {
 		return nil, fmt.Errorf("open library %s: %w", abs, err)
 	}
 	s.rdb.SetMaxOpenConns(4)
-	if !exists {
-		// Move the new schema out of the write-ahead log into the file so
-		// the header that marks it as a Galley library is on disk at once.
-		if _, err := s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("open library %s: %w", abs, err)
-		}
-	}
 	return s, nil
+}
+
+// create makes a new, empty library at path. It is built under a hidden
+// name beside path and linked into place only when complete, with its
+// schema checkpointed into the file: a crash midway leaves no half-made
+// library, and the header that marks the file as Galley's is always there.
+// If another process creates the library first, theirs is kept.
+func create(path string) error {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return galley.Errorf(galley.EInvalid, "Cannot create a library at %s: the folder %s does not exist.", path, dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
+	if err != nil {
+		return galley.Errorf(galley.EInvalid, "Cannot create a library in %s: %v.", dir, unwrapPathErr(err))
+	}
+	tmp := f.Name()
+	f.Close()
+	defer removeLibraryFiles(tmp)
+
+	s := &Store{path: path, Now: time.Now}
+	if s.db, err = sql.Open("sqlite3", dsn(tmp, "immediate", false)); err != nil {
+		return fmt.Errorf("create library %s: %w", path, err)
+	}
+	s.db.SetMaxOpenConns(1)
+	err = s.migrate(context.Background())
+	if err == nil {
+		_, err = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("create library %s: %w", path, err)
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return galley.Errorf(galley.EInvalid, "Cannot create the library %s: %v.", path, unwrapPathErr(err))
+	}
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 // dsn builds the connection string. The pragmas live here, not in a PRAGMA
@@ -248,18 +288,27 @@ func probe(path string) (bool, error) {
 	}
 	pages := int64(binary.BigEndian.Uint32(h[28:]))
 	// The page count in the header is trustworthy only when the "version
-	// valid for" number matches the change counter.
-	if binary.BigEndian.Uint32(h[92:]) == binary.BigEndian.Uint32(h[24:]) && fi.Size() < pages*pageSize {
+	// valid for" number matches the change counter, and only when no
+	// write-ahead log is pending: a checkpoint writes page 1, with the new
+	// count, before the pages that make the file longer, and a crash there
+	// is mended from the log when SQLite opens the file.
+	if binary.BigEndian.Uint32(h[92:]) == binary.BigEndian.Uint32(h[24:]) && fi.Size() < pages*pageSize && !walPending(path) {
 		return true, galley.Errorf(galley.EInvalid, "The library %s is truncated (%d bytes of %d); it was not changed. Restore it from a backup.", path, fi.Size(), pages*pageSize)
 	}
 	return true, nil
+}
+
+// walPending reports whether a non-empty write-ahead log sits beside path.
+func walPending(path string) bool {
+	fi, err := os.Stat(path + "-wal")
+	return err == nil && fi.Size() > 0
 }
 
 func newerError(path string, v int) error {
 	return galley.Errorf(galley.EInvalid, "The library %s was written by a newer Galley (schema version %d; this Galley knows up to %d). Update Galley to open it; the file was not changed.", path, v, latestVersion())
 }
 
-// removeLibraryFiles cleans up after a library that failed to be created.
+// removeLibraryFiles removes a library file and its SQLite side files.
 func removeLibraryFiles(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(path + suffix)

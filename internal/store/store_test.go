@@ -76,6 +76,14 @@ func TestOpenCreatesALibraryFromNothing(t *testing.T) {
 		t.Errorf("types = %v, want %v", names, galley.DefaultTypes)
 	}
 	s.Close()
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 || entries[0].Name() != "new.galley" {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("folder holds %v after creating and closing a library, want only new.galley", names)
+	}
 
 	// The header marks the file as ours as soon as it is created.
 	if _, err := probe(path); err != nil {
@@ -502,7 +510,7 @@ func TestDamageSurfacesWithoutTheFullCheck(t *testing.T) {
 	before := snapshot(t, lib)
 	s, err := Open(lib)
 	if err == nil {
-		err = s.EachPiece(ctx, func(*galley.Piece) error { return nil })
+		err = s.EachPiece(ctx, func(*galley.Piece, ImageFunc) error { return nil })
 		s.Close()
 	}
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
