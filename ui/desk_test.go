@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	_ "app.galley/galley/internal/envlocale" // quiet Fyne under the C locale
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
