@@ -65,10 +65,11 @@ type Options struct {
 // Open opens the library at path, creating a new one when no file exists
 // there, and brings its schema up to date.
 //
-// A file that is not a Galley library (a text file, an empty or truncated
-// file, a folder, another program's SQLite database) or a library from a
-// newer Galley is refused with a clear error, and nothing on disk is
-// changed: those checks read the file's header before SQLite opens it.
+// An empty file becomes a new library. A file that is not a Galley library
+// (a text file, a truncated file, a folder, another program's SQLite
+// database) or a library from a newer Galley is refused with a clear error,
+// and nothing on disk is changed: those checks read the file's header
+// before SQLite opens it.
 // Damage inside the file is found by Options.QuickCheck.
 func Open(path string, opts ...Options) (*Store, error) {
 	var opt Options
@@ -144,7 +145,17 @@ func create(path string) error {
 	if err != nil {
 		return fmt.Errorf("create library %s: %w", path, err)
 	}
-	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+	err = os.Link(tmp, path)
+	if errors.Is(err, fs.ErrExist) {
+		// An empty file is replaced; anything else is someone else's new
+		// library, and is kept.
+		if fi, serr := os.Stat(path); serr == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+			err = os.Rename(tmp, path)
+		} else {
+			err = nil
+		}
+	}
+	if err != nil {
 		return galley.Errorf(galley.EInvalid, "Cannot create the library %s: %v.", path, unwrapPathErr(err))
 	}
 	return nil
@@ -265,7 +276,9 @@ func probe(path string) (bool, error) {
 		return true, galley.Errorf(galley.EInvalid, "%s is a folder, not a Galley library file.", path)
 	}
 	if fi.Size() == 0 {
-		return true, galley.Errorf(galley.EInvalid, "%s is an empty file, not a Galley library. Remove it or choose another file.", path)
+		// An empty file holds nothing to lose (SQLite itself treats it as a
+		// new database): a library is created in its place.
+		return false, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -100,6 +100,24 @@ func TestOpenCreatesALibraryFromNothing(t *testing.T) {
 	}
 }
 
+func TestAnEmptyFileBecomesANewLibrary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "touched.galley")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path)
+	if err != nil {
+		t.Fatalf("opening an empty file: %v", err)
+	}
+	defer s.Close()
+	if v, err := s.SchemaVersion(ctx); err != nil || v != latestVersion() {
+		t.Errorf("schema version %d, %v; want %d", v, err, latestVersion())
+	}
+	if err := s.SavePiece(ctx, &galley.Piece{Title: "First"}); err != nil {
+		t.Errorf("saving into the new library: %v", err)
+	}
+}
+
 func TestOpenNeedsAnExistingFolder(t *testing.T) {
 	_, err := Open(filepath.Join(t.TempDir(), "no-such-folder", "lib.galley"))
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
@@ -450,7 +468,6 @@ func TestOpenRefusesWhatIsNotAGalleyLibrary(t *testing.T) {
 		name, path, want string
 	}{
 		{"text file", write("notes.txt", []byte("Dear editor,\nthis is a letter.\n")), "not a Galley library"},
-		{"empty file", write("empty.galley", nil), "empty file"},
 		{"other program's database", other, "another program"},
 		{"truncated library", truncated, "truncated"},
 		{"damaged library", damaged, "damaged"},
