@@ -34,6 +34,9 @@ Usage:
   galley [--db PATH] import [--overwrite] PATH
                                               import a bundle folder or .zip (all or nothing)
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
+  galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
+         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR]
+                                              export publish-ready HTML
   galley [--db PATH] sample                   add the sample desk to the library
   galley [--db PATH] check                    read the whole library file looking for damage
   galley version                              print the version
@@ -114,8 +117,7 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	case "check":
 		return cmdCheck(ctx, rest, *db, e)
 	case "html":
-		// Reserved for the HTML export, so no other command takes the name.
-		return errors.New("galley html (the HTML export) is not in this version yet")
+		return cmdHTML(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

@@ -48,3 +48,24 @@ type ImportReport struct {
 	Unchanged []string // slugs of pieces the bundle left as they were
 	Kept      []string // slugs already in the library, left alone on request
 }
+
+// Entry is what lists, cards and feeds show of a piece: enough for a
+// "Related Publications" card or an index line, without the text, Q&A and
+// other photos.
+type Entry struct {
+	ID           int64
+	Version      int64
+	Slug         string
+	Title        string
+	Type         string
+	Status       Status
+	Published    Date
+	Summary      string
+	Created      time.Time
+	Updated      time.Time
+	Contributors []Contributor
+	Topics       []string
+	Lead         *Photo  // the lead photo, or nil
+	Images       []Image // the images of all its photos, in order
+	Related      []int64 // IDs of the related publications, in order
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"app.galley/galley/internal/export"
+)
+
+// multiFlag collects a flag given several times (--piece a --piece b).
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// cmdHTML exports publish-ready HTML: the site, chosen pieces, or
+// fragments.
+func cmdHTML(ctx context.Context, args []string, db string, e env) error {
+	fl := newFlags("html", &db)
+	var opt export.Options
+	var pieces multiFlag
+	var dateStyle string
+	out := fl.String("out", "", "destination folder")
+	fl.Var(&pieces, "piece", "export only this piece (repeat for more)")
+	fl.BoolVar(&opt.IncludeDrafts, "include-drafts", false, "also export unpublished pieces, marked as drafts")
+	fl.BoolVar(&opt.Fragment, "fragment", false, "write each piece's article alone, for pasting into another CMS")
+	fl.StringVar(&opt.SiteName, "site-name", "", "the site's name (default Publications)")
+	fl.StringVar(&opt.BaseURL, "base-url", "", "the address the site will live at, for canonical links, the feed and the sitemap")
+	fl.StringVar(&dateStyle, "date-style", "long", "long (Tuesday, July 17, 2018) or ap (July 17, 2018)")
+	fl.StringVar(&opt.TemplateDir, "templates", "", "a folder of templates replacing the defaults")
+	if err := fl.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if *out == "" {
+		return usageError{"html: --out DIR is required"}
+	}
+	if fl.NArg() > 0 {
+		return usageError{fmt.Sprintf("html takes no arguments besides its flags (got %q)", fl.Arg(0))}
+	}
+	style, err := export.ParseDateStyle(dateStyle)
+	if err != nil {
+		return usageError{"html --date-style: " + err.Error()}
+	}
+	opt.DateStyle, opt.Pieces = style, pieces
+	opt.ImageCache = imageCache(e.getenv)
+
+	st, err := openLibrary(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	rep, err := export.Site(ctx, snap, *out, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Exported %d pages and %d images to %s: %d files written, %d unchanged, %d removed.\n",
+		rep.Pages, rep.Images, *out, rep.Written, rep.Unchanged, rep.Removed)
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stdout, "  note: %s\n", p)
+	}
+	return nil
+}
+
+// imageCache is where resized photos are kept between exports:
+// $XDG_CACHE_HOME/galley/images, else ~/.cache/galley/images.
+func imageCache(getenv func(string) string) string {
+	dir := getenv("XDG_CACHE_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home := getenv("HOME")
+		if home == "" {
+			return "" // no cache; exports still work, more slowly
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	p := filepath.Join(dir, "galley", "images")
+	if err := os.MkdirAll(p, 0o755); err != nil {
+		return ""
+	}
+	return p
+}

@@ -1,0 +1,94 @@
+// Package export writes publish-ready HTML: a whole site (publications
+// index, piece pages, topic, type and contributor pages, an Atom feed, a
+// sitemap and one stylesheet), a few pieces, or one article as a fragment
+// to paste into another CMS. The command line and the desk both call it.
+//
+// Pages come from html/template, so every field is escaped for where it
+// lands; Markdown is rendered without raw HTML and with unsafe links
+// removed. Output is deterministic (the same library gives the same bytes),
+// atomic (built beside the destination and swapped in) and incremental
+// (unchanged files are linked from the previous export, not rewritten).
+package export
+
+import (
+	"context"
+	"strings"
+
+	"app.galley/galley/internal/galley"
+)
+
+// Source is what an export reads: one consistent view of the library, such
+// as a store snapshot.
+type Source interface {
+	Catalog(ctx context.Context, statuses ...galley.Status) ([]galley.Entry, error)
+	Piece(ctx context.Context, id int64) (*galley.Piece, error)
+	ImageData(ctx context.Context, hash string) ([]byte, error)
+}
+
+// Options say what to export and how it looks.
+type Options struct {
+	SiteName  string    // shown in every page's header; default "Publications"
+	BaseURL   string    // e.g. "https://example.org/news/"; gives canonical links and absolute feed and sitemap URLs
+	Lang      string    // the pages' language; default "en"
+	DateStyle DateStyle // default DateLong
+
+	// TemplateDir names a folder of templates replacing the defaults.
+	TemplateDir string
+	// IncludeDrafts puts unpublished pieces in a site export, each marked
+	// as a draft on its page and kept out of search engines.
+	IncludeDrafts bool
+	// Pieces, when not empty, exports only the pieces with these slugs
+	// (whatever their status), with their photos and the stylesheet.
+	Pieces []string
+	// Fragment writes each chosen piece's article alone, without page,
+	// head or navigation, as <slug>.html.
+	Fragment bool
+
+	PageSize   int                   // cards per list page; default 20
+	ImageCache string                // folder keeping resized photos between exports; "" for none
+	Workers    int                   // photos resized at once; default the number of CPUs
+	Progress   func(done, total int) // called as files are finished, from any goroutine
+	problems   func(string)          // collects notes for the report
+}
+
+// Report says what an export did.
+type Report struct {
+	Pages     int      // HTML pages in the export
+	Images    int      // image files in the export
+	Written   int      // files whose bytes are new
+	Unchanged int      // files kept from the previous export as they were
+	Removed   int      // files of the previous export no longer part of it
+	Problems  []string // things an editor may want to fix, none fatal
+}
+
+func (o Options) withDefaults() Options {
+	if strings.TrimSpace(o.SiteName) == "" {
+		o.SiteName = "Publications"
+	}
+	if o.Lang == "" {
+		o.Lang = "en"
+	}
+	if o.DateStyle == "" {
+		o.DateStyle = DateLong
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = 20
+	}
+	if o.BaseURL != "" && !strings.HasSuffix(o.BaseURL, "/") {
+		o.BaseURL += "/"
+	}
+	return o
+}
+
+// checkBaseURL accepts only web addresses for the base URL: it is written
+// into every canonical link and feed entry.
+func checkBaseURL(u string) error {
+	if u == "" {
+		return nil
+	}
+	lower := strings.ToLower(u)
+	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") || strings.ContainsAny(u, " \t\n\"'<>") {
+		return galley.Errorf(galley.EInvalid, "The base URL %q is not a web address; write it like https://example.org/publications/.", u)
+	}
+	return nil
+}

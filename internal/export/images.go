@@ -1,0 +1,184 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"golang.org/x/image/draw"
+
+	"app.galley/galley/internal/galley"
+	_ "app.galley/galley/internal/photo" // registers the JPEG, PNG and WebP decoders
+)
+
+// Widths are the widths photos are published at. A photo is never
+// enlarged: it gets the widths up to its own, or just its own when it is
+// narrower than the smallest.
+var Widths = []int{480, 960, 1600}
+
+// renditionVersion changes whenever resizing or encoding changes, so cached
+// and previously exported renditions are made again.
+const renditionVersion = "r1"
+
+// jpegQuality is the quality published JPEGs are encoded at: visually
+// clean for photographs at about a tenth of the size of the original.
+const jpegQuality = 82
+
+// rendition is one published size of one stored image.
+type rendition struct {
+	img    galley.Image
+	Width  int
+	Height int
+}
+
+// renditions lists the published sizes of img, smallest first.
+func renditions(img galley.Image) []rendition {
+	var rs []rendition
+	for _, w := range Widths {
+		if w <= img.Width {
+			rs = append(rs, rendition{img, w, scaledHeight(img, w)})
+		}
+	}
+	if len(rs) == 0 {
+		rs = append(rs, rendition{img, img.Width, img.Height})
+	}
+	return rs
+}
+
+func scaledHeight(img galley.Image, w int) int {
+	if img.Width == 0 {
+		return 0
+	}
+	h := (img.Height*w + img.Width/2) / img.Width
+	return max(h, 1)
+}
+
+// ext is the published file's extension: PNG stays PNG (it may be a chart
+// or carry transparency); JPEG and WebP become JPEG, which every browser
+// and CMS takes.
+func (r rendition) ext() string {
+	if r.img.MIME == "image/png" {
+		return ".png"
+	}
+	return ".jpg"
+}
+
+// Path is where the rendition lives in the site.
+func (r rendition) Path() string {
+	return "images/" + r.img.Hash[:16] + "-" + strconv.Itoa(r.Width) + r.ext()
+}
+
+// fingerprint identifies the rendition's bytes before they are made.
+func (r rendition) fingerprint() string {
+	return renditionVersion + ":" + r.img.Hash + ":" + strconv.Itoa(r.Width)
+}
+
+// imageMaker makes renditions: re-encoded from decoded pixels, which leaves
+// every piece of camera metadata (EXIF, GPS, maker notes) behind, and
+// resized once per photo and width: results are kept in a cache folder
+// shared by every export.
+type imageMaker struct {
+	src   Source
+	cache string // "" for no cache
+}
+
+// produce returns the bytes of every rendition of img, decoding the original
+// at most once.
+func (m *imageMaker) produce(ctx context.Context, img galley.Image) (map[int][]byte, error) {
+	out := map[int][]byte{}
+	var missing []rendition
+	for _, r := range renditions(img) {
+		if data, err := m.cached(r); err == nil {
+			out[r.Width] = data
+		} else {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	data, err := m.src.ImageData(ctx, img.Hash)
+	if err != nil {
+		return nil, err
+	}
+	pic, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decode image %s: %w", img.Hash[:12], err)
+	}
+	for _, r := range missing {
+		enc, err := encode(resize(pic, r.Width, r.Height), r)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Width] = enc
+		m.store(r, enc)
+	}
+	return out, nil
+}
+
+func (m *imageMaker) cachePath(r rendition) string {
+	return filepath.Join(m.cache, renditionVersion, r.img.Hash[:2], r.img.Hash+"-"+strconv.Itoa(r.Width)+r.ext())
+}
+
+func (m *imageMaker) cached(r rendition) ([]byte, error) {
+	if m.cache == "" {
+		return nil, os.ErrNotExist
+	}
+	return os.ReadFile(m.cachePath(r))
+}
+
+// store keeps a rendition in the cache. The cache only saves time, so a
+// failure to write it is not an error of the export.
+func (m *imageMaker) store(r rendition, data []byte) {
+	if m.cache == "" {
+		return
+	}
+	p := m.cachePath(r)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// resize scales pic to w×h with Catmull-Rom, a sharp filter that keeps
+// small type in photographed documents legible.
+func resize(pic image.Image, w, h int) image.Image {
+	b := pic.Bounds()
+	if b.Dx() == w && b.Dy() == h {
+		return pic
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), pic, b, draw.Src, nil)
+	return dst
+}
+
+func encode(pic image.Image, r rendition) ([]byte, error) {
+	var b bytes.Buffer
+	var err error
+	if r.ext() == ".png" {
+		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, pic)
+	} else {
+		err = jpeg.Encode(&b, pic, &jpeg.Options{Quality: jpegQuality})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("encode image %s at %d px: %w", r.img.Hash[:12], r.Width, err)
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,137 @@
+package export
+
+import (
+	"bytes"
+	"html"
+	"html/template"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// markdown renders the Markdown fields an editor writes (body, answers).
+// Raw HTML is left out (goldmark's default), and every link and image
+// whose address is not web, mail, phone or relative is unwrapped to its
+// text, so nothing typed can run script on the published page.
+type markdown struct {
+	md goldmark.Markdown
+}
+
+// newMarkdown returns a renderer whose headings start at level top, so a
+// "# Heading" in a body never competes with the page's single h1.
+func newMarkdown(top int) *markdown {
+	return &markdown{md: goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithParserOptions(parser.WithASTTransformers(
+			util.Prioritized(&safeTree{top: top}, 100),
+		)),
+	)}
+}
+
+// Render returns the HTML of src.
+func (m *markdown) Render(src string) (template.HTML, error) {
+	if strings.TrimSpace(src) == "" {
+		return "", nil
+	}
+	var b bytes.Buffer
+	if err := m.md.Convert([]byte(src), &b); err != nil {
+		return "", err
+	}
+	// goldmark's HTML renderer, with raw HTML off and the tree cleaned
+	// below, writes only escaped text and its own tags.
+	return template.HTML(strings.TrimSpace(b.String())), nil
+}
+
+// safeTree renumbers headings and unwraps links with unsafe addresses.
+//
+// Headings are renumbered so the page outline holds: the levels an editor
+// used, in order, become top, top+1, ... So "## A" then "#### B" in a body
+// become h2 and h3, never an h1 beside the title or a skipped level.
+type safeTree struct {
+	top int
+}
+
+func (t *safeTree) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	var used [7]bool
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			used[h.Level] = true
+		}
+		return ast.WalkContinue, nil
+	})
+	var level [7]int
+	next := t.top
+	for l := 1; l <= 6; l++ {
+		if used[l] {
+			level[l] = min(next, 6)
+			next++
+		}
+	}
+	var unwrap []ast.Node
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			n.Level = level[n.Level]
+		case *ast.Link:
+			if !SafeURL(string(n.Destination)) {
+				unwrap = append(unwrap, n)
+			}
+		case *ast.Image:
+			if !SafeURL(string(n.Destination)) {
+				unwrap = append(unwrap, n)
+			}
+		case *ast.AutoLink:
+			if !SafeURL(string(n.URL(reader.Source()))) {
+				unwrap = append(unwrap, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range unwrap {
+		parent := n.Parent()
+		if _, ok := n.(*ast.AutoLink); ok {
+			txt := ast.NewString(n.(*ast.AutoLink).Label(reader.Source()))
+			parent.ReplaceChild(parent, n, txt)
+			continue
+		}
+		// Keep the words of the link (or the alt text of the image).
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, n, c)
+			c = next
+		}
+		parent.RemoveChild(parent, n)
+	}
+}
+
+// SafeURL reports whether an address may appear in a published link:
+// http, https, mailto and tel addresses, and addresses without a scheme
+// (relative paths, #fragments). Browsers decode character references in
+// attributes ("&#106;avascript:") and ignore tabs, newlines and leading
+// spaces in a scheme ("java\tscript:"), so the address is looked at as a
+// browser would.
+func SafeURL(u string) bool {
+	clean := strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, html.UnescapeString(u))
+	scheme, _, found := strings.Cut(clean, ":")
+	if !found || strings.ContainsAny(scheme, "/?#") {
+		return true // no scheme: relative
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https", "mailto", "tel":
+		return true
+	}
+	return false
+}

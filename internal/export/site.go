@@ -1,0 +1,393 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"app.galley/galley/internal/galley"
+)
+
+// site is everything an export knows before it renders a page.
+type site struct {
+	opt     Options
+	tpl     *templates
+	src     Source
+	entries []*galley.Entry         // the pieces in the export, newest first
+	byID    map[int64]*galley.Entry // every piece of the library, exported or not
+	inSite  map[int64]bool          // the pieces that get pages
+	topics  *vocabulary
+	types   *vocabulary
+	people  *vocabulary
+	nav     []linkView // the site navigation: one link per type
+	hash    string     // of everything every page depends on
+	body    *markdown  // body headings start at h2
+	answer  *markdown  // answer headings start at h3, under the question
+	mu      sync.Mutex
+	notes   []string
+}
+
+// vocabulary gives each name of a shared list (topics, types, people) one
+// page and a slug that is unique within the list, whatever its spelling.
+type vocabulary struct {
+	dir   string
+	slugs map[string]string // name key → slug
+	names map[string]string // name key → name as first seen
+}
+
+func newVocabulary(dir string, names []string) *vocabulary {
+	v := &vocabulary{dir: dir, slugs: map[string]string{}, names: map[string]string{}}
+	for _, n := range names {
+		if k := galley.NameKey(n); v.names[k] == "" {
+			v.names[k] = n
+		}
+	}
+	used := map[string]bool{}
+	for _, k := range sortedKeys(v.names) {
+		base := galley.Slugify(v.names[k])
+		slug := base
+		for i := 2; used[slug]; i++ {
+			slug = base + "-" + strconv.Itoa(i)
+		}
+		used[slug] = true
+		v.slugs[k] = slug
+	}
+	return v
+}
+
+// path is the page of the name: page 1, or page n of its list.
+func (v *vocabulary) path(name string, page int) string {
+	return pagePath(v.dir+"/"+v.slugs[galley.NameKey(name)], page)
+}
+
+func pagePath(base string, page int) string {
+	if page <= 1 {
+		return base + ".html"
+	}
+	// Slugs never hold "--", so page files cannot clash with other names.
+	return base + "--" + strconv.Itoa(page) + ".html"
+}
+
+func indexPath(page int) string {
+	if page <= 1 {
+		return "index.html"
+	}
+	return "page-" + strconv.Itoa(page) + ".html"
+}
+
+func piecePath(slug string) string { return "pieces/" + slug + ".html" }
+
+// rootOf returns the prefix that leads from a page at path back to the top
+// of the site: links stay relative, so the site works from disk and from
+// any host.
+func rootOf(path string) string {
+	return strings.Repeat("../", strings.Count(path, "/"))
+}
+
+// newSite reads the catalog and decides what the export holds.
+func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
+	opt = opt.withDefaults()
+	if err := checkBaseURL(opt.BaseURL); err != nil {
+		return nil, err
+	}
+	if _, err := ParseDateStyle(string(opt.DateStyle)); err != nil {
+		return nil, err
+	}
+	tpl, err := loadTemplates(opt.TemplateDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &site{
+		opt: opt, tpl: tpl, src: src,
+		byID: map[int64]*galley.Entry{}, inSite: map[int64]bool{},
+		body: newMarkdown(2), answer: newMarkdown(3),
+	}
+	all, err := src.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bySlug := map[string]*galley.Entry{}
+	for i := range all {
+		e := &all[i]
+		s.byID[e.ID] = e
+		bySlug[e.Slug] = e
+	}
+	wanted := map[string]bool{}
+	for _, slug := range opt.Pieces {
+		if bySlug[slug] == nil {
+			return nil, galley.Errorf(galley.ENotFound, "No piece has the slug %q.", slug)
+		}
+		wanted[slug] = true
+	}
+	for i := range all {
+		e := &all[i]
+		switch {
+		case len(opt.Pieces) > 0 && !wanted[e.Slug]:
+			continue
+		case len(opt.Pieces) == 0 && e.Status != galley.StatusPublished && !opt.IncludeDrafts:
+			continue
+		}
+		// Slugs become file names: a slug that is not one (a library
+		// edited by other means) never reaches the file system.
+		if err := galley.CheckSlug(e.Slug); err != nil {
+			return nil, galley.Errorf(galley.EInvalid, "“%s” cannot be exported: %s", e.Title, galley.ErrorMessage(err))
+		}
+		s.entries = append(s.entries, e)
+		s.inSite[e.ID] = true
+	}
+
+	var topics, types, people []string
+	for _, e := range s.entries {
+		topics = append(topics, e.Topics...)
+		if e.Type != "" {
+			types = append(types, e.Type)
+		}
+		for _, c := range e.Contributors {
+			people = append(people, c.Name)
+		}
+	}
+	s.topics = newVocabulary("topics", topics)
+	s.types = newVocabulary("types", types)
+	s.people = newVocabulary("people", people)
+	for _, k := range sortedKeys(s.types.names) {
+		name := s.types.names[k]
+		s.nav = append(s.nav, linkView{Href: s.types.path(name, 1), Text: name})
+	}
+
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%v\x00%v\x00",
+		programHash(), tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment)
+	for _, l := range s.nav {
+		fmt.Fprintf(h, "%s\x00%s\x00", l.Href, l.Text)
+	}
+	s.hash = hex.EncodeToString(h.Sum(nil))
+	return s, nil
+}
+
+// programHash identifies the running program, so that a Galley whose page
+// making changed re-renders pages an older one exported, even when the
+// library did not change. Hashing the executable needs no version number
+// to remember to bump.
+var programHash = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err == nil {
+		if f, err := os.Open(exe); err == nil {
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return hex.EncodeToString(h.Sum(nil))
+			}
+		}
+	}
+	return "unknown" // every export then renders every page; still correct
+})
+
+func (s *site) note(format string, args ...any) {
+	s.mu.Lock()
+	s.notes = append(s.notes, fmt.Sprintf(format, args...))
+	s.mu.Unlock()
+}
+
+// fingerprint hashes what a file is made from, with everything the whole
+// site shares.
+func (s *site) fingerprint(kind string, v any) string {
+	h := sha256.New()
+	h.Write([]byte(s.hash))
+	h.Write([]byte(kind))
+	if err := json.NewEncoder(h).Encode(v); err != nil {
+		panic(err) // views are plain data
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Site exports to the folder out. See Options for what goes in.
+func Site(ctx context.Context, src Source, out string, opt Options) (Report, error) {
+	s, err := newSite(ctx, src, opt)
+	if err != nil {
+		return Report{}, err
+	}
+	t, err := openTree(out)
+	if err != nil {
+		return Report{}, err
+	}
+	rep, err := s.build(ctx, t)
+	if err != nil {
+		t.abort()
+		return Report{}, err
+	}
+	if rep.Removed, err = t.commit(); err != nil {
+		t.abort()
+		return Report{}, galley.Errorf(galley.EInternal, "Could not put the export in place at %s: %v. The previous export there is untouched.", out, err)
+	}
+	rep.Written, rep.Unchanged = t.written, t.unchanged
+	return rep, nil
+}
+
+// build writes every file of the export into t.
+func (s *site) build(ctx context.Context, t *tree) (Report, error) {
+	var rep Report
+	type job struct {
+		path, fp string
+		make     func() ([]byte, error)
+	}
+	var pages []job
+	for _, e := range s.entries {
+		e := e
+		if s.opt.Fragment {
+			path := e.Slug + ".html"
+			pages = append(pages, job{path, s.fingerprint("fragment", s.pieceInputs(e, s.opt.BaseURL)), func() ([]byte, error) {
+				return s.fragment(ctx, e, s.opt.BaseURL)
+			}})
+			continue
+		}
+		path := piecePath(e.Slug)
+		pages = append(pages, job{path, s.fingerprint("piece", s.pieceInputs(e, rootOf(path))), func() ([]byte, error) {
+			return s.piecePage(ctx, e, path)
+		}})
+	}
+	if len(s.opt.Pieces) == 0 && !s.opt.Fragment {
+		s.listPages(func(path string, v *pageView) {
+			pages = append(pages, job{path, s.fingerprint("list", v), func() ([]byte, error) {
+				return s.render(s.tpl.list, path, v)
+			}})
+		})
+	}
+	rep.Pages = len(pages)
+
+	images := s.images()
+	total := int64(len(pages) + len(images))
+	var done atomic.Int64
+	progress := func() {
+		n := done.Add(1)
+		if s.opt.Progress != nil {
+			s.opt.Progress(int(n), int(total))
+		}
+	}
+
+	// Pages one at a time: they read the library through one snapshot.
+	for _, j := range pages {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if err := t.put(j.path, j.fp, j.make); err != nil {
+			return rep, err
+		}
+		progress()
+	}
+
+	// Photos side by side: decoding and resizing is the slow part.
+	maker := &imageMaker{src: s.src, cache: s.opt.ImageCache}
+	g, gctx := errgroup.WithContext(ctx)
+	workers := s.opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	g.SetLimit(workers)
+	var count atomic.Int64
+	for _, img := range images {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			var made map[int][]byte
+			var makeErr error
+			var once sync.Once
+			for _, r := range renditions(img) {
+				err := t.put(r.Path(), r.fingerprint(), func() ([]byte, error) {
+					once.Do(func() { made, makeErr = maker.produce(gctx, img) })
+					return made[r.Width], makeErr
+				})
+				if err != nil {
+					return err
+				}
+				count.Add(1)
+			}
+			progress()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return rep, err
+	}
+	rep.Images = int(count.Load())
+
+	if err := t.put("style.css", s.fingerprint("style", nil), func() ([]byte, error) { return s.tpl.style, nil }); err != nil {
+		return rep, err
+	}
+	if len(s.opt.Pieces) == 0 && !s.opt.Fragment {
+		if err := t.put("feed.xml", s.fingerprint("feed", s.feedInputs()), s.feed); err != nil {
+			return rep, err
+		}
+		if err := t.put("sitemap.xml", s.fingerprint("sitemap", s.sitemapInputs()), s.sitemap); err != nil {
+			return rep, err
+		}
+	}
+	sort.Strings(s.notes)
+	rep.Problems = s.notes
+	return rep, nil
+}
+
+// images lists, in a stable order, every stored image the export shows:
+// all photos of the exported pieces and the thumbnails of the related
+// pieces their pages show.
+func (s *site) images() []galley.Image {
+	seen := map[string]galley.Image{}
+	add := func(img galley.Image) {
+		if len(img.Hash) >= 16 {
+			seen[img.Hash] = img
+		}
+	}
+	for _, e := range s.entries {
+		for _, img := range e.Images {
+			add(img)
+		}
+		if s.opt.Fragment {
+			continue
+		}
+		for _, r := range s.related(e) {
+			if r.Lead != nil {
+				add(r.Lead.Image)
+			}
+		}
+	}
+	list := make([]galley.Image, 0, len(seen))
+	for _, h := range sortedKeys(seen) {
+		list = append(list, seen[h])
+	}
+	return list
+}
+
+// render fills a page template.
+func (s *site) render(t *template.Template, path string, v *pageView) ([]byte, error) {
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
+		return nil, execError(path, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Fragment returns the article HTML of the piece with the given slug, as
+// --fragment writes it and the desk's Copy HTML copies it. Links and image
+// addresses are absolute when opt.BaseURL is set.
+func Fragment(ctx context.Context, src Source, slug string, opt Options) ([]byte, error) {
+	opt.Pieces, opt.Fragment = []string{slug}, true
+	s, err := newSite(ctx, src, opt)
+	if err != nil {
+		return nil, err
+	}
+	return s.fragment(ctx, s.entries[0], s.opt.BaseURL)
+}

@@ -1,0 +1,86 @@
+package export
+
+import (
+	"strings"
+
+	"app.galley/galley/internal/galley"
+)
+
+// JSON-LD, as schema.org describes news articles. html/template marshals
+// these into the <script type="application/ld+json"> block and escapes the
+// result, so "</script>" in a title cannot end the block.
+type (
+	ldArticle struct {
+		Context          string     `json:"@context"`
+		Type             string     `json:"@type"`
+		Headline         string     `json:"headline"`
+		Description      string     `json:"description,omitempty"`
+		DatePublished    string     `json:"datePublished,omitempty"`
+		DateModified     string     `json:"dateModified,omitempty"`
+		Author           []ldPerson `json:"author,omitempty"`
+		Image            *ldImage   `json:"image,omitempty"`
+		Keywords         []string   `json:"keywords,omitempty"`
+		ArticleSection   string     `json:"articleSection,omitempty"`
+		MainEntityOfPage string     `json:"mainEntityOfPage,omitempty"`
+		InLanguage       string     `json:"inLanguage,omitempty"`
+	}
+	ldPerson struct {
+		Type     string `json:"@type"`
+		Name     string `json:"name"`
+		JobTitle string `json:"jobTitle,omitempty"`
+	}
+	ldImage struct {
+		Type       string    `json:"@type"`
+		URL        string    `json:"url"`
+		Width      int       `json:"width"`
+		Height     int       `json:"height"`
+		Caption    string    `json:"caption,omitempty"`
+		CreditText string    `json:"creditText,omitempty"`
+		Creator    *ldPerson `json:"creator,omitempty"`
+	}
+)
+
+// social returns a piece page's OpenGraph tags and JSON-LD.
+func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView, any) {
+	url := s.canonical(path)
+	og := &ogView{
+		Type: "article", Title: p.Title, Description: p.Summary, URL: url,
+		Published: p.Published.String(), Modified: p.Updated.UTC().Format("2006-01-02T15:04:05Z07:00"),
+		Tags: p.Topics,
+	}
+	ld := &ldArticle{
+		Context: "https://schema.org", Type: "NewsArticle", Headline: p.Title, Description: p.Summary,
+		DatePublished: p.Published.String(), DateModified: og.Modified, Keywords: p.Topics,
+		ArticleSection: p.Type, MainEntityOfPage: url, InLanguage: s.opt.Lang,
+	}
+	if galley.NameKey(p.Type) == "analysis" {
+		ld.Type = "AnalysisNewsArticle"
+	}
+	for _, c := range p.Contributors {
+		ld.Author = append(ld.Author, ldPerson{Type: "Person", Name: c.Name, JobTitle: c.Role})
+	}
+	if lead := v.Lead; lead != nil {
+		// Social cards need the address from outside: absolute with a base
+		// URL, else relative to the page.
+		img := root + lead.FullURL
+		if s.opt.BaseURL != "" {
+			img = s.opt.BaseURL + lead.FullURL
+		}
+		og.Image, og.ImageAlt = img, lead.Alt
+		ld.Image = &ldImage{
+			Type: "ImageObject", URL: img, Width: lead.FullW, Height: lead.FullH,
+			Caption: lead.Caption, CreditText: lead.Credit,
+		}
+		if who := creator(lead.Credit); who != "" {
+			ld.Image.Creator = &ldPerson{Type: "Person", Name: who}
+		}
+	}
+	return og, ld
+}
+
+// creator takes the photographer from a credit line written the usual way,
+// "Photographer Name/Agency".
+func creator(credit string) string {
+	name, _, _ := strings.Cut(credit, "/")
+	return strings.TrimSpace(name)
+}

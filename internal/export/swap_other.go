@@ -1,0 +1,10 @@
+//go:build !linux
+
+package export
+
+// swapDirs exchanges two folders with two renames.
+func swapDirs(a, b string) error { return swapByRenames(a, b) }
+
+// syncTree is a no-op where there is no syncfs; rename still keeps
+// readers from seeing a half-built site.
+func syncTree(dir string) error { return nil }

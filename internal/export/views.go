@@ -1,0 +1,367 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"app.galley/galley/internal/galley"
+)
+
+// The views are what templates see: plain data, every link already
+// relative to the page it is on. Templates never reach the library.
+type (
+	linkView struct {
+		Href string
+		Text string
+	}
+	dateView struct {
+		ISO  string // 2018-07-17, for <time datetime>
+		Text string // in the site's date style
+	}
+	personView struct {
+		Name, Role, Href string
+	}
+	figureView struct {
+		Class         string
+		Src           string
+		Srcset        string
+		Sizes         string
+		Width, Height int
+		Alt           string
+		Caption       string
+		Credit        string
+		Lazy          bool
+		FullURL       string `json:"-"` // the largest size, for social cards and JSON-LD
+		FullW, FullH  int    `json:"-"`
+	}
+	cardView struct {
+		Level   int // heading level of the title: 2 on list pages, 3 under "Related Publications"
+		Href    string
+		Title   string
+		Date    dateView
+		Summary string
+		Type    *linkView
+		Topics  []linkView
+		Thumb   *figureView
+		Draft   bool
+	}
+	qaView struct {
+		ID       string
+		Question string
+		Answer   template.HTML
+	}
+	pieceView struct {
+		Type    *linkView
+		Title   string
+		Summary string
+		Byline  []personView
+		Date    dateView
+		Topics  []linkView
+		Lead    *figureView
+		Body    template.HTML
+		QA      []qaView
+		Photos  []figureView
+		Related []cardView
+		AllHref string
+	}
+	pagerView struct {
+		Page, Pages int
+		Prev, Next  string
+	}
+	listView struct {
+		Heading string
+		Intro   string
+		Cards   []cardView
+		Pager   pagerView
+	}
+	siteView struct {
+		Name  string
+		Lang  string
+		Types []linkView // hrefs from the top of the site
+	}
+	ogView struct {
+		Type, Title, Description, URL, Image, ImageAlt string
+		Published, Modified                            string
+		Tags                                           []string
+	}
+	pageView struct {
+		Site        siteView
+		Root        string
+		Title       string
+		Description string
+		Canonical   string
+		NoIndex     bool
+		Draft       bool
+		OG          *ogView
+		LD          any
+		Piece       *pieceView
+		List        *listView
+	}
+)
+
+func (s *site) siteView() siteView {
+	return siteView{Name: s.opt.SiteName, Lang: s.opt.Lang, Types: s.nav}
+}
+
+func (s *site) date(d galley.Date) dateView {
+	return dateView{ISO: d.String(), Text: s.opt.DateStyle.Format(d)}
+}
+
+func (s *site) topicLinks(names []string, root string) []linkView {
+	var ls []linkView
+	for _, n := range names {
+		ls = append(ls, linkView{Href: root + s.topics.path(n, 1), Text: n})
+	}
+	return ls
+}
+
+func (s *site) typeLink(name, root string) *linkView {
+	if name == "" {
+		return nil
+	}
+	return &linkView{Href: root + s.types.path(name, 1), Text: name}
+}
+
+// canonical returns the absolute address of a page, when the site has a
+// base URL.
+func (s *site) canonical(path string) string {
+	if s.opt.BaseURL == "" {
+		return ""
+	}
+	return s.opt.BaseURL + path
+}
+
+// figure describes a photo for a page at root. sizes tells the browser how
+// wide it is drawn, so it fetches the smallest file that is sharp enough.
+func (s *site) figure(ph *galley.Photo, root, class, sizes string, lazy bool, preferred int) *figureView {
+	rs := renditions(ph.Image)
+	src := rs[0]
+	for _, r := range rs {
+		if r.Width <= preferred {
+			src = r
+		}
+	}
+	var set []string
+	if len(rs) > 1 {
+		for _, r := range rs {
+			set = append(set, root+r.Path()+" "+strconv.Itoa(r.Width)+"w")
+		}
+	}
+	full := rs[len(rs)-1]
+	f := &figureView{
+		Class: class, Src: root + src.Path(), Srcset: strings.Join(set, ", "), Sizes: sizes,
+		Width: src.Width, Height: src.Height, Lazy: lazy,
+		Caption: strings.TrimSpace(ph.Caption), Credit: strings.TrimSpace(ph.Credit),
+		FullURL: full.Path(), FullW: full.Width, FullH: full.Height,
+	}
+	if !ph.Decorative {
+		f.Alt = strings.TrimSpace(ph.Alt)
+	}
+	if f.Srcset == "" {
+		f.Sizes = ""
+	}
+	return f
+}
+
+// card is a piece as lists and "Related Publications" show it.
+func (s *site) card(e *galley.Entry, root string, level int) cardView {
+	c := cardView{
+		Level: level, Href: root + piecePath(e.Slug), Title: e.Title, Date: s.date(e.Published),
+		Summary: e.Summary, Type: s.typeLink(e.Type, root), Topics: s.topicLinks(e.Topics, root),
+		Draft: e.Status != galley.StatusPublished,
+	}
+	if e.Lead != nil {
+		c.Thumb = s.figure(e.Lead, root, "thumb", "(max-width: 40rem) 100vw, 20rem", true, 480)
+	}
+	return c
+}
+
+// related returns the pieces e lists as related that its page can link to:
+// those in the export, or (when exporting chosen pieces) any published one.
+func (s *site) related(e *galley.Entry) []*galley.Entry {
+	var out []*galley.Entry
+	for _, id := range e.Related {
+		r := s.byID[id]
+		switch {
+		case r == nil:
+		case s.inSite[id], len(s.opt.Pieces) > 0 && r.Status == galley.StatusPublished:
+			out = append(out, r)
+		default:
+			s.note("“%s” lists “%s” as related, but it is not published; it was left out of Related Publications.", e.Title, r.Title)
+		}
+	}
+	return out
+}
+
+// pieceInputs is what a piece page is made from besides the piece itself
+// (whose version stands for its own text): the fingerprint of the page.
+func (s *site) pieceInputs(e *galley.Entry, root string) any {
+	var cards []cardView
+	for _, r := range s.related(e) {
+		cards = append(cards, s.card(r, root, 3))
+	}
+	var hrefs []string
+	for _, c := range e.Contributors {
+		hrefs = append(hrefs, s.people.path(c.Name, 1))
+	}
+	return struct {
+		ID, Version int64
+		Root        string
+		Type        *linkView
+		Topics      []linkView
+		People      []string
+		Related     []cardView
+	}{e.ID, e.Version, root, s.typeLink(e.Type, root), s.topicLinks(e.Topics, root), hrefs, cards}
+}
+
+// pieceView lays out the whole piece for a page whose links start at root.
+func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceView, error) {
+	v := &pieceView{
+		Type: s.typeLink(p.Type, root), Title: p.Title, Summary: p.Summary, Date: s.date(p.Published),
+		Topics: s.topicLinks(p.Topics, root), AllHref: root + indexPath(1),
+	}
+	for _, c := range p.Contributors {
+		v.Byline = append(v.Byline, personView{Name: c.Name, Role: c.Role, Href: root + s.people.path(c.Name, 1)})
+	}
+	for i := range p.Photos {
+		ph := &p.Photos[i]
+		if !ph.Decorative && strings.TrimSpace(ph.Alt) == "" {
+			s.note("“%s”: photo %d has no alt text and is not marked decorative.", p.Title, i+1)
+		}
+		if ph.Lead {
+			v.Lead = s.figure(ph, root, "lead", "(max-width: 44rem) 100vw, 44rem", false, 960)
+		} else {
+			v.Photos = append(v.Photos, *s.figure(ph, root, "photo", "(max-width: 44rem) 100vw, 44rem", true, 960))
+		}
+	}
+	var err error
+	if v.Body, err = s.body.Render(p.Body); err != nil {
+		return nil, err
+	}
+	for i, qa := range p.QA {
+		answer, err := s.answer.Render(qa.Answer)
+		if err != nil {
+			return nil, err
+		}
+		v.QA = append(v.QA, qaView{ID: "q" + strconv.Itoa(i+1), Question: qa.Question, Answer: answer})
+	}
+	for _, r := range s.related(e) {
+		v.Related = append(v.Related, s.card(r, root, 3))
+	}
+	return v, nil
+}
+
+// piecePage renders the page of one piece.
+func (s *site) piecePage(ctx context.Context, e *galley.Entry, path string) ([]byte, error) {
+	p, err := s.src.Piece(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	root := rootOf(path)
+	v, err := s.pieceView(p, e, root)
+	if err != nil {
+		return nil, err
+	}
+	page := &pageView{
+		Site: s.siteView(), Root: root, Title: p.Title + " | " + s.opt.SiteName,
+		Description: p.Summary, Canonical: s.canonical(path), Piece: v,
+		Draft: p.Status != galley.StatusPublished,
+	}
+	page.NoIndex = page.Draft
+	page.OG, page.LD = s.social(p, v, path, root)
+	return s.render(s.tpl.piece, path, page)
+}
+
+// fragment renders just the article of a piece, with links starting at
+// root (the base URL, or nothing).
+func (s *site) fragment(ctx context.Context, e *galley.Entry, root string) ([]byte, error) {
+	p, err := s.src.Piece(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.pieceView(p, e, root)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := s.tpl.piece.ExecuteTemplate(&b, "article", v); err != nil {
+		return nil, execError(e.Slug+".html", err)
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// listPages calls emit for every page of every list: the publications
+// index, and each topic, type and contributor.
+func (s *site) listPages(emit func(path string, v *pageView)) {
+	s.paginate("index", "Publications", "", s.entries, indexPath, emit)
+	group := func(v *vocabulary, names func(*galley.Entry) []string, intro func(name string) string) {
+		members := map[string][]*galley.Entry{}
+		for _, e := range s.entries {
+			for _, n := range names(e) {
+				k := galley.NameKey(n)
+				members[k] = append(members[k], e)
+			}
+		}
+		for _, k := range sortedKeys(v.names) {
+			name := v.names[k]
+			s.paginate(v.dir, name, intro(name), members[k], func(page int) string { return v.path(name, page) }, emit)
+		}
+	}
+	group(s.topics, func(e *galley.Entry) []string { return e.Topics },
+		func(n string) string { return "Publications on " + n + "." })
+	group(s.types, func(e *galley.Entry) []string {
+		if e.Type == "" {
+			return nil
+		}
+		return []string{e.Type}
+	}, func(n string) string { return "Every publication of the type " + n + "." })
+	roles := map[string]string{}
+	for _, e := range s.entries {
+		for _, c := range e.Contributors {
+			if c.Role != "" {
+				roles[galley.NameKey(c.Name)] = c.Role
+			}
+		}
+	}
+	group(s.people, func(e *galley.Entry) []string {
+		var ns []string
+		for _, c := range e.Contributors {
+			ns = append(ns, c.Name)
+		}
+		return ns
+	}, func(n string) string { return roles[galley.NameKey(n)] })
+}
+
+func (s *site) paginate(kind, heading, intro string, entries []*galley.Entry, path func(page int) string, emit func(string, *pageView)) {
+	size := s.opt.PageSize
+	pages := max(1, (len(entries)+size-1)/size)
+	for page := 1; page <= pages; page++ {
+		p := path(page)
+		root := rootOf(p)
+		lv := &listView{Heading: heading, Intro: intro, Pager: pagerView{Page: page, Pages: pages}}
+		if page > 1 {
+			lv.Pager.Prev = root + path(page-1)
+		}
+		if page < pages {
+			lv.Pager.Next = root + path(page+1)
+		}
+		for _, e := range entries[min((page-1)*size, len(entries)):min(page*size, len(entries))] {
+			lv.Cards = append(lv.Cards, s.card(e, root, 2))
+		}
+		title := heading + " | " + s.opt.SiteName
+		if kind == "index" {
+			title = s.opt.SiteName
+		}
+		if page > 1 {
+			title += " (page " + strconv.Itoa(page) + ")"
+		}
+		emit(p, &pageView{
+			Site: s.siteView(), Root: root, Title: title, Description: intro,
+			Canonical: s.canonical(p), List: lv,
+		})
+	}
+}

@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"app.galley/galley/internal/galley"
+)
+
+// Snapshot is a consistent, read-only view of the library for long reads
+// such as an export: everything read through it comes from the moment it
+// was taken, whatever is saved meanwhile. Close it when done; an open
+// snapshot keeps SQLite from recycling its write-ahead log.
+type Snapshot struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+// Snapshot takes a snapshot of the library.
+func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// A deferred transaction takes its snapshot at the first read.
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM types`).Scan(&n); err != nil {
+		tx.Rollback()
+		return nil, s.txError(err)
+	}
+	return &Snapshot{s: s, tx: tx}, nil
+}
+
+// Close releases the snapshot.
+func (sn *Snapshot) Close() error { return sn.tx.Rollback() }
+
+// Piece loads a whole piece.
+func (sn *Snapshot) Piece(ctx context.Context, id int64) (*galley.Piece, error) {
+	return sn.s.loadPiece(ctx, sn.tx, id)
+}
+
+// ImageData returns the bytes of a stored image.
+func (sn *Snapshot) ImageData(ctx context.Context, hash string) ([]byte, error) {
+	return sn.s.imageData(ctx, sn.tx, hash)
+}
+
+// Catalog lists the pieces with one of the given statuses (all pieces when
+// none is given), newest first, as entries: the details lists and cards
+// show. It reads the whole library in four queries, not four per piece.
+func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]galley.Entry, error) {
+	where, args := "", []any{}
+	if len(statuses) > 0 {
+		where = " WHERE p.status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")"
+		for _, st := range statuses {
+			args = append(args, string(st))
+		}
+	}
+	var entries []galley.Entry
+	byID := map[int64]int{}
+	err := queryEach(ctx, sn.tx, `
+		SELECT p.id, p.version, p.slug, p.title, coalesce(t.name, ''), p.status, coalesce(p.published, ''),
+			p.summary, p.created, p.updated
+		FROM pieces p LEFT JOIN types t ON t.id = p.type_id`+where+`
+		ORDER BY p.sort_day DESC, p.id DESC`, args, func(r *sql.Rows) error {
+		var e galley.Entry
+		var status, published, created, updated string
+		if err := r.Scan(&e.ID, &e.Version, &e.Slug, &e.Title, &e.Type, &status, &published, &e.Summary, &created, &updated); err != nil {
+			return err
+		}
+		e.Status = galley.Status(status)
+		var err error
+		if e.Published, err = galley.ParseDate(published); err != nil {
+			return err
+		}
+		if e.Created, err = parseTime(created); err != nil {
+			return err
+		}
+		if e.Updated, err = parseTime(updated); err != nil {
+			return err
+		}
+		byID[e.ID] = len(entries)
+		entries = append(entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, sn.s.txError(err)
+	}
+	err = queryEach(ctx, sn.tx, `
+		SELECT pc.piece_id, c.id, c.name, c.role FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id
+		ORDER BY pc.piece_id, pc.position`, nil, func(r *sql.Rows) error {
+		var pid int64
+		var c galley.Contributor
+		if err := r.Scan(&pid, &c.ID, &c.Name, &c.Role); err != nil {
+			return err
+		}
+		if i, ok := byID[pid]; ok {
+			entries[i].Contributors = append(entries[i].Contributors, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, sn.s.txError(err)
+	}
+	err = queryEach(ctx, sn.tx, `
+		SELECT pt.piece_id, t.name FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id
+		ORDER BY pt.piece_id, pt.position`, nil, func(r *sql.Rows) error {
+		var pid int64
+		var name string
+		if err := r.Scan(&pid, &name); err != nil {
+			return err
+		}
+		if i, ok := byID[pid]; ok {
+			entries[i].Topics = append(entries[i].Topics, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, sn.s.txError(err)
+	}
+	err = queryEach(ctx, sn.tx, `
+		SELECT ph.piece_id, ph.id, i.sha256, i.mime, i.width, i.height, i.size, ph.alt, ph.decorative, ph.caption, ph.credit, ph.lead
+		FROM photos ph JOIN images i ON i.id = ph.image_id ORDER BY ph.piece_id, ph.position`, nil, func(r *sql.Rows) error {
+		var pid int64
+		var ph galley.Photo
+		if err := r.Scan(&pid, &ph.ID, &ph.Image.Hash, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size,
+			&ph.Alt, &ph.Decorative, &ph.Caption, &ph.Credit, &ph.Lead); err != nil {
+			return err
+		}
+		i, ok := byID[pid]
+		if !ok {
+			return nil
+		}
+		entries[i].Images = append(entries[i].Images, ph.Image)
+		if ph.Lead {
+			entries[i].Lead = &ph
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", sn.s.txError(err))
+	}
+	err = queryEach(ctx, sn.tx, `SELECT piece_id, related_id FROM related ORDER BY piece_id, position`, nil, func(r *sql.Rows) error {
+		var pid, rid int64
+		if err := r.Scan(&pid, &rid); err != nil {
+			return err
+		}
+		if i, ok := byID[pid]; ok {
+			entries[i].Related = append(entries[i].Related, rid)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", sn.s.txError(err))
+	}
+	return entries, nil
+}
