@@ -32,7 +32,13 @@ packages=(
 if [ "$purpose" = test ]; then
 	packages+=(
 		xvfb xauth x11-utils # a display for the start-up smoke test
+		chromium             # axe-core and the hostile-content check run in it
 	)
+	# Java runs the Nu Html Checker; Node.js runs axe-core and playwright-core.
+	# A machine may have them from elsewhere: only add Debian's when missing.
+	command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+	command -v node >/dev/null 2>&1 || packages+=(nodejs)
+	command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -97,4 +103,15 @@ else
 	"${sudo_cmd[@]}" find /usr/local/go/bin /usr/local/go/pkg/tool -type f -exec chmod a+x {} +
 	rm -rf "$tmp"
 	go version
+fi
+
+# --- npm packages of the HTML checks ------------------------------------
+# Exact versions from package-lock.json. --ignore-scripts: vnu-jar's install
+# script would fetch a Java of its own; the machine's Java runs it instead.
+if [ "$purpose" = test ]; then
+	check=scripts/htmlcheck
+	if [ ! -f "$check/node_modules/.package-lock.json" ] || [ "$check/package-lock.json" -nt "$check/node_modules/.package-lock.json" ]; then
+		say "installing the HTML checkers (npm ci)"
+		(cd "$check" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+	fi
 fi

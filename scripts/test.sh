@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, vet, every Go test
 # (real SQLite files, headless Fyne), each benchmark once so none rots,
-# and a smoke test that the real binary opens its window under Xvfb.
+# the exported HTML checked by the Nu Html Checker, axe-core and a hostile-
+# content probe in Chromium, and a smoke test that the real binary opens
+# its window under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -26,6 +28,9 @@ go test -count=1 ./...
 
 step "benchmarks, once each (figures come from scripts/bench.sh)"
 go test -count=1 -short -run '^$' -bench . -benchtime 1x ./...
+
+step "the HTML export, checked by real tools"
+scripts/htmlcheck/run.sh
 
 step "smoke: the desk opens under Xvfb"
 scripts/smoke.sh

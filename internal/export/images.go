@@ -18,8 +18,7 @@ import (
 )
 
 // Widths are the widths photos are published at. A photo is never
-// enlarged: it gets the widths up to its own, or just its own when it is
-// narrower than the smallest.
+// enlarged: it gets the widths up to its own, and its own.
 var Widths = []int{480, 960, 1600}
 
 // renditionVersion changes whenever resizing or encoding changes, so cached
@@ -45,7 +44,9 @@ func renditions(img galley.Image) []rendition {
 			rs = append(rs, rendition{img, w, scaledHeight(img, w)})
 		}
 	}
-	if len(rs) == 0 {
+	// A photo between two widths is also published at its own width, so
+	// no detail it has is thrown away.
+	if len(rs) == 0 || rs[len(rs)-1].Width < img.Width && img.Width < Widths[len(Widths)-1] {
 		rs = append(rs, rendition{img, img.Width, img.Height})
 	}
 	return rs

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Checks Galley's HTML export with real tools, as the test suite and CI do:
+#   - the Nu Html Checker (vnu-jar, on the machine's Java): zero errors on
+#     every page of the exported sample site and of the hostile corpus;
+#   - axe-core in headless Chromium: zero WCAG 2 A/AA violations on a piece
+#     page, the publications index and a topic page;
+#   - the hostile corpus (internal/export/testdata/hostile) exported as a
+#     site and as fragments, loaded in Chromium: no script runs, no script
+#     element but JSON-LD, no on* attribute, no javascript: URL.
+# scripts/install-deps.sh test installs Java, Chromium and these packages.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="/usr/local/go/bin:$PATH"
+export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+here=scripts/htmlcheck
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/galley" ./cmd/galley
+# Galley keeps resized photos in the user's cache; these runs use their own
+# (not exported: the go command keeps its build cache there too).
+galley() { XDG_CACHE_HOME="$work/cache" "$work/galley" "$@"; }
+vnu() { java -Xss4m -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html "$@"; }
+
+echo "-- exporting the sample site"
+galley --db "$work/sample.galley" sample >/dev/null
+galley --db "$work/sample.galley" html --out "$work/site" --site-name "Galley Sample Desk" --base-url https://example.org/publications/
+galley --db "$work/sample.galley" html --out "$work/site-ap" --date-style ap >/dev/null
+
+echo "-- the Nu Html Checker"
+vnu "$work/site" "$work/site-ap"
+echo "vnu: no errors in $(find "$work/site" "$work/site-ap" -name '*.html' | wc -l) pages"
+
+echo "-- axe-core in Chromium"
+node "$here/check.mjs" axe \
+	"$work/site/pieces/what-a-river-treaty-can-teach-negotiators.html" \
+	"$work/site/index.html" \
+	"$work/site/topics/water-and-climate.html"
+
+echo "-- the hostile corpus"
+galley --db "$work/hostile.galley" import internal/export/testdata/hostile >/dev/null
+galley --db "$work/hostile.galley" html --out "$work/hostile-site" --include-drafts >/dev/null
+galley --db "$work/hostile.galley" html --out "$work/hostile-draft" --piece hostile-draft >/dev/null
+galley --db "$work/hostile.galley" html --out "$work/hostile-fragments" --fragment \
+	--piece hostile-everything --piece hostile-related --base-url https://example.org/ >/dev/null
+vnu "$work/hostile-site" "$work/hostile-draft"
+node "$here/check.mjs" hostile "$work/hostile-site"
+node "$here/check.mjs" hostile "$work/hostile-draft"
+node "$here/check.mjs" hostile "$work/hostile-fragments"
+echo "html checks passed"
