@@ -193,7 +193,10 @@ func TestSampleQAPageHasEveryPart(t *testing.T) {
 	var ld struct {
 		Type, Headline, DatePublished, DateModified string
 		Author                                      []struct{ Type, Name, JobTitle string }
-		Image                                       struct{ Type, URL, Caption, CreditText string; Creator struct{ Name string } }
+		Image                                       struct {
+			Type, URL, Caption, CreditText string
+			Creator                        struct{ Name string }
+		}
 	}
 	scripts := find(doc, tag("script"))
 	if len(scripts) != 1 || attr(scripts[0], "type") != "application/ld+json" {
@@ -286,10 +289,12 @@ func checkLinks(t *testing.T, site string) {
 			return err
 		}
 		doc := parse(t, p)
-		for _, n := range find(doc, func(n *html.Node) bool { return attr(n, "href") != "" || attr(n, "src") != "" || attr(n, "srcset") != "" }) {
+		for _, n := range find(doc, func(n *html.Node) bool {
+			return attr(n, "href") != "" || attr(n, "src") != "" || attr(n, "srcset") != ""
+		}) {
 			refs := []string{attr(n, "href"), attr(n, "src")}
 			for _, part := range strings.Split(attr(n, "srcset"), ",") {
-				refs = append(refs, strings.Fields(part+" x")[0])
+				refs = append(refs, strings.Fields(part + " x")[0])
 			}
 			for _, ref := range refs {
 				u, err := url.Parse(ref)
