@@ -5,6 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
 	"io/fs"
 	"net/url"
 	"os"
@@ -19,6 +23,7 @@ import (
 	"app.galley/galley/assets"
 	"app.galley/galley/internal/bundle"
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
@@ -649,5 +654,111 @@ func TestTemplateOverride(t *testing.T) {
 	defer snap.Close()
 	if _, err := export.Site(ctx, snap, filepath.Join(dir, "other"), export.Options{TemplateDir: tpl}); err == nil || !strings.Contains(err.Error(), "peice.html") {
 		t.Errorf("a misnamed template file = %v, want an error naming it", err)
+	}
+}
+
+// countingSource counts reads of image bytes.
+type countingSource struct {
+	export.Source
+	reads int
+}
+
+func (c *countingSource) ImageData(ctx context.Context, hash string) ([]byte, error) {
+	c.reads++
+	return c.Source.ImageData(ctx, hash)
+}
+
+func TestPhotosArePublishedResizedUprightAndStripped(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "lib.galley"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	phone := fixture.JPEGWithExif(1200, 800, -1, 6, "GalleyCam 3000") // stored sideways: viewed 800×1200
+	p := &galley.Piece{Title: "Photos", Status: galley.StatusPublished, Photos: []galley.Photo{
+		{Data: phone, Alt: "A portrait", Caption: "Turned.", Credit: "A/B", Lead: true},
+		{Data: fixture.PNG(300, 200, 1), Alt: "Small chart"},
+		{Data: fixture.JPEG(2000, 1000, 2), Alt: "Wide"},
+	}}
+	if err := st.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := st.Snapshot(ctx)
+	defer snap.Close()
+	src := &countingSource{Source: snap}
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "cache")
+	rep, err := export.Site(ctx, src, filepath.Join(dir, "one"), export.Options{ImageCache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := tree(t, filepath.Join(dir, "one", "images"))
+	widths := map[string][]int{}
+	for name, data := range files {
+		cfg, format, err := image.DecodeConfig(strings.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		key := name[:16] + "." + format
+		widths[key] = append(widths[key], cfg.Width)
+		if strings.Contains(data, "Exif") || strings.Contains(data, "GalleyCam") {
+			t.Errorf("%s still carries the camera's metadata", name)
+		}
+		if format == "jpeg" && cfg.Width <= 800 && strings.HasPrefix(name, p.Photos[0].Image.Hash[:16]) {
+			// The sideways portrait is published upright: taller than wide,
+			// and its red half (the sensor's left) now at the top.
+			img, _, _ := image.Decode(strings.NewReader(data))
+			b := img.Bounds()
+			if b.Dy() <= b.Dx() {
+				t.Errorf("%s is %v: not turned upright", name, b)
+			}
+			if r, _, bl, _ := img.At(b.Dx()/2, b.Dy()/8).RGBA(); r < bl {
+				t.Errorf("%s: the top is not the red half; turned the wrong way", name)
+			}
+		}
+	}
+	for k, ws := range widths {
+		sort.Ints(ws)
+		widths[k] = ws
+	}
+	want := map[string][]int{
+		p.Photos[0].Image.Hash[:16] + ".jpeg": {480, 800},       // 800 wide when upright; never enlarged
+		p.Photos[1].Image.Hash[:16] + ".png":  {300},            // smaller than every width: as it is
+		p.Photos[2].Image.Hash[:16] + ".jpeg": {480, 960, 1600}, // the usual three
+	}
+	for k, ws := range want {
+		if fmt.Sprint(widths[k]) != fmt.Sprint(ws) {
+			t.Errorf("%s published at %v, want %v", k, widths[k], ws)
+		}
+	}
+	if rep.Images != 6 {
+		t.Errorf("report counts %d image files, want 6", rep.Images)
+	}
+	doc := parse(t, filepath.Join(dir, "one", "pieces", "photos.html"))
+	for _, img := range find(doc, tag("img")) {
+		if attr(img, "width") == "" || attr(img, "height") == "" {
+			t.Errorf("img without width or height: %v", img.Attr)
+		}
+	}
+	lazy := 0
+	for _, img := range find(doc, tag("img")) {
+		if attr(img, "loading") == "lazy" {
+			lazy++
+		}
+	}
+	if lazy != 2 {
+		t.Errorf("%d lazy images, want the 2 after the lead", lazy)
+	}
+
+	// A second export, elsewhere, resizes nothing: the cache has it all.
+	reads := src.reads
+	if _, err := export.Site(ctx, src, filepath.Join(dir, "two"), export.Options{ImageCache: cache}); err != nil {
+		t.Fatal(err)
+	}
+	if src.reads != reads {
+		t.Errorf("a second export read %d images again instead of using the cache", src.reads-reads)
+	}
+	if a, b := tree(t, filepath.Join(dir, "one", "images")), tree(t, filepath.Join(dir, "two", "images")); len(a) != len(b) {
+		t.Error("the cached export differs")
 	}
 }

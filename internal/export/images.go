@@ -14,7 +14,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"app.galley/galley/internal/galley"
-	_ "app.galley/galley/internal/photo" // registers the JPEG, PNG and WebP decoders
+	"app.galley/galley/internal/photo" // also registers the JPEG, PNG and WebP decoders
 )
 
 // Widths are the widths photos are published at. A photo is never
@@ -108,9 +108,13 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image) (map[int][]b
 	if err != nil {
 		return nil, err
 	}
-	pic, _, err := image.Decode(bytes.NewReader(data))
+	pic, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decode image %s: %w", img.Hash[:12], err)
+	}
+	if format == "jpeg" {
+		// The EXIF that says which way is up does not survive re-encoding.
+		pic = photo.Upright(pic, photo.Orientation(data))
 	}
 	for _, r := range missing {
 		enc, err := encode(resize(pic, r.Width, r.Height), r)

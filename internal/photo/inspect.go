@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"image"
 	_ "image/jpeg" // register the decoders Inspect accepts
 	_ "image/png"
+	"io"
 
 	_ "golang.org/x/image/webp"
 
@@ -45,7 +47,8 @@ func Extension(mime string) string {
 }
 
 // Inspect checks that data is a JPEG, PNG or WebP image of sane dimensions
-// and describes it. The header is read first, so a file claiming absurd
+// and describes it. Width and height are as the photo is viewed, after the
+// turn its EXIF orientation asks for. The header is read first, so a file claiming absurd
 // dimensions is refused before any pixel is decoded. name is the file name
 // used in error messages.
 func Inspect(name string, data []byte) (galley.Image, error) {
@@ -56,6 +59,9 @@ func Inspect(name string, data []byte) (galley.Image, error) {
 		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is too large (%d MB; the limit is %d MB).", name, len(data)>>20, MaxBytes>>20)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is damaged or truncated: it ends in the middle of its header.", name)
+	}
 	if err != nil {
 		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is not a JPEG, PNG or WebP image Galley can read (%v).", name, err)
 	}
@@ -76,11 +82,16 @@ func Inspect(name string, data []byte) (galley.Image, error) {
 		return galley.Image{}, galley.Errorf(galley.EInvalid, "%s is damaged or truncated: %v.", name, err)
 	}
 	sum := sha256.Sum256(data)
+	w, h := cfg.Width, cfg.Height
+	if mime == "image/jpeg" && Orientation(data) >= 5 {
+		// Stored sideways: the photo is as wide as the file is tall.
+		w, h = h, w
+	}
 	return galley.Image{
 		Hash:   hex.EncodeToString(sum[:]),
 		MIME:   mime,
-		Width:  cfg.Width,
-		Height: cfg.Height,
+		Width:  w,
+		Height: h,
 		Size:   int64(len(data)),
 	}, nil
 }
