@@ -116,8 +116,9 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image) (map[int][]b
 		// The EXIF that says which way is up does not survive re-encoding.
 		pic = photo.Upright(pic, photo.Orientation(data))
 	}
+	levels := mipmaps(toRGBA(pic))
 	for _, r := range missing {
-		enc, err := encode(resize(pic, r.Width, r.Height), r)
+		enc, err := encode(resize(levels, r.Width, r.Height), r)
 		if err != nil {
 			return nil, err
 		}
@@ -162,15 +163,66 @@ func (m *imageMaker) store(r rendition, data []byte) {
 	}
 }
 
-// resize scales pic to w×h with Catmull-Rom, a sharp filter that keeps
-// small type in photographed documents legible.
-func resize(pic image.Image, w, h int) image.Image {
+// toRGBA converts a decoded image to RGBA once, so the filters below run
+// on their fast path instead of converting every pixel they read.
+func toRGBA(pic image.Image) *image.RGBA {
+	if rgba, ok := pic.(*image.RGBA); ok {
+		return rgba
+	}
 	b := pic.Bounds()
-	if b.Dx() == w && b.Dy() == h {
-		return pic
+	dst := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(dst, dst.Bounds(), pic, b.Min, draw.Src)
+	return dst
+}
+
+// mipmaps returns pic and successive halvings of it (each pixel the mean of
+// four), down to about the smallest published width.
+func mipmaps(pic *image.RGBA) []*image.RGBA {
+	levels := []*image.RGBA{pic}
+	for {
+		last := levels[len(levels)-1]
+		if last.Bounds().Dx() < 2*Widths[0] || last.Bounds().Dy() < 2 {
+			return levels
+		}
+		levels = append(levels, halve(last))
+	}
+}
+
+func halve(src *image.RGBA) *image.RGBA {
+	w, h := src.Bounds().Dx()/2, src.Bounds().Dy()/2
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		r0 := src.Pix[(2*y)*src.Stride:]
+		r1 := src.Pix[(2*y+1)*src.Stride:]
+		d := dst.Pix[y*dst.Stride:]
+		for x := 0; x < w; x++ {
+			i := 8 * x
+			for c := 0; c < 4; c++ {
+				sum := uint(r0[i+c]) + uint(r0[i+4+c]) + uint(r1[i+c]) + uint(r1[i+4+c])
+				d[4*x+c] = uint8((sum + 2) / 4)
+			}
+		}
+	}
+	return dst
+}
+
+// resize scales to w×h with Catmull-Rom, a sharp filter that keeps small
+// type in photographed documents legible, starting from the smallest
+// halving still at least twice the target: averaging first removes the
+// aliasing a sharp filter alone would give when shrinking a lot, and makes
+// the filter's work a fraction of what the full image would cost.
+func resize(levels []*image.RGBA, w, h int) image.Image {
+	src := levels[0]
+	for _, l := range levels[1:] {
+		if l.Bounds().Dx() >= 2*w {
+			src = l
+		}
+	}
+	if src.Bounds().Dx() == w && src.Bounds().Dy() == h {
+		return src
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), pic, b, draw.Src, nil)
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
 	return dst
 }
 

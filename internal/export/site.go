@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"io"
 	"os"
 	"runtime"
 	"sort"
@@ -39,6 +38,7 @@ type site struct {
 	answer  *markdown  // answer headings start at h3, under the question
 	mu      sync.Mutex
 	notes   []string
+	cards   map[cardKey]*cachedCard
 }
 
 // vocabulary gives each name of a shared list (topics, types, people) one
@@ -47,10 +47,13 @@ type vocabulary struct {
 	dir   string
 	slugs map[string]string // name key → slug
 	names map[string]string // name key → name as first seen
+
+	mu    sync.Mutex
+	bases map[string]string // name as spelled → "dir/slug"
 }
 
 func newVocabulary(dir string, names []string) *vocabulary {
-	v := &vocabulary{dir: dir, slugs: map[string]string{}, names: map[string]string{}}
+	v := &vocabulary{dir: dir, slugs: map[string]string{}, names: map[string]string{}, bases: map[string]string{}}
 	for _, n := range names {
 		if k := galley.NameKey(n); v.names[k] == "" {
 			v.names[k] = n
@@ -71,7 +74,16 @@ func newVocabulary(dir string, names []string) *vocabulary {
 
 // path is the page of the name: page 1, or page n of its list.
 func (v *vocabulary) path(name string, page int) string {
-	return pagePath(v.dir+"/"+v.slugs[galley.NameKey(name)], page)
+	v.mu.Lock()
+	base, ok := v.bases[name]
+	if !ok {
+		// Folding a name is costly next to a map lookup, and every card on
+		// every list asks for its topics' pages.
+		base = v.dir + "/" + v.slugs[galley.NameKey(name)]
+		v.bases[name] = base
+	}
+	v.mu.Unlock()
+	return pagePath(base, page)
 }
 
 func pagePath(base string, page int) string {
@@ -113,7 +125,7 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 	}
 	s := &site{
 		opt: opt, tpl: tpl, src: src,
-		byID: map[int64]*galley.Entry{}, inSite: map[int64]bool{},
+		byID: map[int64]*galley.Entry{}, inSite: map[int64]bool{}, cards: map[cardKey]*cachedCard{},
 		body: newMarkdown(2), answer: newMarkdown(3),
 	}
 	all, err := src.Catalog(ctx)
@@ -180,26 +192,31 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 
 // programHash identifies the running program, so that a Galley whose page
 // making changed re-renders pages an older one exported, even when the
-// library did not change. Hashing the executable needs no version number
-// to remember to bump.
+// library did not change. The executable's path, size and modification
+// time stand for its contents: any new build differs, and reading them is
+// instant where hashing 30 MB is not.
 var programHash = sync.OnceValue(func() string {
 	exe, err := os.Executable()
-	if err == nil {
-		if f, err := os.Open(exe); err == nil {
-			defer f.Close()
-			h := sha256.New()
-			if _, err := io.Copy(h, f); err == nil {
-				return hex.EncodeToString(h.Sum(nil))
-			}
-		}
+	if err != nil {
+		return "unknown" // every export then renders every page; still correct
 	}
-	return "unknown" // every export then renders every page; still correct
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%s\x00%d\x00%d", exe, fi.Size(), fi.ModTime().UnixNano())
 })
 
 func (s *site) note(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
 	s.mu.Lock()
-	s.notes = append(s.notes, fmt.Sprintf(format, args...))
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	for _, n := range s.notes {
+		if n == msg {
+			return // a page's inputs and its rendering both notice
+		}
+	}
+	s.notes = append(s.notes, msg)
 }
 
 // fingerprint hashes what a file is made from, with everything the whole
@@ -249,20 +266,20 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 		e := e
 		if s.opt.Fragment {
 			path := e.Slug + ".html"
-			pages = append(pages, job{path, s.fingerprint("fragment", s.pieceInputs(e, s.opt.BaseURL)), func() ([]byte, error) {
+			pages = append(pages, job{path, s.pieceFingerprint("fragment", e, s.opt.BaseURL), func() ([]byte, error) {
 				return s.fragment(ctx, e, s.opt.BaseURL)
 			}})
 			continue
 		}
 		path := piecePath(e.Slug)
-		pages = append(pages, job{path, s.fingerprint("piece", s.pieceInputs(e, rootOf(path))), func() ([]byte, error) {
+		pages = append(pages, job{path, s.pieceFingerprint("piece", e, rootOf(path)), func() ([]byte, error) {
 			return s.piecePage(ctx, e, path)
 		}})
 	}
 	if len(s.opt.Pieces) == 0 && !s.opt.Fragment {
-		s.listPages(func(path string, v *pageView) {
-			pages = append(pages, job{path, s.fingerprint("list", v), func() ([]byte, error) {
-				return s.render(s.tpl.list, path, v)
+		s.listPages(func(path, fp string, build func() *pageView) {
+			pages = append(pages, job{path, fp, func() ([]byte, error) {
+				return s.render(s.tpl.list, path, build())
 			}})
 		})
 	}
@@ -278,8 +295,45 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 		}
 	}
 
-	// Pages one at a time: they read the library through one snapshot.
+	// Pages kept from the previous export are linked side by side; the
+	// others are made one at a time, reading the library through one
+	// snapshot.
+	var redo, same []job
 	for _, j := range pages {
+		if t.unchangedInput(j.path, j.fp) {
+			same = append(same, j)
+		} else {
+			redo = append(redo, j)
+		}
+	}
+	// A few workers take the kept pages in turn (a goroutine per page
+	// would spend more time scheduling than linking).
+	keep, kctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	// Linking waits on the file system more than on the processor, so a
+	// few more workers than processors keep both busy.
+	for range 4 * runtime.NumCPU() {
+		keep.Go(func() error {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(same) {
+					return nil
+				}
+				if err := kctx.Err(); err != nil {
+					return err
+				}
+				j := same[i]
+				if err := t.put(j.path, j.fp, j.make); err != nil {
+					return err
+				}
+				progress()
+			}
+		})
+	}
+	if err := keep.Wait(); err != nil {
+		return rep, err
+	}
+	for _, j := range redo {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}

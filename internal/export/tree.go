@@ -39,9 +39,11 @@ type tree struct {
 	old    manifest
 	hadOld bool
 	files  map[string]string // the new manifest
+	dirs   map[string]bool   // folders of the new site made so far
 
 	mu                 sync.Mutex // guards files and the counts: photos are put from several goroutines
 	written, unchanged int
+	fresh              []string // files written (not linked) in this export
 }
 
 // openTree prepares an export to target. An existing target must be empty
@@ -52,7 +54,7 @@ func openTree(target string) (*tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &tree{target: abs, files: map[string]string{}}
+	t := &tree{target: abs, files: map[string]string{}, dirs: map[string]bool{}}
 	fi, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -126,7 +128,7 @@ func (t *tree) put(path, fingerprint string, produce func() ([]byte, error)) err
 		return fmt.Errorf("export: %s would be written twice", path)
 	}
 	dst := filepath.Join(t.tmp, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := t.mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
 	old := filepath.Join(t.target, filepath.FromSlash(path))
@@ -151,7 +153,27 @@ func (t *tree) put(path, fingerprint string, produce func() ([]byte, error)) err
 	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		return err
 	}
-	t.count(&t.written)
+	t.mu.Lock()
+	t.written++
+	t.fresh = append(t.fresh, dst)
+	t.mu.Unlock()
+	return nil
+}
+
+// mkdir makes a folder of the new site once, not once per file in it.
+func (t *tree) mkdir(dir string) error {
+	t.mu.Lock()
+	done := t.dirs[dir]
+	t.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.dirs[dir] = true
+	t.mu.Unlock()
 	return nil
 }
 
@@ -159,6 +181,13 @@ func (t *tree) count(n *int) {
 	t.mu.Lock()
 	*n++
 	t.mu.Unlock()
+}
+
+// unchangedInput reports whether the previous export made path from the
+// same fingerprint, so put will link it without making it.
+func (t *tree) unchangedInput(path, fingerprint string) bool {
+	fp, ok := t.old.Files[path]
+	return ok && fp == fingerprint && fingerprint != ""
 }
 
 // linkOrCopy hard-links src to dst, or copies it where links are not
@@ -187,11 +216,11 @@ func linkOrCopy(src, dst string) error {
 // number of files the previous export had that this one does not.
 func (t *tree) commit() (removed int, err error) {
 	m := manifest{Format: siteFormat, Files: t.files}
-	data, err := json.MarshalIndent(m, "", " ")
+	data, err := json.Marshal(m)
 	if err != nil {
 		return 0, err
 	}
-	if err := os.WriteFile(filepath.Join(t.tmp, manifestName), append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(t.tmp, manifestName), data, 0o644); err != nil {
 		return 0, err
 	}
 	for p := range t.old.Files {
@@ -201,7 +230,7 @@ func (t *tree) commit() (removed int, err error) {
 	}
 	// Everything must be on disk before the new site takes the place of
 	// the old one, or a power cut could leave empty pages behind.
-	if err := syncTree(t.tmp); err != nil {
+	if err := t.sync(); err != nil {
 		return 0, err
 	}
 	if !t.hadOld {
@@ -221,9 +250,57 @@ func (t *tree) commit() (removed int, err error) {
 		return 0, err
 	}
 	// t.tmp now holds the previous site; failing to delete it loses nothing.
-	os.RemoveAll(t.tmp)
+	removeTree(t.tmp)
 	t.tmp = ""
 	return removed, nil
+}
+
+// removeTree deletes a folder, its subfolders side by side: a site has
+// thousands of files and removing them is most of a small re-export.
+func removeTree(dir string) {
+	entries, _ := os.ReadDir(dir)
+	var wg sync.WaitGroup
+	for _, e := range entries {
+		if e.IsDir() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				os.RemoveAll(filepath.Join(dir, e.Name()))
+			}()
+		}
+	}
+	wg.Wait()
+	os.RemoveAll(dir)
+}
+
+// sync flushes the new site to disk. Linked files are on disk already; a
+// few written files are flushed one by one with their folders, many at
+// once with the whole file system (one syncfs beats thousands of fsyncs,
+// but it also waits for other programs' unwritten data).
+func (t *tree) sync() error {
+	if len(t.fresh) > 256 {
+		return syncTree(t.tmp)
+	}
+	for _, f := range append(t.fresh, filepath.Join(t.tmp, manifestName)) {
+		if err := fsync(f); err != nil {
+			return err
+		}
+	}
+	for d := range t.dirs {
+		if err := fsync(d); err != nil {
+			return err
+		}
+	}
+	return fsync(t.tmp)
+}
+
+func fsync(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // abort discards the unfinished site.

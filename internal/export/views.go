@@ -3,9 +3,13 @@ package export
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 
 	"app.galley/galley/internal/galley"
 )
@@ -166,8 +170,55 @@ func (s *site) figure(ph *galley.Photo, root, class, sizes string, lazy bool, pr
 	return f
 }
 
-// card is a piece as lists and "Related Publications" show it.
+type cardKey struct {
+	id    int64
+	root  string
+	level int
+}
+
+type cachedCard struct {
+	once sync.Once
+	view cardView
+	hash string // stands for the view: what pages that show the card depend on
+}
+
+// card returns the card of e for a page at root, made once per export: a
+// piece appears on the index, its topics', type's and people's pages and
+// beside its related pieces.
 func (s *site) card(e *galley.Entry, root string, level int) cardView {
+	c := s.cachedCard(e, root, level)
+	c.once.Do(func() { c.view = s.makeCard(e, root, level) })
+	return c.view
+}
+
+func (s *site) cachedCard(e *galley.Entry, root string, level int) *cachedCard {
+	k := cardKey{e.ID, root, level}
+	s.mu.Lock()
+	c := s.cards[k]
+	s.mu.Unlock()
+	if c != nil {
+		return c
+	}
+	c = &cachedCard{hash: s.cardHash(e, root, level)}
+	s.mu.Lock()
+	s.cards[k] = c
+	s.mu.Unlock()
+	return c
+}
+
+// cardHash stands for everything a card shows, without building it: the
+// piece's version covers its own fields and photo, the links cover where
+// its type and topics live; the site hash covers the rest.
+func (s *site) cardHash(e *galley.Entry, root string, level int) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%d\x00%s\x00%d\x00%s", e.ID, e.Version, root, level, s.types.path(e.Type, 1))
+	for _, t := range e.Topics {
+		h.Write([]byte("\x00" + s.topics.path(t, 1)))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (s *site) makeCard(e *galley.Entry, root string, level int) cardView {
 	c := cardView{
 		Level: level, Href: root + piecePath(e.Slug), Title: e.Title, Date: s.date(e.Published),
 		Summary: e.Summary, Type: s.typeLink(e.Type, root), Topics: s.topicLinks(e.Topics, root),
@@ -196,25 +247,22 @@ func (s *site) related(e *galley.Entry) []*galley.Entry {
 	return out
 }
 
-// pieceInputs is what a piece page is made from besides the piece itself
-// (whose version stands for its own text): the fingerprint of the page.
-func (s *site) pieceInputs(e *galley.Entry, root string) any {
-	var cards []cardView
-	for _, r := range s.related(e) {
-		cards = append(cards, s.card(r, root, 3))
+// pieceFingerprint stands for what a piece page is made from: the piece
+// itself (its version changes with every save), where its type, topics and
+// people live, and the cards of its related pieces.
+func (s *site) pieceFingerprint(kind string, e *galley.Entry, root string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%s\x00%s", s.hash, kind, e.ID, e.Version, root, s.types.path(e.Type, 1))
+	for _, t := range e.Topics {
+		h.Write([]byte("\x00t" + s.topics.path(t, 1)))
 	}
-	var hrefs []string
 	for _, c := range e.Contributors {
-		hrefs = append(hrefs, s.people.path(c.Name, 1))
+		h.Write([]byte("\x00p" + s.people.path(c.Name, 1)))
 	}
-	return struct {
-		ID, Version int64
-		Root        string
-		Type        *linkView
-		Topics      []linkView
-		People      []string
-		Related     []cardView
-	}{e.ID, e.Version, root, s.typeLink(e.Type, root), s.topicLinks(e.Topics, root), hrefs, cards}
+	for _, r := range s.related(e) {
+		h.Write([]byte("\x00r" + s.cachedCard(r, root, 3).hash))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // pieceView lays out the whole piece for a page whose links start at root.
@@ -295,8 +343,10 @@ func (s *site) fragment(ctx context.Context, e *galley.Entry, root string) ([]by
 }
 
 // listPages calls emit for every page of every list: the publications
-// index, and each topic, type and contributor.
-func (s *site) listPages(emit func(path string, v *pageView)) {
+// index, and each topic, type and contributor. A page's fingerprint comes
+// from its cards' hashes; build makes the page's view only when the page
+// has to be rendered.
+func (s *site) listPages(emit func(path, fp string, build func() *pageView)) {
 	s.paginate("index", "Publications", "", s.entries, indexPath, emit)
 	group := func(v *vocabulary, names func(*galley.Entry) []string, intro func(name string) string) {
 		members := map[string][]*galley.Entry{}
@@ -336,32 +386,42 @@ func (s *site) listPages(emit func(path string, v *pageView)) {
 	}, func(n string) string { return roles[galley.NameKey(n)] })
 }
 
-func (s *site) paginate(kind, heading, intro string, entries []*galley.Entry, path func(page int) string, emit func(string, *pageView)) {
+func (s *site) paginate(kind, heading, intro string, entries []*galley.Entry, path func(page int) string, emit func(string, string, func() *pageView)) {
 	size := s.opt.PageSize
 	pages := max(1, (len(entries)+size-1)/size)
 	for page := 1; page <= pages; page++ {
 		p := path(page)
 		root := rootOf(p)
-		lv := &listView{Heading: heading, Intro: intro, Pager: pagerView{Page: page, Pages: pages}}
+		on := entries[min((page-1)*size, len(entries)):min(page*size, len(entries))]
+		var prev, next string
 		if page > 1 {
-			lv.Pager.Prev = root + path(page-1)
+			prev = root + path(page-1)
 		}
 		if page < pages {
-			lv.Pager.Next = root + path(page+1)
+			next = root + path(page+1)
 		}
-		for _, e := range entries[min((page-1)*size, len(entries)):min(page*size, len(entries))] {
-			lv.Cards = append(lv.Cards, s.card(e, root, 2))
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\x00list\x00%s\x00%s\x00%s\x00%d\x00%d\x00%s\x00%s", s.hash, kind, heading, intro, page, pages, prev, next)
+		for _, e := range on {
+			h.Write([]byte("\x00" + s.cachedCard(e, root, 2).hash))
 		}
-		title := heading + " | " + s.opt.SiteName
-		if kind == "index" {
-			title = s.opt.SiteName
-		}
-		if page > 1 {
-			title += " (page " + strconv.Itoa(page) + ")"
-		}
-		emit(p, &pageView{
-			Site: s.siteView(), Root: root, Title: title, Description: intro,
-			Canonical: s.canonical(p), List: lv,
+		fp := hex.EncodeToString(h.Sum(nil))
+		emit(p, fp, func() *pageView {
+			lv := &listView{Heading: heading, Intro: intro, Pager: pagerView{Page: page, Pages: pages, Prev: prev, Next: next}}
+			for _, e := range on {
+				lv.Cards = append(lv.Cards, s.card(e, root, 2))
+			}
+			title := heading + " | " + s.opt.SiteName
+			if kind == "index" {
+				title = s.opt.SiteName
+			}
+			if page > 1 {
+				title += " (page " + strconv.Itoa(page) + ")"
+			}
+			return &pageView{
+				Site: s.siteView(), Root: root, Title: title, Description: intro,
+				Canonical: s.canonical(p), List: lv,
+			}
 		})
 	}
 }
