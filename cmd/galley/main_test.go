@@ -164,8 +164,38 @@ func TestUsageMistakesExitTwo(t *testing.T) {
 	if r := galleyCmd(t, nil, "--help"); r.code != 0 || !strings.Contains(r.stdout, "Usage:") {
 		t.Errorf("--help = %+v", r)
 	}
-	if r := galleyCmd(t, nil, "html", "--out", "x"); r.code != 1 || !strings.Contains(r.stderr, "HTML export") {
-		t.Errorf("html = %+v", r)
+}
+
+func TestHTMLExport(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib.galley")
+	vars := map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")}
+	galleyCmd(t, vars, "--db", lib, "sample")
+	for _, args := range [][]string{{"html"}, {"html", "--out", dir, "--date-style", "fancy"}, {"html", "--out", dir, "extra"}} {
+		if r := galleyCmd(t, vars, append([]string{"--db", lib}, args...)...); r.code != 2 {
+			t.Errorf("%v = %+v, want a usage error", args, r)
+		}
+	}
+	out := filepath.Join(dir, "site")
+	r := galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--base-url", "https://example.org/")
+	if r.code != 0 || !strings.Contains(r.stdout, "Exported 24 pages and 18 images") || !strings.Contains(r.stdout, "45 files written, 0 unchanged") {
+		t.Fatalf("html = %+v", r)
+	}
+	r = galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--base-url", "https://example.org/")
+	if r.code != 0 || !strings.Contains(r.stdout, "0 files written, 45 unchanged") {
+		t.Errorf("second html = %+v", r)
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--piece", "no-such-slug"); r.code != 1 || !strings.Contains(r.stderr, "no-such-slug") {
+		t.Errorf("html --piece unknown = %+v", r)
+	}
+	frag := filepath.Join(dir, "fragments")
+	r = galleyCmd(t, vars, "--db", lib, "html", "--out", frag, "--fragment", "--piece", "shared-basins-shared-data")
+	data, err := os.ReadFile(filepath.Join(frag, "shared-basins-shared-data.html"))
+	if r.code != 0 || err != nil || !strings.HasPrefix(string(data), `<article class="piece">`) {
+		t.Errorf("html --fragment = %+v, %v", r, err)
+	}
+	if _, err := os.Stat(filepath.Join(vars["XDG_CACHE_HOME"], "galley", "images")); err != nil {
+		t.Errorf("resized photos are not kept in the user's cache: %v", err)
 	}
 }
 
