@@ -468,6 +468,13 @@ func TestExportNeverReplacesForeignFiles(t *testing.T) {
 	}
 	os.Remove(filepath.Join(out, "notes.txt"))
 	exportTo(t, st, out, export.Options{})
+	// Exporting one piece into the site's folder would wipe the site.
+	if _, err := export.Site(ctx, snap, out, export.Options{Pieces: []string{"shared-basins-shared-data"}}); err == nil || !strings.Contains(err.Error(), "the whole site") {
+		t.Errorf("a one-piece export into a site folder = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+		t.Error("the site was damaged by a refused export")
+	}
 	os.WriteFile(filepath.Join(out, "pieces", "my-own-page.html"), []byte("mine"), 0o644)
 	if _, err := export.Site(ctx, snap, out, export.Options{}); err == nil || !strings.Contains(err.Error(), "my-own-page.html") {
 		t.Fatalf("re-export over an added file = %v", err)

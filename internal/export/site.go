@@ -237,7 +237,14 @@ func Site(ctx context.Context, src Source, out string, opt Options) (Report, err
 	if err != nil {
 		return Report{}, err
 	}
-	t, err := openTree(out)
+	kind := "site"
+	switch {
+	case s.opt.Fragment:
+		kind = "fragments"
+	case len(s.opt.Pieces) > 0:
+		kind = "pieces"
+	}
+	t, err := openTree(out, kind)
 	if err != nil {
 		return Report{}, err
 	}

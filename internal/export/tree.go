@@ -26,6 +26,7 @@ const siteFormat = "galley.site/1"
 
 type manifest struct {
 	Format string            `json:"format"`
+	Kind   string            `json:"kind"`  // "site", "pieces" or "fragments"
 	Files  map[string]string `json:"files"` // path → fingerprint
 }
 
@@ -34,6 +35,7 @@ type manifest struct {
 // a half-written site. Files whose inputs (fingerprint) or bytes are the
 // same as in the previous export are hard-linked from it, not rewritten.
 type tree struct {
+	kind   string // what is exported: see manifest.Kind
 	target string // the destination folder
 	tmp    string // where the new site is built
 	old    manifest
@@ -46,15 +48,16 @@ type tree struct {
 	fresh              []string // files written (not linked) in this export
 }
 
-// openTree prepares an export to target. An existing target must be empty
-// or a site Galley exported; anything else is refused so that no file of
-// the editor's is ever replaced.
-func openTree(target string) (*tree, error) {
+// openTree prepares an export of the given kind to target. An existing
+// target must be empty or an export of the same kind Galley made; anything
+// else is refused, so no file of the editor's is ever replaced, and
+// exporting one piece never wipes a whole site.
+func openTree(target, kind string) (*tree, error) {
 	abs, err := filepath.Abs(target)
 	if err != nil {
 		return nil, err
 	}
-	t := &tree{target: abs, files: map[string]string{}, dirs: map[string]bool{}}
+	t := &tree{target: abs, kind: kind, files: map[string]string{}, dirs: map[string]bool{}}
 	fi, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -90,6 +93,9 @@ func (t *tree) loadManifest() error {
 	}
 	if err != nil || t.old.Format != siteFormat {
 		return galley.Errorf(galley.EInvalid, "The folder %s is not empty and holds no site Galley exported; choose an empty or new folder so nothing in it is replaced.", t.target)
+	}
+	if t.old.Kind != t.kind {
+		return galley.Errorf(galley.EInvalid, "The folder %s holds an export of %s; export %s to another folder so it is not replaced.", t.target, kindName(t.old.Kind), kindName(t.kind))
 	}
 	// Only files the previous export made may be replaced.
 	err = filepath.WalkDir(t.target, func(p string, d fs.DirEntry, err error) error {
@@ -215,7 +221,7 @@ func linkOrCopy(src, dst string) error {
 // commit writes the manifest and swaps the new site in. It returns the
 // number of files the previous export had that this one does not.
 func (t *tree) commit() (removed int, err error) {
-	m := manifest{Format: siteFormat, Files: t.files}
+	m := manifest{Format: siteFormat, Kind: t.kind, Files: t.files}
 	data, err := json.Marshal(m)
 	if err != nil {
 		return 0, err
@@ -301,6 +307,16 @@ func fsync(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+func kindName(kind string) string {
+	switch kind {
+	case "pieces":
+		return "chosen pieces"
+	case "fragments":
+		return "article fragments"
+	}
+	return "the whole site"
 }
 
 // abort discards the unfinished site.
