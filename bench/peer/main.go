@@ -88,9 +88,11 @@ func photo(i int) []byte {
 	for y := 0; y < h; y++ {
 		row := img.Pix[y*img.Stride:]
 		for x := 0; x < w; x++ {
-			row[4*x] = uint8(x/7 + i)
-			row[4*x+1] = uint8(y/5 + i*3)
-			row[4*x+2] = uint8((x+y)/9 + i*7)
+			// (i mod 256, i div 256) differ for every i: 10,000 distinct
+			// photos, so no export can share work between two pieces.
+			row[4*x] = uint8(x/7 + i%256)
+			row[4*x+1] = uint8(y/5 + (i/256)*17)
+			row[4*x+2] = uint8((x+y)/9 + i%7*31)
 			row[4*x+3] = 255
 		}
 	}

@@ -3,12 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"app.galley/galley/internal/export"
 )
+
+// exportMemoryLimit is the soft memory limit during an export.
+const exportMemoryLimit = 160 << 20
 
 // multiFlag collects a flag given several times (--piece a --piece b).
 type multiFlag []string
@@ -46,6 +51,14 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	}
 	opt.DateStyle, opt.Pieces = style, pieces
 	opt.ImageCache = imageCache(e.getenv)
+	// Resizing a photo makes tens of megabytes of short-lived buffers;
+	// left to itself the collector lets them pile up to several times what
+	// is live. A soft limit keeps an export of thousands of photos within
+	// a modest footprint, at the cost of a little more collecting.
+	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+		debug.SetMemoryLimit(exportMemoryLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
 
 	st, err := openLibrary(ctx, db, e)
 	if err != nil {

@@ -221,9 +221,7 @@ func resize(levels []*image.RGBA, w, h int) image.Image {
 	if src.Bounds().Dx() == w && src.Bounds().Dy() == h {
 		return src
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
-	return dst
+	return catmullRom(src, w, h)
 }
 
 func encode(pic image.Image, r rendition) ([]byte, error) {
