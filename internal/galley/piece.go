@@ -46,6 +46,10 @@ type Contributor struct {
 	ID   int64
 	Name string
 	Role string // one line, e.g. "former ambassador to Ukraine"
+	// Pieces is how many pieces credit the person, so the contributor
+	// manager can say what a change reaches. Only the vocabulary list
+	// (Store.Contributors) fills it in; on a byline it is 0.
+	Pieces int
 }
 
 // QA is one question put to the expert and their answer (Markdown).

@@ -66,6 +66,17 @@ func (s *Store) RenameTopic(ctx context.Context, id int64, name string) error {
 // touchPieces gives the pieces a query selects new versions and fresh
 // search entries, after a change to vocabulary they share.
 func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	ids, err := s.pieceIDs(ctx, tx, query, args...)
+	if err != nil {
+		return err
+	}
+	return s.touchIDs(ctx, tx, ids)
+}
+
+// pieceIDs returns the piece IDs a query selects. A change that takes
+// vocabulary off pieces collects them first, as afterwards no query finds
+// them.
+func (s *Store) pieceIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
 	var ids []int64
 	err := queryEach(ctx, tx, query, args, func(r *sql.Rows) error {
 		var pid int64
@@ -74,8 +85,13 @@ func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, query string, args 
 		return err
 	})
 	if err != nil {
-		return s.txError(err)
+		return nil, s.txError(err)
 	}
+	return ids, nil
+}
+
+// touchIDs gives the pieces new versions and fresh search entries.
+func (s *Store) touchIDs(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	now := formatTime(s.now())
 	for _, pid := range ids {
 		if _, err := tx.ExecContext(ctx, `UPDATE pieces SET version = version + 1, updated = ? WHERE id = ?`, now, pid); err != nil {
@@ -92,12 +108,8 @@ func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, query string, args 
 // that credits them. Like a topic rename, it gives those pieces new
 // versions.
 func (s *Store) UpdateContributor(ctx context.Context, c galley.Contributor) error {
-	c.Name, c.Role = strings.TrimSpace(c.Name), strings.TrimSpace(c.Role)
-	if err := galley.CheckName("contributor", c.Name); err != nil {
+	if err := checkContributor(&c); err != nil {
 		return err
-	}
-	if strings.ContainsAny(c.Role, "\n\r") || len(c.Role) > galley.MaxLine {
-		return galley.Errorf(galley.EInvalid, "A role must fit on one line of at most %d bytes.", galley.MaxLine)
 	}
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
@@ -144,7 +156,8 @@ func (s *Store) Types(ctx context.Context) ([]galley.Type, error) {
 	return list, s.txError(err)
 }
 
-// Contributors lists everyone credited in the library, by name.
+// Contributors lists everyone in the library's list of people, by name,
+// with how many pieces credit each (from the byline index, so cheap).
 func (s *Store) Contributors(ctx context.Context) ([]galley.Contributor, error) {
 	tx, err := s.beginRead(ctx)
 	if err != nil {
@@ -152,9 +165,11 @@ func (s *Store) Contributors(ctx context.Context) ([]galley.Contributor, error) 
 	}
 	defer tx.Rollback()
 	var list []galley.Contributor
-	err = queryEach(ctx, tx, `SELECT id, name, role FROM contributors ORDER BY key`, nil, func(r *sql.Rows) error {
+	err = queryEach(ctx, tx, `
+		SELECT c.id, c.name, c.role, (SELECT count(*) FROM piece_contributors pc WHERE pc.contributor_id = c.id)
+		FROM contributors c ORDER BY c.key`, nil, func(r *sql.Rows) error {
 		var c galley.Contributor
-		err := r.Scan(&c.ID, &c.Name, &c.Role)
+		err := r.Scan(&c.ID, &c.Name, &c.Role, &c.Pieces)
 		list = append(list, c)
 		return err
 	})

@@ -1,0 +1,136 @@
+package galley
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The parts of a piece a Problem can point at, so the desk can take the
+// editor to the right tab.
+const (
+	PartStory   = "story"   // title, summary and body
+	PartPhotos  = "photos"  // the photos and their words
+	PartQA      = "qa"      // the question/answer pairs
+	PartTopics  = "topics"  // the topics
+	PartRelated = "related" // the related publications
+)
+
+// Problem is one thing to put right before a piece goes out. Problems do
+// not stop a save: a draft may be unfinished, so they are shown as a list
+// to work through rather than refused as errors.
+type Problem struct {
+	Part    string // one of the Part constants
+	Message string // a sentence an editor can act on
+}
+
+// Checks lists what the piece still lacks for publication: by part (story,
+// Q&A, photos, topics, related) and, within a part, in the order of the
+// piece, so the list stays put while the editor works down it.
+//
+// status tells the status of another piece and whether it is in the library
+// at all; the related publications are checked with it, because a link to
+// a piece that is not published leads readers nowhere. A nil status skips
+// that check. With a map from Store.Statuses:
+//
+//	p.Checks(func(id int64) (galley.Status, bool) { s, ok := m[id]; return s, ok })
+func (p *Piece) Checks(status func(id int64) (Status, bool)) []Problem {
+	var list []Problem
+	add := func(part, format string, args ...any) {
+		list = append(list, Problem{Part: part, Message: fmt.Sprintf(format, args...)})
+	}
+
+	if blank(p.Summary) {
+		add(PartStory, "The piece has no summary; lists, cards and feeds show it.")
+	}
+
+	for i, qa := range p.QA {
+		switch q, a := blank(qa.Question), blank(qa.Answer); {
+		case q && a:
+			add(PartQA, "Question %d is empty: it has neither a question nor an answer.", i+1)
+		case q:
+			add(PartQA, "Question %d has an answer but no question.", i+1)
+		case a:
+			add(PartQA, "Question %d has no answer.", i+1)
+		}
+	}
+
+	for i, ph := range p.Photos {
+		name := photoName(i, ph)
+		if blank(ph.Alt) && !ph.Decorative {
+			add(PartPhotos, "%s has no alt text; describe it for readers who cannot see it, or mark it decorative.", name)
+		}
+		if blank(ph.Credit) {
+			add(PartPhotos, "%s has no credit.", name)
+		}
+	}
+
+	if !slices.ContainsFunc(p.Topics, func(t string) bool { return !blank(t) }) {
+		add(PartTopics, "The piece has no topic; add at least one so readers can find it.")
+	}
+
+	if status != nil {
+		for _, r := range p.Related {
+			var st Status
+			ok := false
+			if r.ID != 0 {
+				st, ok = status(r.ID)
+			}
+			switch {
+			case !ok:
+				add(PartRelated, "The related publication %s is no longer in the library; remove it from the list.", refName(r))
+			case st != StatusPublished:
+				add(PartRelated, "The related publication %s is not published yet (it is %s); readers would find no page there.", refName(r), statusWord(st))
+			}
+		}
+	}
+	return list
+}
+
+// blank reports whether s holds nothing but white space.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// statusWord says a status the way a sentence needs it.
+func statusWord(s Status) string {
+	switch s {
+	case StatusDraft, "":
+		return "a draft"
+	case StatusReview:
+		return "in review"
+	case StatusReady:
+		return "ready but not published"
+	}
+	return string(s)
+}
+
+// photoName names a photo by number and the start of its caption, since
+// editors know photos by what the caption says rather than by position.
+func photoName(i int, ph Photo) string {
+	var notes []string
+	if ph.Lead {
+		notes = append(notes, "lead")
+	}
+	if start := captionStart(ph.Caption, 40); start != "" {
+		notes = append(notes, "“"+start+"”")
+	}
+	if len(notes) == 0 {
+		return fmt.Sprintf("Photo %d", i+1)
+	}
+	return fmt.Sprintf("Photo %d (%s)", i+1, strings.Join(notes, ", "))
+}
+
+// captionStart returns the first words of a caption, at most max runes,
+// cut between words and marked with an ellipsis when cut.
+func captionStart(caption string, max int) string {
+	r := []rune(strings.Join(strings.Fields(caption), " "))
+	if len(r) <= max {
+		return string(r)
+	}
+	cut := string(r[:max])
+	if r[max] != ' ' {
+		if i := strings.LastIndexByte(cut, ' '); i > 0 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimRight(cut, " ,;:.") + "…"
+}
