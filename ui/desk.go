@@ -6,78 +6,94 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
-// Library is what the desk needs from an open library.
+// Library is what the desk needs from an open library. *store.Store is
+// the real one; tests wrap it to count or fail calls.
 type Library interface {
 	FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summary, error)
 	CountPieces(ctx context.Context, f galley.Filter) (int, error)
 	Piece(ctx context.Context, id int64) (*galley.Piece, error)
+	SavePiece(ctx context.Context, p *galley.Piece) error
+	DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, error)
 	ImageData(ctx context.Context, hash string) ([]byte, error)
+	Topics(ctx context.Context) ([]galley.Topic, error)
+	Types(ctx context.Context) ([]galley.Type, error)
+	Contributors(ctx context.Context) ([]galley.Contributor, error)
+	Snapshot(ctx context.Context) (*store.Snapshot, error)
+	Statuses(ctx context.Context, ids []int64) (map[int64]galley.Status, error)
+	SuggestRelated(ctx context.Context, pieceID int64, topics []string, limit int) ([]galley.Summary, error)
 	QuickCheck(ctx context.Context) error
 }
 
+// DefaultAutosaveDelay is how long the desk waits after the last keystroke
+// before saving: long enough not to save mid-word, short enough that a
+// crash or power cut costs a sentence at most.
+const DefaultAutosaveDelay = 1500 * time.Millisecond
+
 // Desk is the main window: the library's pieces on the left, the selected
-// piece on the right.
+// piece's editor on the right.
 type Desk struct {
-	win     fyne.Window
-	lib     Library
-	pages   *pager
-	search  *widget.Entry
-	list    *widget.List
-	status  *widget.Label
-	preview *widget.RichText
-	photo   *canvas.Image
+	app    fyne.App
+	win    fyne.Window
+	lib    Library
+	shelf  *shelf
+	editor *editor
+
+	imageCache string         // where resized photos are kept between exports
+	exporting  sync.WaitGroup // exports running in the background
+	opener     LibraryOpener  // opens another library file; nil offers none
+	closeLib   func() error   // closes the library on the desk when another replaces it
+	libPath    string         // the library file on the desk, when known
 }
+
+// LibraryOpener opens (create false) or creates (create true) the library
+// file at path for the desk, returning it and a function that closes it.
+type LibraryOpener func(path string, create bool) (Library, func() error, error)
+
+// SetImageCache names the folder where exports keep resized photos.
+func (d *Desk) SetImageCache(dir string) { d.imageCache = dir }
+
+// WaitExports waits for exports running in the background to end.
+func (d *Desk) WaitExports() { d.exporting.Wait() }
 
 // NewDesk builds the main window for lib. It does not show it.
 func NewDesk(a fyne.App, lib Library) *Desk {
-	d := &Desk{
-		win:     a.NewWindow("Galley"),
-		lib:     lib,
-		pages:   newPager(lib),
-		search:  widget.NewEntry(),
-		status:  widget.NewLabel(""),
-		preview: widget.NewRichText(),
-		photo:   canvas.NewImageFromResource(nil),
-	}
-	d.photo.FillMode = canvas.ImageFillContain
-	d.photo.SetMinSize(fyne.NewSize(480, 320))
-	d.photo.Hide()
-	d.search.SetPlaceHolder("Search titles, answers, captions, people, topics…")
-	d.search.OnChanged = func(text string) { d.setFilter(galley.Filter{Query: text}) }
-	d.list = widget.NewList(d.pages.Len, newSummaryRow, d.updateRow)
-	d.list.OnSelected = d.open
-	d.preview.Wrapping = fyne.TextWrapWord
+	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib}
+	d.editor = newEditor(d)
+	d.shelf = newShelf(d)
 
-	left := container.NewBorder(d.search, d.status, nil, nil, d.list)
-	right := container.NewVScroll(container.NewPadded(container.NewVBox(d.photo, d.preview)))
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.38
+	split := container.NewHSplit(d.shelf.content, d.editor.content)
+	split.Offset = 0.32
 	d.win.SetContent(split)
-	d.win.Resize(fyne.NewSize(1100, 720))
-	find := &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	d.win.Canvas().AddShortcut(find, func(fyne.Shortcut) { d.win.Canvas().Focus(d.search) })
-	d.setFilter(galley.Filter{})
-	if d.pages.Len() > 0 {
+	d.win.SetMainMenu(d.mainMenu())
+	d.win.Resize(fyne.NewSize(1280, 800))
+	d.win.SetCloseIntercept(d.close)
+	d.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { d.editor.photos.dropped(uris) })
+	d.shelf.reload()
+	if d.shelf.pages.Len() > 0 {
 		// Open the newest piece, so the desk never greets with a blank page.
-		d.list.Select(0)
+		d.shelf.list.Select(0)
 	}
 	return d
 }
 
 // Window returns the desk's window.
 func (d *Desk) Window() fyne.Window { return d.win }
+
+// SetAutosaveDelay changes the pause after typing before the piece is
+// saved (tests shorten it).
+func (d *Desk) SetAutosaveDelay(delay time.Duration) { d.editor.delay = delay }
 
 // CheckLibrary reads the whole library file in the background, looking for
 // damage, and tells the editor if it finds any. done, if not nil, is
@@ -87,7 +103,7 @@ func (d *Desk) CheckLibrary(done func(error)) {
 		err := d.lib.QuickCheck(context.Background())
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(errors.New(galley.ErrorMessage(err)), d.win)
+				d.showError(err)
 			}
 			if done != nil {
 				done(err)
@@ -96,96 +112,91 @@ func (d *Desk) CheckLibrary(done func(error)) {
 	}()
 }
 
-func (d *Desk) setFilter(f galley.Filter) {
-	if err := d.pages.Reset(f); err != nil {
-		d.status.SetText(galley.ErrorMessage(err))
-	} else if d.pages.Len() == 1 {
-		d.status.SetText("1 piece")
-	} else {
-		d.status.SetText(fmt.Sprintf("%d pieces", d.pages.Len()))
-	}
-	d.list.UnselectAll()
-	d.list.Refresh()
+// showError tells the editor what went wrong in a sentence they can act on.
+func (d *Desk) showError(err error) {
+	dialog.ShowError(errors.New(galley.ErrorMessage(err)), d.win)
 }
 
-// newSummaryRow makes one reusable list row: the title above a line with
-// type, date and status.
-func newSummaryRow() fyne.CanvasObject {
-	title := widget.NewLabel("Title")
-	title.TextStyle.Bold = true
-	title.Truncation = fyne.TextTruncateEllipsis
-	meta := widget.NewLabel("Type · date · status")
-	meta.Truncation = fyne.TextTruncateEllipsis
-	meta.Importance = widget.LowImportance
-	return container.NewVBox(title, meta)
-}
-
-func (d *Desk) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	row := o.(*fyne.Container)
-	title, meta := row.Objects[0].(*widget.Label), row.Objects[1].(*widget.Label)
-	s, err := d.pages.Item(id)
-	if err != nil {
-		title.SetText("(could not load)")
-		meta.SetText(galley.ErrorMessage(err))
+// close saves the open piece before the window goes. If it cannot be
+// saved, the editor is asked, and the window stays unless they choose to
+// discard: text is never lost silently.
+func (d *Desk) close() {
+	if d.editor.flush() {
+		d.win.Close()
 		return
 	}
-	title.SetText(s.Title)
-	meta.SetText(summaryLine(s))
+	dialog.ShowConfirm("Close without saving?",
+		"The open piece could not be saved ("+d.editor.stateText()+").\nClose anyway and lose the unsaved changes?",
+		func(discard bool) {
+			if discard {
+				d.editor.discard()
+				d.win.Close()
+			}
+		}, d.win)
 }
 
-func summaryLine(s galley.Summary) string {
-	line := ""
-	if s.Type != "" {
-		line = s.Type + " · "
-	}
-	if !s.Published.IsZero() {
-		line += s.Published.Time().Format("Jan 2, 2006") + " · "
-	} else {
-		line += "undated · "
-	}
-	return line + string(s.Status)
+// Shortcuts, held by the main menu so they work wherever the focus is
+// (a focused entry would swallow canvas shortcuts).
+var (
+	shortcutNew        = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutSave       = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutFind       = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutDuplicate  = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutExport     = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutExportSite = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	shortcutPreview    = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutCopyHTML   = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	shortcutSettings   = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+func item(label string, sc fyne.Shortcut, action func()) *fyne.MenuItem {
+	it := fyne.NewMenuItem(label, action)
+	it.Shortcut = sc
+	return it
 }
 
-func (d *Desk) open(id widget.ListItemID) {
-	s, err := d.pages.Item(id)
-	if err != nil {
-		d.status.SetText(galley.ErrorMessage(err))
-		return
-	}
-	p, err := d.lib.Piece(context.Background(), s.ID)
-	if err != nil {
-		d.status.SetText(galley.ErrorMessage(err))
-		return
-	}
-	d.preview.Segments = pieceSegments(p)
-	d.preview.Refresh()
-	d.showLead(p)
+func (d *Desk) mainMenu() *fyne.MainMenu {
+	e := d.editor
+	file := fyne.NewMenu("File",
+		item("New Piece", shortcutNew, e.newPiece),
+		item("Duplicate Piece", shortcutDuplicate, e.duplicate),
+		item("Save", shortcutSave, func() { e.save(true) }),
+		fyne.NewMenuItemSeparator(),
+		item("Export Piece…", shortcutExport, d.exportPiece),
+		item("Export Site…", shortcutExportSite, d.exportSite),
+		item("Copy HTML", shortcutCopyHTML, d.copyHTML),
+		item("Open in Browser", nil, d.previewInBrowser),
+		fyne.NewMenuItemSeparator(),
+		item("Delete Piece…", nil, e.confirmDelete),
+	)
+	file.Items = append(file.Items, d.libraryMenuItems()...)
+	edit := fyne.NewMenu("Edit",
+		item("Find", shortcutFind, d.shelf.focusSearch),
+		item("Undo Delete", nil, d.shelf.undoDelete),
+		fyne.NewMenuItemSeparator(),
+		item("Settings…", shortcutSettings, d.showSettings),
+	)
+	view := fyne.NewMenu("View",
+		item("Preview", shortcutPreview, e.showPreview),
+	)
+	library := fyne.NewMenu("Library",
+		item("Topics…", nil, d.showTopics),
+		item("Contributors…", nil, d.showContributors),
+		item("Types…", nil, d.showTypes),
+	)
+	return fyne.NewMainMenu(file, edit, view, library)
 }
 
-// showLead shows the piece's lead photo above its text.
-func (d *Desk) showLead(p *galley.Piece) {
-	lead := p.LeadPhoto()
-	if lead == nil {
-		d.photo.Hide()
-		return
+// runShortcut runs the menu action bound to sc, as the desktop driver does
+// for a key press; tests use it to press shortcuts headless.
+func (d *Desk) runShortcut(sc fyne.Shortcut) bool {
+	for _, m := range d.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() && it.Action != nil {
+				it.Action()
+				return true
+			}
+		}
 	}
-	data, err := d.lib.ImageData(context.Background(), lead.Image.Hash)
-	if err != nil {
-		d.photo.Hide()
-		d.status.SetText(galley.ErrorMessage(err))
-		return
-	}
-	d.photo.Resource = fyne.NewStaticResource(lead.Image.Hash[:12]+photoExt(lead.Image.MIME), data)
-	d.photo.Refresh()
-	d.photo.Show()
-}
-
-func photoExt(mime string) string {
-	switch mime {
-	case "image/png":
-		return ".png"
-	case "image/webp":
-		return ".webp"
-	}
-	return ".jpg"
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -32,6 +33,95 @@ func testLibrary(t *testing.T, pieces ...*galley.Piece) *store.Store {
 	return st
 }
 
+// newTestDesk opens a desk on lib in a test app, with a short autosave
+// pause.
+func newTestDesk(t *testing.T, lib Library) *Desk {
+	t.Helper()
+	a := test.NewTempApp(t)
+	d := NewDesk(a, lib)
+	d.SetAutosaveDelay(20 * time.Millisecond)
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	t.Cleanup(d.WaitExports)
+	return d
+}
+
+// waitFor polls cond until it holds, failing after a few seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// overlayText is the markup of the dialogs on the window.
+func overlayText(w fyne.Window) string {
+	var b strings.Builder
+	for _, o := range w.Canvas().Overlays().List() {
+		b.WriteString(test.RenderObjectToMarkup(o))
+	}
+	return b.String()
+}
+
+// tapButton taps the button labelled label in the window's dialogs.
+func tapButton(t *testing.T, w fyne.Window, label string) {
+	t.Helper()
+	var found *widget.Button
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(t, o, func(c fyne.CanvasObject) {
+			if b, ok := c.(*widget.Button); ok && b.Text == label && found == nil {
+				found = b
+			}
+		})
+	}
+	if found == nil {
+		t.Fatalf("no %q button in the dialogs:\n%s", label, overlayText(w))
+	}
+	test.Tap(found)
+}
+
+// walk visits every object under o.
+func walk(t *testing.T, o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	visit(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(t, c, visit)
+		}
+	case fyne.Widget:
+		r := test.TempWidgetRenderer(t, x)
+		for _, c := range r.Objects() {
+			walk(t, c, visit)
+		}
+	}
+}
+
+func stored(t *testing.T, lib *store.Store, id int64) *galley.Piece {
+	t.Helper()
+	p, err := lib.Piece(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func findByTitle(t *testing.T, lib *store.Store, title string) *galley.Piece {
+	t.Helper()
+	list, err := lib.FindPieces(context.Background(), galley.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list {
+		if s.Title == title {
+			return stored(t, lib, s.ID)
+		}
+	}
+	return nil
+}
+
 // richText flattens rich text segments into plain text.
 func richText(segs []widget.RichTextSegment) string {
 	var b strings.Builder
@@ -48,94 +138,375 @@ func richText(segs []widget.RichTextSegment) string {
 	return b.String()
 }
 
-func TestDeskListsSearchesAndPreviews(t *testing.T) {
-	test.NewTempApp(t)
-	lib := testLibrary(t,
-		&galley.Piece{Title: "Older Analysis", Type: "Analysis", Published: galley.Date{Year: 2020, Month: 1, Day: 2}},
-		&galley.Piece{
-			Title: "Newest Interview", Type: "Q&A", Status: galley.StatusPublished, Published: galley.Date{Year: 2024, Month: 11, Day: 14},
-			Summary:      "An intro naming the expert.",
-			Contributors: []galley.Contributor{{Name: "Ada Quill", Role: "senior fellow"}},
-			QA:           []galley.QA{{Question: "What about aquifers?", Answer: "They **matter**."}},
-			Photos:       []galley.Photo{{Data: fixture.JPEG(60, 40, 1), Caption: "A well.", Credit: "Pat Lens/Agency", Lead: true}},
-		},
-	)
-	d := NewDesk(test.NewApp(), lib)
-	w := d.Window()
-	w.Resize(fyne.NewSize(1000, 700))
-
-	if d.list.Length() != 2 || d.status.Text != "2 pieces" {
-		t.Fatalf("list shows %d (%q), want 2", d.list.Length(), d.status.Text)
+func interview() *galley.Piece {
+	return &galley.Piece{
+		Title: "Newest Interview", Type: "Q&A", Status: galley.StatusPublished, Published: galley.Date{Year: 2024, Month: 11, Day: 14},
+		Summary:      "An intro naming the expert.",
+		Contributors: []galley.Contributor{{Name: "Ada Quill", Role: "senior fellow"}},
+		Topics:       []string{"Water"},
+		QA:           []galley.QA{{Question: "What about aquifers?", Answer: "They **matter**."}},
+		Photos:       []galley.Photo{{Data: fixture.JPEG(60, 40, 1), Alt: "A well", Caption: "A well.", Credit: "Pat Lens/Agency", Lead: true}},
 	}
-	// The newest piece is open from the start, lead photo and all.
-	text := richText(d.preview.Segments)
+}
+
+func TestDeskListsSearchesFiltersAndPreviews(t *testing.T) {
+	lib := testLibrary(t,
+		&galley.Piece{Title: "Older Analysis", Type: "Analysis", Published: galley.Date{Year: 2020, Month: 1, Day: 2}, Topics: []string{"Energy"}},
+		interview(),
+	)
+	d := newTestDesk(t, lib)
+	s := d.shelf
+	if s.list.Length() != 2 || s.count.Text != "2 pieces" {
+		t.Fatalf("list shows %d (%q), want 2", s.list.Length(), s.count.Text)
+	}
+	// The newest piece is open from the start.
+	if d.editor.story.title.Text != "Newest Interview" {
+		t.Errorf("the desk opened %q, want the newest piece", d.editor.story.title.Text)
+	}
+	d.editor.showPreview()
+	text := richText(d.editor.preview.text.Segments)
 	for _, want := range []string{"Newest Interview", "Thursday, November 14, 2024", "Ada Quill, senior fellow", "What about aquifers?", "matter", "A well. (Pat Lens/Agency)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("preview lacks %q:\n%s", want, text)
 		}
 	}
-	if !d.photo.Visible() || d.photo.Resource == nil {
-		t.Error("the lead photo is not shown")
+	if !d.editor.preview.photo.Visible() {
+		t.Error("the preview does not show the lead photo")
 	}
 
-	test.Type(d.search, "aquif")
-	if d.list.Length() != 1 || d.status.Text != "1 piece" {
-		t.Errorf("after searching, the list shows %d (%q)", d.list.Length(), d.status.Text)
+	// Typing in the search field narrows the list.
+	test.Type(s.search, "aquif")
+	if s.list.Length() != 1 || s.count.Text != "1 piece" {
+		t.Errorf("after searching, the list shows %d (%q)", s.list.Length(), s.count.Text)
 	}
-	test.Type(d.search, "ers nowhere")
-	if d.list.Length() != 0 || d.status.Text != "0 pieces" {
-		t.Errorf("a search with no match shows %d", d.list.Length())
+	test.Type(s.search, "ers nowhere")
+	if s.list.Length() != 0 {
+		t.Errorf("a search with no match shows %d", s.list.Length())
 	}
-	d.search.SetText("")
-	d.list.Select(1)
-	if text := richText(d.preview.Segments); !strings.Contains(text, "Older Analysis") {
-		t.Errorf("selecting the second piece shows:\n%s", text)
+	s.search.SetText("")
+
+	// The status filter narrows the list to drafts: the older analysis.
+	s.status.SetSelected("Draft")
+	if s.list.Length() != 1 {
+		t.Fatalf("the draft filter shows %d pieces, want 1", s.list.Length())
 	}
-	if d.photo.Visible() {
-		t.Error("a piece without photos still shows the previous lead photo")
+	if row, _ := s.pages.Item(0); row.Title != "Older Analysis" {
+		t.Errorf("the draft filter shows %q", row.Title)
+	}
+	s.status.SetSelected(allStatuses)
+	s.topic.SetSelected("Water")
+	if s.list.Length() != 1 {
+		t.Errorf("the topic filter shows %d pieces, want 1", s.list.Length())
+	}
+	s.topic.SetSelected(allTopics)
+	s.typ.SetSelected("Analysis")
+	if row, _ := s.pages.Item(0); s.list.Length() != 1 || row.Title != "Older Analysis" {
+		t.Errorf("the type filter shows %d pieces", s.list.Length())
+	}
+	s.typ.SetSelected(allTypes)
+
+	// Choosing a piece opens it.
+	for i := range 2 {
+		if row, _ := s.pages.Item(i); row.Title == "Older Analysis" {
+			s.list.Select(i)
+		}
+	}
+	if d.editor.story.title.Text != "Older Analysis" {
+		t.Errorf("selecting the analysis opened %q", d.editor.story.title.Text)
 	}
 }
 
-func TestPreviewNeverLoadsImagesFromMarkdown(t *testing.T) {
-	p := &galley.Piece{
-		Title: "Hostile", Body: "Look ![pixel](https://tracker.example/p.gif \"tracker\") here.\n\n- ![x](file:///etc/passwd)",
-		QA: []galley.QA{{Question: "Q", Answer: "![a](http://example.com/a.png)"}},
-	}
-	var walk func([]widget.RichTextSegment)
-	walk = func(segs []widget.RichTextSegment) {
-		for _, s := range segs {
-			switch s := s.(type) {
-			case *widget.ImageSegment:
-				t.Errorf("preview holds an image segment for %v", s.Source)
-			case *widget.ParagraphSegment:
-				walk(s.Texts)
-			case *widget.ListSegment:
-				walk(s.Items)
+func TestShortcutsReachTheirActions(t *testing.T) {
+	lib := testLibrary(t, interview())
+	d := newTestDesk(t, lib)
+	for _, sc := range []fyne.Shortcut{shortcutNew, shortcutSave, shortcutFind, shortcutExport, shortcutExportSite, shortcutDuplicate, shortcutPreview, shortcutCopyHTML} {
+		found := false
+		for _, m := range d.win.MainMenu().Items {
+			for _, it := range m.Items {
+				found = found || (it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName())
 			}
 		}
+		if !found {
+			t.Errorf("no menu item answers %s", sc.ShortcutName())
+		}
 	}
-	walk(pieceSegments(p))
+	d.runShortcut(shortcutFind)
+	if d.win.Canvas().Focused() != d.shelf.search {
+		t.Error("Ctrl+F does not put the cursor in the search field")
+	}
+	d.runShortcut(shortcutNew)
+	if d.editor.piece == nil || d.editor.piece.ID != 0 || d.win.Canvas().Focused() != d.editor.story.title {
+		t.Error("Ctrl+N does not start a new piece with the cursor in its title")
+	}
+}
+
+func TestTypingATitleSavesItAfterThePause(t *testing.T) {
+	lib := testLibrary(t)
+	d := newTestDesk(t, lib)
+	d.runShortcut(shortcutNew)
+	test.Type(d.editor.story.title, "Fresh From The Desk")
+	if d.editor.story.slug.Text != "fresh-from-the-desk" {
+		t.Errorf("the slug shows %q while the title is typed", d.editor.story.slug.Text)
+	}
+	waitFor(t, "the autosave", func() bool {
+		n, _ := lib.CountPieces(context.Background(), galley.Filter{})
+		return n == 1
+	})
+	waitFor(t, "the saved state", func() bool { return !d.editor.dirty })
+	p := findByTitle(t, lib, "Fresh From The Desk")
+	if p == nil || p.Slug != "fresh-from-the-desk" || p.Status != galley.StatusDraft {
+		t.Fatalf("stored: %+v", p)
+	}
+	if !strings.HasPrefix(d.editor.state.Text, "Saved") {
+		t.Errorf("the state says %q after saving", d.editor.state.Text)
+	}
+	// Later edits go to the same piece, not a new one.
+	test.Type(d.editor.story.summary, "A summary.")
+	waitFor(t, "the second autosave", func() bool { return stored(t, lib, p.ID).Summary == "A summary." })
+	if n, _ := lib.CountPieces(context.Background(), galley.Filter{}); n != 1 {
+		t.Errorf("%d pieces after two saves, want 1", n)
+	}
+	if d.shelf.list.Length() != 1 {
+		t.Errorf("the list shows %d pieces after the new one was saved", d.shelf.list.Length())
+	}
+}
+
+func TestQAPairsAreAddedMovedAndDeleted(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Interview"})
+	d := newTestDesk(t, lib)
+	q := d.editor.qa
+	d.editor.selectTab(q.content)
+	for i, text := range []string{"First?", "Second?", "Third?"} {
+		q.add()
+		if d.win.Canvas().Focused() != q.rows[i].question {
+			t.Fatalf("adding pair %d did not put the cursor in its question", i+1)
+		}
+		test.Type(q.rows[i].question, text)
+		test.Type(q.rows[i].answer, fmt.Sprintf("Answer %d.", i+1))
+	}
+	// Tab goes question → answer → next question.
+	c := d.win.Canvas()
+	c.Focus(q.rows[0].question)
+	test.FocusNext(c)
+	if c.Focused() != q.rows[0].answer {
+		t.Error("Tab from a question does not go to its answer")
+	}
+	test.FocusNext(c)
+	if c.Focused() != q.rows[1].question {
+		t.Errorf("Tab from an answer goes to %T, not the next question", c.Focused())
+	}
+	// Alt+Up moves the third pair up; the trash icon deletes the first.
+	q.rows[2].question.TypedShortcut(shortcutPairUp)
+	if d.editor.piece.QA[1].Question != "Third?" {
+		t.Fatalf("after Alt+Up the pairs are %+v", d.editor.piece.QA)
+	}
+	test.Tap(q.rows[0].remove)
+	tapButton(t, d.win, "Yes")
+	if !d.editor.save(true) {
+		t.Fatalf("save failed: %s", d.editor.state.Text)
+	}
+	got := stored(t, lib, d.editor.piece.ID).QA
+	want := []galley.QA{{Question: "Third?", Answer: "Answer 3."}, {Question: "Second?", Answer: "Answer 2."}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("stored Q&A %v, want %v", got, want)
+	}
+	if q.count.Text != "2 questions" {
+		t.Errorf("the tab says %q", q.count.Text)
+	}
+}
+
+func TestATopicIsCreatedFromTheChipEntry(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Other", Topics: []string{"Water & Climate"}}, &galley.Piece{Title: "Needs Topics"})
+	d := newTestDesk(t, lib)
+	p := findByTitle(t, lib, "Needs Topics")
+	d.editor.open(p.ID)
+	tp := d.editor.topics
+	test.Type(tp.entry, "wat")
+	if !strings.Contains(test.RenderObjectToMarkup(tp.matches), "Water & Climate") {
+		t.Fatalf("typing %q does not suggest the known topic:\n%s", "wat", test.RenderObjectToMarkup(tp.matches))
+	}
+	test.Tap(tp.matches.Objects[0].(*widget.Button))
+	tp.entry.SetText("")
+	test.Type(tp.entry, "Arctic Shipping")
+	tp.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if tp.entry.Text != "" || len(tp.chips.Objects) != 2 {
+		t.Fatalf("after Enter: entry %q, %d chips", tp.entry.Text, len(tp.chips.Objects))
+	}
+	// Move the new topic first: it becomes the primary topic.
+	tp.move(1, 0)
+	if tp.primary.Text != "Primary topic: Arctic Shipping" {
+		t.Errorf("primary shows %q", tp.primary.Text)
+	}
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	if got := stored(t, lib, p.ID).Topics; fmt.Sprint(got) != "[Arctic Shipping Water & Climate]" {
+		t.Errorf("stored topics %v", got)
+	}
+	if !containsOption(d.shelf.topic.Options, "Arctic Shipping") {
+		t.Errorf("the new topic is not offered in the topic filter: %v", d.shelf.topic.Options)
+	}
+}
+
+func containsOption(list []string, s string) bool {
+	for _, o := range list {
+		if o == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestARelatedPieceIsAddedFromSearch(t *testing.T) {
+	lib := testLibrary(t,
+		&galley.Piece{Title: "Glacier Retreat Report", Status: galley.StatusPublished, Published: galley.Date{Year: 2023, Month: 1, Day: 1}, Topics: []string{"Ice"}},
+		&galley.Piece{Title: "Main Piece", Topics: []string{"Ice"}, Published: galley.Date{Year: 2024, Month: 1, Day: 1}},
+	)
+	d := newTestDesk(t, lib)
+	p := findByTitle(t, lib, "Main Piece")
+	d.editor.open(p.ID)
+	r := d.editor.related
+	// Sharing a topic, the report is suggested.
+	if !strings.Contains(test.RenderObjectToMarkup(r.suggestions), "Glacier Retreat Report") {
+		t.Errorf("the report is not suggested:\n%s", test.RenderObjectToMarkup(r.suggestions))
+	}
+	test.Type(r.search, "glacier")
+	if len(r.results.Objects) != 1 {
+		t.Fatalf("the search shows %d results", len(r.results.Objects))
+	}
+	var add *widget.Button
+	walk(t, r.results.Objects[0], func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			add = b
+		}
+	})
+	test.Tap(add)
+	if len(r.results.Objects) != 0 {
+		t.Error("a piece already added is still offered")
+	}
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	got := stored(t, lib, p.ID).Related
+	if len(got) != 1 || got[0].Title != "Glacier Retreat Report" {
+		t.Errorf("stored related %+v", got)
+	}
+}
+
+func TestAConflictAsksAndLosesNothing(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Shared Piece", Summary: "Original."})
+	d := newTestDesk(t, lib)
+	id := d.editor.piece.ID
+	// Someone else saves the piece underneath the desk.
+	theirs := stored(t, lib, id)
+	theirs.Summary = "Their summary."
+	if err := lib.SavePiece(context.Background(), theirs); err != nil {
+		t.Fatal(err)
+	}
+	d.editor.story.summary.SetText("My summary.")
+	if d.editor.save(true) {
+		t.Fatal("a save over a changed piece succeeded")
+	}
+	if !strings.Contains(overlayText(d.win), "changed elsewhere") {
+		t.Fatalf("no conflict dialog:\n%s", overlayText(d.win))
+	}
+	if got := stored(t, lib, id).Summary; got != "Their summary." {
+		t.Errorf("their summary was overwritten with %q", got)
+	}
+	tapButton(t, d.win, "Keep mine as a copy")
+	mine := findByTitle(t, lib, "Shared Piece (my copy)")
+	if mine == nil || mine.Summary != "My summary." {
+		t.Fatalf("my copy: %+v", mine)
+	}
+	if d.editor.piece.ID != mine.ID {
+		t.Error("the desk does not show my copy")
+	}
+
+	// The other way out: reload theirs.
+	d.editor.open(id)
+	theirs = stored(t, lib, id)
+	theirs.Title = "Shared Piece, Retitled"
+	if err := lib.SavePiece(context.Background(), theirs); err != nil {
+		t.Fatal(err)
+	}
+	d.editor.story.body.SetText("A paragraph of mine.")
+	d.editor.save(false)
+	tapButton(t, d.win, "Reload theirs")
+	if d.editor.story.title.Text != "Shared Piece, Retitled" || d.editor.dirty {
+		t.Errorf("after reloading, the desk shows %q (dirty %v)", d.editor.story.title.Text, d.editor.dirty)
+	}
+}
+
+func TestClosingWithUnsavedChangesKeepsThem(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Draft In Progress"})
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour) // the close must save, not the timer
+	id := d.editor.piece.ID
+	test.Type(d.editor.story.body, "The last sentence before closing.")
+	d.close()
+	if got := stored(t, lib, id).Body; got != "The last sentence before closing." {
+		t.Errorf("after closing, the body is %q", got)
+	}
+
+	// A new piece with words but no title is kept as "Untitled piece".
+	d2 := newTestDesk(t, lib)
+	d2.SetAutosaveDelay(time.Hour)
+	d2.runShortcut(shortcutNew)
+	test.Type(d2.editor.story.body, "Words without a title.")
+	d2.close()
+	p := findByTitle(t, lib, "Untitled piece")
+	if p == nil || p.Body != "Words without a title." {
+		t.Errorf("the untitled piece was not kept: %+v", p)
+	}
+
+	// A piece that cannot be saved is not closed without asking.
+	d3 := newTestDesk(t, lib)
+	d3.SetAutosaveDelay(time.Hour)
+	d3.editor.open(id)
+	d3.editor.story.slug.SetText("Not A Valid Slug!")
+	d3.close()
+	if !strings.Contains(overlayText(d3.win), "Close without saving?") {
+		t.Errorf("closing with an unsavable piece did not ask:\n%s", overlayText(d3.win))
+	}
+}
+
+func TestSwitchingPiecesSavesTheOpenOne(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "One"}, &galley.Piece{Title: "Two"})
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour)
+	first := d.editor.piece.ID
+	test.Type(d.editor.story.summary, "Typed just before switching.")
+	other := findByTitle(t, lib, "One").ID
+	if other == first {
+		other = findByTitle(t, lib, "Two").ID
+	}
+	if !d.editor.open(other) {
+		t.Fatal("could not switch")
+	}
+	if got := stored(t, lib, first).Summary; got != "Typed just before switching." {
+		t.Errorf("switching lost the summary: %q", got)
+	}
 }
 
 func TestLongListsAreFetchedPageByPage(t *testing.T) {
-	test.NewTempApp(t)
 	var pieces []*galley.Piece
 	for i := range 3*pageSize + 10 {
 		pieces = append(pieces, &galley.Piece{Title: fmt.Sprintf("Piece %04d", i), Published: galley.Date{Year: 2000 + i%20, Month: 1, Day: 1 + i%28}})
 	}
 	lib := &countingLibrary{Library: testLibrary(t, pieces...)}
-	d := NewDesk(test.NewApp(), lib)
-	d.Window().Resize(fyne.NewSize(900, 600))
-	if d.list.Length() != len(pieces) {
-		t.Fatalf("list length %d, want %d", d.list.Length(), len(pieces))
+	d := newTestDesk(t, lib)
+	s := d.shelf
+	if s.list.Length() != len(pieces) {
+		t.Fatalf("list length %d, want %d", s.list.Length(), len(pieces))
 	}
-	if lib.finds > 1 {
-		t.Errorf("%d pages fetched to show the top of the list, want 1", lib.finds)
+	if lib.finds > 2 {
+		t.Errorf("%d pages fetched to show the top of the list, want at most 2", lib.finds)
 	}
-	d.list.ScrollToBottom()
-	last, err := d.pages.Item(len(pieces) - 1)
-	if err != nil || lib.finds > 3 {
-		t.Errorf("scrolling to the end fetched %d pages (err %v)", lib.finds, err)
+	before := lib.finds
+	s.list.ScrollToBottom()
+	last, err := s.pages.Item(len(pieces) - 1)
+	if err != nil || lib.finds-before > 2 {
+		t.Errorf("scrolling to the end fetched %d pages (err %v)", lib.finds-before, err)
 	}
 	if last.Title == "" {
 		t.Error("the last row is empty")
@@ -149,27 +520,21 @@ type countingLibrary struct {
 }
 
 func (c *countingLibrary) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summary, error) {
-	c.finds++
+	if f.Limit == pageSize {
+		c.finds++
+	}
 	return c.Library.FindPieces(ctx, f)
 }
 
 func TestDamageFoundInTheBackgroundIsShown(t *testing.T) {
-	test.NewTempApp(t)
 	lib := &failingCheck{Library: testLibrary(t, &galley.Piece{Title: "Anything"})}
-	d := NewDesk(test.NewApp(), lib)
-	d.Window().Resize(fyne.NewSize(900, 600))
+	d := newTestDesk(t, lib)
 	got := make(chan error, 1)
 	d.CheckLibrary(func(err error) { got <- err })
 	if err := <-got; err == nil {
 		t.Fatal("the check's failure did not reach the desk")
 	}
-	var shown bool
-	for _, o := range d.Window().Canvas().Overlays().List() {
-		if strings.Contains(test.RenderObjectToMarkup(o), "sector 7 is unreadable") {
-			shown = true
-		}
-	}
-	if !shown {
+	if !strings.Contains(overlayText(d.win), "sector 7 is unreadable") {
 		t.Error("no dialog tells the editor the library is damaged")
 	}
 }
@@ -178,4 +543,25 @@ type failingCheck struct{ Library }
 
 func (failingCheck) QuickCheck(context.Context) error {
 	return galley.Errorf(galley.EInvalid, "The library is damaged: sector 7 is unreadable.")
+}
+
+func TestPreviewNeverLoadsImagesFromMarkdown(t *testing.T) {
+	p := &galley.Piece{
+		Title: "Hostile", Body: "Look ![pixel](https://tracker.example/p.gif \"tracker\") here.\n\n- ![x](file:///etc/passwd)",
+		QA: []galley.QA{{Question: "Q", Answer: "![a](http://example.com/a.png)"}},
+	}
+	var check func([]widget.RichTextSegment)
+	check = func(segs []widget.RichTextSegment) {
+		for _, s := range segs {
+			switch s := s.(type) {
+			case *widget.ImageSegment:
+				t.Errorf("preview holds an image segment for %v", s.Source)
+			case *widget.ParagraphSegment:
+				check(s.Texts)
+			case *widget.ListSegment:
+				check(s.Items)
+			}
+		}
+	}
+	check(pieceSegments(p))
 }

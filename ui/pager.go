@@ -35,6 +35,10 @@ func (p *pager) Reset(f galley.Filter) error {
 	return nil
 }
 
+// Forget drops the fetched pages, so rows are read again (after a save
+// changed a title, say) while the count and the scroll position stay.
+func (p *pager) Forget() { clear(p.pages) }
+
 // Len returns how many pieces pass the filter.
 func (p *pager) Len() int { return p.total }
 

@@ -1,12 +1,76 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
 )
+
+// previewTab shows the piece laid out as its page will be, in the app, and
+// offers the real exported page in the system's browser.
+type previewTab struct {
+	e       *editor
+	text    *widget.RichText
+	photo   *canvas.Image
+	note    *widget.Label
+	content fyne.CanvasObject
+}
+
+func newPreviewTab(e *editor) *previewTab {
+	v := &previewTab{e: e, text: widget.NewRichText(), photo: canvas.NewImageFromResource(nil), note: widget.NewLabel("")}
+	v.text.Wrapping = fyne.TextWrapWord
+	v.photo.FillMode = canvas.ImageFillContain
+	v.photo.SetMinSize(fyne.NewSize(480, 320))
+	v.photo.Hide()
+	v.note.Importance = widget.LowImportance
+	browser := widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), e.d.previewInBrowser)
+	bar := container.NewBorder(nil, nil, nil, browser, v.note)
+	v.content = container.NewBorder(bar, nil, nil, nil,
+		container.NewVScroll(container.NewPadded(container.NewVBox(v.photo, v.text))))
+	return v
+}
+
+// load renders the working copy, unsaved edits included. It runs when the
+// tab is shown, not on every keystroke.
+func (v *previewTab) load(p *galley.Piece) {
+	if p == nil {
+		return
+	}
+	v.text.Segments = pieceSegments(p)
+	v.text.Refresh()
+	v.showLead(p)
+}
+
+// showLead shows the piece's lead photo above its text.
+func (v *previewTab) showLead(p *galley.Piece) {
+	lead := p.LeadPhoto()
+	if lead == nil {
+		v.photo.Hide()
+		return
+	}
+	data := lead.Data
+	name := "new-photo"
+	if data == nil {
+		var err error
+		data, err = v.e.d.lib.ImageData(context.Background(), lead.Image.Hash)
+		if err != nil {
+			v.photo.Hide()
+			v.note.SetText(galley.ErrorMessage(err))
+			return
+		}
+		name = lead.Image.Hash[:12] + photoExt(lead.Image.MIME)
+	}
+	v.photo.Resource = fyne.NewStaticResource(name, data)
+	v.photo.Refresh()
+	v.photo.Show()
+}
 
 // pieceSegments lays a piece out as rich text, in the order of the
 // published page: type, title, summary, byline, topics, body, Q&A.
@@ -85,4 +149,14 @@ func withoutImages(segs []widget.RichTextSegment) []widget.RichTextSegment {
 		out = append(out, s)
 	}
 	return out
+}
+
+func photoExt(mime string) string {
+	switch mime {
+	case "image/png":
+		return ".png"
+	case "image/webp":
+		return ".webp"
+	}
+	return ".jpg"
 }

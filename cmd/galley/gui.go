@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"app.galley/galley/assets"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 	"app.galley/galley/ui"
 )
 
@@ -37,9 +41,29 @@ func runGUI(path string, isDefault bool) error {
 		ui.ErrorWindow(a, "Galley cannot open the library", err).ShowAndRun()
 		return err
 	}
-	defer st.Close()
 	desk := ui.NewDesk(a, st)
+	desk.SetImageCache(imageCache(os.Getenv))
+	closeLib := st.Close
+	desk.SetLibraryOpener(st.Path(), openForDesk, func() error { return closeLib() })
 	desk.CheckLibrary(nil)
 	desk.Window().ShowAndRun()
-	return nil
+	desk.WaitExports()
+	return desk.CloseLibrary()
+}
+
+// openForDesk opens (or creates) another library file for the desk's
+// File menu.
+func openForDesk(path string, create bool) (ui.Library, func() error, error) {
+	_, err := os.Stat(path)
+	switch {
+	case create && err == nil:
+		return nil, nil, galley.Errorf(galley.EConflict, "%s already exists; open it with File → Open Library instead.", path)
+	case !create && errors.Is(err, fs.ErrNotExist):
+		return nil, nil, galley.Errorf(galley.ENotFound, "There is no library at %s any more.", path)
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, st.Close, nil
 }

@@ -114,3 +114,25 @@ func TestUprightTurnsAsTheTagSays(t *testing.T) {
 		}
 	}
 }
+
+func TestThumbnailFitsTheBoxUprightAndNeverEnlarges(t *testing.T) {
+	// A 300×200 photo tagged "rotate 90°" is viewed as 200×300.
+	big := fixture.JPEGWithExif(300, 200, 1, 6, "TestCam")
+	th, err := Thumbnail("big.jpg", big, 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := th.Bounds(); b.Dx() != 80 || b.Dy() != 120 {
+		t.Errorf("thumbnail is %d×%d, want 80×120 (upright, fitted)", b.Dx(), b.Dy())
+	}
+	small, err := Thumbnail("small.png", fixture.PNG(40, 30, 2), 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := small.Bounds(); b.Dx() != 40 || b.Dy() != 30 {
+		t.Errorf("a small photo became %d×%d; it must not be enlarged", b.Dx(), b.Dy())
+	}
+	if _, err := Thumbnail("notes.txt", []byte("not an image"), 120); err == nil || !strings.Contains(err.Error(), "notes.txt") {
+		t.Errorf("a text file gave %v, want an error naming it", err)
+	}
+}

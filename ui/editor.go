@@ -1,0 +1,430 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// editorPart is one tab of the piece editor. load fills its widgets from
+// the piece the editor opened; edits go straight into that piece and are
+// announced with editor.changed.
+type editorPart interface {
+	load(p *galley.Piece)
+}
+
+// editor is the right side of the desk: the open piece in tabs, with
+// autosave. It owns the working copy of the piece; every tab edits that
+// copy, and saving hands it to the library as a whole.
+type editor struct {
+	d     *Desk
+	piece *galley.Piece // the working copy; nil when no piece is open
+
+	dirty      bool // edits not yet in the library
+	loading    bool // widgets are being filled from a piece, not typed into
+	conflicted bool // a conflict dialog is waiting for the editor's choice
+	vocab      bool // a type or topic was added: the filters need refreshing
+	gen        int  // bumped by every edit, so a stale autosave does nothing
+	timer      *time.Timer
+	delay      time.Duration
+
+	name    *widget.Label
+	state   *widget.Label
+	checks  *widget.Label
+	tabs    *container.AppTabs
+	story   *storyTab
+	qa      *qaTab
+	photos  *photosTab
+	topics  *topicsTab
+	related *relatedTab
+	preview *previewTab
+	parts   []editorPart
+	content *fyne.Container
+	blank   fyne.CanvasObject
+	desk    fyne.CanvasObject
+}
+
+func newEditor(d *Desk) *editor {
+	e := &editor{d: d, delay: DefaultAutosaveDelay}
+	e.name = widget.NewLabel("")
+	e.name.TextStyle.Bold = true
+	e.name.Truncation = fyne.TextTruncateEllipsis
+	e.state = widget.NewLabel("")
+	e.state.Importance = widget.LowImportance
+	e.checks = widget.NewLabel("")
+	e.checks.Importance = widget.WarningImportance
+	e.checks.Wrapping = fyne.TextWrapWord
+	e.checks.Hide()
+
+	e.story = newStoryTab(e)
+	e.qa = newQATab(e)
+	e.photos = newPhotosTab(e)
+	e.topics = newTopicsTab(e)
+	e.related = newRelatedTab(e)
+	e.preview = newPreviewTab(e)
+	e.parts = []editorPart{e.story, e.qa, e.photos, e.topics, e.related, e.preview}
+	e.tabs = container.NewAppTabs(
+		container.NewTabItem("Story", e.story.content),
+		container.NewTabItem("Q&A", e.qa.content),
+		container.NewTabItem("Photos", e.photos.content),
+		container.NewTabItem("Topics", e.topics.content),
+		container.NewTabItem("Related", e.related.content),
+		container.NewTabItem("Preview", e.preview.content),
+	)
+	e.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Content == e.preview.content {
+			e.preview.load(e.piece)
+		}
+	}
+	header := container.NewBorder(nil, nil, nil, e.state, e.name)
+	e.desk = container.NewBorder(container.NewVBox(header, e.checks), nil, nil, nil, e.tabs)
+
+	hint := widget.NewLabel("Choose a piece on the left, or start a new one with Ctrl+N.")
+	hint.Alignment = fyne.TextAlignCenter
+	e.blank = container.NewCenter(hint)
+	e.content = container.NewStack(e.blank)
+	return e
+}
+
+// load puts p on the desk, replacing whatever was open (the caller has
+// saved or discarded it).
+func (e *editor) load(p *galley.Piece) {
+	e.stopTimer()
+	e.piece, e.dirty, e.conflicted = p, false, false
+	e.loading = true
+	for _, part := range e.parts {
+		part.load(p)
+	}
+	e.loading = false
+	e.name.SetText(pieceName(p))
+	if p.ID == 0 {
+		e.setState("New: saved once it has a title")
+	} else {
+		e.setState("Saved")
+	}
+	e.refreshChecks()
+	e.content.Objects = []fyne.CanvasObject{e.desk}
+	e.content.Refresh()
+}
+
+// clear leaves the desk empty.
+func (e *editor) clear() {
+	e.stopTimer()
+	e.piece, e.dirty, e.conflicted = nil, false, false
+	e.content.Objects = []fyne.CanvasObject{e.blank}
+	e.content.Refresh()
+}
+
+func pieceName(p *galley.Piece) string {
+	if strings.TrimSpace(p.Title) == "" {
+		return "Untitled piece"
+	}
+	return p.Title
+}
+
+func (e *editor) setState(s string) { e.state.SetText(s) }
+
+func (e *editor) stateText() string { return e.state.Text }
+
+// changed records an edit: the piece is marked unsaved and saved after a
+// pause in typing.
+func (e *editor) changed() {
+	if e.loading || e.piece == nil {
+		return
+	}
+	e.dirty = true
+	e.gen++
+	e.name.SetText(pieceName(e.piece))
+	e.setState("Unsaved changes")
+	e.stopTimer()
+	gen := e.gen
+	e.timer = time.AfterFunc(e.delay, func() {
+		fyne.Do(func() {
+			if gen == e.gen && e.dirty {
+				e.save(false)
+			}
+		})
+	})
+}
+
+func (e *editor) stopTimer() {
+	if e.timer != nil {
+		e.timer.Stop()
+		e.timer = nil
+	}
+}
+
+// save hands the working copy to the library. explicit is true when the
+// editor asked for it (Ctrl+S), which shows an error in a dialog; an
+// autosave only says so beside the piece's name. It reports whether the
+// piece is now saved.
+func (e *editor) save(explicit bool) bool {
+	p := e.piece
+	if p == nil {
+		return true
+	}
+	if !e.dirty && p.ID != 0 {
+		return true
+	}
+	e.stopTimer()
+	if e.conflicted {
+		return false
+	}
+	wasNew := p.ID == 0
+	if wasNew && strings.TrimSpace(p.Title) == "" && !explicit {
+		e.setState("New: saved once it has a title")
+		return false
+	}
+	// The library gets a copy without the byline rows still waiting for
+	// a name, so a row just added does not block saving the rest.
+	c := *p
+	c.Contributors = nil
+	for _, person := range p.Contributors {
+		if strings.TrimSpace(person.Name) != "" {
+			c.Contributors = append(c.Contributors, person)
+		}
+	}
+	if err := e.d.lib.SavePiece(context.Background(), &c); err != nil {
+		return e.saveFailed(err, explicit)
+	}
+	// Take back what the library decided: the ID, version, slug, times,
+	// and the stored images of photos just added (their bytes are no
+	// longer needed in memory).
+	p.ID, p.Version, p.Slug, p.Created, p.Updated, p.Status = c.ID, c.Version, c.Slug, c.Created, c.Updated, c.Status
+	for i := range p.Photos {
+		p.Photos[i].ID, p.Photos[i].Image, p.Photos[i].Data = c.Photos[i].ID, c.Photos[i].Image, nil
+	}
+	e.dirty = false
+	e.setState("Saved " + time.Now().Format("15:04"))
+	e.story.saved(p)
+	e.refreshChecks()
+	if wasNew || e.vocab {
+		e.vocab = false
+		e.d.shelf.refreshChoices()
+		e.d.shelf.reload()
+	} else {
+		e.d.shelf.refreshRows()
+	}
+	return true
+}
+
+// saveFailed explains a failed save. A version conflict (the piece changed
+// or went away underneath) opens the conflict dialog; anything else keeps
+// the edits in the editor with the reason beside the piece's name.
+func (e *editor) saveFailed(err error, explicit bool) bool {
+	p := e.piece
+	code := galley.ErrorCode(err)
+	if p.ID != 0 && (code == galley.EConflict || code == galley.ENotFound) {
+		// A taken slug is a conflict too; only a changed version is
+		// someone else's edit.
+		stored, lerr := e.d.lib.Piece(context.Background(), p.ID)
+		switch {
+		case galley.ErrorCode(lerr) == galley.ENotFound:
+			e.showConflict(nil)
+			return false
+		case lerr == nil && stored.Version != p.Version:
+			e.showConflict(stored)
+			return false
+		}
+	}
+	e.setState("Not saved: " + galley.ErrorMessage(err))
+	if explicit {
+		e.d.showError(err)
+	}
+	return false
+}
+
+// flush saves the open piece before it leaves the desk (another piece is
+// opened, the window closes). A new piece with words but no title is
+// saved as "Untitled piece" rather than lost; one never typed into is
+// dropped. It reports whether it is safe to move on.
+func (e *editor) flush() bool {
+	p := e.piece
+	if p == nil || !e.dirty {
+		return !e.conflicted
+	}
+	if strings.TrimSpace(p.Title) == "" {
+		if p.ID == 0 && isEmptyPiece(p) {
+			e.clear()
+			return true
+		}
+		p.Title = "Untitled piece"
+		e.loading = true
+		e.story.title.SetText(p.Title)
+		e.loading = false
+	}
+	return e.save(true)
+}
+
+// isEmptyPiece reports whether nothing has been written into p.
+func isEmptyPiece(p *galley.Piece) bool {
+	return strings.TrimSpace(p.Title+p.Summary+p.Body) == "" && len(p.QA) == 0 &&
+		len(p.Photos) == 0 && len(p.Topics) == 0 && len(p.Contributors) == 0 && len(p.Related) == 0
+}
+
+// discard drops unsaved edits (the editor chose to).
+func (e *editor) discard() {
+	e.stopTimer()
+	e.dirty = false
+}
+
+// open puts the piece with the given ID on the desk after saving the one
+// there. It reports false, leaving the desk as it was, when the open piece
+// could not be saved or the new one could not be read.
+func (e *editor) open(id int64) bool {
+	if e.piece != nil && e.piece.ID == id {
+		return true
+	}
+	if !e.flush() {
+		return false
+	}
+	p, err := e.d.lib.Piece(context.Background(), id)
+	if err != nil {
+		e.d.showError(err)
+		return false
+	}
+	e.load(p)
+	return true
+}
+
+// newPiece opens a blank draft, saved as soon as it has a title.
+func (e *editor) newPiece() {
+	if !e.flush() {
+		return
+	}
+	e.d.shelf.quiet = true
+	e.d.shelf.list.UnselectAll()
+	e.d.shelf.quiet = false
+	e.load(&galley.Piece{Status: galley.StatusDraft})
+	e.tabs.SelectIndex(0)
+	e.d.win.Canvas().Focus(e.story.title)
+}
+
+// duplicate saves a copy of the open piece as a new draft and opens it.
+func (e *editor) duplicate() {
+	if e.piece == nil || !e.flush() || e.piece == nil {
+		return
+	}
+	c, err := e.copyOf(e.piece, " (copy)")
+	if err != nil {
+		e.d.showError(err)
+		return
+	}
+	e.load(c)
+	e.d.shelf.reload()
+	e.setState("Saved as a copy")
+}
+
+// copyOf saves a new draft with everything p has, its title marked with
+// suffix, and returns it.
+func (e *editor) copyOf(p *galley.Piece, suffix string) (*galley.Piece, error) {
+	ctx := context.Background()
+	c := *p
+	c.ID, c.Version, c.Slug, c.Status = 0, 0, "", galley.StatusDraft
+	title := strings.TrimSpace(p.Title)
+	if title == "" {
+		title = "Untitled piece"
+	}
+	c.Title = clip(title, galley.MaxTitle-len(suffix)) + suffix
+	c.Contributors = append([]galley.Contributor(nil), p.Contributors...)
+	c.Topics = append([]string(nil), p.Topics...)
+	c.QA = append([]galley.QA(nil), p.QA...)
+	c.Related = append([]galley.PieceRef(nil), p.Related...)
+	c.Photos = nil
+	for _, ph := range p.Photos {
+		if ph.Data == nil {
+			// The copy must not depend on the original keeping the image.
+			data, err := e.d.lib.ImageData(ctx, ph.Image.Hash)
+			if err != nil {
+				return nil, err
+			}
+			ph.Data = data
+		}
+		ph.ID = 0
+		c.Photos = append(c.Photos, ph)
+	}
+	if err := e.d.lib.SavePiece(ctx, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// clip shortens s to at most n bytes without splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// showConflict asks what to do when the open piece was changed (theirs is
+// the stored version) or deleted (theirs is nil) elsewhere: take theirs,
+// or keep these edits as a new piece. Until the editor chooses, nothing
+// is saved, so neither side's words are lost.
+func (e *editor) showConflict(theirs *galley.Piece) {
+	e.conflicted = true
+	e.stopTimer()
+	mine := e.piece
+	msg := fmt.Sprintf("%s was changed elsewhere (in another window or program) while you were editing it.", mine.Name())
+	if theirs == nil {
+		msg = fmt.Sprintf("%s was deleted elsewhere while you were editing it.", mine.Name())
+	}
+	text := widget.NewLabel(msg + "\n\nYour edits are kept until you choose.")
+	text.Wrapping = fyne.TextWrapWord
+	var dlg dialog.Dialog
+	keep := widget.NewButton("Keep mine as a copy", func() {
+		dlg.Hide()
+		c, err := e.copyOf(mine, " (my copy)")
+		if err != nil {
+			e.d.showError(err)
+			e.showConflict(theirs)
+			return
+		}
+		e.load(c)
+		e.d.shelf.reload()
+		e.setState("Your edits are saved as a copy")
+	})
+	keep.Importance = widget.HighImportance
+	buttons := []fyne.CanvasObject{layout.NewSpacer(), keep}
+	if theirs != nil {
+		reload := widget.NewButton("Reload theirs", func() {
+			dlg.Hide()
+			e.load(theirs)
+			e.d.shelf.refreshRows()
+		})
+		buttons = []fyne.CanvasObject{layout.NewSpacer(), reload, keep}
+	}
+	content := container.NewBorder(nil, container.NewHBox(buttons...), nil, nil, text)
+	dlg = dialog.NewCustomWithoutButtons("The piece changed underneath you", content, e.d.win)
+	dlg.Resize(fyne.NewSize(520, 220))
+	dlg.Show()
+}
+
+// showPreview switches to the Preview tab.
+func (e *editor) showPreview() {
+	if e.piece != nil {
+		e.selectTab(e.preview.content)
+	}
+}
+
+// selectTab shows the tab holding content.
+func (e *editor) selectTab(content fyne.CanvasObject) {
+	for _, t := range e.tabs.Items {
+		if t.Content == content {
+			e.tabs.Select(t)
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+)
+
+// exportMemoryLimit is the soft memory limit while an export runs: photo
+// resizing makes large short-lived buffers the collector would otherwise
+// let pile up.
+const exportMemoryLimit = 200 << 20
+
+// exportJob is one export running in the background.
+type exportJob struct {
+	title string
+	out   string
+	opt   export.Options
+	page  string // the page "Open in browser" opens, relative to out
+	// done, if set, runs on the UI goroutine after a successful export
+	// instead of the summary dialog.
+	done func(export.Report)
+}
+
+// exportPiece asks for a folder and exports the open piece there.
+func (d *Desk) exportPiece() {
+	p := d.editor.piece
+	if p == nil {
+		return
+	}
+	if !d.editor.flush() {
+		return
+	}
+	d.askExportFolder(func(dir string) { d.exportPieceTo(dir) })
+}
+
+// exportPieceTo exports the open piece into dir, in the background.
+func (d *Desk) exportPieceTo(dir string) {
+	p := d.editor.piece
+	if p == nil || p.ID == 0 {
+		return
+	}
+	opt := d.exportOptions()
+	opt.Pieces = []string{p.Slug}
+	d.startExport(exportJob{title: "Exporting " + p.Name(), out: dir, opt: opt, page: piecePage(p.Slug)})
+}
+
+// exportSite asks for a folder and exports every published piece there.
+func (d *Desk) exportSite() {
+	if !d.editor.flush() {
+		return
+	}
+	d.askExportFolder(func(dir string) { d.exportSiteTo(dir) })
+}
+
+// exportSiteTo exports the site into dir, in the background.
+func (d *Desk) exportSiteTo(dir string) {
+	d.startExport(exportJob{title: "Exporting the site", out: dir, opt: d.exportOptions(), page: "index.html"})
+}
+
+// askExportFolder asks where to export, starting in the default folder.
+func (d *Desk) askExportFolder(chosen func(dir string)) {
+	start := d.app.Preferences().String(prefExportDir)
+	d.chooseFolder(start, func(dir string) {
+		d.app.Preferences().SetString(prefExportDir, dir)
+		chosen(dir)
+	})
+}
+
+// startExport runs job in the background with a progress dialog that can
+// cancel it. Widgets are touched only through fyne.Do. The export swaps
+// its folder in whole at the end, so a cancelled or failed export leaves
+// the previous one as it was.
+func (d *Desk) startExport(job exportJob) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBar()
+	note := widget.NewLabel("Reading the library…")
+	stop := widget.NewButton("Cancel", cancel)
+	content := container.NewVBox(note, bar, container.NewHBox(stop))
+	dlg := dialog.NewCustomWithoutButtons(job.title, content, d.win)
+	dlg.Resize(fyne.NewSize(480, 160))
+	dlg.Show()
+	d.exporting.Add(1)
+
+	// Progress comes from the export's workers, once per file: thousands
+	// a second. Only a few redraws a second are worth making.
+	var mu sync.Mutex
+	var last time.Time
+	job.opt.Progress = func(done, total int) {
+		mu.Lock()
+		now := time.Now()
+		if now.Sub(last) < 100*time.Millisecond && done != total {
+			mu.Unlock()
+			return
+		}
+		last = now
+		mu.Unlock()
+		fyne.Do(func() {
+			bar.Max = float64(total)
+			bar.SetValue(float64(done))
+			note.SetText(fmt.Sprintf("%d of %d files", done, total))
+		})
+	}
+	go func() {
+		defer d.exporting.Done()
+		rep, err := d.runExport(ctx, job)
+		cancel()
+		fyne.Do(func() {
+			dlg.Hide()
+			switch {
+			case err != nil && ctx.Err() != nil && galley.ErrorCode(err) != galley.EInvalid:
+				dialog.ShowInformation("Export cancelled", "The export was cancelled; "+job.out+" is as it was before.", d.win)
+			case err != nil:
+				d.showError(galley.Errorf(galley.ErrorCode(err), "The export failed, and %s is as it was before: %s", job.out, galley.ErrorMessage(err)))
+			case job.done != nil:
+				job.done(rep)
+			default:
+				d.showExportReport(job, rep)
+			}
+		})
+	}()
+}
+
+// runExport takes a snapshot of the library and exports it.
+func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, error) {
+	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+		debug.SetMemoryLimit(exportMemoryLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
+	snap, err := d.lib.Snapshot(ctx)
+	if err != nil {
+		return export.Report{}, err
+	}
+	defer snap.Close()
+	return export.Site(ctx, snap, job.out, job.opt)
+}
+
+// showExportReport says what an export did.
+func (d *Desk) showExportReport(job exportJob, rep export.Report) {
+	msg := fmt.Sprintf("%d pages and %d images in %s.\n%d files written, %d unchanged, %d removed.",
+		rep.Pages, rep.Images, job.out, rep.Written, rep.Unchanged, rep.Removed)
+	if len(rep.Problems) > 0 {
+		msg += "\n\nWorth a look:\n• " + strings.Join(rep.Problems, "\n• ")
+	}
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	open := widget.NewButton("Open in browser", func() { d.openFile(filepath.Join(job.out, job.page)) })
+	dlg := dialog.NewCustom("Export finished", "Close", container.NewVBox(text, container.NewHBox(open)), d.win)
+	dlg.Resize(fyne.NewSize(560, 260))
+	dlg.Show()
+}
+
+// previewInBrowser exports the open piece, unsaved edits first saved, to
+// a temporary folder and opens it in the system's browser.
+func (d *Desk) previewInBrowser() {
+	p := d.editor.piece
+	if p == nil || !d.editor.flush() || d.editor.piece.ID == 0 {
+		return
+	}
+	dir := filepath.Join(os.TempDir(), "galley-preview-"+fmt.Sprint(os.Getpid()))
+	opt := d.exportOptions()
+	opt.Pieces = []string{d.editor.piece.Slug}
+	slug := d.editor.piece.Slug
+	d.startExport(exportJob{title: "Preparing the preview", out: dir, opt: opt, done: func(export.Report) {
+		d.openFile(filepath.Join(dir, piecePage(slug)))
+	}})
+}
+
+// openFile opens a local file in the system's browser.
+func (d *Desk) openFile(path string) {
+	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	if err := d.app.OpenURL(u); err != nil {
+		d.showError(galley.Errorf(galley.EInternal, "Galley could not open a browser: %v. The page is at %s.", err, path))
+	}
+}
+
+// copyHTML puts the open piece's article HTML on the clipboard, as the
+// fragment export writes it, for pasting into another CMS.
+func (d *Desk) copyHTML() {
+	p := d.editor.piece
+	if p == nil || !d.editor.flush() || d.editor.piece.ID == 0 {
+		return
+	}
+	ctx := context.Background()
+	snap, err := d.lib.Snapshot(ctx)
+	if err != nil {
+		d.showError(err)
+		return
+	}
+	defer snap.Close()
+	html, err := export.Fragment(ctx, snap, d.editor.piece.Slug, d.exportOptions())
+	if err != nil {
+		d.showError(err)
+		return
+	}
+	d.app.Clipboard().SetContent(string(html))
+	d.editor.setState("HTML copied")
+}
+
+// piecePage is where a piece's page lies in an export.
+func piecePage(slug string) string { return filepath.Join("pieces", slug+".html") }

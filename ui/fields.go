@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// textArea is a multi-line entry in which Tab moves to the next field
+// instead of typing a tab: answers, captions and summaries are prose, and
+// an editor filling a form expects Tab to go on to the next box.
+type textArea struct {
+	widget.Entry
+	onShortcut func(fyne.Shortcut) bool
+}
+
+func newTextArea(rows int, placeholder string) *textArea {
+	t := &textArea{}
+	t.MultiLine = true
+	t.Wrapping = fyne.TextWrapWord
+	t.ExtendBaseWidget(t)
+	t.SetMinRowsVisible(rows)
+	t.SetPlaceHolder(placeholder)
+	return t
+}
+
+// AcceptsTab reports false so Tab moves the focus on.
+func (t *textArea) AcceptsTab() bool { return false }
+
+// sortNames sorts names the way editors read them: case and accents aside.
+func sortNames(names []string) {
+	sort.SliceStable(names, func(i, j int) bool { return galley.NameKey(names[i]) < galley.NameKey(names[j]) })
+}
+
+// moveItem moves s[from] to position to, shifting the ones between.
+func moveItem[T any](s []T, from, to int) {
+	if from < 0 || to < 0 || from >= len(s) || to >= len(s) || from == to {
+		return
+	}
+	v := s[from]
+	if from < to {
+		copy(s[from:to], s[from+1:to+1])
+	} else {
+		copy(s[to+1:from+1], s[to:from])
+	}
+	s[to] = v
+}
+
+// removeItem returns s without s[i].
+func removeItem[T any](s []T, i int) []T {
+	return append(s[:i:i], s[i+1:]...)
+}
+
+// TypedShortcut lets the area's owner handle a shortcut (Alt+Up to move a
+// Q&A pair, say) before the entry's own copy, paste and undo.
+func (t *textArea) TypedShortcut(s fyne.Shortcut) {
+	if t.onShortcut != nil && t.onShortcut(s) {
+		return
+	}
+	t.Entry.TypedShortcut(s)
+}
+
+// tapIcon is a small icon button that stays out of the Tab order, so Tab
+// goes from one text box to the next instead of stopping on every move and
+// delete button along the way. Each has a keyboard equivalent.
+type tapIcon struct {
+	widget.Icon
+	onTap    func()
+	disabled bool
+}
+
+func newTapIcon(res fyne.Resource, tap func()) *tapIcon {
+	t := &tapIcon{onTap: tap}
+	t.ExtendBaseWidget(t)
+	t.SetResource(res)
+	return t
+}
+
+// Tapped runs the action unless the icon is disabled.
+func (t *tapIcon) Tapped(*fyne.PointEvent) {
+	if !t.disabled && t.onTap != nil {
+		t.onTap()
+	}
+}
+
+// Cursor shows a pointing hand over an active icon.
+func (t *tapIcon) Cursor() desktop.Cursor {
+	if t.disabled {
+		return desktop.DefaultCursor
+	}
+	return desktop.PointerCursor
+}
+
+// MinSize gives the icon a comfortable target.
+func (t *tapIcon) MinSize() fyne.Size { return fyne.NewSquareSize(theme.IconInlineSize() * 1.5) }
+
+func (t *tapIcon) disable() {
+	t.disabled = true
+	t.SetResource(theme.NewDisabledResource(t.Resource))
+}
+
+// confirm asks a yes/no question and runs yes only on yes.
+func confirm(w fyne.Window, title, message string, yes func()) {
+	dialog.ShowConfirm(title, message, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, w)
+}

@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// SetLibraryOpener lets the desk open and create other library files
+// (File → Open Library, New Library, Open Recent). path is the file of
+// the library on the desk now, and close closes it when another replaces
+// it.
+func (d *Desk) SetLibraryOpener(path string, open LibraryOpener, close func() error) {
+	d.opener, d.closeLib = open, close
+	d.libPath = path
+	d.rememberLibrary(path)
+	d.setTitle()
+	d.win.SetMainMenu(d.mainMenu())
+}
+
+func (d *Desk) setTitle() {
+	if d.libPath == "" {
+		d.win.SetTitle("Galley")
+		return
+	}
+	d.win.SetTitle(strings.TrimSuffix(filepath.Base(d.libPath), filepath.Ext(d.libPath)) + " — Galley")
+}
+
+// libraryMenuItems are File menu entries for switching libraries, offered
+// when the desk can open other files.
+func (d *Desk) libraryMenuItems() []*fyne.MenuItem {
+	if d.opener == nil {
+		return nil
+	}
+	recent := fyne.NewMenuItem("Open Recent", nil)
+	for _, path := range d.recentLibraries() {
+		recent.ChildMenu = appendItem(recent.ChildMenu, fyne.NewMenuItem(path, func() { d.switchLibrary(path, false) }))
+	}
+	if recent.ChildMenu == nil {
+		recent.Disabled = true
+	}
+	return []*fyne.MenuItem{
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Open Library…", d.askOpenLibrary),
+		fyne.NewMenuItem("New Library…", d.askNewLibrary),
+		recent,
+	}
+}
+
+func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
+	if m == nil {
+		m = fyne.NewMenu("")
+	}
+	m.Items = append(m.Items, it)
+	return m
+}
+
+func (d *Desk) askOpenLibrary() {
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			d.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		d.switchLibrary(path, false)
+	}, d.win)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".galley"}))
+	d.startIn(dlg.SetLocation)
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+func (d *Desk) askNewLibrary() {
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			d.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if !strings.HasSuffix(path, ".galley") {
+			path += ".galley"
+		}
+		d.switchLibrary(path, true)
+	}, d.win)
+	dlg.SetFileName("Library.galley")
+	d.startIn(dlg.SetLocation)
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// startIn points a file dialog at the folder of the library on the desk.
+func (d *Desk) startIn(set func(fyne.ListableURI)) {
+	if d.libPath == "" {
+		return
+	}
+	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(d.libPath))); err == nil {
+		set(l)
+	}
+}
+
+// switchLibrary saves the open piece, then replaces the library on the
+// desk with the one at path. If the new one cannot be opened the desk
+// keeps the old one and says why.
+func (d *Desk) switchLibrary(path string, create bool) {
+	if d.opener == nil || !d.editor.flush() {
+		return
+	}
+	lib, closeLib, err := d.opener(path, create)
+	if err != nil {
+		d.showError(err)
+		return
+	}
+	d.exporting.Wait()
+	if d.closeLib != nil {
+		if err := d.closeLib(); err != nil {
+			d.showError(err)
+		}
+	}
+	d.lib, d.closeLib, d.libPath = lib, closeLib, path
+	d.shelf.pages = newPager(lib)
+	d.shelf.deleted = nil
+	d.shelf.undo.Hide()
+	d.editor.clear()
+	d.shelf.refreshChoices()
+	d.shelf.reload()
+	d.rememberLibrary(path)
+	d.setTitle()
+	d.win.SetMainMenu(d.mainMenu())
+	if d.shelf.pages.Len() > 0 {
+		d.shelf.list.Select(0)
+	}
+}
+
+// CloseLibrary closes the library on the desk, once the window is gone.
+func (d *Desk) CloseLibrary() error {
+	if d.closeLib == nil {
+		return nil
+	}
+	err := d.closeLib()
+	d.closeLib = nil
+	return err
+}

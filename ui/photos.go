@@ -1,0 +1,379 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
+)
+
+// thumbSize is the longest side of a photo card's thumbnail, in pixels.
+const thumbSize = 240
+
+// photoExts are the file endings offered when adding photos.
+var photoExts = []string{".jpg", ".jpeg", ".png", ".webp"}
+
+// photosTab edits the piece's photos: a card per photo with its thumbnail,
+// alt text (or decorative), caption, credit and lead choice, in order.
+// Photos are added with a file dialog, several at once from a folder, or
+// by dropping files on the window.
+type photosTab struct {
+	e       *editor
+	cards   *fyne.Container
+	count   *widget.Label
+	content fyne.CanvasObject
+	thumbs  map[string]image.Image // by image hash or, for new photos, data address
+}
+
+func newPhotosTab(e *editor) *photosTab {
+	t := &photosTab{e: e, cards: container.NewVBox(), count: widget.NewLabel(""), thumbs: map[string]image.Image{}}
+	one := widget.NewButtonWithIcon("Add photo…", theme.ContentAddIcon(), t.askFile)
+	several := widget.NewButtonWithIcon("Add several from a folder…", theme.FolderOpenIcon(), t.askFolder)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(one, several), t.count)
+	t.content = container.NewBorder(bar, nil, nil, nil, container.NewVScroll(container.NewPadded(t.cards)))
+	return t
+}
+
+func (t *photosTab) load(p *galley.Piece) {
+	if len(t.thumbs) > 64 {
+		clear(t.thumbs) // keep memory flat across a day of pieces
+	}
+	t.rebuild()
+}
+
+func (t *photosTab) rebuild() {
+	p := t.e.piece
+	t.cards.Objects = nil
+	n := 0
+	if p != nil {
+		n = len(p.Photos)
+		for i := range p.Photos {
+			t.cards.Add(t.card(i))
+		}
+	}
+	t.cards.Refresh()
+	switch n {
+	case 0:
+		t.count.SetText("No photos. Add some, or drop image files on the window.")
+	case 1:
+		t.count.SetText("1 photo")
+	default:
+		t.count.SetText(fmt.Sprintf("%d photos", n))
+	}
+}
+
+func thumbKey(ph *galley.Photo) string {
+	if ph.Data != nil {
+		return fmt.Sprintf("new:%p", &ph.Data[0])
+	}
+	return ph.Image.Hash
+}
+
+// card lays out one photo.
+func (t *photosTab) card(i int) fyne.CanvasObject {
+	p := t.e.piece
+	ph := &p.Photos[i]
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScaleSmooth
+	img.SetMinSize(fyne.NewSize(200, 150))
+	t.thumbnail(ph, img)
+
+	alt := widget.NewEntry()
+	alt.SetPlaceHolder("Alt text: what the photo shows, for readers who cannot see it")
+	alt.SetText(ph.Alt)
+	decorative := widget.NewCheck("Decorative (no alt text needed)", nil)
+	decorative.SetChecked(ph.Decorative)
+	caption := newTextArea(2, "Caption")
+	caption.SetText(ph.Caption)
+	credit := widget.NewEntry()
+	credit.SetPlaceHolder("Credit, e.g. Photographer Name/Agency")
+	credit.SetText(ph.Credit)
+	lead := widget.NewCheck("Lead photo", nil)
+	lead.SetChecked(ph.Lead)
+	if ph.Decorative {
+		alt.Disable()
+	}
+
+	// The handlers look the photo up by index each time: saving replaces
+	// the piece's photo slice.
+	edit := func(f func(ph *galley.Photo)) {
+		if t.e.loading || i >= len(p.Photos) {
+			return
+		}
+		f(&p.Photos[i])
+		t.e.changed()
+	}
+	alt.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Alt = s }) }
+	caption.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Caption = s }) }
+	credit.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Credit = strings.TrimSpace(s) }) }
+	decorative.OnChanged = func(on bool) {
+		edit(func(ph *galley.Photo) { ph.Decorative = on })
+		if on {
+			alt.Disable()
+		} else {
+			alt.Enable()
+		}
+	}
+	lead.OnChanged = func(on bool) {
+		if t.e.loading || i >= len(p.Photos) || p.Photos[i].Lead == on {
+			return
+		}
+		// At most one lead: choosing one unmarks the others.
+		for j := range p.Photos {
+			p.Photos[j].Lead = on && j == i
+		}
+		t.e.changed()
+		t.rebuild()
+	}
+
+	up := newTapIcon(theme.MoveUpIcon(), func() { t.move(i, i-1) })
+	down := newTapIcon(theme.MoveDownIcon(), func() { t.move(i, i+1) })
+	remove := newTapIcon(theme.DeleteIcon(), func() { t.remove(i) })
+	if i == 0 {
+		up.disable()
+	}
+	if i == len(p.Photos)-1 {
+		down.disable()
+	}
+	info := widget.NewLabel(describeImage(ph))
+	info.Importance = widget.LowImportance
+	head := container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("Photo %d", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(up, down, remove), info)
+	fields := widget.NewForm(
+		widget.NewFormItem("Alt text", container.NewVBox(alt, decorative)),
+		widget.NewFormItem("Caption", caption),
+		widget.NewFormItem("Credit", credit),
+		widget.NewFormItem("", lead),
+	)
+	return container.NewVBox(head, container.NewBorder(nil, nil, img, nil, fields), widget.NewSeparator())
+}
+
+// describeImage is the photo's size and kind, as an editor checks it.
+func describeImage(ph *galley.Photo) string {
+	im := ph.Image
+	if im.Width == 0 {
+		return ""
+	}
+	kind := strings.ToUpper(strings.TrimPrefix(photo.Extension(im.MIME), "."))
+	return fmt.Sprintf("%d × %d %s, %s", im.Width, im.Height, kind, sizeText(im.Size))
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// thumbnail fills img with the photo's thumbnail, made in the background
+// the first time: decoding a large photo takes longer than a frame.
+func (t *photosTab) thumbnail(ph *galley.Photo, img *canvas.Image) {
+	key := thumbKey(ph)
+	if th, ok := t.thumbs[key]; ok {
+		img.Image = th
+		return
+	}
+	data, hash := ph.Data, ph.Image.Hash
+	lib := t.e.d.lib
+	go func() {
+		if data == nil {
+			var err error
+			if data, err = lib.ImageData(context.Background(), hash); err != nil {
+				fyne.LogError("reading a photo for its thumbnail", err)
+				return
+			}
+		}
+		th, err := photo.Thumbnail("the photo", data, thumbSize)
+		if err != nil {
+			fyne.LogError("making a thumbnail", err)
+			return
+		}
+		fyne.Do(func() {
+			t.thumbs[key] = th
+			img.Image = th
+			img.Refresh()
+		})
+	}()
+}
+
+func (t *photosTab) move(from, to int) {
+	p := t.e.piece
+	if p == nil || to < 0 || to >= len(p.Photos) {
+		return
+	}
+	moveItem(p.Photos, from, to)
+	t.rebuild()
+	t.e.changed()
+}
+
+func (t *photosTab) remove(i int) {
+	p := t.e.piece
+	if p == nil || i >= len(p.Photos) {
+		return
+	}
+	confirm(t.e.d.win, "Remove this photo?", fmt.Sprintf("Remove photo %d, with its caption and credit, from the piece?", i+1), func() {
+		if i >= len(p.Photos) {
+			return
+		}
+		wasLead := p.Photos[i].Lead
+		p.Photos = removeItem(p.Photos, i)
+		if wasLead && len(p.Photos) > 0 {
+			p.Photos[0].Lead = true
+		}
+		t.rebuild()
+		t.e.changed()
+	})
+}
+
+// addFiles adds the image files at paths, in order. Files that are not
+// usable images are named in one message; the rest are added.
+func (t *photosTab) addFiles(paths []string) {
+	p := t.e.piece
+	if p == nil || len(paths) == 0 {
+		return
+	}
+	var problems []string
+	added := 0
+	for _, path := range paths {
+		name := filepath.Base(path)
+		if len(p.Photos) >= galley.MaxPhotos {
+			problems = append(problems, fmt.Sprintf("%s: a piece can have at most %d photos.", name, galley.MaxPhotos))
+			continue
+		}
+		data, img, err := readPhoto(path)
+		if err != nil {
+			problems = append(problems, galley.ErrorMessage(err))
+			continue
+		}
+		p.Photos = append(p.Photos, galley.Photo{Data: data, Image: img, Lead: p.LeadPhoto() == nil})
+		added++
+	}
+	if added > 0 {
+		t.rebuild()
+		t.e.changed()
+		t.e.selectTab(t.content)
+	}
+	if len(problems) > 0 {
+		t.e.d.showError(galley.Errorf(galley.EInvalid, "%s not added:\n%s", plural(len(problems), "file"), strings.Join(problems, "\n")))
+	}
+}
+
+// readPhoto reads and checks one image file, refusing a huge file before
+// reading it.
+func readPhoto(path string) ([]byte, galley.Image, error) {
+	name := filepath.Base(path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, galley.Image{}, galley.Errorf(galley.ENotFound, "%s could not be read: %v", name, err)
+	}
+	if fi.IsDir() {
+		return nil, galley.Image{}, galley.Errorf(galley.EInvalid, "%s is a folder, not an image.", name)
+	}
+	if fi.Size() > photo.MaxBytes {
+		return nil, galley.Image{}, galley.Errorf(galley.EInvalid, "%s is too large (%d MB; the limit is %d MB).", name, fi.Size()>>20, photo.MaxBytes>>20)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, galley.Image{}, galley.Errorf(galley.ENotFound, "%s could not be read: %v", name, err)
+	}
+	img, err := photo.Inspect(name, data)
+	return data, img, err
+}
+
+// dropped adds image files dropped on the window to the open piece.
+func (t *photosTab) dropped(uris []fyne.URI) {
+	if t.e.piece == nil {
+		t.e.d.showError(galley.Errorf(galley.EInvalid, "Open or start a piece first, then drop its photos on the window."))
+		return
+	}
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	t.addFiles(paths)
+}
+
+func (t *photosTab) askFile() {
+	if t.e.piece == nil {
+		return
+	}
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			t.e.d.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		t.addFiles([]string{path})
+	}, t.e.d.win)
+	dlg.SetFilter(storage.NewExtensionFileFilter(photoExts))
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// askFolder picks a folder, then the photos in it to add, several at once.
+func (t *photosTab) askFolder() {
+	if t.e.piece == nil {
+		return
+	}
+	t.e.d.chooseFolder("", func(dir string) { t.pickFromFolder(dir) })
+}
+
+// pickFromFolder lists the images in dir with a tick box each.
+func (t *photosTab) pickFromFolder(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.e.d.showError(galley.Errorf(galley.ENotFound, "The folder %s could not be read: %v", dir, err))
+		return
+	}
+	var names []string
+	for _, en := range entries {
+		if !en.IsDir() && slices.Contains(photoExts, strings.ToLower(filepath.Ext(en.Name()))) {
+			names = append(names, en.Name())
+		}
+	}
+	if len(names) == 0 {
+		dialog.ShowInformation("No photos here", "There are no JPEG, PNG or WebP files in "+dir+".", t.e.d.win)
+		return
+	}
+	checks := widget.NewCheckGroup(names, nil)
+	all := widget.NewButton("Select all", func() { checks.SetSelected(names) })
+	content := container.NewBorder(all, nil, nil, nil, container.NewVScroll(checks))
+	dlg := dialog.NewCustomConfirm("Add photos from "+filepath.Base(dir), "Add", "Cancel", content, func(ok bool) {
+		if !ok {
+			return
+		}
+		var paths []string
+		for _, n := range names { // in the folder's order, not the order ticked
+			if slices.Contains(checks.Selected, n) {
+				paths = append(paths, filepath.Join(dir, n))
+			}
+		}
+		t.addFiles(paths)
+	}, t.e.d.win)
+	dlg.Resize(fyne.NewSize(520, 480))
+	dlg.Show()
+}

@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/export"
+)
+
+// Preference keys. They are part of the user's saved settings: renaming
+// one forgets what editors chose.
+const (
+	prefSiteName    = "export.siteName"
+	prefBaseURL     = "export.baseURL"
+	prefDateStyle   = "export.dateStyle"
+	prefTemplateDir = "export.templateDir"
+	prefExportDir   = "export.folder"
+	prefRecent      = "library.recent"
+)
+
+// maxRecent is how many libraries File → Open Recent remembers.
+const maxRecent = 8
+
+// exportOptions are the export settings the editor chose.
+func (d *Desk) exportOptions() export.Options {
+	p := d.app.Preferences()
+	style, err := export.ParseDateStyle(p.String(prefDateStyle))
+	if err != nil {
+		style = export.DateLong
+	}
+	return export.Options{
+		SiteName:    p.String(prefSiteName),
+		BaseURL:     p.String(prefBaseURL),
+		DateStyle:   style,
+		TemplateDir: p.String(prefTemplateDir),
+		ImageCache:  d.imageCache,
+	}
+}
+
+// recentLibraries lists the library files opened lately, newest first.
+func (d *Desk) recentLibraries() []string {
+	return d.app.Preferences().StringList(prefRecent)
+}
+
+// rememberLibrary puts path at the top of the recent list.
+func (d *Desk) rememberLibrary(path string) {
+	if path == "" {
+		return
+	}
+	list := []string{path}
+	for _, p := range d.recentLibraries() {
+		if p != path && len(list) < maxRecent {
+			list = append(list, p)
+		}
+	}
+	d.app.Preferences().SetStringList(prefRecent, list)
+}
+
+// showSettings opens the settings: how exports look and where they go.
+func (d *Desk) showSettings() {
+	p := d.app.Preferences()
+	site := widget.NewEntry()
+	site.SetText(p.String(prefSiteName))
+	site.SetPlaceHolder("Publications")
+	base := widget.NewEntry()
+	base.SetText(p.String(prefBaseURL))
+	base.SetPlaceHolder("https://example.org/publications/ (optional)")
+	base.Validator = checkBaseURL
+	styles := []string{"Long: Tuesday, July 17, 2018", "AP: July 17, 2018"}
+	style := widget.NewRadioGroup(styles, nil)
+	style.Required = true
+	if p.String(prefDateStyle) == string(export.DateAP) {
+		style.SetSelected(styles[1])
+	} else {
+		style.SetSelected(styles[0])
+	}
+	templates := d.folderField(p.String(prefTemplateDir), "the built-in templates")
+	folder := d.folderField(p.String(prefExportDir), "ask each time")
+
+	items := []*widget.FormItem{
+		widget.NewFormItem("Site name", site),
+		widget.NewFormItem("Base URL", base),
+		widget.NewFormItem("Dates", style),
+		widget.NewFormItem("Templates", templates.box),
+		widget.NewFormItem("Export folder", folder.box),
+	}
+	items[1].HintText = "Gives canonical links and absolute addresses in the feed and sitemap."
+	items[3].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
+	dlg := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		p.SetString(prefSiteName, strings.TrimSpace(site.Text))
+		p.SetString(prefBaseURL, strings.TrimSpace(base.Text))
+		if style.Selected == styles[1] {
+			p.SetString(prefDateStyle, string(export.DateAP))
+		} else {
+			p.SetString(prefDateStyle, string(export.DateLong))
+		}
+		p.SetString(prefTemplateDir, templates.path)
+		p.SetString(prefExportDir, folder.path)
+	}, d.win)
+	dlg.Resize(fyne.NewSize(640, 420))
+	dlg.Show()
+}
+
+// checkBaseURL accepts an empty base URL or an absolute http(s) one.
+func checkBaseURL(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("a base URL starts with https:// and names a host")
+	}
+	return nil
+}
+
+// folderField is a chosen folder shown with Choose and Clear buttons.
+type folderField struct {
+	path string
+	box  fyne.CanvasObject
+}
+
+func (d *Desk) folderField(path, none string) *folderField {
+	f := &folderField{path: path}
+	label := widget.NewLabel("")
+	label.Truncation = fyne.TextTruncateEllipsis
+	show := func() {
+		if f.path == "" {
+			label.SetText("(" + none + ")")
+		} else {
+			label.SetText(f.path)
+		}
+	}
+	show()
+	choose := widget.NewButton("Choose…", func() {
+		d.chooseFolder(f.path, func(dir string) { f.path = dir; show() })
+	})
+	clearIt := widget.NewButton("Clear", func() { f.path = ""; show() })
+	f.box = container.NewBorder(nil, nil, nil, container.NewHBox(choose, clearIt), label)
+	return f
+}
+
+// chooseFolder asks for a folder, starting in start when it exists.
+func (d *Desk) chooseFolder(start string, chosen func(dir string)) {
+	dlg := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			d.showError(err)
+			return
+		}
+		if u != nil {
+			chosen(filepath.Clean(u.Path()))
+		}
+	}, d.win)
+	if start != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
+			dlg.SetLocation(l)
+		}
+	}
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}

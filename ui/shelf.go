@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// Filter choices meaning "do not filter".
+const (
+	allStatuses = "All statuses"
+	allTypes    = "All types"
+	allTopics   = "All topics"
+)
+
+// shelf is the library side of the desk: search, filters and the list of
+// pieces, fed page by page so 100,000 pieces cost no more than a hundred.
+type shelf struct {
+	d       *Desk
+	pages   *pager
+	search  *widget.Entry
+	status  *widget.Select
+	typ     *widget.Select
+	topic   *widget.Select
+	list    *widget.List
+	count   *widget.Label
+	undo    *widget.Button
+	content fyne.CanvasObject
+
+	deleted *deletedPiece // the last piece deleted, kept for Undo
+	quiet   bool          // set while the list is selected from code
+}
+
+func newShelf(d *Desk) *shelf {
+	s := &shelf{d: d, pages: newPager(d.lib), search: widget.NewEntry(), count: widget.NewLabel("")}
+	s.search.SetPlaceHolder("Search titles, answers, captions, people, topics…")
+	s.search.OnChanged = func(string) { s.reload() }
+	statuses := []string{allStatuses}
+	for _, st := range galley.Statuses {
+		statuses = append(statuses, statusLabel(st))
+	}
+	s.status = widget.NewSelect(statuses, func(string) { s.reload() })
+	s.status.SetSelectedIndex(0)
+	s.typ = widget.NewSelect([]string{allTypes}, func(string) { s.reload() })
+	s.typ.SetSelectedIndex(0)
+	s.topic = widget.NewSelect([]string{allTopics}, func(string) { s.reload() })
+	s.topic.SetSelectedIndex(0)
+	s.typ.OnChanged = func(string) { s.reload() }
+
+	// Through a closure: opening another library replaces the pager.
+	s.list = widget.NewList(func() int { return s.pages.Len() }, newSummaryRow, s.updateRow)
+	s.list.OnSelected = s.selected
+	s.undo = widget.NewButton("Undo delete", s.undoDelete)
+	s.undo.Hide()
+	newPiece := widget.NewButton("New piece", d.editor.newPiece)
+	newPiece.Importance = widget.HighImportance
+
+	filters := container.NewGridWithColumns(3, s.status, s.typ, s.topic)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, newPiece, s.search), filters)
+	bottom := container.NewBorder(nil, nil, nil, s.undo, s.count)
+	s.content = container.NewBorder(top, bottom, nil, nil, s.list)
+	s.refreshChoices()
+	return s
+}
+
+// statusLabel is how a status reads in menus: "Draft", "Published".
+func statusLabel(st galley.Status) string {
+	return strings.ToUpper(string(st[:1])) + string(st[1:])
+}
+
+// filter is what the search field and the three filters ask for.
+func (s *shelf) filter() galley.Filter {
+	f := galley.Filter{Query: s.search.Text}
+	for _, st := range galley.Statuses {
+		if s.status.Selected == statusLabel(st) {
+			f.Status = st
+		}
+	}
+	if s.typ.Selected != allTypes {
+		f.Type = s.typ.Selected
+	}
+	if s.topic.Selected != allTopics {
+		f.Topic = s.topic.Selected
+	}
+	return f
+}
+
+// refreshChoices fills the type and topic filters from the vocabulary,
+// keeping what is chosen when it still exists.
+func (s *shelf) refreshChoices() {
+	ctx := context.Background()
+	types := []string{allTypes}
+	if list, err := s.d.lib.Types(ctx); err == nil {
+		for _, t := range list {
+			types = append(types, t.Name)
+		}
+	}
+	topics := []string{allTopics}
+	if list, err := s.d.lib.Topics(ctx); err == nil {
+		for _, t := range list {
+			topics = append(topics, t.Name)
+		}
+	}
+	setOptions(s.typ, types)
+	setOptions(s.topic, topics)
+}
+
+// setOptions replaces a filter's choices without firing its OnChanged when
+// the chosen one survives.
+func setOptions(sel *widget.Select, options []string) {
+	keep := sel.Selected
+	sel.Options = options
+	found := false
+	for _, o := range options {
+		found = found || o == keep
+	}
+	if !found {
+		sel.SetSelectedIndex(0)
+	}
+	sel.Refresh()
+}
+
+// reload runs the search and filters again from the top of the list.
+func (s *shelf) reload() {
+	if s.pages == nil || s.list == nil {
+		return // still being built
+	}
+	if err := s.pages.Reset(s.filter()); err != nil {
+		s.count.SetText(galley.ErrorMessage(err))
+	} else if s.pages.Len() == 1 {
+		s.count.SetText("1 piece")
+	} else {
+		s.count.SetText(fmt.Sprintf("%d pieces", s.pages.Len()))
+	}
+	s.quiet = true
+	s.list.UnselectAll()
+	s.quiet = false
+	s.list.Refresh()
+	s.reselect()
+}
+
+// refreshRows redraws the rows after a save changed a title or status,
+// without losing the scroll position.
+func (s *shelf) refreshRows() {
+	s.pages.Forget()
+	s.list.Refresh()
+}
+
+// reselect highlights the open piece if it is among the first rows.
+func (s *shelf) reselect() {
+	p := s.d.editor.piece
+	if p == nil || p.ID == 0 {
+		return
+	}
+	for i := 0; i < min(s.pages.Len(), pageSize); i++ {
+		if row, err := s.pages.Item(i); err == nil && row.ID == p.ID {
+			s.quiet = true
+			s.list.Select(i)
+			s.quiet = false
+			return
+		}
+	}
+}
+
+func (s *shelf) selected(id widget.ListItemID) {
+	if s.quiet {
+		return
+	}
+	row, err := s.pages.Item(id)
+	if err != nil {
+		s.count.SetText(galley.ErrorMessage(err))
+		return
+	}
+	if !s.d.editor.open(row.ID) {
+		// The piece on the desk could not be saved; it stays open.
+		s.quiet = true
+		s.list.Unselect(id)
+		s.quiet = false
+	}
+}
+
+func (s *shelf) focusSearch() { s.d.win.Canvas().Focus(s.search) }
+
+// newSummaryRow makes one reusable list row: the title above a line with
+// type, date and status.
+func newSummaryRow() fyne.CanvasObject {
+	title := widget.NewLabel("Title")
+	title.TextStyle.Bold = true
+	title.Truncation = fyne.TextTruncateEllipsis
+	meta := widget.NewLabel("Type · date · status")
+	meta.Truncation = fyne.TextTruncateEllipsis
+	meta.Importance = widget.LowImportance
+	return container.NewVBox(title, meta)
+}
+
+func (s *shelf) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	row := o.(*fyne.Container)
+	title, meta := row.Objects[0].(*widget.Label), row.Objects[1].(*widget.Label)
+	sum, err := s.pages.Item(id)
+	if err != nil {
+		title.SetText("(could not load)")
+		meta.SetText(galley.ErrorMessage(err))
+		return
+	}
+	title.SetText(sum.Title)
+	meta.SetText(summaryLine(sum))
+}
+
+func summaryLine(s galley.Summary) string {
+	line := ""
+	if s.Type != "" {
+		line = s.Type + " · "
+	}
+	if !s.Published.IsZero() {
+		line += s.Published.Time().Format("Jan 2, 2006") + " · "
+	} else {
+		line += "undated · "
+	}
+	return line + string(s.Status)
+}

@@ -1,0 +1,339 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// storyTab edits the piece's text and particulars: title, slug, type,
+// status, date, byline, summary and body.
+type storyTab struct {
+	e        *editor
+	title    *widget.Entry
+	slug     *widget.Entry
+	typ      *widget.SelectEntry
+	status   *widget.Select
+	date     *widget.DateEntry
+	summary  *textArea
+	body     *textArea
+	byline   *fyne.Container
+	content  fyne.CanvasObject
+	people   map[string]galley.Contributor // the library's contributors by NameKey
+	follow   bool                          // the slug follows the title
+	settling bool                          // a widget is being set from code
+}
+
+func newStoryTab(e *editor) *storyTab {
+	s := &storyTab{e: e}
+	s.title = widget.NewEntry()
+	s.title.SetPlaceHolder("Title")
+	s.title.OnChanged = s.titleChanged
+	s.slug = widget.NewEntry()
+	s.slug.SetPlaceHolder("made from the title")
+	s.slug.OnChanged = s.slugChanged
+	s.typ = widget.NewSelectEntry(nil)
+	s.typ.SetPlaceHolder("Q&A, Analysis, …")
+	s.typ.OnChanged = func(t string) {
+		if s.edit() {
+			s.e.piece.Type = strings.TrimSpace(t)
+			s.e.vocab = true
+			s.e.changed()
+		}
+	}
+	var statuses []string
+	for _, st := range galley.Statuses {
+		statuses = append(statuses, statusLabel(st))
+	}
+	s.status = widget.NewSelect(statuses, s.statusChanged)
+	s.date = widget.NewDateEntry()
+	s.date.OnChanged = func(t *time.Time) {
+		if !s.edit() {
+			return
+		}
+		if t == nil {
+			s.e.piece.Published = galley.Date{}
+		} else {
+			s.e.piece.Published = galley.DateOf(*t)
+		}
+		s.e.changed()
+	}
+	s.summary = newTextArea(3, "One or two sentences introducing the piece")
+	s.summary.OnChanged = func(t string) {
+		if s.edit() {
+			s.e.piece.Summary = t
+			s.e.changed()
+		}
+	}
+	s.body = newTextArea(14, "Body, in Markdown: *italic*, **bold**, [links](https://…), ## headings")
+	s.body.OnChanged = func(t string) {
+		if s.edit() {
+			s.e.piece.Body = t
+			s.e.changed()
+		}
+	}
+	s.byline = container.NewVBox()
+	addPerson := widget.NewButtonWithIcon("Add contributor", theme.ContentAddIcon(), s.addContributor)
+
+	form := widget.NewForm(
+		widget.NewFormItem("Title", s.title),
+		widget.NewFormItem("Slug", s.slug),
+		widget.NewFormItem("Type", s.typ),
+		widget.NewFormItem("Status", s.status),
+		widget.NewFormItem("Published", s.date),
+		widget.NewFormItem("Byline", container.NewVBox(s.byline, container.NewHBox(addPerson))),
+		widget.NewFormItem("Summary", s.summary),
+		widget.NewFormItem("Body", s.body),
+	)
+	s.content = container.NewVScroll(container.NewPadded(form))
+	return s
+}
+
+// edit reports whether a widget change is the editor typing (true) rather
+// than the tab being filled from code.
+func (s *storyTab) edit() bool { return !s.settling && !s.e.loading && s.e.piece != nil }
+
+func (s *storyTab) load(p *galley.Piece) {
+	s.settling = true
+	defer func() { s.settling = false }()
+	s.refreshVocabulary()
+	s.title.SetText(p.Title)
+	// A slug follows the title until it is set by hand or the piece is
+	// published: a published page's address must not move.
+	s.follow = p.ID == 0 || (p.Status != galley.StatusPublished && p.Slug == galley.Slugify(p.Title))
+	s.slug.SetText(p.Slug)
+	if p.ID == 0 {
+		s.slug.SetText(slugFor(p.Title))
+	}
+	s.typ.SetText(p.Type)
+	s.status.SetSelected(statusLabel(orDraft(p.Status)))
+	if p.Published.IsZero() {
+		s.date.SetDate(nil)
+	} else {
+		t := p.Published.Time()
+		s.date.SetDate(&t)
+	}
+	s.summary.SetText(p.Summary)
+	s.body.SetText(p.Body)
+	s.rebuildByline()
+}
+
+func orDraft(st galley.Status) galley.Status {
+	if st == "" {
+		return galley.StatusDraft
+	}
+	return st
+}
+
+func slugFor(title string) string {
+	if strings.TrimSpace(title) == "" {
+		return ""
+	}
+	return galley.Slugify(title)
+}
+
+// saved shows what the library made of the piece: the slug it chose.
+func (s *storyTab) saved(p *galley.Piece) {
+	if s.slug.Text != p.Slug {
+		s.settling = true
+		s.slug.SetText(p.Slug)
+		s.settling = false
+	}
+}
+
+// refreshVocabulary reads the types and contributors offered as choices.
+func (s *storyTab) refreshVocabulary() {
+	ctx := context.Background()
+	var names []string
+	if types, err := s.e.d.lib.Types(ctx); err == nil {
+		for _, t := range types {
+			names = append(names, t.Name)
+		}
+	}
+	s.typ.SetOptions(names)
+	s.people = map[string]galley.Contributor{}
+	if people, err := s.e.d.lib.Contributors(ctx); err == nil {
+		for _, c := range people {
+			s.people[galley.NameKey(c.Name)] = c
+		}
+	}
+}
+
+func (s *storyTab) titleChanged(t string) {
+	if !s.edit() {
+		return
+	}
+	p := s.e.piece
+	p.Title = t
+	if s.follow {
+		// Let the library derive a free slug from the new title.
+		p.Slug = ""
+		s.settling = true
+		s.slug.SetText(slugFor(t))
+		s.settling = false
+	}
+	s.e.changed()
+}
+
+func (s *storyTab) slugChanged(t string) {
+	if !s.edit() {
+		return
+	}
+	s.follow = false
+	s.e.piece.Slug = strings.TrimSpace(t)
+	s.e.changed()
+}
+
+// statusChanged moves the piece along the workflow. Moving it to ready or
+// published while pre-publish checks fail asks first, listing them.
+func (s *storyTab) statusChanged(label string) {
+	if !s.edit() {
+		return
+	}
+	p := s.e.piece
+	var st galley.Status
+	for _, x := range galley.Statuses {
+		if statusLabel(x) == label {
+			st = x
+		}
+	}
+	apply := func() {
+		p.Status = st
+		if st == galley.StatusPublished && p.Published.IsZero() {
+			// Publishing without a date would leave the page undated.
+			p.Published = galley.DateOf(time.Now())
+			s.settling = true
+			t := p.Published.Time()
+			s.date.SetDate(&t)
+			s.settling = false
+		}
+		s.e.changed()
+	}
+	problems := s.e.problems()
+	if (st != galley.StatusReady && st != galley.StatusPublished) || len(problems) == 0 {
+		apply()
+		return
+	}
+	prev := p.Status
+	msg := "These checks fail:\n\n• " + strings.Join(problems, "\n• ") + "\n\nMark it " + strings.ToLower(label) + " anyway?"
+	dialog.ShowConfirm("The piece is not ready", msg, func(ok bool) {
+		if ok {
+			apply()
+			return
+		}
+		s.settling = true
+		s.status.SetSelected(statusLabel(orDraft(prev)))
+		s.settling = false
+	}, s.e.d.win)
+}
+
+// rebuildByline lays out one row per contributor: name, role, and buttons
+// to move or remove them.
+func (s *storyTab) rebuildByline() {
+	p := s.e.piece
+	s.byline.Objects = nil
+	if p == nil {
+		s.byline.Refresh()
+		return
+	}
+	names := make([]string, 0, len(s.people))
+	for _, c := range s.people {
+		names = append(names, c.Name)
+	}
+	sortNames(names)
+	for i := range p.Contributors {
+		s.byline.Add(s.contributorRow(i, names))
+	}
+	s.byline.Refresh()
+}
+
+func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
+	p := s.e.piece
+	name := widget.NewSelectEntry(names)
+	name.SetPlaceHolder("Name")
+	name.SetText(p.Contributors[i].Name)
+	role := widget.NewEntry()
+	role.SetPlaceHolder("Role, e.g. senior fellow")
+	role.SetText(p.Contributors[i].Role)
+	// A known person's role is shared by all their pieces, so it is
+	// edited once, in Library → Contributors, not per piece.
+	known := func(n string) (galley.Contributor, bool) {
+		c, ok := s.people[galley.NameKey(strings.TrimSpace(n))]
+		return c, ok
+	}
+	if _, ok := known(p.Contributors[i].Name); ok {
+		role.Disable()
+	}
+	name.OnChanged = func(t string) {
+		if !s.edit() || i >= len(p.Contributors) {
+			return
+		}
+		p.Contributors[i].Name = strings.TrimSpace(t)
+		if c, ok := known(t); ok {
+			p.Contributors[i].Role = c.Role
+			role.SetText(c.Role)
+			role.Disable()
+		} else {
+			role.Enable()
+		}
+		s.e.changed()
+	}
+	role.OnChanged = func(t string) {
+		if !s.edit() || i >= len(p.Contributors) || role.Disabled() {
+			return
+		}
+		p.Contributors[i].Role = strings.TrimSpace(t)
+		s.e.changed()
+	}
+	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { s.moveContributor(i, i-1) })
+	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { s.moveContributor(i, i+1) })
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { s.removeContributor(i) })
+	if i == 0 {
+		up.Disable()
+	}
+	if i == len(p.Contributors)-1 {
+		down.Disable()
+	}
+	return container.NewBorder(nil, nil, nil, container.NewHBox(up, down, remove),
+		container.NewGridWithColumns(2, name, role))
+}
+
+func (s *storyTab) addContributor() {
+	if s.e.piece == nil {
+		return
+	}
+	s.e.piece.Contributors = append(s.e.piece.Contributors, galley.Contributor{})
+	s.rebuildByline()
+	// Not marked changed until a name is typed: a blank row is not an edit
+	// (and would not save).
+	if n := len(s.byline.Objects); n > 0 {
+		row := s.byline.Objects[n-1].(*fyne.Container)
+		grid := row.Objects[0].(*fyne.Container)
+		s.e.d.win.Canvas().Focus(grid.Objects[0].(*widget.SelectEntry))
+	}
+}
+
+func (s *storyTab) moveContributor(from, to int) {
+	c := s.e.piece.Contributors
+	if to < 0 || to >= len(c) {
+		return
+	}
+	moveItem(c, from, to)
+	s.rebuildByline()
+	s.e.changed()
+}
+
+func (s *storyTab) removeContributor(i int) {
+	p := s.e.piece
+	p.Contributors = removeItem(p.Contributors, i)
+	s.rebuildByline()
+	s.e.changed()
+}

@@ -1,0 +1,270 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// maxTopicSuggestions is how many matching topics are offered while typing.
+const maxTopicSuggestions = 8
+
+// topicsTab edits the piece's topics: chips in order (the first is the
+// primary topic) and an entry that completes from the vocabulary or
+// creates a new topic on Enter.
+type topicsTab struct {
+	e        *editor
+	chips    *fyne.Container
+	entry    *widget.Entry
+	matches  *fyne.Container
+	known    []galley.Topic
+	content  fyne.CanvasObject
+	primary  *widget.Label
+	emptyTip *widget.Label
+}
+
+func newTopicsTab(e *editor) *topicsTab {
+	t := &topicsTab{e: e, chips: container.New(&flowLayout{}), matches: container.New(&flowLayout{})}
+	t.entry = widget.NewEntry()
+	t.entry.SetPlaceHolder("Type a topic and press Enter; matching topics appear below")
+	t.entry.OnChanged = func(string) { t.suggest() }
+	t.entry.OnSubmitted = func(s string) { t.add(s) }
+	t.primary = widget.NewLabel("")
+	t.primary.Importance = widget.LowImportance
+	t.emptyTip = widget.NewLabel("No topics yet. The first topic is the piece's primary topic.")
+	add := widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() { t.add(t.entry.Text) })
+	t.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+		t.emptyTip, t.chips, t.primary, widget.NewSeparator(),
+		container.NewBorder(nil, nil, nil, add, t.entry), t.matches,
+	)))
+	return t
+}
+
+
+func (t *topicsTab) load(p *galley.Piece) {
+	if list, err := t.e.d.lib.Topics(context.Background()); err == nil {
+		t.known = list
+	}
+	t.entry.SetText("")
+	t.rebuild()
+}
+
+// rebuild lays out one chip per topic, with buttons to move it earlier or
+// later and to remove it.
+func (t *topicsTab) rebuild() {
+	p := t.e.piece
+	t.chips.Objects = nil
+	if p != nil {
+		for i, name := range p.Topics {
+			t.chips.Add(t.chip(i, name))
+		}
+	}
+	t.chips.Refresh()
+	if p == nil || len(p.Topics) == 0 {
+		t.emptyTip.Show()
+		t.primary.SetText("")
+	} else {
+		t.emptyTip.Hide()
+		t.primary.SetText("Primary topic: " + p.Topics[0])
+	}
+	t.suggest()
+}
+
+func (t *topicsTab) chip(i int, name string) fyne.CanvasObject {
+	n := len(t.e.piece.Topics)
+	label := widget.NewLabel(name)
+	if i == 0 {
+		label.TextStyle.Bold = true
+	}
+	left := newTapIcon(theme.NavigateBackIcon(), func() { t.move(i, i-1) })
+	right := newTapIcon(theme.NavigateNextIcon(), func() { t.move(i, i+1) })
+	remove := newTapIcon(theme.CancelIcon(), func() { t.remove(i) })
+	if i == 0 {
+		left.disable()
+	}
+	if i == n-1 {
+		right.disable()
+	}
+	bg := canvasChipBackground()
+	return container.NewStack(bg, container.NewHBox(left, label, right, remove))
+}
+
+// suggest offers vocabulary topics matching what is typed, not already on
+// the piece; with nothing typed, the most used ones.
+func (t *topicsTab) suggest() {
+	t.matches.Objects = nil
+	p := t.e.piece
+	if p == nil {
+		t.matches.Refresh()
+		return
+	}
+	have := map[string]bool{}
+	for _, name := range p.Topics {
+		have[galley.NameKey(name)] = true
+	}
+	typed := galley.NameKey(strings.TrimSpace(t.entry.Text))
+	var prefix, inside []galley.Topic
+	for _, k := range t.known {
+		key := galley.NameKey(k.Name)
+		switch {
+		case have[key]:
+		case typed == "" || strings.HasPrefix(key, typed):
+			prefix = append(prefix, k)
+		case strings.Contains(key, typed):
+			inside = append(inside, k)
+		}
+	}
+	if typed == "" {
+		// Most used first: the likeliest picks.
+		sortTopicsByUse(prefix)
+	}
+	for _, k := range append(prefix, inside...) {
+		if len(t.matches.Objects) == maxTopicSuggestions {
+			break
+		}
+		name := k.Name
+		b := widget.NewButton(name, func() { t.add(name) })
+		b.Importance = widget.LowImportance
+		t.matches.Add(b)
+	}
+	t.matches.Refresh()
+}
+
+func sortTopicsByUse(list []galley.Topic) {
+	for i := 1; i < len(list); i++ {
+		for j := i; j > 0 && list[j].Pieces > list[j-1].Pieces; j-- {
+			list[j], list[j-1] = list[j-1], list[j]
+		}
+	}
+}
+
+// add puts a topic on the piece: the vocabulary's spelling when it is
+// known, else a new topic, created in the library when the piece is saved.
+func (t *topicsTab) add(name string) {
+	p := t.e.piece
+	name = strings.Join(strings.Fields(name), " ")
+	if p == nil || name == "" {
+		return
+	}
+	if err := galley.CheckName("topic", name); err != nil {
+		t.e.d.showError(err)
+		return
+	}
+	key := galley.NameKey(name)
+	for _, have := range p.Topics {
+		if galley.NameKey(have) == key {
+			t.entry.SetText("")
+			return // already there
+		}
+	}
+	isNew := true
+	for _, k := range t.known {
+		if galley.NameKey(k.Name) == key {
+			name, isNew = k.Name, false
+		}
+	}
+	p.Topics = append(p.Topics, name)
+	if isNew {
+		t.known = append(t.known, galley.Topic{Name: name})
+		t.e.vocab = true
+	}
+	t.entry.SetText("")
+	t.rebuild()
+	t.e.changed()
+	t.e.d.win.Canvas().Focus(t.entry)
+}
+
+func (t *topicsTab) move(from, to int) {
+	p := t.e.piece
+	if p == nil || to < 0 || to >= len(p.Topics) {
+		return
+	}
+	moveItem(p.Topics, from, to)
+	t.rebuild()
+	t.e.changed()
+}
+
+func (t *topicsTab) remove(i int) {
+	p := t.e.piece
+	if p == nil || i >= len(p.Topics) {
+		return
+	}
+	p.Topics = removeItem(p.Topics, i)
+	t.rebuild()
+	t.e.changed()
+}
+
+// flowLayout places objects left to right, wrapping onto new lines like
+// words, as chips are laid out.
+type flowLayout struct {
+	width float32 // the width of the last layout, which the height depends on
+}
+
+// Layout places each object at its minimum size, wrapping at the width.
+func (f *flowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	f.width = size.Width
+	pad := theme.Padding()
+	x, y, lineH := float32(0), float32(0), float32(0)
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if x > 0 && x+m.Width > size.Width {
+			x, y, lineH = 0, y+lineH+pad, 0
+		}
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(m)
+		x += m.Width + pad
+		lineH = max(lineH, m.Height)
+	}
+}
+
+// MinSize is the widest object's width and the height the objects take
+// when wrapped at the last width laid out (at first, a typical one).
+func (f *flowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	pad := theme.Padding()
+	wrap := f.width
+	if wrap <= 0 {
+		wrap = flowWidth
+	}
+	var lineW, lineH float32
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		w = max(w, m.Width)
+		if lineW > 0 && lineW+m.Width > wrap {
+			h += lineH + pad
+			lineW, lineH = 0, 0
+		}
+		lineW += m.Width + pad
+		lineH = max(lineH, m.Height)
+	}
+	if lineW > 0 {
+		h += lineH
+	}
+	return fyne.NewSize(w, h)
+}
+
+// flowWidth is the width chips are assumed to wrap at before the first
+// layout.
+const flowWidth = 640
+
+var _ fyne.Layout = (*flowLayout)(nil)
+
+// canvasChipBackground is the rounded fill behind a chip.
+func canvasChipBackground() fyne.CanvasObject {
+	r := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	r.CornerRadius = theme.InputRadiusSize()
+	return r
+}
