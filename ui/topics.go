@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -46,7 +46,6 @@ func newTopicsTab(e *editor) *topicsTab {
 	)))
 	return t
 }
-
 
 func (t *topicsTab) load(p *galley.Piece) {
 	if list, err := t.e.d.lib.Topics(context.Background()); err == nil {
