@@ -180,9 +180,9 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 		item("Preview", shortcutPreview, e.showPreview),
 	)
 	library := fyne.NewMenu("Library",
-		item("Topics…", nil, d.showTopics),
-		item("Contributors…", nil, d.showContributors),
-		item("Types…", nil, d.showTypes),
+		item("Topics…", nil, func() { d.showTopics() }),
+		item("Contributors…", nil, func() { d.showContributors() }),
+		item("Types…", nil, func() { d.showTypes() }),
 	)
 	return fyne.NewMainMenu(file, edit, view, library)
 }

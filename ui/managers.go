@@ -172,10 +172,10 @@ func plural(n int, word string) string {
 }
 
 // showTopics opens the topic manager: rename, merge and delete topics.
-func (d *Desk) showTopics() {
+func (d *Desk) showTopics() *manager {
 	v, ok := d.vocabulary()
 	if !ok {
-		return
+		return nil
 	}
 	var m *manager
 	m = d.newManager("Topics", func() ([]managerRow, error) {
@@ -216,14 +216,15 @@ func (d *Desk) showTopics() {
 			func() { m.apply(func(ctx context.Context) error { return v.DeleteTopic(ctx, r.id) }) })
 	})
 	m.show(nil, rename, merge, remove)
+	return m
 }
 
 // showContributors opens the contributor manager: names and roles, shared
 // by every piece a person is on.
-func (d *Desk) showContributors() {
+func (d *Desk) showContributors() *manager {
 	v, ok := d.vocabulary()
 	if !ok {
-		return
+		return nil
 	}
 	var m *manager
 	m = d.newManager("Contributors", func() ([]managerRow, error) {
@@ -266,13 +267,14 @@ func (d *Desk) showContributors() {
 			func() { m.apply(func(ctx context.Context) error { return v.DeleteContributor(ctx, r.id) }) })
 	})
 	m.show(add, edit, remove)
+	return m
 }
 
 // showTypes opens the type manager.
-func (d *Desk) showTypes() {
+func (d *Desk) showTypes() *manager {
 	v, ok := d.vocabulary()
 	if !ok {
-		return
+		return nil
 	}
 	var m *manager
 	m = d.newManager("Types", func() ([]managerRow, error) {
@@ -300,4 +302,5 @@ func (d *Desk) showTypes() {
 			func() { m.apply(func(ctx context.Context) error { return v.DeleteType(ctx, r.id) }) })
 	})
 	m.show(add, rename, remove)
+	return m
 }

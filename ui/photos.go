@@ -36,7 +36,7 @@ type photosTab struct {
 	cards   *fyne.Container
 	count   *widget.Label
 	content fyne.CanvasObject
-	thumbs  map[string]image.Image // by image hash or, for new photos, data address
+	thumbs  map[string]image.Image // by image hash
 }
 
 func newPhotosTab(e *editor) *photosTab {
@@ -76,12 +76,10 @@ func (t *photosTab) rebuild() {
 	}
 }
 
-func thumbKey(ph *galley.Photo) string {
-	if ph.Data != nil {
-		return fmt.Sprintf("new:%p", &ph.Data[0])
-	}
-	return ph.Image.Hash
-}
+// thumbKey names a photo's thumbnail by its content hash, which a photo
+// just added has too (readPhoto inspects it), so saving does not make it
+// again.
+func thumbKey(ph *galley.Photo) string { return ph.Image.Hash }
 
 // card lays out one photo.
 func (t *photosTab) card(i int) fyne.CanvasObject {

@@ -1,0 +1,305 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
+)
+
+// writeFiles writes named files into a fresh folder and returns their paths.
+func writeFiles(t *testing.T, files map[string][]byte) (string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	paths := map[string]string{}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths[name] = p
+	}
+	return dir, paths
+}
+
+func TestPhotosAreAddedFromFilesAndDescribed(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Photo Story"})
+	d := newTestDesk(t, lib)
+	_, files := writeFiles(t, map[string][]byte{
+		"harbour.jpg": fixture.JPEG(640, 427, 3),
+		"map.png":     fixture.PNG(300, 200, 4),
+		"notes.txt":   []byte("not a photo"),
+	})
+	ph := d.editor.photos
+	ph.addFiles([]string{files["harbour.jpg"], files["notes.txt"], files["map.png"]})
+	// The bad file is named; the good ones are added, the first as lead.
+	if msg := overlayText(d.win); !strings.Contains(msg, "notes.txt") {
+		t.Errorf("no message names the file that is not a photo:\n%s", msg)
+	}
+	p := d.editor.piece
+	if len(p.Photos) != 2 || !p.Photos[0].Lead || p.Photos[1].Lead {
+		t.Fatalf("photos after adding: %+v", p.Photos)
+	}
+	if ph.count.Text != "2 photos" || !strings.Contains(test.RenderObjectToMarkup(ph.cards), "640 × 427 JPG") {
+		t.Errorf("the tab does not describe the photos (%q)", ph.count.Text)
+	}
+
+	// Fill in the words for the lead through its card's fields.
+	entries := cardEntries(t, ph.cards.Objects[0])
+	test.Type(entries["Alt text"], "Boats moored in a harbour at dawn")
+	test.Type(entries["Caption"], "The harbour on Monday.")
+	test.Type(entries["Credit"], "Pat Lens/Agency")
+	// Make the map the lead instead.
+	var lead *widget.Check
+	walk(t, ph.cards.Objects[1], func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Lead photo" {
+			lead = c
+		}
+	})
+	test.Tap(lead)
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	got := stored(t, lib, p.ID).Photos
+	if len(got) != 2 || got[0].Alt != "Boats moored in a harbour at dawn" || got[0].Caption != "The harbour on Monday." ||
+		got[0].Credit != "Pat Lens/Agency" || got[0].Image.Width != 640 || got[0].Lead || !got[1].Lead {
+		t.Errorf("stored photos: %+v", got)
+	}
+	// The thumbnails are made in the background.
+	waitFor(t, "the thumbnails", func() bool { return len(ph.thumbs) == 2 })
+
+	// Dropping files on the window adds them too.
+	_, more := writeFiles(t, map[string][]byte{"dropped.jpg": fixture.JPEG(200, 100, 9)})
+	ph.dropped([]fyne.URI{storage.NewFileURI(more["dropped.jpg"])})
+	if len(d.editor.piece.Photos) != 3 {
+		t.Errorf("dropping a photo left %d photos", len(d.editor.piece.Photos))
+	}
+}
+
+// cardEntries finds a photo card's text fields by their form labels.
+func cardEntries(t *testing.T, card fyne.CanvasObject) map[string]fyne.Focusable {
+	out := map[string]fyne.Focusable{}
+	walk(t, card, func(o fyne.CanvasObject) {
+		f, ok := o.(*widget.Form)
+		if !ok {
+			return
+		}
+		for _, it := range f.Items {
+			walk(t, it.Widget, func(o fyne.CanvasObject) {
+				if _, seen := out[it.Text]; seen {
+					return
+				}
+				switch e := o.(type) {
+				case *widget.Entry:
+					out[it.Text] = e
+				case *textArea:
+					out[it.Text] = e
+				}
+			})
+		}
+	})
+	for _, want := range []string{"Alt text", "Caption", "Credit"} {
+		if out[want] == nil {
+			t.Fatalf("the card has no %s field", want)
+		}
+	}
+	return out
+}
+
+func TestPickingSeveralPhotosFromAFolder(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Folder Story"})
+	d := newTestDesk(t, lib)
+	dir, _ := writeFiles(t, map[string][]byte{
+		"a.jpg":    fixture.JPEG(100, 80, 1),
+		"b.png":    fixture.PNG(90, 60, 2),
+		"c.txt":    []byte("skip me"),
+		"d.JPG":    fixture.JPEG(120, 90, 3),
+		"skip.gif": []byte("GIF89a"),
+	})
+	d.editor.photos.pickFromFolder(dir)
+	text := overlayText(d.win)
+	if strings.Contains(text, "c.txt") || strings.Contains(text, "skip.gif") || !strings.Contains(text, "d.JPG") {
+		t.Fatalf("the folder's list offers the wrong files:\n%s", text)
+	}
+	tapButton(t, d.win, "Select all")
+	tapButton(t, d.win, "Add")
+	if n := len(d.editor.piece.Photos); n != 3 {
+		t.Errorf("%d photos added from the folder, want 3", n)
+	}
+}
+
+func TestDeletingAPieceCanBeUndone(t *testing.T) {
+	lib := testLibrary(t, interview())
+	ctx := context.Background()
+	target := findByTitle(t, lib, "Newest Interview")
+	other := &galley.Piece{Title: "Points To It", Related: []galley.PieceRef{{ID: target.ID}}}
+	if err := lib.SavePiece(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	d := newTestDesk(t, lib)
+	d.editor.open(target.ID)
+	d.editor.confirmDelete()
+	tapButton(t, d.win, "Yes")
+	if n, _ := lib.CountPieces(ctx, galley.Filter{}); n != 1 || d.shelf.list.Length() != 1 {
+		t.Fatalf("after deleting: %d stored, %d listed", n, d.shelf.list.Length())
+	}
+	if d.editor.piece != nil || !d.shelf.undo.Visible() || !strings.Contains(d.shelf.count.Text, "Deleted") {
+		t.Errorf("the desk does not show the deletion (count %q)", d.shelf.count.Text)
+	}
+	d.shelf.undoDelete()
+	back := findByTitle(t, lib, "Newest Interview")
+	if back == nil || len(back.Photos) != 1 || back.Photos[0].Caption != "A well." || len(back.QA) != 1 || back.Topics[0] != "Water" {
+		t.Fatalf("undo brought back %+v", back)
+	}
+	if rel := findByTitle(t, lib, "Points To It").Related; len(rel) != 1 || rel[0].ID != back.ID {
+		t.Errorf("the piece is not back on the related list that had it: %+v", rel)
+	}
+	if d.shelf.undo.Visible() || d.editor.piece == nil || d.editor.piece.ID != back.ID {
+		t.Error("after undo, the desk does not show the piece")
+	}
+}
+
+func TestDuplicateMakesADraftCopy(t *testing.T) {
+	lib := testLibrary(t, interview())
+	d := newTestDesk(t, lib)
+	d.runShortcut(shortcutDuplicate)
+	c := findByTitle(t, lib, "Newest Interview (copy)")
+	if c == nil || c.Status != galley.StatusDraft || len(c.Photos) != 1 || len(c.QA) != 1 || c.Slug == "newest-interview" {
+		t.Fatalf("the copy: %+v", c)
+	}
+	if d.editor.piece.ID != c.ID {
+		t.Error("the desk does not show the copy")
+	}
+}
+
+func TestPublishingAPieceThatFailsChecksAsksFirst(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Unfinished", QA: []galley.QA{{Question: "Why?"}}})
+	d := newTestDesk(t, lib)
+	e := d.editor
+	if !e.checks.Visible() || !strings.Contains(e.checks.Text, "no summary") || !strings.Contains(e.checks.Text, "Question 1 has no answer") {
+		t.Errorf("the checks above the editor say %q", e.checks.Text)
+	}
+	e.story.status.SetSelected("Published")
+	text := overlayText(d.win)
+	if !strings.Contains(text, "no summary") || !strings.Contains(text, "no topic") {
+		t.Fatalf("publishing does not list the failing checks:\n%s", text)
+	}
+	tapButton(t, d.win, "No")
+	if e.piece.Status != galley.StatusDraft || e.story.status.Selected != "Draft" {
+		t.Errorf("declining left the status at %q (%q)", e.piece.Status, e.story.status.Selected)
+	}
+	e.story.status.SetSelected("Published")
+	tapButton(t, d.win, "Yes")
+	if !e.save(true) {
+		t.Fatal(e.state.Text)
+	}
+	p := stored(t, lib, e.piece.ID)
+	if p.Status != galley.StatusPublished || p.Published.IsZero() {
+		t.Errorf("after confirming: status %q, date %v", p.Status, p.Published)
+	}
+}
+
+func TestExportFromTheDesk(t *testing.T) {
+	lib := testLibrary(t, interview(), &galley.Piece{Title: "Private Draft"})
+	d := newTestDesk(t, lib)
+	out := filepath.Join(t.TempDir(), "site")
+	d.exportSiteTo(out)
+	d.WaitExports()
+	for _, name := range []string{"index.html", "pieces/newest-interview.html", "feed.xml", "sitemap.xml"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("the site export lacks %s", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "pieces", "private-draft.html")); err == nil {
+		t.Error("a draft was exported into the site")
+	}
+	if text := overlayText(d.win); !strings.Contains(text, "Export finished") || !strings.Contains(text, "files written") {
+		t.Errorf("no summary after the export:\n%s", text)
+	}
+
+	// Copy HTML puts the article alone on the clipboard.
+	d.editor.open(findByTitle(t, lib, "Newest Interview").ID)
+	d.copyHTML()
+	html := d.app.Clipboard().Content()
+	if !strings.HasPrefix(strings.TrimSpace(html), "<article") || !strings.Contains(html, "What about aquifers?") || strings.Contains(html, "<html") || strings.Contains(html, "<nav") {
+		t.Errorf("Copy HTML gave:\n%.400s", html)
+	}
+
+	// A failed export says so and leaves the folder as it was.
+	blocker := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(blocker, []byte("x"), 0o644)
+	d.exportSiteTo(filepath.Join(blocker, "site"))
+	d.WaitExports()
+	if text := overlayText(d.win); !strings.Contains(text, "The export failed") {
+		t.Errorf("a failed export was not reported:\n%s", text)
+	}
+}
+
+func TestTheTopicManagerRenamesEverywhere(t *testing.T) {
+	lib := testLibrary(t, interview())
+	d := newTestDesk(t, lib)
+	m := d.showTopics()
+	if m.win.Title() != "Topics" || len(m.rows) != 1 || m.rows[0].pieces != 1 {
+		t.Fatalf("the topic manager lists %+v", m.rows)
+	}
+	m.list.Select(0)
+	test.Tap(m.buttons[0]) // Rename…
+	var name *widget.Entry
+	for _, o := range m.win.Canvas().Overlays().List() {
+		walk(t, o, func(c fyne.CanvasObject) {
+			if e, ok := c.(*widget.Entry); ok && name == nil {
+				name = e
+			}
+		})
+	}
+	name.SetText("Groundwater")
+	tapButton(t, m.win, "OK")
+	if m.rows[0].name != "Groundwater" {
+		t.Errorf("the manager lists %+v after renaming", m.rows)
+	}
+	if got := d.editor.piece.Topics; len(got) != 1 || got[0] != "Groundwater" {
+		t.Errorf("the open piece shows topics %v after the rename", got)
+	}
+	if !containsOption(d.shelf.topic.Options, "Groundwater") {
+		t.Errorf("the topic filter offers %v", d.shelf.topic.Options)
+	}
+	// The piece saves without a conflict: it was reloaded after the rename.
+	test.Type(d.editor.story.summary, " More.")
+	if !d.editor.save(true) {
+		t.Errorf("saving after a rename failed: %s", d.editor.state.Text)
+	}
+}
+
+func TestSettingsShapeTheExport(t *testing.T) {
+	lib := testLibrary(t, interview())
+	d := newTestDesk(t, lib)
+	p := d.app.Preferences()
+	p.SetString(prefSiteName, "Basin Review")
+	p.SetString(prefDateStyle, "ap")
+	opt := d.exportOptions()
+	if opt.SiteName != "Basin Review" || opt.DateStyle != "ap" {
+		t.Errorf("export options %+v", opt)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	d.exportSiteTo(out)
+	d.WaitExports()
+	page, err := os.ReadFile(filepath.Join(out, "pieces", "newest-interview.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "Basin Review") || !strings.Contains(string(page), "Nov. 14, 2024") {
+		t.Error("the exported page does not follow the settings (site name, AP dates)")
+	}
+	if checkBaseURL("ftp://x") == nil || checkBaseURL("https://example.org/") != nil || checkBaseURL("") != nil {
+		t.Error("the base URL check accepts or refuses the wrong addresses")
+	}
+}
