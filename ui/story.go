@@ -22,7 +22,7 @@ type storyTab struct {
 	slug     *widget.Entry
 	typ      *widget.SelectEntry
 	status   *widget.Select
-	date     *widget.DateEntry
+	date     *dateField
 	summary  *textArea
 	body     *textArea
 	byline   *fyne.Container
@@ -54,18 +54,12 @@ func newStoryTab(e *editor) *storyTab {
 		statuses = append(statuses, statusLabel(st))
 	}
 	s.status = widget.NewSelect(statuses, s.statusChanged)
-	s.date = widget.NewDateEntry()
-	s.date.OnChanged = func(t *time.Time) {
-		if !s.edit() {
-			return
+	s.date = newDateField(func() fyne.Window { return e.d.win }, func(d galley.Date) {
+		if s.edit() {
+			s.e.piece.Published = d
+			s.e.changed()
 		}
-		if t == nil {
-			s.e.piece.Published = galley.Date{}
-		} else {
-			s.e.piece.Published = galley.DateOf(*t)
-		}
-		s.e.changed()
-	}
+	})
 	s.summary = newTextArea(3, "One or two sentences introducing the piece")
 	s.summary.OnChanged = func(t string) {
 		if s.edit() {
@@ -88,7 +82,7 @@ func newStoryTab(e *editor) *storyTab {
 		widget.NewFormItem("Slug", s.slug),
 		widget.NewFormItem("Type", s.typ),
 		widget.NewFormItem("Status", s.status),
-		widget.NewFormItem("Published", s.date),
+		widget.NewFormItem("Published", s.date.box),
 		widget.NewFormItem("Byline", container.NewVBox(s.byline, container.NewHBox(addPerson))),
 		widget.NewFormItem("Summary", s.summary),
 		widget.NewFormItem("Body", s.body),
@@ -115,12 +109,7 @@ func (s *storyTab) load(p *galley.Piece) {
 	}
 	s.typ.SetText(p.Type)
 	s.status.SetSelected(statusLabel(orDraft(p.Status)))
-	if p.Published.IsZero() {
-		s.date.SetDate(nil)
-	} else {
-		t := p.Published.Time()
-		s.date.SetDate(&t)
-	}
+	s.date.set(p.Published)
 	s.summary.SetText(p.Summary)
 	s.body.SetText(p.Body)
 	s.rebuildByline()
@@ -210,10 +199,7 @@ func (s *storyTab) statusChanged(label string) {
 		if st == galley.StatusPublished && p.Published.IsZero() {
 			// Publishing without a date would leave the page undated.
 			p.Published = galley.DateOf(time.Now())
-			s.settling = true
-			t := p.Published.Time()
-			s.date.SetDate(&t)
-			s.settling = false
+			s.date.set(p.Published)
 		}
 		s.e.changed()
 	}
