@@ -4,6 +4,7 @@
 #   make test     install what is missing, run the whole test suite
 #   make bench    run the benchmarks and print their figures
 #   make package  build the Linux desktop package (dist/Galley.tar.xz)
+#   make screenshots  redraw the README's screenshots of the desk
 
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
@@ -13,7 +14,7 @@ export CGO_ENABLED := 1
 
 BIN := bin/galley
 
-.PHONY: run test build deps deps-test bench package generate clean
+.PHONY: run test build deps deps-test bench package generate screenshots clean
 
 run: deps build
 	./$(BIN)
@@ -35,6 +36,11 @@ bench: deps
 
 package: deps
 	scripts/package.sh
+
+# Draw the desk on the sample library into docs/screenshots, with Fyne's
+# software painter (no display needed).
+screenshots: deps
+	GALLEY_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestScreenshots$$' ./ui
 
 # Repaint the icon and the sample desk's photos.
 generate:

@@ -60,7 +60,6 @@ func newEditor(d *Desk) *editor {
 	e.name.TextStyle.Bold = true
 	e.name.Truncation = fyne.TextTruncateEllipsis
 	e.state = widget.NewLabel("")
-	e.state.Importance = widget.LowImportance
 	e.checks = widget.NewLabel("")
 	e.checks.Importance = widget.WarningImportance
 	e.checks.Wrapping = fyne.TextWrapWord

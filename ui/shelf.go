@@ -195,7 +195,6 @@ func newSummaryRow() fyne.CanvasObject {
 	title.Truncation = fyne.TextTruncateEllipsis
 	meta := widget.NewLabel("Type · date · status")
 	meta.Truncation = fyne.TextTruncateEllipsis
-	meta.Importance = widget.LowImportance
 	return container.NewVBox(title, meta)
 }
 

@@ -60,7 +60,7 @@ func newStoryTab(e *editor) *storyTab {
 			s.e.changed()
 		}
 	})
-	s.summary = newTextArea(3, "One or two sentences introducing the piece")
+	s.summary = newTextArea(4, "One or two sentences introducing the piece")
 	s.summary.OnChanged = func(t string) {
 		if s.edit() {
 			s.e.piece.Summary = t
@@ -250,14 +250,29 @@ func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
 	role.SetPlaceHolder("Role, e.g. senior fellow")
 	role.SetText(p.Contributors[i].Role)
 	// A known person's role is shared by all their pieces, so it is
-	// edited once, in Library → Contributors, not per piece.
+	// edited once, in Library → Contributors, not per piece; it is shown
+	// as plain text (a disabled entry would be too faint to read).
+	shared := widget.NewLabel("")
+	shared.Truncation = fyne.TextTruncateEllipsis
 	known := func(n string) (galley.Contributor, bool) {
 		c, ok := s.people[galley.NameKey(strings.TrimSpace(n))]
 		return c, ok
 	}
-	if _, ok := known(p.Contributors[i].Name); ok {
-		role.Disable()
+	showRole := func(n string) {
+		if c, ok := known(n); ok {
+			text := c.Role
+			if text == "" {
+				text = "(no role; set one in Library → Contributors)"
+			}
+			shared.SetText(text)
+			shared.Show()
+			role.Hide()
+			return
+		}
+		shared.Hide()
+		role.Show()
 	}
+	showRole(p.Contributors[i].Name)
 	name.OnChanged = func(t string) {
 		if !s.edit() || i >= len(p.Contributors) {
 			return
@@ -265,15 +280,14 @@ func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
 		p.Contributors[i].Name = strings.TrimSpace(t)
 		if c, ok := known(t); ok {
 			p.Contributors[i].Role = c.Role
-			role.SetText(c.Role)
-			role.Disable()
 		} else {
-			role.Enable()
+			p.Contributors[i].Role = strings.TrimSpace(role.Text)
 		}
+		showRole(t)
 		s.e.changed()
 	}
 	role.OnChanged = func(t string) {
-		if !s.edit() || i >= len(p.Contributors) || role.Disabled() {
+		if !s.edit() || i >= len(p.Contributors) || !role.Visible() {
 			return
 		}
 		p.Contributors[i].Role = strings.TrimSpace(t)
@@ -289,7 +303,7 @@ func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
 		down.Disable()
 	}
 	return container.NewBorder(nil, nil, nil, container.NewHBox(up, down, remove),
-		container.NewGridWithColumns(2, name, role))
+		container.NewGridWithColumns(2, name, container.NewStack(role, shared)))
 }
 
 func (s *storyTab) addContributor() {

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"app.galley/galley/assets"
+	"app.galley/galley/internal/bundle"
+	"app.galley/galley/internal/store"
+)
+
+// TestScreenshots draws the desk on the sample library with Fyne's own
+// theme and writes the README's screenshots to the folder named by
+// GALLEY_SCREENSHOTS (`make screenshots`). Without it, it is skipped.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("GALLEY_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set GALLEY_SCREENSHOTS to a folder to write the screenshots")
+	}
+	lib := testLibrary(t)
+	b, err := bundle.OpenFS(assets.Sample(), "the sample desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Import(context.Background(), b.Pieces, b.ReadImage, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(theme.LightTheme())
+	d := NewDesk(a, lib)
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	e := d.editor
+	waitFor(t, "the thumbnails", func() bool { return len(e.photos.thumbs) > 0 })
+	shots := []struct {
+		file string
+		show func()
+	}{
+		{"desk-main.png", func() { e.tabs.SelectIndex(0) }},
+		{"desk-qa.png", func() { e.selectTab(e.qa.content) }},
+		{"desk-photos.png", func() { e.selectTab(e.photos.content) }},
+		{"desk-topics.png", func() { e.selectTab(e.topics.content) }},
+		{"desk-related.png", func() { e.selectTab(e.related.content) }},
+	}
+	for _, s := range shots {
+		s.show()
+		img := d.Window().Canvas().Capture()
+		f, err := os.Create(filepath.Join(dir, s.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
