@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"app.galley/galley/bench/corpus"
@@ -33,34 +32,16 @@ func size(full, short int) int {
 	return full
 }
 
-var (
-	cacheMu sync.Mutex
-)
-
 // cached returns the path of a generated artefact under bench/out, making it
-// with make when it is missing. Names carry the size and the schema
-// version; a changed generator needs a new name (or `rm -r bench/out`).
+// with make when it is missing.
 func cached(b *testing.B, name string, make func(path string) error) string {
 	b.Helper()
-	cacheMu.Lock()
-	defer cacheMu.Unlock()
 	dir, err := filepath.Abs("out")
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(dir, name)
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	tmp := path + ".tmp"
-	os.RemoveAll(tmp)
-	if err := make(tmp); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	path, err := corpus.Cached(dir, name, make)
+	if err != nil {
 		b.Fatal(err)
 	}
 	return path
@@ -101,10 +82,14 @@ func BenchmarkImportBundle(b *testing.B) {
 
 // bigLibrary opens the generated 100,000-piece library.
 func bigLibrary(b *testing.B) *store.Store {
-	n := size(100000, 2000)
-	path := cached(b, fmt.Sprintf("library-%d-schema%d.galley", n, store.LatestVersion()), func(p string) error {
-		return corpus.WriteLibrary(ctx, p, n, 1)
-	})
+	dir, err := filepath.Abs("out")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path, err := corpus.CachedLibrary(ctx, dir, size(100000, 2000), store.LatestVersion())
+	if err != nil {
+		b.Fatal(err)
+	}
 	st, err := store.Open(path)
 	if err != nil {
 		b.Fatal(err)

@@ -6,6 +6,7 @@
 #
 #   scripts/bench.sh                 every benchmark, 5 runs each
 #   scripts/bench.sh Search          only those matching a pattern
+#   scripts/bench.sh Desk            the desk's (open, search, scroll, memory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -16,4 +17,12 @@ mkdir -p bench/out
 {
 	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 	go test -run '^$' -bench "$pattern" -benchmem -count 5 -timeout 60m ./bench
+	# The desk, headless; each memory benchmark alone in its process so
+	# the resident memory it reports is its own.
+	if [[ $pattern == . || $pattern == *Desk* ]]; then
+		go test -run '^$' -bench 'Desk(Open|Search|Scroll)' -benchtime 20x -count 3 -timeout 30m ./ui
+		for b in DeskMemoryEmpty DeskMemoryLarge; do
+			go test -run '^$' -bench "^Benchmark$b\$" -benchtime 1x ./ui
+		done
+	fi
 } | tee bench/out/latest.txt

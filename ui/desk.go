@@ -27,6 +27,7 @@ type Library interface {
 	SavePiece(ctx context.Context, p *galley.Piece) error
 	DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, error)
 	ImageData(ctx context.Context, hash string) ([]byte, error)
+	Vocabulary(ctx context.Context) (galley.Vocabulary, error)
 	Topics(ctx context.Context) ([]galley.Topic, error)
 	Types(ctx context.Context) ([]galley.Type, error)
 	Contributors(ctx context.Context) ([]galley.Contributor, error)
@@ -49,6 +50,7 @@ type Desk struct {
 	lib    Library
 	shelf  *shelf
 	editor *editor
+	vocab  galley.Vocabulary // the names offered as choices, read again when they change
 
 	imageCache string         // where resized photos are kept between exports
 	exporting  sync.WaitGroup // exports running in the background

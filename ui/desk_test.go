@@ -211,8 +211,8 @@ func TestDeskListsSearchesFiltersAndPreviews(t *testing.T) {
 			s.list.Select(i)
 		}
 	}
-	if d.editor.story.title.Text != "Older Analysis" {
-		t.Errorf("selecting the analysis opened %q", d.editor.story.title.Text)
+	if d.editor.piece.Title != "Older Analysis" {
+		t.Errorf("selecting the analysis opened %q", d.editor.piece.Title)
 	}
 }
 
@@ -329,6 +329,7 @@ func TestATopicIsCreatedFromTheChipEntry(t *testing.T) {
 	p := findByTitle(t, lib, "Needs Topics")
 	d.editor.open(p.ID)
 	tp := d.editor.topics
+	d.editor.selectTab(tp.content)
 	test.Type(tp.entry, "wat")
 	if !strings.Contains(test.RenderObjectToMarkup(tp.matches), "Water & Climate") {
 		t.Fatalf("typing %q does not suggest the known topic:\n%s", "wat", test.RenderObjectToMarkup(tp.matches))
@@ -374,6 +375,7 @@ func TestARelatedPieceIsAddedFromSearch(t *testing.T) {
 	p := findByTitle(t, lib, "Main Piece")
 	d.editor.open(p.ID)
 	r := d.editor.related
+	d.editor.selectTab(r.content)
 	// Sharing a topic, the report is suggested.
 	if !strings.Contains(test.RenderObjectToMarkup(r.suggestions), "Glacier Retreat Report") {
 		t.Errorf("the report is not suggested:\n%s", test.RenderObjectToMarkup(r.suggestions))

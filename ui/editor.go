@@ -48,7 +48,8 @@ type editor struct {
 	topics  *topicsTab
 	related *relatedTab
 	preview *previewTab
-	parts   []editorPart
+	parts   map[fyne.CanvasObject]editorPart // by tab content
+	stale   map[editorPart]bool              // tabs not yet filled from the open piece
 	content *fyne.Container
 	blank   fyne.CanvasObject
 	desk    fyne.CanvasObject
@@ -71,7 +72,11 @@ func newEditor(d *Desk) *editor {
 	e.topics = newTopicsTab(e)
 	e.related = newRelatedTab(e)
 	e.preview = newPreviewTab(e)
-	e.parts = []editorPart{e.story, e.qa, e.photos, e.topics, e.related, e.preview}
+	e.parts = map[fyne.CanvasObject]editorPart{
+		e.story.content: e.story, e.qa.content: e.qa, e.photos.content: e.photos,
+		e.topics.content: e.topics, e.related.content: e.related, e.preview.content: e.preview,
+	}
+	e.stale = map[editorPart]bool{}
 	e.tabs = container.NewAppTabs(
 		container.NewTabItem("Story", e.story.content),
 		container.NewTabItem("Q&A", e.qa.content),
@@ -82,8 +87,10 @@ func newEditor(d *Desk) *editor {
 	)
 	e.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Content == e.preview.content {
-			e.preview.load(e.piece)
+			// The preview shows the working copy as it is now.
+			e.stale[e.preview] = true
 		}
+		e.loadVisible()
 	}
 	header := container.NewBorder(nil, nil, nil, e.state, e.name)
 	e.desk = container.NewBorder(container.NewVBox(header, e.checks), nil, nil, nil, e.tabs)
@@ -100,11 +107,13 @@ func newEditor(d *Desk) *editor {
 func (e *editor) load(p *galley.Piece) {
 	e.stopTimer()
 	e.piece, e.dirty, e.conflicted = p, false, false
-	e.loading = true
+	// Only the tab in view is filled now; the others when they are
+	// chosen. Building every Q&A box and photo card of a piece that is
+	// only glanced at would slow down going through the list.
 	for _, part := range e.parts {
-		part.load(p)
+		e.stale[part] = true
 	}
-	e.loading = false
+	e.loadVisible()
 	e.name.SetText(pieceName(p))
 	if p.ID == 0 {
 		e.setState("New: saved once it has a title")
@@ -114,6 +123,24 @@ func (e *editor) load(p *galley.Piece) {
 	e.refreshChecks()
 	e.content.Objects = []fyne.CanvasObject{e.desk}
 	e.content.Refresh()
+}
+
+// loadVisible fills the tab in view from the open piece if it is stale.
+func (e *editor) loadVisible() {
+	t := e.tabs.Selected()
+	if t == nil || e.piece == nil {
+		return
+	}
+	part := e.parts[t.Content]
+	if part == nil || !e.stale[part] {
+		return
+	}
+	e.loading = true
+	part.load(e.piece)
+	e.loading = false
+	e.stale[part] = false
+	// The tab's rows were rebuilt while it was hidden; lay it out anew.
+	t.Content.Refresh()
 }
 
 // clear leaves the desk empty.

@@ -1,15 +1,11 @@
 package ui
 
 import (
-	"sort"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"app.galley/galley/internal/galley"
 )
 
 // textArea is a multi-line entry in which Tab moves to the next field
@@ -32,11 +28,6 @@ func newTextArea(rows int, placeholder string) *textArea {
 
 // AcceptsTab reports false so Tab moves the focus on.
 func (t *textArea) AcceptsTab() bool { return false }
-
-// sortNames sorts names the way editors read them: case and accents aside.
-func sortNames(names []string) {
-	sort.SliceStable(names, func(i, j int) bool { return galley.NameKey(names[i]) < galley.NameKey(names[j]) })
-}
 
 // moveItem moves s[from] to position to, shifting the ones between.
 func moveItem[T any](s []T, from, to int) {

@@ -23,6 +23,7 @@ func TestMainScreensMatchTheirMarkup(t *testing.T) {
 	if e.piece == nil || e.piece.Title != "Newest Interview" {
 		t.Fatal("the desk did not open the newest piece")
 	}
+	e.selectTab(e.photos.content)
 	waitFor(t, "the photo's thumbnail", func() bool { return len(e.photos.thumbs) == 1 })
 	screens := []struct {
 		golden string

@@ -8,8 +8,15 @@ import (
 
 // pageSize is how many list rows are fetched from the library at a time.
 // A list shows a few dozen rows; fetching pages keeps a library of 100,000
-// pieces as quick to scroll as one of ten.
-const pageSize = 200
+// pieces as quick to scroll as one of ten, and a small first page keeps
+// the first frame quick.
+const pageSize = 64
+
+// searchCap is how many matches of a search the list offers, newest
+// first. Counting every match of a one-letter prefix among 100,000 pieces
+// takes longer than a keystroke may; nobody scrolls past the first few
+// thousand matches rather than typing another letter.
+const searchCap = 2000
 
 // pager feeds a virtualised list from the library page by page, keeping
 // only the pages recently looked at.
@@ -17,6 +24,7 @@ type pager struct {
 	lib    Library
 	filter galley.Filter
 	total  int
+	capped bool // more pieces match the search than the list offers
 	pages  map[int][]galley.Summary
 }
 
@@ -26,12 +34,16 @@ func newPager(lib Library) *pager { return &pager{lib: lib, pages: map[int][]gal
 func (p *pager) Reset(f galley.Filter) error {
 	p.filter = f
 	p.pages = map[int][]galley.Summary{}
-	n, err := p.lib.CountPieces(context.Background(), f)
+	count := f
+	if f.Query != "" {
+		count.Limit = searchCap + 1
+	}
+	n, err := p.lib.CountPieces(context.Background(), count)
 	if err != nil {
-		p.total = 0
+		p.total, p.capped = 0, false
 		return err
 	}
-	p.total = n
+	p.total, p.capped = min(n, searchCap), n > searchCap && f.Query != ""
 	return nil
 }
 
@@ -53,7 +65,7 @@ func (p *pager) Item(i int) (galley.Summary, error) {
 		if rows, err = p.lib.FindPieces(context.Background(), f); err != nil {
 			return galley.Summary{}, err
 		}
-		if len(p.pages) > 8 { // keep memory flat while scrolling far
+		if len(p.pages) > 16 { // keep memory flat while scrolling far
 			clear(p.pages)
 		}
 		p.pages[page] = rows

@@ -37,6 +37,7 @@ func TestScreenshots(t *testing.T) {
 	d := NewDesk(a, lib)
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	e := d.editor
+	e.selectTab(e.photos.content)
 	waitFor(t, "the thumbnails", func() bool { return len(e.photos.thumbs) > 0 })
 	shots := []struct {
 		file string

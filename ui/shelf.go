@@ -91,24 +91,17 @@ func (s *shelf) filter() galley.Filter {
 	return f
 }
 
-// refreshChoices fills the type and topic filters from the vocabulary,
-// keeping what is chosen when it still exists.
+// refreshChoices reads the vocabulary again and fills the type and topic
+// filters from it, keeping what is chosen when it still exists.
 func (s *shelf) refreshChoices() {
-	ctx := context.Background()
-	types := []string{allTypes}
-	if list, err := s.d.lib.Types(ctx); err == nil {
-		for _, t := range list {
-			types = append(types, t.Name)
-		}
+	v, err := s.d.lib.Vocabulary(context.Background())
+	if err != nil {
+		s.count.SetText(galley.ErrorMessage(err))
+		return
 	}
-	topics := []string{allTopics}
-	if list, err := s.d.lib.Topics(ctx); err == nil {
-		for _, t := range list {
-			topics = append(topics, t.Name)
-		}
-	}
-	setOptions(s.typ, types)
-	setOptions(s.topic, topics)
+	s.d.vocab = v
+	setOptions(s.typ, append([]string{allTypes}, v.Types...))
+	setOptions(s.topic, append([]string{allTopics}, v.Topics...))
 }
 
 // setOptions replaces a filter's choices without firing its OnChanged when
@@ -133,6 +126,8 @@ func (s *shelf) reload() {
 	}
 	if err := s.pages.Reset(s.filter()); err != nil {
 		s.count.SetText(galley.ErrorMessage(err))
+	} else if s.pages.capped {
+		s.count.SetText(fmt.Sprintf("The newest %d of more than %d matches", searchCap, searchCap))
 	} else if s.pages.Len() == 1 {
 		s.count.SetText("1 piece")
 	} else {

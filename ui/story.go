@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -28,6 +27,7 @@ type storyTab struct {
 	byline   *fyne.Container
 	content  fyne.CanvasObject
 	people   map[string]galley.Contributor // the library's contributors by NameKey
+	names    []string                      // their names, in the vocabulary's order
 	follow   bool                          // the slug follows the title
 	settling bool                          // a widget is being set from code
 }
@@ -138,21 +138,15 @@ func (s *storyTab) saved(p *galley.Piece) {
 	}
 }
 
-// refreshVocabulary reads the types and contributors offered as choices.
+// refreshVocabulary offers the library's types and contributors.
 func (s *storyTab) refreshVocabulary() {
-	ctx := context.Background()
-	var names []string
-	if types, err := s.e.d.lib.Types(ctx); err == nil {
-		for _, t := range types {
-			names = append(names, t.Name)
-		}
-	}
-	s.typ.SetOptions(names)
-	s.people = map[string]galley.Contributor{}
-	if people, err := s.e.d.lib.Contributors(ctx); err == nil {
-		for _, c := range people {
-			s.people[galley.NameKey(c.Name)] = c
-		}
+	v := s.e.d.vocab
+	s.typ.SetOptions(v.Types)
+	s.people = make(map[string]galley.Contributor, len(v.Contributors))
+	s.names = s.names[:0]
+	for _, c := range v.Contributors {
+		s.people[galley.NameKey(c.Name)] = c
+		s.names = append(s.names, c.Name)
 	}
 }
 
@@ -230,13 +224,8 @@ func (s *storyTab) rebuildByline() {
 		s.byline.Refresh()
 		return
 	}
-	names := make([]string, 0, len(s.people))
-	for _, c := range s.people {
-		names = append(names, c.Name)
-	}
-	sortNames(names)
 	for i := range p.Contributors {
-		s.byline.Add(s.contributorRow(i, names))
+		s.byline.Add(s.contributorRow(i, s.names))
 	}
 	s.byline.Refresh()
 }
@@ -282,6 +271,7 @@ func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
 			p.Contributors[i].Role = c.Role
 		} else {
 			p.Contributors[i].Role = strings.TrimSpace(role.Text)
+			s.e.vocab = true // a new person joins the library when saved
 		}
 		showRole(t)
 		s.e.changed()

@@ -69,3 +69,12 @@ type Entry struct {
 	Images       []Image // the images of all its photos, in order
 	Related      []int64 // IDs of the related publications, in order
 }
+
+// Vocabulary is the library's shared names, as editors choose from them:
+// types in their managed order, topics and contributors alphabetically.
+// It carries no piece counts, so it is quick to read at any size.
+type Vocabulary struct {
+	Types        []string
+	Topics       []string
+	Contributors []Contributor // ID, Name and Role
+}

@@ -161,6 +161,16 @@ func TestSearchFollowsEveryWrite(t *testing.T) {
 	if n, _ := s.CountPieces(ctx, galley.Filter{Query: "plain"}); n != 3 {
 		t.Errorf("count after a date change = %d, want 3 (one entry per piece)", n)
 	}
+	// A limit caps the count, with and without other filters.
+	if n, _ := s.CountPieces(ctx, galley.Filter{Query: "plain", Limit: 2}); n != 2 {
+		t.Errorf("count capped at 2 = %d", n)
+	}
+	if n, _ := s.CountPieces(ctx, galley.Filter{Query: "plain", Status: galley.StatusPublished, Limit: 1}); n != 1 {
+		t.Errorf("count of published pieces capped at 1 = %d", n)
+	}
+	if n, _ := s.CountPieces(ctx, galley.Filter{Limit: 1}); n != 1 {
+		t.Errorf("count of everything capped at 1 = %d", n)
+	}
 
 	// Renaming a topic renames it on every piece and in the index.
 	topics, _ := s.Topics(ctx)

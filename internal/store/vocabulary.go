@@ -175,3 +175,36 @@ func (s *Store) Contributors(ctx context.Context) ([]galley.Contributor, error) 
 	})
 	return list, s.txError(err)
 }
+
+// Vocabulary reads the types, topics and contributors editors choose from,
+// in one consistent read and without counting pieces (the managers' lists
+// count; the choices need not).
+func (s *Store) Vocabulary(ctx context.Context) (galley.Vocabulary, error) {
+	var v galley.Vocabulary
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return v, err
+	}
+	defer tx.Rollback()
+	names := func(query string, into *[]string) error {
+		return queryEach(ctx, tx, query, nil, func(r *sql.Rows) error {
+			var name string
+			err := r.Scan(&name)
+			*into = append(*into, name)
+			return err
+		})
+	}
+	if err := names(`SELECT name FROM types ORDER BY position, id`, &v.Types); err != nil {
+		return v, s.txError(err)
+	}
+	if err := names(`SELECT name FROM topics ORDER BY key`, &v.Topics); err != nil {
+		return v, s.txError(err)
+	}
+	err = queryEach(ctx, tx, `SELECT id, name, role FROM contributors ORDER BY key`, nil, func(r *sql.Rows) error {
+		var c galley.Contributor
+		err := r.Scan(&c.ID, &c.Name, &c.Role)
+		v.Contributors = append(v.Contributors, c)
+		return err
+	})
+	return v, s.txError(err)
+}

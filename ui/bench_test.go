@@ -1,0 +1,201 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"app.galley/galley/bench/corpus"
+	"app.galley/galley/internal/store"
+)
+
+// largeLibraryPath is the generated library of 100,000 pieces the desk's
+// benchmarks open (2,000 under -short), shared with bench/ and cached in
+// bench/out.
+func largeLibraryPath(b *testing.B) string {
+	n := 100000
+	if testing.Short() {
+		n = 2000
+	}
+	dir, err := filepath.Abs(filepath.Join("..", "bench", "out"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	path, err := corpus.CachedLibrary(context.Background(), dir, n, store.LatestVersion())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// benchmarkOpen measures what an editor waits for at launch: the library
+// opened, the desk built with its newest piece, and the first frame drawn.
+func benchmarkOpen(b *testing.B, path string) {
+	a := test.NewTempApp(b)
+	b.ResetTimer()
+	for range b.N {
+		st, err := store.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := NewDesk(a, st)
+		d.Window().Resize(fyne.NewSize(1280, 800))
+		d.Window().Canvas().Capture()
+		b.StopTimer()
+		d.Window().Close()
+		st.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkDeskOpenEmpty opens a new, empty library.
+func BenchmarkDeskOpenEmpty(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "empty.galley")
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
+	benchmarkOpen(b, path)
+}
+
+// BenchmarkDeskOpenScreenful opens a library of 20 generated pieces: the
+// same first frame as the large library's (a full list, the newest piece
+// on the desk) with nothing beyond it. An empty library's first frame has
+// no rows and no piece to draw, so it is the floor, not the comparison.
+func BenchmarkDeskOpenScreenful(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "screenful.galley")
+	if err := corpus.WriteLibrary(context.Background(), path, 20, 1); err != nil {
+		b.Fatal(err)
+	}
+	benchmarkOpen(b, path)
+}
+
+// BenchmarkDeskOpenLarge opens the 100,000-piece library; the goal is
+// within 20% of a small library's first frame.
+func BenchmarkDeskOpenLarge(b *testing.B) { benchmarkOpen(b, largeLibraryPath(b)) }
+
+// BenchmarkDeskSearchKeystroke measures one keystroke in the search field
+// on the 100,000-piece library: the search runs, the count is updated and
+// the first page of results is fetched for the list (goal: under 50 ms).
+func BenchmarkDeskSearchKeystroke(b *testing.B) {
+	st, err := store.Open(largeLibraryPath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	a := test.NewTempApp(b)
+	d := NewDesk(a, st)
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	// An editor typing "policy water", keystroke by keystroke.
+	var typed []string
+	for _, text := range []string{corpus.CommonWord + " water", "ceasefire talks"} {
+		for i := 1; i <= len(text); i++ {
+			typed = append(typed, text[:i])
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		d.shelf.search.SetText(typed[i%len(typed)])
+		if d.shelf.pages.Len() > 0 {
+			if _, err := d.shelf.pages.Item(0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkDeskScroll measures scrolling the whole list's length in jumps
+// of a screenful, as dragging the scroll bar does.
+func BenchmarkDeskScroll(b *testing.B) {
+	st, err := store.Open(largeLibraryPath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	d := NewDesk(test.NewTempApp(b), st)
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	n := d.shelf.pages.Len()
+	b.ResetTimer()
+	for i := range b.N {
+		row := (i * 997) % n
+		d.shelf.list.ScrollTo(row)
+		if _, err := d.shelf.pages.Item(row); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchmarkMemory opens the desk on the library at path, scrolls the list
+// from top to bottom a screenful at a time and back, opens a few pieces,
+// and reports the process's resident memory afterwards (MB-rss). Run it
+// alone in its process (scripts/bench.sh does) so the figure is the
+// desk's own.
+func benchmarkMemory(b *testing.B, path string) {
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	d := NewDesk(test.NewTempApp(b), st)
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	b.ResetTimer()
+	for range b.N {
+		n := d.shelf.pages.Len()
+		for row := 0; row < n; row += max(1, n/200) {
+			d.shelf.list.ScrollTo(row)
+			d.shelf.pages.Item(row)
+		}
+		d.shelf.list.ScrollToTop()
+		for i := range min(n, 5) {
+			d.shelf.list.Select(i * 7 % n)
+		}
+		d.Window().Canvas().Capture()
+	}
+	b.StopTimer()
+	runtime.GC()
+	debug.FreeOSMemory()
+	b.ReportMetric(residentMB(b), "MB-rss")
+}
+
+// residentMB reads the process's resident set size from /proc.
+func residentMB(b *testing.B) float64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skip("no /proc/self/status here")
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(rest), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	b.Skip("no VmRSS in /proc/self/status")
+	return 0
+}
+
+// BenchmarkDeskMemoryEmpty is the resident memory of the desk on an empty
+// library.
+func BenchmarkDeskMemoryEmpty(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "empty.galley")
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
+	benchmarkMemory(b, path)
+}
+
+// BenchmarkDeskMemoryLarge is the resident memory of the desk on the
+// 100,000-piece library after scrolling all of it; the goal is within
+// 50 MB of BenchmarkDeskMemoryEmpty.
+func BenchmarkDeskMemoryLarge(b *testing.B) { benchmarkMemory(b, largeLibraryPath(b)) }
