@@ -42,7 +42,7 @@ pids+=("$app")
 
 found=
 for _ in $(seq 100); do
-	if xwininfo -root -tree 2>/dev/null | grep -q '"Galley"'; then
+	if xwininfo -root -tree 2>/dev/null | grep -qE '"([^"]* — )?Galley"'; then
 		found=yes
 		break
 	fi

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"app.galley/galley/bench/corpus"
+	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
 
@@ -199,3 +200,44 @@ func BenchmarkDeskMemoryEmpty(b *testing.B) {
 // 100,000-piece library after scrolling all of it; the goal is within
 // 50 MB of BenchmarkDeskMemoryEmpty.
 func BenchmarkDeskMemoryLarge(b *testing.B) { benchmarkMemory(b, largeLibraryPath(b)) }
+
+// BenchmarkQATabFiftyPairs opens a piece with 50 Q&A pairs on its Q&A tab
+// (builds and lays out every pair) and scrolls through it a step at a
+// time (lays the view out again). Painting is left out: the desktop
+// driver paints cached text textures on the GPU, which the test driver's
+// software painter would only misrepresent.
+func BenchmarkQATabFiftyPairs(b *testing.B) {
+	p := &galley.Piece{Title: "Long Interview"}
+	for i := range 50 {
+		p.QA = append(p.QA, galley.QA{
+			Question: fmt.Sprintf("Question %d, asked at some length so that it wraps onto a second line in the editor?", i+1),
+			Answer:   strings.Repeat(fmt.Sprintf("Answer %d goes on for a while, as answers do. ", i+1), 8),
+		})
+	}
+	path := filepath.Join(b.TempDir(), "long.galley")
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SavePiece(context.Background(), p); err != nil {
+		b.Fatal(err)
+	}
+	d := NewDesk(test.NewTempApp(b), st)
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	e := d.editor
+	b.Run("open", func(b *testing.B) {
+		for range b.N {
+			e.stale[e.qa] = true
+			e.selectTab(e.story.content)
+			e.selectTab(e.qa.content)
+		}
+	})
+	b.Run("scroll-step", func(b *testing.B) {
+		e.selectTab(e.qa.content)
+		height := int(e.qa.scroll.Content.MinSize().Height)
+		for i := range b.N {
+			e.qa.scroll.ScrollToOffset(fyne.NewPos(0, float32(120*i%height)))
+		}
+	})
+}
