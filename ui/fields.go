@@ -13,17 +13,43 @@ import (
 // an editor filling a form expects Tab to go on to the next box.
 type textArea struct {
 	widget.Entry
+	rows       int // lines of text the area shows before it scrolls
 	onShortcut func(fyne.Shortcut) bool
 }
 
 func newTextArea(rows int, placeholder string) *textArea {
-	t := &textArea{}
+	return newTextAreaWith(rows, placeholder, "")
+}
+
+// newTextAreaWith makes a text area already holding text. Setting the
+// fields before the first refresh lays the text out once; SetText on a
+// new area lays it out twice, which adds up over fifty Q&A pairs.
+func newTextAreaWith(rows int, placeholder, text string) *textArea {
+	t := &textArea{rows: rows}
 	t.MultiLine = true
 	t.Wrapping = fyne.TextWrapWord
+	t.PlaceHolder = placeholder
+	t.Text = text
 	t.ExtendBaseWidget(t)
-	t.SetMinRowsVisible(rows)
-	t.SetPlaceHolder(placeholder)
 	return t
+}
+
+// entryDefaultRows is how many lines a multi-line Fyne entry shows when
+// not told otherwise.
+const entryDefaultRows = 3
+
+// MinSize is the entry's, resized to show t.rows lines. It stands in for
+// SetMinRowsVisible, which refreshes the new entry at zero width and so
+// wraps its whole text a word to a line before it is ever shown.
+func (t *textArea) MinSize() fyne.Size {
+	m := t.Entry.MinSize()
+	if t.rows <= 0 || t.rows == entryDefaultRows {
+		return m
+	}
+	pad := 2 * theme.InnerPadding()
+	line := (m.Height - pad) / entryDefaultRows
+	m.Height = line*float32(t.rows) + pad
+	return m
 }
 
 // AcceptsTab reports false so Tab moves the focus on.

@@ -91,18 +91,16 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	img.SetMinSize(fyne.NewSize(200, 150))
 	t.thumbnail(ph, img)
 
-	alt := widget.NewEntry()
-	alt.SetPlaceHolder("Alt text: what the photo shows, for readers who cannot see it")
-	alt.SetText(ph.Alt)
-	decorative := widget.NewCheck("Decorative (no alt text needed)", nil)
-	decorative.SetChecked(ph.Decorative)
-	caption := newTextArea(2, "Caption")
-	caption.SetText(ph.Caption)
-	credit := widget.NewEntry()
-	credit.SetPlaceHolder("Credit, e.g. Photographer Name/Agency")
-	credit.SetText(ph.Credit)
-	lead := widget.NewCheck("Lead photo", nil)
-	lead.SetChecked(ph.Lead)
+	// Fields set before the first refresh: each is laid out once.
+	alt := &widget.Entry{PlaceHolder: "Alt text: what the photo shows, for readers who cannot see it", Text: ph.Alt}
+	alt.ExtendBaseWidget(alt)
+	decorative := &widget.Check{Text: "Decorative (no alt text needed)", Checked: ph.Decorative}
+	decorative.ExtendBaseWidget(decorative)
+	caption := newTextAreaWith(2, "Caption", ph.Caption)
+	credit := &widget.Entry{PlaceHolder: "Credit, e.g. Photographer Name/Agency", Text: ph.Credit}
+	credit.ExtendBaseWidget(credit)
+	lead := &widget.Check{Text: "Lead photo", Checked: ph.Lead}
+	lead.ExtendBaseWidget(lead)
 	if ph.Decorative {
 		alt.Disable()
 	}

@@ -85,10 +85,8 @@ func (q *qaTab) newRow(i int) *qaRow {
 	p := q.e.piece
 	r := &qaRow{label: widget.NewLabel(fmt.Sprintf("Question %d", i+1))}
 	r.label.TextStyle.Bold = true
-	r.question = newTextArea(2, "The question, as put to the guest")
-	r.question.SetText(p.QA[i].Question)
-	r.answer = newTextArea(4, "The answer (Markdown)")
-	r.answer.SetText(p.QA[i].Answer)
+	r.question = newTextAreaWith(2, "The question, as put to the guest", p.QA[i].Question)
+	r.answer = newTextAreaWith(4, "The answer (Markdown)", p.QA[i].Answer)
 	r.question.OnChanged = func(t string) {
 		if !q.e.loading && i < len(p.QA) {
 			p.QA[i].Question = t
