@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+func TestSwitchingLibrariesSavesAndRemembers(t *testing.T) {
+	first := testLibrary(t, &galley.Piece{Title: "In The First"})
+	dir := t.TempDir()
+	second := filepath.Join(dir, "second.galley")
+	d := newTestDesk(t, first)
+	d.SetAutosaveDelay(time.Hour)
+	var opened []string
+	d.SetLibraryOpener(first.Path(), func(path string, create bool) (Library, func() error, error) {
+		opened = append(opened, path)
+		st, err := store.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, st.Close, nil
+	}, func() error { return nil })
+	if !strings.HasSuffix(d.win.Title(), "— Galley") {
+		t.Errorf("the window is titled %q", d.win.Title())
+	}
+	id := d.editor.piece.ID
+	test.Type(d.editor.story.summary, "Saved before the switch.")
+	d.switchLibrary(second, true)
+	if got := stored(t, first, id).Summary; got != "Saved before the switch." {
+		t.Errorf("switching libraries lost the summary: %q", got)
+	}
+	if d.shelf.list.Length() != 0 || d.editor.piece != nil || !strings.HasPrefix(d.win.Title(), "second") {
+		t.Errorf("after switching: %d pieces listed, title %q", d.shelf.list.Length(), d.win.Title())
+	}
+	if recent := d.recentLibraries(); len(recent) != 2 || recent[0] != second || recent[1] != first.Path() {
+		t.Errorf("recent libraries %v", recent)
+	}
+	// A library that cannot be opened leaves the desk as it was.
+	d.opener = func(string, bool) (Library, func() error, error) {
+		return nil, nil, galley.Errorf(galley.EInvalid, "broken.galley is not a Galley library.")
+	}
+	d.switchLibrary(filepath.Join(dir, "broken.galley"), false)
+	if !strings.Contains(overlayText(d.win), "is not a Galley library") || !strings.HasPrefix(d.win.Title(), "second") {
+		t.Error("a failed open did not say so, or changed the desk")
+	}
+	d.runShortcut(shortcutNew)
+	test.Type(d.editor.story.title, "In The Second")
+	d.editor.save(true)
+	n, _ := d.lib.CountPieces(context.Background(), galley.Filter{})
+	if n != 1 {
+		t.Errorf("the second library holds %d pieces", n)
+	}
+}
+
+func TestAPieceDeletedElsewhereIsKeptAsACopy(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Doomed Piece"})
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour)
+	id := d.editor.piece.ID
+	if _, err := lib.DeletePiece(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	test.Type(d.editor.story.body, "Words worth keeping.")
+	d.runShortcut(shortcutSave)
+	if !strings.Contains(overlayText(d.win), "was deleted elsewhere") {
+		t.Fatalf("no dialog about the deletion:\n%s", overlayText(d.win))
+	}
+	tapButton(t, d.win, "Keep mine as a copy")
+	p := findByTitle(t, lib, "Doomed Piece (my copy)")
+	if p == nil || p.Body != "Words worth keeping." {
+		t.Errorf("the words were not kept: %+v", p)
+	}
+}
+
+func TestAContributorsRoleIsEditedOnceForAllTheirPieces(t *testing.T) {
+	lib := testLibrary(t,
+		&galley.Piece{Title: "First By Ada", Contributors: []galley.Contributor{{Name: "Ada Quill", Role: "fellow"}}},
+		&galley.Piece{Title: "Second By Ada", Contributors: []galley.Contributor{{Name: "Ada Quill"}}},
+	)
+	d := newTestDesk(t, lib)
+	m := d.showContributors()
+	if len(m.rows) != 1 || m.rows[0].pieces != 2 || m.rows[0].detail != "fellow" {
+		t.Fatalf("the manager lists %+v", m.rows)
+	}
+	m.list.Select(0)
+	people, _ := lib.Contributors(context.Background())
+	m.apply(func(ctx context.Context) error {
+		c := people[0]
+		c.Role = "senior fellow"
+		return lib.UpdateContributor(ctx, c)
+	})
+	for _, title := range []string{"First By Ada", "Second By Ada"} {
+		if p := findByTitle(t, lib, title); p.Contributors[0].Role != "senior fellow" {
+			t.Errorf("%s shows the role %q", title, p.Contributors[0].Role)
+		}
+	}
+	// The byline on the desk shows the new role, read-only.
+	d.editor.selectTab(d.editor.story.content)
+	if !strings.Contains(test.RenderObjectToMarkup(d.editor.story.byline), "senior fellow") {
+		t.Error("the open piece's byline does not show the new role")
+	}
+	// Deleting someone still on a byline is refused with a reason.
+	m.apply(func(ctx context.Context) error { return lib.DeleteContributor(ctx, people[0].ID) })
+	if !strings.Contains(overlayText(m.win), "Ada Quill") {
+		t.Errorf("deleting a contributor on bylines was not refused in words:\n%s", overlayText(m.win))
+	}
+}
