@@ -23,24 +23,38 @@ type dateField struct {
 	box      fyne.CanvasObject
 	win      func() fyne.Window
 	onChange func(d galley.Date)
+	onError  func(err error) // what is typed is not (yet) a date
 	popup    *widget.PopUp
 }
 
-func newDateField(win func() fyne.Window, onChange func(galley.Date)) *dateField {
-	f := &dateField{entry: widget.NewEntry(), win: win, onChange: onChange}
+func newDateField(win func() fyne.Window, onChange func(galley.Date), onError func(error)) *dateField {
+	f := &dateField{entry: widget.NewEntry(), win: win, onChange: onChange, onError: onError}
 	f.entry.SetPlaceHolder("YYYY-MM-DD, e.g. 2018-07-17")
 	f.entry.Validator = func(s string) error {
 		_, err := galley.ParseDate(strings.TrimSpace(s))
 		return err
 	}
-	f.entry.OnChanged = func(s string) {
-		if d, err := galley.ParseDate(strings.TrimSpace(s)); err == nil {
-			f.onChange(d)
+	f.entry.OnChanged = func(string) {
+		if err := f.check(); err != nil {
+			f.onError(err)
+			return
 		}
+		d, _ := galley.ParseDate(strings.TrimSpace(f.entry.Text))
+		f.onChange(d)
 	}
 	f.pick = widget.NewButtonWithIcon("", theme.CalendarIcon(), f.showCalendar)
 	f.box = container.NewBorder(nil, nil, nil, f.pick, f.entry)
 	return f
+}
+
+// check reports whether what is typed is a date (or nothing), in words
+// an editor can act on.
+func (f *dateField) check() error {
+	text := strings.TrimSpace(f.entry.Text)
+	if _, err := galley.ParseDate(text); err != nil {
+		return galley.Errorf(galley.EInvalid, "The publication date “%s” is not a date in the form YYYY-MM-DD (for example 2018-07-17); correct it or clear it.", text)
+	}
+	return nil
 }
 
 // set shows d without reporting a change.

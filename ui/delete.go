@@ -23,14 +23,23 @@ func (e *editor) confirmDelete() {
 		return
 	}
 	if p.ID == 0 {
-		e.discard()
-		e.clear()
+		drop := func() {
+			if e.piece == p {
+				e.discard()
+				e.clear()
+			}
+		}
+		if isEmptyPiece(p) {
+			drop()
+			return
+		}
+		confirm(e.d.win, "Discard this new piece?", "The new piece has not been saved. Discard what you wrote in it?", drop)
 		return
 	}
 	dialog.ShowConfirm("Delete this piece?",
 		fmt.Sprintf("Delete %s?\nEdit → Undo Delete brings it back until you close Galley.", p.Name()),
 		func(ok bool) {
-			if ok {
+			if ok && e.piece == p {
 				e.deletePiece()
 			}
 		}, e.d.win)
@@ -39,9 +48,21 @@ func (e *editor) confirmDelete() {
 // deletePiece deletes the open piece, unsaved edits included in what Undo
 // brings back.
 func (e *editor) deletePiece() {
+	if e.piece == nil {
+		return
+	}
 	ctx := context.Background()
-	keep := *e.piece
-	keep.Photos = append([]galley.Photo(nil), e.piece.Photos...)
+	keep := undoCopy(e.piece)
+	if e.dirty {
+		if err := keep.Validate(); err != nil {
+			// The unsaved edits could not be stored again; Undo brings
+			// back the piece as it was last saved instead.
+			if stored, lerr := e.d.lib.Piece(ctx, e.piece.ID); lerr == nil {
+				keep = undoCopy(stored)
+			}
+		}
+	}
+	keep.Photos = append([]galley.Photo(nil), keep.Photos...)
 	for i := range keep.Photos {
 		ph := &keep.Photos[i]
 		if ph.Data == nil {
@@ -65,6 +86,12 @@ func (e *editor) deletePiece() {
 	s.reload()
 	s.count.SetText(fmt.Sprintf("Deleted %s.", keep.Name()))
 	s.undo.Show()
+}
+
+// undoCopy is what Undo will store again: the piece without byline rows
+// waiting for a name, which could not be saved.
+func undoCopy(p *galley.Piece) galley.Piece {
+	return withoutBlankRows(p)
 }
 
 // undoDelete brings back the last deleted piece, with its photos, topics

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -54,9 +55,11 @@ type Desk struct {
 
 	imageCache string         // where resized photos are kept between exports
 	exporting  sync.WaitGroup // exports running in the background
+	running    atomic.Int32   // how many; read on the UI goroutine
 	opener     LibraryOpener  // opens another library file; nil offers none
 	closeLib   func() error   // closes the library on the desk when another replaces it
 	libPath    string         // the library file on the desk, when known
+	managers   []fyne.Window  // manager windows open on this library
 }
 
 // LibraryOpener opens (create false) or creates (create true) the library
@@ -101,9 +104,13 @@ func (d *Desk) SetAutosaveDelay(delay time.Duration) { d.editor.delay = delay }
 // damage, and tells the editor if it finds any. done, if not nil, is
 // called on the UI goroutine when the check ends.
 func (d *Desk) CheckLibrary(done func(error)) {
+	lib := d.lib
 	go func() {
-		err := d.lib.QuickCheck(context.Background())
+		err := lib.QuickCheck(context.Background())
 		fyne.Do(func() {
+			if lib != d.lib {
+				return // another library was opened meanwhile
+			}
 			if err != nil {
 				d.showError(err)
 			}

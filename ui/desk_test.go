@@ -170,9 +170,7 @@ func TestDeskListsSearchesFiltersAndPreviews(t *testing.T) {
 			t.Errorf("preview lacks %q:\n%s", want, text)
 		}
 	}
-	if !d.editor.preview.photo.Visible() {
-		t.Error("the preview does not show the lead photo")
-	}
+	waitFor(t, "the preview's lead photo", func() bool { return d.editor.preview.photo.Visible() })
 
 	// Typing in the search field narrows the list.
 	test.Type(s.search, "aquif")

@@ -106,6 +106,7 @@ func newEditor(d *Desk) *editor {
 // saved or discarded it).
 func (e *editor) load(p *galley.Piece) {
 	e.stopTimer()
+	e.releaseFocus()
 	e.piece, e.dirty, e.conflicted = p, false, false
 	// Only the tab in view is filled now; the others when they are
 	// chosen. Building every Q&A box and photo card of a piece that is
@@ -123,6 +124,17 @@ func (e *editor) load(p *galley.Piece) {
 	e.refreshChecks()
 	e.content.Objects = []fyne.CanvasObject{e.desk}
 	e.content.Refresh()
+}
+
+// releaseFocus takes the keyboard focus from the editor's fields before
+// they are rebuilt or refilled: a field taken off the screen keeps the
+// focus otherwise, and what is typed next would go to a row or piece that
+// is no longer there.
+func (e *editor) releaseFocus() {
+	c := e.d.win.Canvas()
+	if f := c.Focused(); f != nil && f != fyne.Focusable(e.d.shelf.search) {
+		c.Unfocus()
+	}
 }
 
 // loadVisible fills the tab in view from the open piece if it is stale.
@@ -211,15 +223,7 @@ func (e *editor) save(explicit bool) bool {
 		e.setState("New: saved once it has a title")
 		return false
 	}
-	// The library gets a copy without the byline rows still waiting for
-	// a name, so a row just added does not block saving the rest.
-	c := *p
-	c.Contributors = nil
-	for _, person := range p.Contributors {
-		if strings.TrimSpace(person.Name) != "" {
-			c.Contributors = append(c.Contributors, person)
-		}
-	}
+	c := withoutBlankRows(p)
 	if err := e.d.lib.SavePiece(context.Background(), &c); err != nil {
 		return e.saveFailed(err, explicit)
 	}
@@ -237,11 +241,24 @@ func (e *editor) save(explicit bool) bool {
 	if wasNew || e.vocab {
 		e.vocab = false
 		e.d.shelf.refreshChoices()
-		e.d.shelf.reload()
-	} else {
-		e.d.shelf.refreshRows()
 	}
+	// Counted and listed again: the save may have moved the piece in the
+	// list (a new date) or out of it (a status the filter hides).
+	e.d.shelf.reload()
 	return true
+}
+
+// withoutBlankRows copies p for the library without the byline rows still
+// waiting for a name, so a row just added does not block saving the rest.
+func withoutBlankRows(p *galley.Piece) galley.Piece {
+	c := *p
+	c.Contributors = nil
+	for _, person := range p.Contributors {
+		if strings.TrimSpace(person.Name) != "" {
+			c.Contributors = append(c.Contributors, person)
+		}
+	}
+	return c
 }
 
 // saveFailed explains a failed save. A version conflict (the piece changed
@@ -273,14 +290,26 @@ func (e *editor) saveFailed(err error, explicit bool) bool {
 // flush saves the open piece before it leaves the desk (another piece is
 // opened, the window closes). A new piece with words but no title is
 // saved as "Untitled piece" rather than lost; one never typed into is
-// dropped. It reports whether it is safe to move on.
+// dropped. An existing piece whose title was cleared is not renamed
+// behind the editor's back: the save fails and says why. It reports
+// whether it is safe to move on.
 func (e *editor) flush() bool {
 	p := e.piece
-	if p == nil || !e.dirty {
+	if p == nil {
+		return true
+	}
+	if !e.stale[e.story] {
+		if err := e.story.date.check(); err != nil {
+			e.setState("Not saved: " + galley.ErrorMessage(err))
+			e.d.showError(err)
+			return false
+		}
+	}
+	if !e.dirty {
 		return !e.conflicted
 	}
-	if strings.TrimSpace(p.Title) == "" {
-		if p.ID == 0 && isEmptyPiece(p) {
+	if strings.TrimSpace(p.Title) == "" && p.ID == 0 {
+		if isEmptyPiece(p) {
 			e.clear()
 			return true
 		}
@@ -320,6 +349,7 @@ func (e *editor) open(id int64) bool {
 		return false
 	}
 	e.load(p)
+	e.d.shelf.reselect(-1)
 	return true
 }
 
@@ -328,10 +358,8 @@ func (e *editor) newPiece() {
 	if !e.flush() {
 		return
 	}
-	e.d.shelf.quiet = true
-	e.d.shelf.list.UnselectAll()
-	e.d.shelf.quiet = false
 	e.load(&galley.Piece{Status: galley.StatusDraft})
+	e.d.shelf.reselect(-1)
 	e.tabs.SelectIndex(0)
 	e.d.win.Canvas().Focus(e.story.title)
 }
@@ -355,32 +383,42 @@ func (e *editor) duplicate() {
 // suffix, and returns it.
 func (e *editor) copyOf(p *galley.Piece, suffix string) (*galley.Piece, error) {
 	ctx := context.Background()
-	c := *p
+	c := withoutBlankRows(p)
 	c.ID, c.Version, c.Slug, c.Status = 0, 0, "", galley.StatusDraft
 	title := strings.TrimSpace(p.Title)
 	if title == "" {
 		title = "Untitled piece"
 	}
 	c.Title = clip(title, galley.MaxTitle-len(suffix)) + suffix
-	c.Contributors = append([]galley.Contributor(nil), p.Contributors...)
+	c.Contributors = append([]galley.Contributor(nil), c.Contributors...)
 	c.Topics = append([]string(nil), p.Topics...)
 	c.QA = append([]galley.QA(nil), p.QA...)
 	c.Related = append([]galley.PieceRef(nil), p.Related...)
 	c.Photos = nil
-	for _, ph := range p.Photos {
+	var lost []string
+	for i, ph := range p.Photos {
 		if ph.Data == nil {
 			// The copy must not depend on the original keeping the image.
 			data, err := e.d.lib.ImageData(ctx, ph.Image.Hash)
 			if err != nil {
-				return nil, err
+				// The original went, taking the image with it: the
+				// words are worth more than stopping here.
+				lost = append(lost, fmt.Sprintf("photo %d", i+1))
+				continue
 			}
 			ph.Data = data
 		}
 		ph.ID = 0
 		c.Photos = append(c.Photos, ph)
 	}
+	if len(c.Photos) > 0 && c.LeadPhoto() == nil {
+		c.Photos[0].Lead = true
+	}
 	if err := e.d.lib.SavePiece(ctx, &c); err != nil {
 		return nil, err
+	}
+	if len(lost) > 0 {
+		e.d.showError(galley.Errorf(galley.ENotFound, "The copy is saved without %s: the image was deleted with the original. Add the file again to put it back.", strings.Join(lost, " and ")))
 	}
 	return &c, nil
 }
@@ -429,7 +467,7 @@ func (e *editor) showConflict(theirs *galley.Piece) {
 		reload := widget.NewButton("Reload theirs", func() {
 			dlg.Hide()
 			e.load(theirs)
-			e.d.shelf.refreshRows()
+			e.d.shelf.reload()
 		})
 		buttons = []fyne.CanvasObject{layout.NewSpacer(), reload, keep}
 	}

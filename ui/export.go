@@ -96,6 +96,7 @@ func (d *Desk) startExport(job exportJob) {
 	dlg.Resize(fyne.NewSize(480, 160))
 	dlg.Show()
 	d.exporting.Add(1)
+	d.running.Add(1)
 
 	// Progress comes from the export's workers, once per file: thousands
 	// a second. Only a few redraws a second are worth making.
@@ -118,6 +119,7 @@ func (d *Desk) startExport(job exportJob) {
 	}
 	go func() {
 		defer d.exporting.Done()
+		defer d.running.Add(-1)
 		rep, err := d.runExport(ctx, job)
 		cancel()
 		fyne.Do(func() {
@@ -135,6 +137,9 @@ func (d *Desk) startExport(job exportJob) {
 		})
 	}()
 }
+
+// exportRunning reports whether an export is running in the background.
+func (d *Desk) exportRunning() bool { return d.running.Load() > 0 }
 
 // runExport takes a snapshot of the library and exports it.
 func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, error) {

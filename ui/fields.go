@@ -85,7 +85,8 @@ func (t *textArea) TypedShortcut(s fyne.Shortcut) {
 
 // tapIcon is a small icon button that stays out of the Tab order, so Tab
 // goes from one text box to the next instead of stopping on every move and
-// delete button along the way. Each has a keyboard equivalent.
+// delete button along the way. Q&A pairs and photos also move with
+// Alt+Up and Alt+Down from their text boxes.
 type tapIcon struct {
 	widget.Icon
 	onTap    func()

@@ -34,7 +34,10 @@ func TestMainScreensMatchTheirMarkup(t *testing.T) {
 		{"desk_photos.xml", func() { e.selectTab(e.photos.content) }},
 		{"desk_topics.xml", func() { e.selectTab(e.topics.content) }},
 		{"desk_related.xml", func() { e.selectTab(e.related.content) }},
-		{"desk_preview.xml", func() { e.selectTab(e.preview.content) }},
+		{"desk_preview.xml", func() {
+			e.selectTab(e.preview.content)
+			waitFor(t, "the preview's photo", func() bool { return e.preview.photo.Visible() })
+		}},
 	}
 	for _, s := range screens {
 		s.tab()

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+
+	"app.galley/galley/internal/galley"
 )
 
 // SetLibraryOpener lets the desk open and create other library files
@@ -116,12 +118,19 @@ func (d *Desk) switchLibrary(path string, create bool) {
 	if d.opener == nil || !d.editor.flush() {
 		return
 	}
+	if d.exportRunning() {
+		d.showError(galley.Errorf(galley.EConflict, "An export is still running; open the other library when it has finished (or cancel it)."))
+		return
+	}
 	lib, closeLib, err := d.opener(path, create)
 	if err != nil {
 		d.showError(err)
 		return
 	}
-	d.exporting.Wait()
+	// The managers belong to the library being closed.
+	for _, w := range append([]fyne.Window(nil), d.managers...) {
+		w.Close()
+	}
 	if d.closeLib != nil {
 		if err := d.closeLib(); err != nil {
 			d.showError(err)

@@ -94,6 +94,15 @@ func (m *manager) show(add *widget.Button, actions ...*widget.Button) {
 	m.win.SetContent(container.NewBorder(nil, container.NewPadded(bar), nil, nil, m.list))
 	m.win.Resize(fyne.NewSize(560, 520))
 	m.reload()
+	m.d.managers = append(m.d.managers, m.win)
+	m.win.SetOnClosed(func() {
+		for i, w := range m.d.managers {
+			if w == m.win {
+				m.d.managers = removeItem(m.d.managers, i)
+				break
+			}
+		}
+	})
 	m.win.Show()
 }
 

@@ -32,11 +32,12 @@ var photoExts = []string{".jpg", ".jpeg", ".png", ".webp"}
 // Photos are added with a file dialog, several at once from a folder, or
 // by dropping files on the window.
 type photosTab struct {
-	e       *editor
-	cards   *fyne.Container
-	count   *widget.Label
-	content fyne.CanvasObject
-	thumbs  map[string]image.Image // by image hash
+	e        *editor
+	cards    *fyne.Container
+	count    *widget.Label
+	content  fyne.CanvasObject
+	thumbs   map[string]image.Image // by image hash
+	captions []*textArea            // each card's caption, in order
 }
 
 func newPhotosTab(e *editor) *photosTab {
@@ -57,7 +58,9 @@ func (t *photosTab) load(p *galley.Piece) {
 
 func (t *photosTab) rebuild() {
 	p := t.e.piece
+	t.e.releaseFocus()
 	t.cards.Objects = nil
+	t.captions = t.captions[:0]
 	n := 0
 	if p != nil {
 		n = len(p.Photos)
@@ -97,6 +100,18 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	decorative := &widget.Check{Text: "Decorative (no alt text needed)", Checked: ph.Decorative}
 	decorative.ExtendBaseWidget(decorative)
 	caption := newTextAreaWith(2, "Caption", ph.Caption)
+	t.captions = append(t.captions, caption)
+	caption.onShortcut = func(sc fyne.Shortcut) bool {
+		switch sc.ShortcutName() {
+		case shortcutPairUp.ShortcutName():
+			t.move(i, i-1)
+		case shortcutPairDown.ShortcutName():
+			t.move(i, i+1)
+		default:
+			return false
+		}
+		return true
+	}
 	credit := &widget.Entry{PlaceHolder: "Credit, e.g. Photographer Name/Agency", Text: ph.Credit}
 	credit.ExtendBaseWidget(credit)
 	lead := &widget.Check{Text: "Lead photo", Checked: ph.Lead}
@@ -108,7 +123,7 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	// The handlers look the photo up by index each time: saving replaces
 	// the piece's photo slice.
 	edit := func(f func(ph *galley.Photo)) {
-		if t.e.loading || i >= len(p.Photos) {
+		if t.e.loading || p != t.e.piece || i >= len(p.Photos) {
 			return
 		}
 		f(&p.Photos[i])
@@ -126,7 +141,7 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		}
 	}
 	lead.OnChanged = func(on bool) {
-		if t.e.loading || i >= len(p.Photos) || p.Photos[i].Lead == on {
+		if t.e.loading || p != t.e.piece || i >= len(p.Photos) || p.Photos[i].Lead == on {
 			return
 		}
 		// At most one lead: choosing one unmarks the others.
@@ -215,9 +230,14 @@ func (t *photosTab) move(from, to int) {
 	if p == nil || to < 0 || to >= len(p.Photos) {
 		return
 	}
+	c := t.e.d.win.Canvas()
+	onCaption := from < len(t.captions) && c.Focused() == fyne.Focusable(t.captions[from])
 	moveItem(p.Photos, from, to)
 	t.rebuild()
 	t.e.changed()
+	if onCaption {
+		c.Focus(t.captions[to])
+	}
 }
 
 func (t *photosTab) remove(i int) {
@@ -226,7 +246,7 @@ func (t *photosTab) remove(i int) {
 		return
 	}
 	confirm(t.e.d.win, "Remove this photo?", fmt.Sprintf("Remove photo %d, with its caption and credit, from the piece?", i+1), func() {
-		if i >= len(p.Photos) {
+		if p != t.e.piece || i >= len(p.Photos) {
 			return
 		}
 		wasLead := p.Photos[i].Lead

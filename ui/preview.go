@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,12 +12,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 )
 
 // previewTab shows the piece laid out as its page will be, in the app, and
 // offers the real exported page in the system's browser.
 type previewTab struct {
 	e       *editor
+	shown   string // hash of the lead photo being shown
 	text    *widget.RichText
 	photo   *canvas.Image
 	note    *widget.Label
@@ -24,7 +27,7 @@ type previewTab struct {
 }
 
 func newPreviewTab(e *editor) *previewTab {
-	v := &previewTab{e: e, text: widget.NewRichText(), photo: canvas.NewImageFromResource(nil), note: widget.NewLabel("")}
+	v := &previewTab{e: e, text: widget.NewRichText(), photo: canvas.NewImageFromImage(nil), note: widget.NewLabel("")}
 	v.text.Wrapping = fyne.TextWrapWord
 	v.photo.FillMode = canvas.ImageFillContain
 	v.photo.SetMinSize(fyne.NewSize(480, 320))
@@ -43,33 +46,50 @@ func (v *previewTab) load(p *galley.Piece) {
 	if p == nil {
 		return
 	}
+	v.note.SetText("")
 	v.text.Segments = pieceSegments(p)
 	v.text.Refresh()
 	v.showLead(p)
 }
 
-// showLead shows the piece's lead photo above its text.
+// previewPhotoSize is the longest side of the preview's lead photo.
+const previewPhotoSize = 960
+
+// showLead shows the piece's lead photo above its text, turned upright as
+// its EXIF orientation asks (Fyne's image would show it as stored) and
+// scaled down in the background, off the UI goroutine.
 func (v *previewTab) showLead(p *galley.Piece) {
 	lead := p.LeadPhoto()
 	if lead == nil {
 		v.photo.Hide()
 		return
 	}
-	data := lead.Data
-	name := "new-photo"
-	if data == nil {
+	data, hash := lead.Data, lead.Image.Hash
+	lib := v.e.d.lib
+	v.shown = hash
+	go func() {
 		var err error
-		data, err = v.e.d.lib.ImageData(context.Background(), lead.Image.Hash)
-		if err != nil {
-			v.photo.Hide()
-			v.note.SetText(galley.ErrorMessage(err))
-			return
+		if data == nil {
+			data, err = lib.ImageData(context.Background(), hash)
 		}
-		name = lead.Image.Hash[:12] + photoExt(lead.Image.MIME)
-	}
-	v.photo.Resource = fyne.NewStaticResource(name, data)
-	v.photo.Refresh()
-	v.photo.Show()
+		var img image.Image
+		if err == nil {
+			img, err = photo.Thumbnail("The lead photo", data, previewPhotoSize)
+		}
+		fyne.Do(func() {
+			if v.shown != hash {
+				return // another piece is on show now
+			}
+			if err != nil {
+				v.photo.Hide()
+				v.note.SetText(galley.ErrorMessage(err))
+				return
+			}
+			v.photo.Image = img
+			v.photo.Refresh()
+			v.photo.Show()
+		})
+	}()
 }
 
 // pieceSegments lays a piece out as rich text, in the order of the
@@ -149,14 +169,4 @@ func withoutImages(segs []widget.RichTextSegment) []widget.RichTextSegment {
 		out = append(out, s)
 	}
 	return out
-}
-
-func photoExt(mime string) string {
-	switch mime {
-	case "image/png":
-		return ".png"
-	case "image/webp":
-		return ".webp"
-	}
-	return ".jpg"
 }

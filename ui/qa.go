@@ -53,6 +53,7 @@ func (q *qaTab) load(p *galley.Piece) { q.rebuild() }
 // added, moved or removed, never while typing, so the focus stays put.
 func (q *qaTab) rebuild() {
 	p := q.e.piece
+	q.e.releaseFocus()
 	q.rows = q.rows[:0]
 	q.pairs.Objects = nil
 	if p != nil {
@@ -88,13 +89,13 @@ func (q *qaTab) newRow(i int) *qaRow {
 	r.question = newTextAreaWith(2, "The question, as put to the guest", p.QA[i].Question)
 	r.answer = newTextAreaWith(4, "The answer (Markdown)", p.QA[i].Answer)
 	r.question.OnChanged = func(t string) {
-		if !q.e.loading && i < len(p.QA) {
+		if !q.e.loading && p == q.e.piece && i < len(p.QA) {
 			p.QA[i].Question = t
 			q.e.changed()
 		}
 	}
 	r.answer.OnChanged = func(t string) {
-		if !q.e.loading && i < len(p.QA) {
+		if !q.e.loading && p == q.e.piece && i < len(p.QA) {
 			p.QA[i].Answer = t
 			q.e.changed()
 		}
@@ -168,6 +169,9 @@ func (q *qaTab) delete(i int) {
 		return
 	}
 	drop := func() {
+		if p != q.e.piece || i >= len(p.QA) {
+			return // another piece was opened meanwhile
+		}
 		p.QA = removeItem(p.QA, i)
 		q.rebuild()
 		q.e.changed()

@@ -35,10 +35,11 @@ type shelf struct {
 
 	deleted *deletedPiece // the last piece deleted, kept for Undo
 	quiet   bool          // set while the list is selected from code
+	at      int           // the row of the open piece, or -1
 }
 
 func newShelf(d *Desk) *shelf {
-	s := &shelf{d: d, pages: newPager(d.lib), search: widget.NewEntry(), count: widget.NewLabel("")}
+	s := &shelf{d: d, pages: newPager(d.lib), search: widget.NewEntry(), count: widget.NewLabel(""), at: -1}
 	s.search.SetPlaceHolder("Search titles, answers, captions, people, topics…")
 	s.search.OnChanged = func(string) { s.reload() }
 	statuses := []string{allStatuses}
@@ -119,7 +120,9 @@ func setOptions(sel *widget.Select, options []string) {
 	sel.Refresh()
 }
 
-// reload runs the search and filters again from the top of the list.
+// reload runs the search and filters again (after a keystroke, a filter
+// change, or a save that may have moved the open piece in the list or out
+// of it) and keeps the open piece highlighted where it now is.
 func (s *shelf) reload() {
 	if s.pages == nil || s.list == nil {
 		return // still being built
@@ -133,34 +136,44 @@ func (s *shelf) reload() {
 	} else {
 		s.count.SetText(fmt.Sprintf("%d pieces", s.pages.Len()))
 	}
+	s.list.Refresh()
+	s.reselect(s.at)
+}
+
+// reselect highlights the open piece: at row hint if it is still there
+// (the list does not move), else wherever it is among the first rows,
+// else nowhere.
+func (s *shelf) reselect(hint int) {
 	s.quiet = true
-	s.list.UnselectAll()
-	s.quiet = false
-	s.list.Refresh()
-	s.reselect()
-}
-
-// refreshRows redraws the rows after a save changed a title or status,
-// without losing the scroll position.
-func (s *shelf) refreshRows() {
-	s.pages.Forget()
-	s.list.Refresh()
-}
-
-// reselect highlights the open piece if it is among the first rows.
-func (s *shelf) reselect() {
+	defer func() { s.quiet = false }()
 	p := s.d.editor.piece
-	if p == nil || p.ID == 0 {
-		return
+	if hint < 0 {
+		hint = s.at
 	}
-	for i := 0; i < min(s.pages.Len(), pageSize); i++ {
-		if row, err := s.pages.Item(i); err == nil && row.ID == p.ID {
-			s.quiet = true
-			s.list.Select(i)
-			s.quiet = false
+	try := func(i int) bool {
+		if i < 0 || i >= s.pages.Len() {
+			return false
+		}
+		row, err := s.pages.Item(i)
+		if err != nil || row.ID != p.ID {
+			return false
+		}
+		s.list.Select(i)
+		s.at = i
+		return true
+	}
+	if p != nil && p.ID != 0 {
+		if try(hint) {
 			return
 		}
+		for i := 0; i < min(s.pages.Len(), pageSize); i++ {
+			if try(i) {
+				return
+			}
+		}
 	}
+	s.list.UnselectAll()
+	s.at = -1
 }
 
 func (s *shelf) selected(id widget.ListItemID) {
@@ -172,11 +185,10 @@ func (s *shelf) selected(id widget.ListItemID) {
 		s.count.SetText(galley.ErrorMessage(err))
 		return
 	}
+	s.at = id
 	if !s.d.editor.open(row.ID) {
 		// The piece on the desk could not be saved; it stays open.
-		s.quiet = true
-		s.list.Unselect(id)
-		s.quiet = false
+		s.reselect(-1)
 	}
 }
 

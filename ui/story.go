@@ -59,6 +59,10 @@ func newStoryTab(e *editor) *storyTab {
 			s.e.piece.Published = d
 			s.e.changed()
 		}
+	}, func(err error) {
+		if s.edit() {
+			s.e.setState("Date not taken yet: use YYYY-MM-DD")
+		}
 	})
 	s.summary = newTextArea(4, "One or two sentences introducing the piece")
 	s.summary.OnChanged = func(t string) {
@@ -190,6 +194,11 @@ func (s *storyTab) statusChanged(label string) {
 	}
 	apply := func() {
 		p.Status = st
+		if st == galley.StatusPublished {
+			// A published page's address must not move with later
+			// retitling.
+			s.follow = false
+		}
 		if st == galley.StatusPublished && p.Published.IsZero() {
 			// Publishing without a date would leave the page undated.
 			p.Published = galley.DateOf(time.Now())
@@ -205,6 +214,9 @@ func (s *storyTab) statusChanged(label string) {
 	prev := p.Status
 	msg := "These checks fail:\n\n• " + strings.Join(problems, "\n• ") + "\n\nMark it " + strings.ToLower(label) + " anyway?"
 	dialog.ShowConfirm("The piece is not ready", msg, func(ok bool) {
+		if s.e.piece != p {
+			return // another piece was opened meanwhile
+		}
 		if ok {
 			apply()
 			return
@@ -219,6 +231,7 @@ func (s *storyTab) statusChanged(label string) {
 // to move or remove them.
 func (s *storyTab) rebuildByline() {
 	p := s.e.piece
+	s.e.releaseFocus()
 	s.byline.Objects = nil
 	if p == nil {
 		s.byline.Refresh()
@@ -263,7 +276,7 @@ func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
 	}
 	showRole(p.Contributors[i].Name)
 	name.OnChanged = func(t string) {
-		if !s.edit() || i >= len(p.Contributors) {
+		if !s.edit() || p != s.e.piece || i >= len(p.Contributors) {
 			return
 		}
 		p.Contributors[i].Name = strings.TrimSpace(t)
@@ -277,20 +290,20 @@ func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
 		s.e.changed()
 	}
 	role.OnChanged = func(t string) {
-		if !s.edit() || i >= len(p.Contributors) || !role.Visible() {
+		if !s.edit() || p != s.e.piece || i >= len(p.Contributors) || !role.Visible() {
 			return
 		}
 		p.Contributors[i].Role = strings.TrimSpace(t)
 		s.e.changed()
 	}
-	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { s.moveContributor(i, i-1) })
-	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { s.moveContributor(i, i+1) })
-	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { s.removeContributor(i) })
+	up := newTapIcon(theme.MoveUpIcon(), func() { s.moveContributor(i, i-1) })
+	down := newTapIcon(theme.MoveDownIcon(), func() { s.moveContributor(i, i+1) })
+	remove := newTapIcon(theme.DeleteIcon(), func() { s.removeContributor(i) })
 	if i == 0 {
-		up.Disable()
+		up.disable()
 	}
 	if i == len(p.Contributors)-1 {
-		down.Disable()
+		down.disable()
 	}
 	return container.NewBorder(nil, nil, nil, container.NewHBox(up, down, remove),
 		container.NewGridWithColumns(2, name, container.NewStack(role, shared)))
