@@ -306,7 +306,7 @@ func TestQAPairsAreAddedMovedAndDeleted(t *testing.T) {
 	if d.editor.piece.QA[1].Question != "Third?" {
 		t.Fatalf("after Alt+Up the pairs are %+v", d.editor.piece.QA)
 	}
-	test.Tap(q.rows[0].remove)
+	test.Tap(q.rows[0].icons.remove)
 	tapButton(t, d.win, "Yes")
 	if !d.editor.save(true) {
 		t.Fatalf("save failed: %s", d.editor.state.Text)

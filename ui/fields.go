@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
@@ -130,4 +131,44 @@ func confirm(w fyne.Window, title, message string, yes func()) {
 			yes()
 		}
 	}, w)
+}
+
+// rowIcons are the move-up, move-down and remove icons of row i of n;
+// the first row cannot go up nor the last down.
+type rowIcons struct {
+	up, down, remove *tapIcon
+}
+
+func newRowIcons(i, n int, move func(from, to int), remove func(i int)) rowIcons {
+	r := rowIcons{
+		up:     newTapIcon(theme.MoveUpIcon(), func() { move(i, i-1) }),
+		down:   newTapIcon(theme.MoveDownIcon(), func() { move(i, i+1) }),
+		remove: newTapIcon(theme.DeleteIcon(), func() { remove(i) }),
+	}
+	if i == 0 {
+		r.up.disable()
+	}
+	if i == n-1 {
+		r.down.disable()
+	}
+	return r
+}
+
+// box lays the icons out in a row.
+func (r rowIcons) box() *fyne.Container { return container.NewHBox(r.up, r.down, r.remove) }
+
+// moveKeys answers Alt+Up and Alt+Down in row i's text boxes by moving the
+// row.
+func moveKeys(i int, move func(from, to int)) func(fyne.Shortcut) bool {
+	return func(s fyne.Shortcut) bool {
+		switch s.ShortcutName() {
+		case shortcutPairUp.ShortcutName():
+			move(i, i-1)
+		case shortcutPairDown.ShortcutName():
+			move(i, i+1)
+		default:
+			return false
+		}
+		return true
+	}
 }

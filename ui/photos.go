@@ -101,17 +101,7 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	decorative.ExtendBaseWidget(decorative)
 	caption := newTextAreaWith(2, "Caption", ph.Caption)
 	t.captions = append(t.captions, caption)
-	caption.onShortcut = func(sc fyne.Shortcut) bool {
-		switch sc.ShortcutName() {
-		case shortcutPairUp.ShortcutName():
-			t.move(i, i-1)
-		case shortcutPairDown.ShortcutName():
-			t.move(i, i+1)
-		default:
-			return false
-		}
-		return true
-	}
+	caption.onShortcut = moveKeys(i, t.move)
 	credit := &widget.Entry{PlaceHolder: "Credit, e.g. Photographer Name/Agency", Text: ph.Credit}
 	credit.ExtendBaseWidget(credit)
 	lead := &widget.Check{Text: "Lead photo", Checked: ph.Lead}
@@ -152,19 +142,11 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		t.rebuild()
 	}
 
-	up := newTapIcon(theme.MoveUpIcon(), func() { t.move(i, i-1) })
-	down := newTapIcon(theme.MoveDownIcon(), func() { t.move(i, i+1) })
-	remove := newTapIcon(theme.DeleteIcon(), func() { t.remove(i) })
-	if i == 0 {
-		up.disable()
-	}
-	if i == len(p.Photos)-1 {
-		down.disable()
-	}
+	icons := newRowIcons(i, len(p.Photos), t.move, t.remove)
 	info := widget.NewLabel(describeImage(ph))
 	info.Importance = widget.LowImportance
 	head := container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("Photo %d", i+1), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewHBox(up, down, remove), info)
+		icons.box(), info)
 	fields := widget.NewForm(
 		widget.NewFormItem("Alt text", container.NewVBox(alt, decorative)),
 		widget.NewFormItem("Caption", caption),

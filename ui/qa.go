@@ -34,8 +34,7 @@ type qaRow struct {
 	label    *widget.Label
 	question *textArea
 	answer   *textArea
-	up, down *tapIcon
-	remove   *tapIcon
+	icons    rowIcons
 	box      fyne.CanvasObject
 }
 
@@ -100,28 +99,10 @@ func (q *qaTab) newRow(i int) *qaRow {
 			q.e.changed()
 		}
 	}
-	keys := func(s fyne.Shortcut) bool {
-		switch s.ShortcutName() {
-		case shortcutPairUp.ShortcutName():
-			q.move(i, i-1)
-		case shortcutPairDown.ShortcutName():
-			q.move(i, i+1)
-		default:
-			return false
-		}
-		return true
-	}
+	keys := moveKeys(i, q.move)
 	r.question.onShortcut, r.answer.onShortcut = keys, keys
-	r.up = newTapIcon(theme.MoveUpIcon(), func() { q.move(i, i-1) })
-	r.down = newTapIcon(theme.MoveDownIcon(), func() { q.move(i, i+1) })
-	r.remove = newTapIcon(theme.DeleteIcon(), func() { q.delete(i) })
-	if i == 0 {
-		r.up.disable()
-	}
-	if i == len(p.QA)-1 {
-		r.down.disable()
-	}
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(r.up, r.down, r.remove), r.label)
+	r.icons = newRowIcons(i, len(p.QA), q.move, q.delete)
+	head := container.NewBorder(nil, nil, nil, r.icons.box(), r.label)
 	r.box = container.NewVBox(head, r.question, r.answer, widget.NewSeparator())
 	return r
 }

@@ -88,16 +88,7 @@ func (r *relatedTab) chosenRow(i int, ref galley.PieceRef) fyne.CanvasObject {
 	n := len(r.e.piece.Related)
 	title := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, ref.Title))
 	title.Truncation = fyne.TextTruncateEllipsis
-	up := newTapIcon(theme.MoveUpIcon(), func() { r.move(i, i-1) })
-	down := newTapIcon(theme.MoveDownIcon(), func() { r.move(i, i+1) })
-	remove := newTapIcon(theme.DeleteIcon(), func() { r.remove(i) })
-	if i == 0 {
-		up.disable()
-	}
-	if i == n-1 {
-		down.disable()
-	}
-	return container.NewBorder(nil, nil, nil, container.NewHBox(up, down, remove), title)
+	return container.NewBorder(nil, nil, nil, newRowIcons(i, n, r.move, r.remove).box(), title)
 }
 
 // candidateRow is a piece that can be added, with an Add button.

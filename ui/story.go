@@ -296,16 +296,8 @@ func (s *storyTab) contributorRow(i int, names []string) fyne.CanvasObject {
 		p.Contributors[i].Role = strings.TrimSpace(t)
 		s.e.changed()
 	}
-	up := newTapIcon(theme.MoveUpIcon(), func() { s.moveContributor(i, i-1) })
-	down := newTapIcon(theme.MoveDownIcon(), func() { s.moveContributor(i, i+1) })
-	remove := newTapIcon(theme.DeleteIcon(), func() { s.removeContributor(i) })
-	if i == 0 {
-		up.disable()
-	}
-	if i == len(p.Contributors)-1 {
-		down.disable()
-	}
-	return container.NewBorder(nil, nil, nil, container.NewHBox(up, down, remove),
+	icons := newRowIcons(i, len(p.Contributors), s.moveContributor, s.removeContributor)
+	return container.NewBorder(nil, nil, nil, icons.box(),
 		container.NewGridWithColumns(2, name, container.NewStack(role, shared)))
 }
 
