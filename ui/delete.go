@@ -7,13 +7,13 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
-// deletedPiece is what Undo needs to bring a deleted piece back: the whole
-// piece with its photos' bytes, and the pieces that listed it as related.
+// deletedPiece is the piece Undo Delete brings back from the trash.
 type deletedPiece struct {
-	piece       *galley.Piece
-	relatedFrom []galley.PieceRef
+	id   int64
+	name string
 }
 
 // confirmDelete asks before deleting the open piece.
@@ -37,7 +37,7 @@ func (e *editor) confirmDelete() {
 		return
 	}
 	dialog.ShowConfirm("Delete this piece?",
-		fmt.Sprintf("Delete %s?\nEdit → Undo Delete brings it back until you close Galley.", p.Name()),
+		fmt.Sprintf("Move %s to the trash?\nEdit → Undo Delete, or Library → Trash for %d days, brings it back.", p.Name(), store.TrashDays),
 		func(ok bool) {
 			if ok && e.piece == p {
 				e.deletePiece()
@@ -45,100 +45,71 @@ func (e *editor) confirmDelete() {
 		}, e.d.win)
 }
 
-// deletePiece deletes the open piece, unsaved edits included in what Undo
-// brings back.
+// deletePiece moves the open piece to the trash. Unsaved edits are saved
+// first, so the trash holds the latest words; if they cannot be saved,
+// the piece goes as it was last saved.
 func (e *editor) deletePiece() {
-	if e.piece == nil {
+	p := e.piece
+	if p == nil {
 		return
 	}
-	ctx := context.Background()
-	keep := undoCopy(e.piece)
 	if e.dirty {
-		if err := keep.Validate(); err != nil {
-			// The unsaved edits could not be stored again; Undo brings
-			// back the piece as it was last saved instead.
-			if stored, lerr := e.d.lib.Piece(ctx, e.piece.ID); lerr == nil {
-				keep = undoCopy(stored)
-			}
-		}
+		e.save(false)
 	}
-	keep.Photos = append([]galley.Photo(nil), keep.Photos...)
-	for i := range keep.Photos {
-		ph := &keep.Photos[i]
-		if ph.Data == nil {
-			data, err := e.d.lib.ImageData(ctx, ph.Image.Hash)
-			if err != nil {
-				e.d.showError(err)
-				return
-			}
-			ph.Data = data
-		}
-	}
-	refs, err := e.d.lib.DeletePiece(ctx, keep.ID)
-	if err != nil {
+	if _, err := e.d.lib.DeletePiece(context.Background(), p.ID); err != nil {
 		e.d.showError(err)
 		return
 	}
+	e.discard()
 	e.clear()
 	s := e.d.shelf
-	s.deleted = &deletedPiece{piece: &keep, relatedFrom: refs}
+	s.deleted = &deletedPiece{id: p.ID, name: p.Name()}
 	s.refreshChoices()
 	s.reload()
-	s.count.SetText(fmt.Sprintf("Deleted %s.", keep.Name()))
+	s.count.SetText(fmt.Sprintf("Moved %s to the trash.", p.Name()))
 	s.undo.Show()
 }
 
-// undoCopy is what Undo will store again: the piece without byline rows
-// waiting for a name, which could not be saved.
-func undoCopy(p *galley.Piece) galley.Piece {
-	return withoutBlankRows(p)
-}
-
-// undoDelete brings back the last deleted piece, with its photos, topics
-// and related list, and puts it back on the related lists it was on.
+// undoDelete brings back the last deleted piece from the trash.
 func (s *shelf) undoDelete() {
 	dp := s.deleted
 	if dp == nil {
 		return
 	}
-	if !s.d.editor.flush() {
+	list, err := s.d.lib.Trash(context.Background())
+	if err != nil {
+		s.d.showError(err)
 		return
 	}
-	ctx := context.Background()
-	p := *dp.piece
-	p.ID, p.Version = 0, 0
-	for i := range p.Photos {
-		p.Photos[i].ID = 0
-	}
-	if err := s.d.lib.SavePiece(ctx, &p); err != nil {
-		if galley.ErrorCode(err) != galley.EConflict {
-			s.d.showError(err)
+	for _, entry := range list {
+		if entry.PieceID == dp.id {
+			s.d.restoreTrashed(entry.ID)
 			return
-		}
-		// Its slug was taken in the meantime: let the library pick another.
-		p.Slug = ""
-		if err := s.d.lib.SavePiece(ctx, &p); err != nil {
-			s.d.showError(err)
-			return
-		}
-	}
-	var failed []string
-	for _, ref := range dp.relatedFrom {
-		q, err := s.d.lib.Piece(ctx, ref.ID)
-		if err != nil {
-			continue // deleted since: nothing to put back
-		}
-		q.Related = append(q.Related, galley.PieceRef{ID: p.ID})
-		if err := s.d.lib.SavePiece(ctx, q); err != nil {
-			failed = append(failed, q.Name())
 		}
 	}
 	s.deleted = nil
 	s.undo.Hide()
-	s.refreshChoices()
-	s.d.editor.load(&p)
-	s.reload()
-	if len(failed) > 0 {
-		s.d.showError(galley.Errorf(galley.EInternal, "%s is back, but could not be put back on the related list of %v.", p.Name(), failed))
+	s.d.showError(galley.Errorf(galley.ENotFound, "%s is no longer in the trash.", dp.name))
+}
+
+// restoreTrashed brings a piece back from the trash and opens it.
+func (d *Desk) restoreTrashed(trashID int64) bool {
+	if !d.editor.flush() {
+		return false
 	}
+	p, err := d.lib.RestoreTrashed(context.Background(), trashID)
+	if err != nil {
+		d.showError(err)
+		return false
+	}
+	s := d.shelf
+	if s.deleted != nil && s.deleted.id == p.ID {
+		s.deleted = nil
+		s.undo.Hide()
+	}
+	s.refreshChoices()
+	d.editor.load(p)
+	s.reload()
+	s.count.SetText(fmt.Sprintf("%s is back from the trash.", p.Name()))
+	return true
 }

@@ -27,6 +27,12 @@ type Library interface {
 	Piece(ctx context.Context, id int64) (*galley.Piece, error)
 	SavePiece(ctx context.Context, p *galley.Piece) error
 	DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, error)
+	Trash(ctx context.Context) ([]galley.TrashEntry, error)
+	RestoreTrashed(ctx context.Context, trashID int64) (*galley.Piece, error)
+	EmptyTrash(ctx context.Context) (int, error)
+	Revisions(ctx context.Context, pieceID int64) ([]galley.Revision, error)
+	RevisionPiece(ctx context.Context, pieceID int64, number int) (*galley.Piece, error)
+	RestoreRevision(ctx context.Context, pieceID int64, number int) (*galley.Piece, error)
 	ImageData(ctx context.Context, hash string) ([]byte, error)
 	Vocabulary(ctx context.Context) (galley.Vocabulary, error)
 	Topics(ctx context.Context) ([]galley.Topic, error)
@@ -192,6 +198,8 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 		item("Topics…", nil, func() { d.showTopics() }),
 		item("Contributors…", nil, func() { d.showContributors() }),
 		item("Types…", nil, func() { d.showTypes() }),
+		fyne.NewMenuItemSeparator(),
+		item("Trash…", nil, func() { d.showTrash() }),
 	)
 	return fyne.NewMainMenu(file, edit, view, library)
 }

@@ -152,13 +152,22 @@ func TestDeletingAPieceCanBeUndone(t *testing.T) {
 	if n, _ := lib.CountPieces(ctx, galley.Filter{}); n != 1 || d.shelf.list.Length() != 1 {
 		t.Fatalf("after deleting: %d stored, %d listed", n, d.shelf.list.Length())
 	}
-	if d.editor.piece != nil || !d.shelf.undo.Visible() || !strings.Contains(d.shelf.count.Text, "Deleted") {
+	if d.editor.piece != nil || !d.shelf.undo.Visible() || !strings.Contains(d.shelf.count.Text, "to the trash") {
 		t.Errorf("the desk does not show the deletion (count %q)", d.shelf.count.Text)
+	}
+	// Library → Trash lists it.
+	tw := d.showTrash()
+	if len(tw.entries) != 1 || tw.entries[0].Title != "Newest Interview" {
+		t.Fatalf("the trash window lists %+v", tw.entries)
 	}
 	d.shelf.undoDelete()
 	back := findByTitle(t, lib, "Newest Interview")
-	if back == nil || len(back.Photos) != 1 || back.Photos[0].Caption != "A well." || len(back.QA) != 1 || back.Topics[0] != "Water" {
+	if back == nil || back.ID != target.ID || len(back.Photos) != 1 || back.Photos[0].Caption != "A well." || len(back.QA) != 1 || back.Topics[0] != "Water" {
 		t.Fatalf("undo brought back %+v", back)
+	}
+	tw.reload()
+	if len(tw.entries) != 0 || tw.empty.Disabled() == false {
+		t.Errorf("after undo the trash lists %+v", tw.entries)
 	}
 	if rel := findByTitle(t, lib, "Points To It").Related; len(rel) != 1 || rel[0].ID != back.ID {
 		t.Errorf("the piece is not back on the related list that had it: %+v", rel)
@@ -301,5 +310,37 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	}
 	if checkBaseURL("ftp://x") == nil || checkBaseURL("https://example.org/") != nil || checkBaseURL("") != nil {
 		t.Error("the base URL check accepts or refuses the wrong addresses")
+	}
+}
+
+func TestTheTrashWindowRestoresAndEmpties(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "First Gone"}, &galley.Piece{Title: "Second Gone"}, &galley.Piece{Title: "Stays"})
+	ctx := context.Background()
+	for _, title := range []string{"First Gone", "Second Gone"} {
+		if _, err := lib.DeletePiece(ctx, findByTitle(t, lib, title).ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := newTestDesk(t, lib)
+	tw := d.showTrash()
+	if len(tw.entries) != 2 || !strings.Contains(tw.note.Text, "2 pieces") {
+		t.Fatalf("the trash lists %+v (%q)", tw.entries, tw.note.Text)
+	}
+	for i, e := range tw.entries {
+		if e.Title == "First Gone" {
+			tw.list.Select(i)
+		}
+	}
+	test.Tap(tw.restore)
+	if d.editor.piece == nil || d.editor.piece.Title != "First Gone" || len(tw.entries) != 1 {
+		t.Fatalf("after restoring: desk shows %v, trash %+v", d.editor.piece, tw.entries)
+	}
+	test.Tap(tw.empty)
+	tapButton(t, tw.win, "Yes")
+	if len(tw.entries) != 0 || tw.note.Text != "The trash is empty." {
+		t.Errorf("after emptying: %+v (%q)", tw.entries, tw.note.Text)
+	}
+	if n, _ := lib.CountPieces(ctx, galley.Filter{}); n != 2 {
+		t.Errorf("%d pieces in the library, want 2", n)
 	}
 }

@@ -23,6 +23,7 @@ type previewTab struct {
 	text    *widget.RichText
 	photo   *canvas.Image
 	note    *widget.Label
+	body    *fyne.Container
 	content fyne.CanvasObject
 }
 
@@ -35,8 +36,8 @@ func newPreviewTab(e *editor) *previewTab {
 	v.note.Importance = widget.LowImportance
 	browser := widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), e.d.previewInBrowser)
 	bar := container.NewBorder(nil, nil, nil, browser, v.note)
-	v.content = container.NewBorder(bar, nil, nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewVBox(v.photo, v.text))))
+	v.body = container.NewVBox(v.photo, v.text)
+	v.content = container.NewBorder(bar, nil, nil, nil, container.NewVScroll(container.NewPadded(v.body)))
 	return v
 }
 
@@ -86,8 +87,9 @@ func (v *previewTab) showLead(p *galley.Piece) {
 				return
 			}
 			v.photo.Image = img
-			v.photo.Refresh()
 			v.photo.Show()
+			v.photo.Refresh()
+			v.body.Refresh() // lay the column out again with the photo in it
 		})
 	}()
 }

@@ -78,3 +78,24 @@ type Vocabulary struct {
 	Topics       []string
 	Contributors []Contributor // ID, Name and Role
 }
+
+// Revision is one step in a piece's history: the piece as it stood after
+// the saves gathered into it.
+type Revision struct {
+	Number  int       // 1 for the first, counting up
+	Started time.Time // the first save gathered into it
+	Saved   time.Time // the last
+	Author  string    // who saved (the operating system's user name)
+	Status  Status
+	Version int64 // the piece's version after the last save
+}
+
+// TrashEntry is a deleted piece waiting in the trash.
+type TrashEntry struct {
+	ID      int64 // the entry's
+	PieceID int64 // the ID the piece had, and gets back when restored
+	Title   string
+	Slug    string
+	Deleted time.Time
+	Author  string
+}

@@ -97,6 +97,13 @@ func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageRea
 			return galley.ImportReport{}, importError(p, err)
 		}
 	}
+	for i, p := range batch {
+		if changed[i] {
+			if err := s.recordRevision(ctx, tx, p.ID, now, false); err != nil {
+				return galley.ImportReport{}, importError(p, err)
+			}
+		}
+	}
 	if err := s.commit(tx); err != nil {
 		return galley.ImportReport{}, err
 	}

@@ -51,6 +51,9 @@ func (s *Store) SavePiece(ctx context.Context, p *galley.Piece) error {
 	if err != nil {
 		return err
 	}
+	if err := s.recordRevision(ctx, tx, saved.ID, now, false); err != nil {
+		return err
+	}
 	if err := s.commit(tx); err != nil {
 		return err
 	}
@@ -90,16 +93,20 @@ func (s *Store) createPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, fr
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO pieces (slug, title, type_id, status, published, summary, body, version, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-		p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body,
+	// A piece brought back from the trash keeps its ID (and so its
+	// history); a new one is numbered past every ID ever used.
+	if p.ID == 0 {
+		if p.ID, err = s.nextPieceID(ctx, tx); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO pieces (id, slug, title, type_id, status, published, summary, body, version, created, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		p.ID, p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body,
 		formatTime(p.Created), formatTime(p.Updated))
 	if err != nil {
 		return s.txError(err)
-	}
-	if p.ID, err = res.LastInsertId(); err != nil {
-		return err
 	}
 	p.Version = 1
 	return s.writeParts(ctx, tx, p, from)
@@ -390,7 +397,13 @@ func (s *Store) imageFor(ctx context.Context, tx *sql.Tx, ph *galley.Photo, i in
 
 func (s *Store) dropUnusedImages(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	for _, id := range ids {
-		_, err := tx.ExecContext(ctx, `DELETE FROM images WHERE id = ? AND NOT EXISTS (SELECT 1 FROM photos WHERE image_id = ?)`, id, id)
+		// An image goes only when no photo, revision or trashed piece
+		// shows it any more.
+		_, err := tx.ExecContext(ctx, `
+			DELETE FROM images WHERE id = ?
+			AND NOT EXISTS (SELECT 1 FROM photos WHERE image_id = ?)
+			AND NOT EXISTS (SELECT 1 FROM revision_images WHERE image_id = ?)
+			AND NOT EXISTS (SELECT 1 FROM trash_images WHERE image_id = ?)`, id, id, id, id)
 		if err != nil {
 			return s.txError(err)
 		}
@@ -628,10 +641,11 @@ func queryEach(ctx context.Context, tx *sql.Tx, query string, args []any, fn fun
 	return rows.Err()
 }
 
-// DeletePiece removes the piece with the given ID and everything that
-// belongs only to it. Pieces that listed it as related lose it from their
-// lists (and get a new version, so an editor holding one of them open does
-// not quietly put the link back); they are returned so the caller can say so.
+// DeletePiece moves the piece with the given ID to the trash, whole, and
+// removes it from the library. Pieces that listed it as related lose it
+// from their lists (and get a new version, so an editor holding one of
+// them open does not quietly put the link back); they are returned so the
+// caller can say so, and RestoreTrashed puts the links back.
 func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, error) {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
@@ -668,6 +682,9 @@ func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, e
 	}
 	if err != nil {
 		return nil, s.txError(err)
+	}
+	if err := s.trashPiece(ctx, tx, id, affected); err != nil {
+		return nil, err
 	}
 	if err := s.unindex(ctx, tx, id); err != nil {
 		return nil, err

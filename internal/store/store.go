@@ -45,6 +45,11 @@ type Store struct {
 
 	// Now gives the time stamped on saves. Tests replace it.
 	Now func() time.Time
+	// Author is who saves, recorded with each revision: the OS user.
+	Author string
+	// RevisionWindow is how long successive saves gather into one
+	// revision (DefaultRevisionWindow).
+	RevisionWindow time.Duration
 }
 
 // Path returns the library file's path.
@@ -93,7 +98,7 @@ func Open(path string, opts ...Options) (*Store, error) {
 		}
 	}
 
-	s := &Store{path: abs, Now: time.Now}
+	s := &Store{path: abs, Now: time.Now, Author: currentUser(), RevisionWindow: DefaultRevisionWindow}
 	if s.db, err = sql.Open("sqlite3", dsn(abs, "immediate", false)); err != nil {
 		return nil, fmt.Errorf("open library %s: %w", abs, err)
 	}
@@ -130,7 +135,7 @@ func create(path string) error {
 	f.Close()
 	defer removeLibraryFiles(tmp)
 
-	s := &Store{path: path, Now: time.Now}
+	s := &Store{path: path, Now: time.Now, Author: currentUser(), RevisionWindow: DefaultRevisionWindow}
 	if s.db, err = sql.Open("sqlite3", dsn(tmp, "immediate", false)); err != nil {
 		return fmt.Errorf("create library %s: %w", path, err)
 	}

@@ -331,8 +331,15 @@ func TestImagesAreStoredOncePerContent(t *testing.T) {
 	if _, err := s.DeletePiece(ctx, p2.ID); err != nil {
 		t.Fatal(err)
 	}
+	// The trash (and the pieces' revisions) still show the image.
+	if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
+		t.Errorf("%d images while trashed pieces show one, want 1", n)
+	}
+	if _, err := s.EmptyTrash(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := count(t, s, "SELECT count(*) FROM images"); n != 0 {
-		t.Errorf("%d unused images kept after their pieces were deleted", n)
+		t.Errorf("%d unused images kept after the trash was emptied", n)
 	}
 }
 

@@ -1,0 +1,477 @@
+package store
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/user"
+	"time"
+
+	"app.galley/galley/internal/galley"
+)
+
+// DefaultRevisionWindow is how long saves keep gathering into the same
+// revision: autosave writes every few seconds while an editor types, and a
+// history of every pause would bury the versions worth going back to.
+const DefaultRevisionWindow = 10 * time.Minute
+
+// pieceDoc is a piece as a revision or the trash keeps it: everything an
+// editor wrote, photos by their image's hash, related pieces by ID.
+type pieceDoc struct {
+	Title        string       `json:"title"`
+	Slug         string       `json:"slug"`
+	Type         string       `json:"type,omitempty"`
+	Status       string       `json:"status"`
+	Published    string       `json:"published,omitempty"`
+	Summary      string       `json:"summary,omitempty"`
+	Body         string       `json:"body,omitempty"`
+	Contributors []personDoc  `json:"contributors,omitempty"`
+	Topics       []string     `json:"topics,omitempty"`
+	QA           []galley.QA  `json:"qa,omitempty"`
+	Photos       []photoDoc   `json:"photos,omitempty"`
+	Related      []relatedDoc `json:"related,omitempty"`
+	Created      string       `json:"created,omitempty"`
+}
+
+type personDoc struct {
+	Name string `json:"name"`
+	Role string `json:"role,omitempty"`
+}
+
+type photoDoc struct {
+	Hash       string `json:"hash"`
+	Alt        string `json:"alt,omitempty"`
+	Decorative bool   `json:"decorative,omitempty"`
+	Caption    string `json:"caption,omitempty"`
+	Credit     string `json:"credit,omitempty"`
+	Lead       bool   `json:"lead,omitempty"`
+}
+
+type relatedDoc struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"` // as it was, for a related piece since deleted
+}
+
+func docOf(p *galley.Piece) pieceDoc {
+	d := pieceDoc{
+		Title: p.Title, Slug: p.Slug, Type: p.Type, Status: string(p.Status), Published: p.Published.String(),
+		Summary: p.Summary, Body: p.Body, Topics: p.Topics, QA: p.QA,
+	}
+	if !p.Created.IsZero() {
+		d.Created = formatTime(p.Created)
+	}
+	for _, c := range p.Contributors {
+		d.Contributors = append(d.Contributors, personDoc{Name: c.Name, Role: c.Role})
+	}
+	for _, ph := range p.Photos {
+		d.Photos = append(d.Photos, photoDoc{Hash: ph.Image.Hash, Alt: ph.Alt, Decorative: ph.Decorative, Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead})
+	}
+	for _, r := range p.Related {
+		d.Related = append(d.Related, relatedDoc{ID: r.ID, Title: r.Title})
+	}
+	return d
+}
+
+// piece turns the document back into a piece (without ID and version).
+// Photos carry only their image's hash; the store fills in the rest.
+func (d pieceDoc) piece() (*galley.Piece, error) {
+	p := &galley.Piece{
+		Title: d.Title, Slug: d.Slug, Type: d.Type, Status: galley.Status(d.Status),
+		Summary: d.Summary, Body: d.Body, Topics: d.Topics, QA: d.QA,
+	}
+	var err error
+	if p.Published, err = galley.ParseDate(d.Published); err != nil {
+		return nil, err
+	}
+	if d.Created != "" {
+		if p.Created, err = parseTime(d.Created); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range d.Contributors {
+		p.Contributors = append(p.Contributors, galley.Contributor{Name: c.Name, Role: c.Role})
+	}
+	for _, ph := range d.Photos {
+		p.Photos = append(p.Photos, galley.Photo{Image: galley.Image{Hash: ph.Hash}, Alt: ph.Alt, Decorative: ph.Decorative,
+			Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead})
+	}
+	for _, r := range d.Related {
+		p.Related = append(p.Related, galley.PieceRef{ID: r.ID, Title: r.Title})
+	}
+	return p, nil
+}
+
+// encodeDoc returns the compressed document and the digest of its content.
+func encodeDoc(d pieceDoc) (data, digest []byte, err error) {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum := sha256.Sum256(raw)
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, nil, err
+	}
+	return b.Bytes(), sum[:], nil
+}
+
+func decodeDoc(data []byte) (pieceDoc, error) {
+	var d pieceDoc
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return d, galley.Errorf(galley.EInternal, "A saved version of the piece is damaged (%v).", err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	if err != nil {
+		return d, galley.Errorf(galley.EInternal, "A saved version of the piece is damaged (%v).", err)
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return d, galley.Errorf(galley.EInternal, "A saved version of the piece is damaged (%v).", err)
+	}
+	return d, nil
+}
+
+// currentUser names who saves: the operating system's user name.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
+	}
+	return "unknown"
+}
+
+// recordRevision keeps the piece as it now stands in the library. A save
+// that changes nothing keeps nothing; one within the revision window of
+// the latest revision, by the same person and with the same status, is
+// folded into it. force starts a new revision whatever the window says
+// (a restore must show in the history as a step of its own).
+func (s *Store) recordRevision(ctx context.Context, tx *sql.Tx, id int64, now time.Time, force bool) error {
+	p, err := s.loadPiece(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	data, digest, err := encodeDoc(docOf(p))
+	if err != nil {
+		return err
+	}
+	var (
+		revID, number   int64
+		started, author string
+		status          string
+		lastDigest      []byte
+	)
+	err = tx.QueryRowContext(ctx, `
+		SELECT id, number, started, author, status, digest FROM revisions
+		WHERE piece_id = ? ORDER BY number DESC LIMIT 1`, id).
+		Scan(&revID, &number, &started, &author, &status, &lastDigest)
+	hasLatest := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return s.txError(err)
+	}
+	if hasLatest && bytes.Equal(lastDigest, digest) && !force {
+		return nil
+	}
+	stamp := formatTime(now)
+	if hasLatest && !force && author == s.Author && status == string(p.Status) {
+		if t, err := parseTime(started); err == nil && now.Sub(t) < s.RevisionWindow {
+			_, err := tx.ExecContext(ctx, `UPDATE revisions SET saved = ?, version = ?, digest = ?, data = ? WHERE id = ?`,
+				stamp, p.Version, digest, data, revID)
+			if err != nil {
+				return s.txError(err)
+			}
+			return s.keepRevisionImages(ctx, tx, revID, p)
+		}
+	}
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO revisions (piece_id, number, started, saved, author, status, version, digest, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		id, number+1, stamp, stamp, s.Author, string(p.Status), p.Version, digest, data).Scan(&revID)
+	if err != nil {
+		return s.txError(err)
+	}
+	return s.keepRevisionImages(ctx, tx, revID, p)
+}
+
+// keepRevisionImages records which images the revision shows, so they stay
+// in the library as long as it does.
+func (s *Store) keepRevisionImages(ctx context.Context, tx *sql.Tx, revID int64, p *galley.Piece) error {
+	var old []int64
+	err := queryEach(ctx, tx, `SELECT image_id FROM revision_images WHERE revision_id = ?`, []any{revID}, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		old = append(old, id)
+		return err
+	})
+	if err != nil {
+		return s.txError(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM revision_images WHERE revision_id = ?`, revID); err != nil {
+		return s.txError(err)
+	}
+	for _, ph := range p.Photos {
+		_, err := tx.ExecContext(ctx, `
+			INSERT OR IGNORE INTO revision_images (revision_id, image_id)
+			SELECT ?, id FROM images WHERE sha256 = ?`, revID, ph.Image.Hash)
+		if err != nil {
+			return s.txError(err)
+		}
+	}
+	return s.dropUnusedImages(ctx, tx, old)
+}
+
+// Revisions lists the piece's revisions, newest first.
+func (s *Store) Revisions(ctx context.Context, pieceID int64) ([]galley.Revision, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var list []galley.Revision
+	err = queryEach(ctx, tx, `
+		SELECT number, started, saved, author, status, version FROM revisions
+		WHERE piece_id = ? ORDER BY number DESC`, []any{pieceID}, func(r *sql.Rows) error {
+		var rev galley.Revision
+		var started, saved, status string
+		if err := r.Scan(&rev.Number, &started, &saved, &rev.Author, &status, &rev.Version); err != nil {
+			return err
+		}
+		rev.Status = galley.Status(status)
+		var err error
+		if rev.Started, err = parseTime(started); err != nil {
+			return err
+		}
+		rev.Saved, err = parseTime(saved)
+		list = append(list, rev)
+		return err
+	})
+	return list, s.txError(err)
+}
+
+// RevisionPiece returns the piece as revision number of it stood: every
+// field, the Q&A, the photos (their images are kept while the revision
+// is) and the related list. Its ID is the piece's; its Version is the one
+// the revision recorded.
+func (s *Store) RevisionPiece(ctx context.Context, pieceID int64, number int) (*galley.Piece, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return s.revisionPiece(ctx, tx, pieceID, number)
+}
+
+func (s *Store) revisionPiece(ctx context.Context, tx *sql.Tx, pieceID int64, number int) (*galley.Piece, error) {
+	var data []byte
+	var version int64
+	err := tx.QueryRowContext(ctx, `SELECT data, version FROM revisions WHERE piece_id = ? AND number = ?`, pieceID, number).Scan(&data, &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, galley.Errorf(galley.ENotFound, "The piece has no revision %d.", number)
+	}
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	doc, err := decodeDoc(data)
+	if err != nil {
+		return nil, err
+	}
+	p, err := doc.piece()
+	if err != nil {
+		return nil, err
+	}
+	p.ID, p.Version = pieceID, version
+	return p, s.fillImages(ctx, tx, p)
+}
+
+// fillImages completes photos known by hash with their stored image.
+func (s *Store) fillImages(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	for i := range p.Photos {
+		im := &p.Photos[i].Image
+		err := tx.QueryRowContext(ctx, `SELECT mime, width, height, size FROM images WHERE sha256 = ?`, im.Hash).
+			Scan(&im.MIME, &im.Width, &im.Height, &im.Size)
+		if errors.Is(err, sql.ErrNoRows) {
+			return galley.Errorf(galley.EInternal, "Photo %d of this version is missing from the library.", i+1)
+		}
+		if err != nil {
+			return s.txError(err)
+		}
+	}
+	return nil
+}
+
+// RestoreRevision makes revision number the piece's current content, as a
+// save would: the piece gets a new version and the restore becomes a new
+// revision of its own, so the content it replaces stays in the history.
+// Related pieces deleted since are left out. It returns the piece as now
+// stored.
+func (s *Store) RestoreRevision(ctx context.Context, pieceID int64, number int) (*galley.Piece, error) {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	current, err := s.loadPiece(ctx, tx, pieceID)
+	if err != nil {
+		return nil, err
+	}
+	old, err := s.revisionPiece(ctx, tx, pieceID, number)
+	if err != nil {
+		return nil, err
+	}
+	old.ID, old.Version, old.Created = pieceID, current.Version, current.Created
+	old.Related = s.existingRelated(ctx, tx, old.Related)
+	if err := s.slugFree(ctx, tx, old); err != nil {
+		return nil, err
+	}
+	if err := old.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	old.Updated = now
+	if err := s.overwritePiece(ctx, tx, old, fromEditor); err != nil {
+		return nil, err
+	}
+	if err := s.recordRevision(ctx, tx, pieceID, now, true); err != nil {
+		return nil, err
+	}
+	restored, err := s.loadPiece(ctx, tx, pieceID)
+	if err != nil {
+		return nil, err
+	}
+	return restored, s.commit(tx)
+}
+
+// existingRelated keeps the related pieces still in the library.
+func (s *Store) existingRelated(ctx context.Context, tx *sql.Tx, refs []galley.PieceRef) []galley.PieceRef {
+	var out []galley.PieceRef
+	for _, r := range refs {
+		var one int
+		if tx.QueryRowContext(ctx, `SELECT 1 FROM pieces WHERE id = ?`, r.ID).Scan(&one) == nil {
+			out = append(out, galley.PieceRef{ID: r.ID})
+		}
+	}
+	return out
+}
+
+// slugFree lets the library derive a new slug when another piece has
+// taken p's since.
+func (s *Store) slugFree(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	var other int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ? AND id <> ?`, p.Slug, p.ID).Scan(&other)
+	if err == nil {
+		p.Slug = ""
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return s.txError(err)
+}
+
+// nextPieceID numbers a new piece past every ID the library has used, in
+// pieces, revisions or the trash, so a new piece never inherits the
+// history of a deleted one.
+func (s *Store) nextPieceID(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `
+		SELECT max(coalesce((SELECT max(id) FROM pieces), 0),
+		           coalesce((SELECT max(piece_id) FROM revisions), 0),
+		           coalesce((SELECT max(piece_id) FROM trash), 0)) + 1`).Scan(&id)
+	return id, s.txError(err)
+}
+
+// RevisionPolicy says which old revisions are kept when the history is
+// thinned: every revision younger than KeepAll, then the last of each day
+// until Daily, then the last of each week. A piece's newest revision is
+// always kept.
+type RevisionPolicy struct {
+	KeepAll time.Duration
+	Daily   time.Duration
+}
+
+// DefaultRevisionPolicy keeps everything for a week and daily revisions
+// for 90 days.
+var DefaultRevisionPolicy = RevisionPolicy{KeepAll: 7 * 24 * time.Hour, Daily: 90 * 24 * time.Hour}
+
+// ThinRevisions removes the revisions the policy does not keep, across the
+// library, and returns how many went. Images only those revisions showed
+// go with them.
+func (s *Store) ThinRevisions(ctx context.Context, policy RevisionPolicy) (int, error) {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	now := s.now()
+	type rev struct {
+		id, piece int64
+		saved     time.Time
+	}
+	var candidates []rev
+	// Only revisions older than KeepAll are candidates; newest first per
+	// piece, so the first seen in a day or week is the one kept.
+	err = queryEach(ctx, tx, `
+		SELECT id, piece_id, saved FROM revisions r
+		WHERE saved < ? AND number < (SELECT max(number) FROM revisions WHERE piece_id = r.piece_id)
+		ORDER BY piece_id, saved DESC`, []any{formatTime(now.Add(-policy.KeepAll))}, func(r *sql.Rows) error {
+		var v rev
+		var saved string
+		if err := r.Scan(&v.id, &v.piece, &saved); err != nil {
+			return err
+		}
+		t, err := parseTime(saved)
+		v.saved = t
+		candidates = append(candidates, v)
+		return err
+	})
+	if err != nil {
+		return 0, s.txError(err)
+	}
+	kept := map[[2]int64]bool{} // piece, period
+	var drop []int64
+	for _, v := range candidates {
+		var period int64
+		if now.Sub(v.saved) < policy.Daily {
+			period = v.saved.UTC().Truncate(24*time.Hour).Unix() / 86400
+		} else {
+			y, w := v.saved.UTC().ISOWeek()
+			period = -int64(y*100 + w) // negative: never equal to a day number
+		}
+		key := [2]int64{v.piece, period}
+		if kept[key] {
+			drop = append(drop, v.id)
+			continue
+		}
+		kept[key] = true
+	}
+	for _, id := range drop {
+		var images []int64
+		err := queryEach(ctx, tx, `SELECT image_id FROM revision_images WHERE revision_id = ?`, []any{id}, func(r *sql.Rows) error {
+			var img int64
+			err := r.Scan(&img)
+			images = append(images, img)
+			return err
+		})
+		if err != nil {
+			return 0, s.txError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM revisions WHERE id = ?`, id); err != nil {
+			return 0, s.txError(err)
+		}
+		if err := s.dropUnusedImages(ctx, tx, images); err != nil {
+			return 0, err
+		}
+	}
+	return len(drop), s.commit(tx)
+}
