@@ -37,6 +37,11 @@ Usage:
   galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
          [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR]
                                               export publish-ready HTML
+  galley [--db PATH] revisions SLUG           list a piece's revisions, newest first
+  galley [--db PATH] restore-revision SLUG N  make revision N the piece's text again (as a new revision)
+  galley [--db PATH] delete SLUG              move a piece to the trash
+  galley [--db PATH] trash [list | restore SLUG | empty]
+                                              deleted pieces wait 30 days in the trash
   galley [--db PATH] sample                   add the sample desk to the library
   galley [--db PATH] check                    read the whole library file looking for damage
   galley version                              print the version
@@ -118,6 +123,14 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdCheck(ctx, rest, *db, e)
 	case "html":
 		return cmdHTML(ctx, rest, *db, e)
+	case "revisions":
+		return cmdRevisions(ctx, rest, *db, e)
+	case "restore-revision":
+		return cmdRestoreRevision(ctx, rest, *db, e)
+	case "trash":
+		return cmdTrash(ctx, rest, *db, e)
+	case "delete":
+		return cmdDelete(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

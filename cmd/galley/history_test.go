@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+func TestRevisionsFromTheCommandLine(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib.galley")
+	st, err := store.Open(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.RevisionWindow = 0 // every save its own revision
+	ctx := context.Background()
+	p := &galley.Piece{Title: "Budget Notes", Summary: "First."}
+	for _, summary := range []string{"First.", "Second.", "Third."} {
+		p.Summary = summary
+		if err := st.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	r := galleyCmd(t, nil, "--db", lib, "revisions", "budget-notes")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 4 || !strings.HasPrefix(lines[1], "3 ") || !strings.Contains(lines[1], "(current)") {
+		t.Fatalf("revisions: %+v", r)
+	}
+	r = galleyCmd(t, nil, "--db", lib, "restore-revision", "budget-notes", "1")
+	if r.code != 0 || !strings.Contains(r.stdout, "now revision 4") {
+		t.Fatalf("restore-revision: %+v", r)
+	}
+	st, _ = store.Open(lib)
+	defer st.Close()
+	got, _ := st.PieceBySlug(ctx, "budget-notes")
+	if got.Summary != "First." {
+		t.Errorf("after restoring revision 1 the summary is %q", got.Summary)
+	}
+	for _, bad := range [][]string{{"restore-revision", "budget-notes", "x"}, {"restore-revision", "budget-notes"}, {"revisions"}} {
+		if r := galleyCmd(t, nil, append([]string{"--db", lib}, bad...)...); r.code != 2 {
+			t.Errorf("%v exited %d, want 2 (usage)", bad, r.code)
+		}
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "restore-revision", "budget-notes", "9"); r.code != 1 || !strings.Contains(r.stderr, "no revision 9") {
+		t.Errorf("a missing revision: %+v", r)
+	}
+}
+
+func TestDeleteAndTheTrashFromTheCommandLine(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
+		t.Fatal(r)
+	}
+	r := galleyCmd(t, nil, "--db", lib, "delete", "grid-talks")
+	if r.code != 0 || !strings.Contains(r.stdout, "Moved “Grid Talks” to the trash") || !strings.Contains(r.stdout, "hydropower-and-its-discontents") {
+		t.Fatalf("delete: %+v", r)
+	}
+	r = galleyCmd(t, nil, "--db", lib, "trash")
+	if r.code != 0 || !strings.Contains(r.stdout, "grid-talks") || !strings.Contains(r.stdout, "30 days left") {
+		t.Fatalf("trash: %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "list"); strings.Contains(r.stdout, "grid-talks") {
+		t.Error("a trashed piece is still listed")
+	}
+	r = galleyCmd(t, nil, "--db", lib, "trash", "restore", "grid-talks")
+	if r.code != 0 || !strings.Contains(r.stdout, "Restored “Grid Talks”") {
+		t.Fatalf("trash restore: %+v", r)
+	}
+	st, _ := store.Open(lib)
+	p, _ := st.PieceBySlug(context.Background(), "hydropower-and-its-discontents")
+	st.Close()
+	if len(p.Related) != 1 || p.Related[0].Slug != "grid-talks" {
+		t.Errorf("the restored piece is not back on the related list: %+v", p.Related)
+	}
+	galleyCmd(t, nil, "--db", lib, "delete", "grid-talks")
+	r = galleyCmd(t, nil, "--db", lib, "trash", "empty")
+	if r.code != 0 || !strings.Contains(r.stdout, "1 piece deleted for good") {
+		t.Fatalf("trash empty: %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "trash", "restore", "grid-talks"); r.code != 1 || !strings.Contains(r.stderr, "galley trash") {
+		t.Errorf("restoring what is gone: %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "trash", "shred"); r.code != 2 {
+		t.Errorf("an unknown trash action exited %d", r.code)
+	}
+}
