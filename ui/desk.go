@@ -162,6 +162,7 @@ var (
 	shortcutPreview    = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutCopyHTML   = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	shortcutSettings   = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutHistory    = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 func item(label string, sc fyne.Shortcut, action func()) *fyne.MenuItem {
@@ -181,6 +182,7 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 		item("Export Site…", shortcutExportSite, d.exportSite),
 		item("Copy HTML", shortcutCopyHTML, d.copyHTML),
 		item("Open in Browser", nil, d.previewInBrowser),
+		item("History…", shortcutHistory, func() { d.showHistory() }),
 		fyne.NewMenuItemSeparator(),
 		item("Delete Piece…", nil, e.confirmDelete),
 	)

@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// Comparison choices in the history window.
+const (
+	compareWithPrevious = "with the revision before"
+	compareWithCurrent  = "with the text now"
+)
+
+// historyWindow shows the open piece's revisions: what each changed, word
+// by word, and a way to restore one.
+type historyWindow struct {
+	d       *Desk
+	win     fyne.Window
+	pieceID int64
+	revs    []galley.Revision
+	list    *widget.List
+	chosen  int
+	compare *widget.RadioGroup
+	diff    *widget.RichText
+	restore *widget.Button
+}
+
+// showHistory opens the history of the open piece, saving it first so the
+// newest revision is the text on the desk.
+func (d *Desk) showHistory() *historyWindow {
+	p := d.editor.piece
+	if p == nil || !d.editor.flush() || d.editor.piece == nil || d.editor.piece.ID == 0 {
+		return nil
+	}
+	p = d.editor.piece
+	h := &historyWindow{d: d, win: d.app.NewWindow("History of " + p.Name()), pieceID: p.ID, chosen: -1, diff: widget.NewRichText()}
+	h.diff.Wrapping = fyne.TextWrapWord
+	h.list = widget.NewList(func() int { return len(h.revs) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("#00 · Jan 2, 15:04 · someone · draft")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := h.revs[i]
+			text := fmt.Sprintf("#%d · %s · %s · %s", r.Number, r.Saved.Local().Format("Jan 2, 2006 15:04"), r.Author, r.Status)
+			if i == 0 {
+				text += " (now)"
+			}
+			o.(*widget.Label).SetText(text)
+		})
+	h.list.OnSelected = func(i widget.ListItemID) { h.chosen = i; h.show() }
+	h.compare = widget.NewRadioGroup([]string{compareWithPrevious, compareWithCurrent}, func(string) { h.show() })
+	h.compare.Horizontal = true
+	h.compare.Required = true
+	h.compare.SetSelected(compareWithPrevious)
+	h.restore = widget.NewButtonWithIcon("Restore this revision", theme.HistoryIcon(), h.confirmRestore)
+	h.restore.Disable()
+	legend := widget.NewRichText(
+		&widget.TextSegment{Text: "Added ", Style: addedStyle},
+		&widget.TextSegment{Text: "removed", Style: removedStyle},
+	)
+	right := container.NewBorder(container.NewVBox(container.NewHBox(widget.NewLabel("Compare"), h.compare), legend), container.NewHBox(h.restore), nil, nil,
+		container.NewVScroll(h.diff))
+	split := container.NewHSplit(h.list, right)
+	split.Offset = 0.35
+	h.win.SetContent(split)
+	h.win.Resize(fyne.NewSize(980, 640))
+	d.managers = append(d.managers, h.win)
+	h.win.SetOnClosed(func() {
+		for i, w := range d.managers {
+			if w == h.win {
+				d.managers = removeItem(d.managers, i)
+				break
+			}
+		}
+	})
+	h.reload()
+	h.win.Show()
+	return h
+}
+
+func (h *historyWindow) reload() {
+	revs, err := h.d.lib.Revisions(context.Background(), h.pieceID)
+	if err != nil {
+		dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), h.win)
+	}
+	h.revs = revs
+	h.list.Refresh()
+	if len(revs) > 0 {
+		h.list.Select(0)
+	}
+}
+
+// show draws what the chosen revision changed.
+func (h *historyWindow) show() {
+	if h.chosen < 0 || h.chosen >= len(h.revs) {
+		return
+	}
+	ctx := context.Background()
+	rev := h.revs[h.chosen]
+	newer, err := h.d.lib.RevisionPiece(ctx, h.pieceID, rev.Number)
+	if err != nil {
+		h.diff.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: galley.ErrorMessage(err)}}
+		h.diff.Refresh()
+		return
+	}
+	var older *galley.Piece
+	var heading string
+	switch {
+	case h.compare.Selected == compareWithCurrent:
+		// What restoring this revision would do to the text now.
+		older, err = h.d.lib.RevisionPiece(ctx, h.pieceID, h.revs[0].Number)
+		heading = fmt.Sprintf("Restoring revision %d would change the text now like this:", rev.Number)
+	case h.chosen+1 < len(h.revs):
+		older, err = h.d.lib.RevisionPiece(ctx, h.pieceID, h.revs[h.chosen+1].Number)
+		heading = fmt.Sprintf("What revision %d changed from revision %d:", rev.Number, h.revs[h.chosen+1].Number)
+	default:
+		older = &galley.Piece{}
+		heading = fmt.Sprintf("Revision %d, the first:", rev.Number)
+	}
+	if err != nil {
+		h.diff.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: galley.ErrorMessage(err)}}
+		h.diff.Refresh()
+		return
+	}
+	h.diff.Segments = diffSegments(heading, galley.DiffPieces(older, newer))
+	h.diff.Refresh()
+	if h.chosen == 0 {
+		h.restore.Disable() // it is the text now
+	} else {
+		h.restore.Enable()
+	}
+}
+
+func (h *historyWindow) confirmRestore() {
+	if h.chosen <= 0 || h.chosen >= len(h.revs) {
+		return
+	}
+	rev := h.revs[h.chosen]
+	confirm(h.win, "Restore this revision?",
+		fmt.Sprintf("Make revision %d the piece's text again? The text now is kept as a revision, so this can be undone.", rev.Number),
+		func() {
+			d := h.d
+			if !d.editor.flush() {
+				return
+			}
+			p, err := d.lib.RestoreRevision(context.Background(), h.pieceID, rev.Number)
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), h.win)
+				return
+			}
+			if d.editor.piece != nil && d.editor.piece.ID == p.ID {
+				d.editor.load(p)
+			}
+			d.shelf.reload()
+			h.reload()
+		})
+}
+
+var (
+	addedStyle   = widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameSuccess, TextStyle: fyne.TextStyle{Bold: true}}
+	removedStyle = widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameError, TextStyle: fyne.TextStyle{Italic: true}}
+	keptStyle    = widget.RichTextStyleInline
+)
+
+// diffSegments lays a difference out as rich text: a heading per field,
+// added words bold in the success colour, removed ones italic in the
+// error colour.
+func diffSegments(heading string, d galley.PieceDiff) []widget.RichTextSegment {
+	segs := []widget.RichTextSegment{&widget.TextSegment{Text: heading, Style: widget.RichTextStyleParagraph}}
+	if d.Empty() {
+		return append(segs, &widget.TextSegment{Text: "No differences.", Style: widget.RichTextStyleParagraph})
+	}
+	changes := func(title string, list []galley.TextChange) {
+		segs = append(segs, &widget.TextSegment{Text: title, Style: widget.RichTextStyleSubHeading})
+		para := &widget.ParagraphSegment{}
+		for _, c := range list {
+			style := keptStyle
+			switch c.Op {
+			case galley.Added:
+				style = addedStyle
+			case galley.Removed:
+				style = removedStyle
+			}
+			para.Texts = append(para.Texts, &widget.TextSegment{Text: c.Text, Style: style})
+		}
+		segs = append(segs, para)
+	}
+	line := func(title string, items []string) {
+		if len(items) > 0 {
+			segs = append(segs, &widget.TextSegment{Text: title + ": " + strings.Join(items, "; "), Style: widget.RichTextStyleParagraph})
+		}
+	}
+	for _, f := range d.Fields {
+		changes(f.Field, f.Changes)
+	}
+	for _, q := range d.QA {
+		switch q.Op {
+		case galley.Added:
+			line(fmt.Sprintf("Question %d added", q.Number), []string{q.Question})
+		case galley.Removed:
+			line(fmt.Sprintf("Question %d removed", q.Number), []string{q.Question})
+		default:
+			changes(fmt.Sprintf("Answer %d (%s)", q.Number, q.Question), q.Answer)
+		}
+	}
+	line("Photos added", d.PhotosAdded)
+	line("Photos removed", d.PhotosRemoved)
+	for _, f := range d.PhotosChanged {
+		changes(f.Field, f.Changes)
+	}
+	line("Topics added", d.TopicsAdded)
+	line("Topics removed", d.TopicsRemoved)
+	line("Related pieces added", d.RelatedAdded)
+	line("Related pieces removed", d.RelatedRemoved)
+	return segs
+}
