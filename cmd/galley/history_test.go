@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,5 +89,41 @@ func TestDeleteAndTheTrashFromTheCommandLine(t *testing.T) {
 	}
 	if r := galleyCmd(t, nil, "--db", lib, "trash", "shred"); r.code != 2 {
 		t.Errorf("an unknown trash action exited %d", r.code)
+	}
+}
+
+func TestBackupAndRestoreFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "desk.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
+		t.Fatal(r)
+	}
+	r := galleyCmd(t, nil, "--db", lib, "backup")
+	if r.code != 0 || !strings.Contains(r.stdout, store.BackupDir(lib)) {
+		t.Fatalf("backup: %+v", r)
+	}
+	out := filepath.Join(dir, "elsewhere", "copy.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "backup", "--out", out); r.code != 0 {
+		t.Fatalf("backup --out: %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "backup", "--out", out); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("a backup over an existing file: %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "backup", "--list"); r.code != 0 || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("backup --list: %+v", r)
+	}
+	galleyCmd(t, nil, "--db", lib, "delete", "grid-talks")
+	galleyCmd(t, nil, "--db", lib, "trash", "empty")
+	r = galleyCmd(t, nil, "--db", lib, "restore", out)
+	if r.code != 0 || !strings.Contains(r.stdout, "before restore") {
+		t.Fatalf("restore: %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "list"); !strings.Contains(r.stdout, "grid-talks") {
+		t.Errorf("after restoring, the list is:\n%s", r.stdout)
+	}
+	bad := filepath.Join(dir, "bad.galley")
+	os.WriteFile(bad, []byte("not a library"), 0o600)
+	if r := galleyCmd(t, nil, "--db", lib, "restore", bad); r.code != 1 || !strings.Contains(r.stderr, "bad.galley") {
+		t.Errorf("restoring a bad file: %+v", r)
 	}
 }

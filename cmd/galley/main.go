@@ -42,6 +42,9 @@ Usage:
   galley [--db PATH] delete SLUG              move a piece to the trash
   galley [--db PATH] trash [list | restore SLUG | empty]
                                               deleted pieces wait 30 days in the trash
+  galley [--db PATH] backup [--out FILE | --list]
+                                              back the library up (beside it, rotated, unless --out)
+  galley [--db PATH] restore FILE             replace the library with a checked backup (the old one is kept)
   galley [--db PATH] sample                   add the sample desk to the library
   galley [--db PATH] check                    read the whole library file looking for damage
   galley version                              print the version
@@ -131,6 +134,10 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdTrash(ctx, rest, *db, e)
 	case "delete":
 		return cmdDelete(ctx, rest, *db, e)
+	case "backup":
+		return cmdBackup(ctx, rest, *db, e)
+	case "restore":
+		return cmdRestore(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil
