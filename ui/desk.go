@@ -187,6 +187,9 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 		item("Delete Piece…", nil, e.confirmDelete),
 	)
 	file.Items = append(file.Items, d.libraryMenuItems()...)
+	file.Items = append(file.Items, fyne.NewMenuItemSeparator(),
+		item("Back Up Now", nil, d.backUpNow),
+		item("Restore From Backup…", nil, d.showRestore))
 	edit := fyne.NewMenu("Edit",
 		item("Find", shortcutFind, d.shelf.focusSearch),
 		item("Undo Delete", nil, d.shelf.undoDelete),

@@ -45,7 +45,7 @@ func runGUI(path string, isDefault bool) error {
 	desk.SetImageCache(imageCache(os.Getenv))
 	closeLib := st.Close
 	desk.SetLibraryOpener(st.Path(), openForDesk, func() error { return closeLib() })
-	desk.CheckLibrary(nil)
+	desk.CheckAndMaintain()
 	desk.Window().ShowAndRun()
 	desk.WaitExports()
 	return desk.CloseLibrary()

@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+// Maintainer is the daily upkeep a library can do: a backup at most once
+// a day, thinning old revisions, and emptying the trash of pieces deleted
+// more than 30 days ago. *store.Store provides it.
+type Maintainer interface {
+	DailyBackup(ctx context.Context) (string, error)
+	ThinRevisions(ctx context.Context, policy store.RevisionPolicy) (int, error)
+	PurgeTrash(ctx context.Context) (int, error)
+}
+
+// errReadOnly is why a damaged library refuses every write.
+var errReadOnly = galley.Errorf(galley.EInvalid,
+	"The library is damaged, so Galley has opened it read-only and writes nothing to it. Restore a backup with File → Restore From Backup….")
+
+// readOnlyLibrary stands for a damaged library: reading goes on, so the
+// editor can copy their words out, and every write is refused before it
+// reaches the file.
+type readOnlyLibrary struct{ Library }
+
+func (readOnlyLibrary) SavePiece(context.Context, *galley.Piece) error { return errReadOnly }
+func (readOnlyLibrary) DeletePiece(context.Context, int64) ([]galley.PieceRef, error) {
+	return nil, errReadOnly
+}
+func (readOnlyLibrary) RestoreTrashed(context.Context, int64) (*galley.Piece, error) {
+	return nil, errReadOnly
+}
+func (readOnlyLibrary) EmptyTrash(context.Context) (int, error) { return 0, errReadOnly }
+func (readOnlyLibrary) RestoreRevision(context.Context, int64, int) (*galley.Piece, error) {
+	return nil, errReadOnly
+}
+
+// CheckAndMaintain checks the library in the background; a sound library
+// then gets its daily upkeep (backup, thinning, trash), a damaged one is
+// put in read-only mode with an offer to restore the newest good backup.
+func (d *Desk) CheckAndMaintain() {
+	d.CheckLibrary(func(err error) {
+		if err != nil {
+			d.damaged(err)
+			return
+		}
+		d.maintain()
+	})
+}
+
+// damaged turns the desk read-only and says what can be done.
+func (d *Desk) damaged(err error) {
+	if _, already := d.lib.(readOnlyLibrary); !already {
+		d.lib = readOnlyLibrary{d.lib}
+		d.shelf.pages.lib = d.lib
+	}
+	d.win.SetTitle(d.win.Title() + " (read-only: damaged)")
+	msg := widget.NewLabel(galley.ErrorMessage(err) + "\n\nGalley has opened it read-only: nothing more is written to it. " +
+		"Your pieces can still be read and copied.")
+	msg.Wrapping = fyne.TextWrapWord
+	var dlg dialog.Dialog
+	restore := widget.NewButton("Restore the newest good backup", func() {
+		dlg.Hide()
+		d.restoreNewestGood()
+	})
+	restore.Importance = widget.HighImportance
+	keep := widget.NewButton("Keep reading", func() { dlg.Hide() })
+	dlg = dialog.NewCustomWithoutButtons("The library is damaged", container.NewBorder(nil, container.NewHBox(keep, restore), nil, nil, msg), d.win)
+	dlg.Resize(fyne.NewSize(560, 260))
+	dlg.Show()
+}
+
+// maintain does the daily upkeep in the background.
+func (d *Desk) maintain() {
+	m, ok := d.lib.(Maintainer)
+	if !ok {
+		return
+	}
+	go func() {
+		ctx := context.Background()
+		_, errBackup := m.DailyBackup(ctx)
+		_, errThin := m.ThinRevisions(ctx, store.DefaultRevisionPolicy)
+		_, errPurge := m.PurgeTrash(ctx)
+		if err := errors.Join(errBackup, errThin, errPurge); err != nil {
+			fyne.Do(func() { d.showError(err) })
+		}
+	}()
+}
+
+// backUpNow writes a backup beside the library, in the background.
+func (d *Desk) backUpNow() {
+	type backer interface {
+		BackupNow(ctx context.Context) (string, error)
+	}
+	b, ok := d.lib.(backer)
+	if !ok || !d.editor.flush() {
+		return
+	}
+	go func() {
+		path, err := b.BackupNow(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				d.showError(err)
+				return
+			}
+			dialog.ShowInformation("Backed up", "The library is backed up to\n"+path, d.win)
+		})
+	}()
+}
+
+// showRestore lists the library's backups to restore one.
+func (d *Desk) showRestore() {
+	if d.libPath == "" || d.opener == nil {
+		d.showError(galley.Errorf(galley.EInternal, "This desk cannot restore backups."))
+		return
+	}
+	backups, err := store.Backups(d.libPath)
+	if err != nil {
+		d.showError(err)
+		return
+	}
+	if len(backups) == 0 {
+		dialog.ShowInformation("No backups yet", "There are no backups in "+store.BackupDir(d.libPath)+" yet. File → Back Up Now makes one.", d.win)
+		return
+	}
+	var names []string
+	for _, b := range backups {
+		names = append(names, fmt.Sprintf("%s  (%s)", b.Taken.Local().Format("Mon Jan 2, 2006 15:04"), filepath.Base(b.Path)))
+	}
+	choice := widget.NewRadioGroup(names, nil)
+	choice.SetSelected(names[0])
+	dlg := dialog.NewCustomConfirm("Restore from a backup", "Restore", "Cancel",
+		container.NewVScroll(choice), func(ok bool) {
+			if !ok {
+				return
+			}
+			for i, n := range names {
+				if n == choice.Selected {
+					d.restoreBackup(backups[i].Path)
+				}
+			}
+		}, d.win)
+	dlg.Resize(fyne.NewSize(640, 420))
+	dlg.Show()
+}
+
+// restoreNewestGood restores the newest backup that passes its check.
+func (d *Desk) restoreNewestGood() {
+	backups, err := store.Backups(d.libPath)
+	if err != nil {
+		d.showError(err)
+		return
+	}
+	for _, b := range backups {
+		if store.CheckBackup(context.Background(), b.Path) == nil {
+			d.restoreBackup(b.Path)
+			return
+		}
+	}
+	d.showError(galley.Errorf(galley.ENotFound, "There is no good backup in %s to restore.", store.BackupDir(d.libPath)))
+}
+
+// restoreBackup closes the library, replaces it with the backup (checked
+// first; the library as it was is kept) and opens it again.
+func (d *Desk) restoreBackup(backup string) {
+	if d.opener == nil || d.exportRunning() {
+		d.showError(galley.Errorf(galley.EConflict, "Wait for the export to finish, then restore."))
+		return
+	}
+	if _, ro := d.lib.(readOnlyLibrary); !ro && !d.editor.flush() {
+		return
+	}
+	ctx := context.Background()
+	if err := store.CheckBackup(ctx, backup); err != nil {
+		d.showError(err)
+		return
+	}
+	for _, w := range append([]fyne.Window(nil), d.managers...) {
+		w.Close()
+	}
+	d.editor.discard()
+	d.editor.clear()
+	if d.closeLib != nil {
+		if err := d.closeLib(); err != nil {
+			d.showError(err)
+			return
+		}
+		d.closeLib = nil
+	}
+	kept, restoreErr := store.Restore(ctx, backup, d.libPath)
+	lib, closeLib, err := d.opener(d.libPath, false)
+	if err != nil {
+		d.showError(errors.Join(restoreErr, err))
+		return
+	}
+	d.lib, d.closeLib = lib, closeLib
+	d.shelf.pages = newPager(lib)
+	d.shelf.deleted = nil
+	d.shelf.undo.Hide()
+	d.shelf.refreshChoices()
+	d.shelf.reload()
+	d.setTitle()
+	if restoreErr != nil {
+		d.showError(restoreErr)
+		return
+	}
+	dialog.ShowInformation("Restored", "The library is restored from\n"+backup+"\n\nThe library as it was is kept as\n"+kept, d.win)
+}

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+func TestADamagedLibraryOpensReadOnly(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Untouchable", Summary: "As it was."})
+	lib := &failingCheck{Library: st}
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour)
+	done := make(chan error, 1)
+	d.CheckLibrary(func(err error) { d.damaged(err); done <- err })
+	<-done
+	if text := overlayText(d.win); !strings.Contains(text, "read-only") || !strings.Contains(text, "Restore the newest good backup") {
+		t.Fatalf("the damage is not explained with a way out:\n%s", text)
+	}
+	id := d.editor.piece.ID
+	test.Type(d.editor.story.summary, " Edited.")
+	if d.editor.save(false) {
+		t.Fatal("a save went through to a damaged library")
+	}
+	if !strings.Contains(d.editor.state.Text, "read-only") {
+		t.Errorf("the state says %q", d.editor.state.Text)
+	}
+	if got := stored(t, st, id).Summary; got != "As it was." {
+		t.Errorf("the damaged library was written: %q", got)
+	}
+	// The words stay on the desk to be copied out.
+	if !strings.Contains(d.editor.piece.Summary, "Edited.") {
+		t.Error("the editor's words were dropped")
+	}
+}
+
+func TestRestoringABackupFromTheDesk(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
+	d := newTestDesk(t, st)
+	path := st.Path()
+	d.SetLibraryOpener(path, func(p string, create bool) (Library, func() error, error) {
+		s, err := store.Open(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Close, nil
+	}, st.Close)
+	// The daily upkeep makes today's backup.
+	d.maintain()
+	waitFor(t, "the daily backup", func() bool {
+		list, _ := store.Backups(path)
+		return len(list) == 1
+	})
+	id := d.editor.piece.ID
+	d.editor.story.title.SetText("After The Mistake")
+	d.editor.save(true)
+	backups, _ := store.Backups(path)
+	d.restoreBackup(backups[0].Path)
+	if !strings.Contains(overlayText(d.win), "before restore") {
+		t.Errorf("the restore does not say where the old library is kept:\n%s", overlayText(d.win))
+	}
+	p, err := d.lib.Piece(context.Background(), id)
+	if err != nil || p.Title != "Before The Mistake" {
+		t.Fatalf("after restoring: %+v, %v", p, err)
+	}
+	if row, _ := d.shelf.pages.Item(0); row.Title != "Before The Mistake" {
+		t.Errorf("the list shows %q", row.Title)
+	}
+	d.CloseLibrary()
+}
