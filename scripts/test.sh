@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, vet, every Go test
-# (real SQLite files, headless Fyne), each benchmark once so none rots,
+# (real SQLite files, headless Fyne; the fuzz seed corpora replay as
+# regression cases), each fuzz target for a few seconds, each benchmark
+# once so none rots,
 # the exported HTML checked by the Nu Html Checker, axe-core and a hostile-
 # content probe in Chromium, and a smoke test that the real binary opens
 # its window under Xvfb.
@@ -25,6 +27,18 @@ go vet ./...
 
 step "go test"
 go test -count=1 ./...
+
+# -fuzz takes one target at a time. A failing input is written to the
+# package's testdata/fuzz/<target>/ and fails the run; commit it with the
+# fix, and plain go test replays it from then on. FUZZTIME=1m digs deeper.
+step "fuzz: each target for ${FUZZTIME:-3s}"
+for target in \
+	FuzzBundleIndex:./internal/bundle \
+	FuzzSlugify:./internal/galley \
+	FuzzMarkdown:./internal/export \
+	FuzzInspect:./internal/photo; do
+	go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime "${FUZZTIME:-3s}" -fuzzminimizetime 200x "${target#*:}"
+done
 
 step "benchmarks, once each (figures come from scripts/bench.sh)"
 go test -count=1 -short -run '^$' -bench . -benchtime 1x ./...

@@ -493,6 +493,17 @@ func lineCol(data []byte, offset int64) (int, int) {
 	if offset < 0 {
 		offset = 0
 	}
+	// An offset inside a character (a syntax error's offset is one byte
+	// back from where the decoder stopped, which at the end of a file can
+	// split its last character) points at that character.
+	for back := int64(1); back < utf8.UTFMax && offset-back >= 0 && offset < int64(len(data)) && !utf8.RuneStart(data[offset]); back++ {
+		if start := offset - back; utf8.RuneStart(data[start]) {
+			if _, size := utf8.DecodeRune(data[start:]); size > 1 && start+int64(size) > offset {
+				offset = start
+			}
+			break
+		}
+	}
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
 	lineStart := bytes.LastIndexByte(before, '\n') + 1
