@@ -107,22 +107,38 @@ func (d pieceDoc) piece() (*galley.Piece, error) {
 	return p, nil
 }
 
-// encodeDoc returns the compressed document and the digest of its content.
-func encodeDoc(d pieceDoc) (data, digest []byte, err error) {
-	raw, err := json.Marshal(d)
+// docJSON returns the document's JSON and the digest of it.
+func docJSON(d pieceDoc) (raw, digest []byte, err error) {
+	raw, err = json.Marshal(d)
 	if err != nil {
 		return nil, nil, err
 	}
 	sum := sha256.Sum256(raw)
-	var b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	if _, err := zw.Write(raw); err != nil {
+	return raw, sum[:], nil
+}
+
+// encodeDoc returns the compressed document and the digest of its content.
+func encodeDoc(d pieceDoc) (data, digest []byte, err error) {
+	raw, digest, err := docJSON(d)
+	if err != nil {
 		return nil, nil, err
+	}
+	data, err = compress(raw)
+	return data, digest, err
+}
+
+// compress gzips a document. Prose compresses about fourfold even at the
+// fastest level, which keeps a save that records a revision quick.
+func compress(raw []byte) ([]byte, error) {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return b.Bytes(), sum[:], nil
+	return b.Bytes(), nil
 }
 
 func decodeDoc(data []byte) (pieceDoc, error) {
@@ -162,7 +178,15 @@ func (s *Store) recordRevision(ctx context.Context, tx *sql.Tx, id int64, now ti
 	if err != nil {
 		return err
 	}
-	data, digest, err := encodeDoc(docOf(p))
+	return s.recordRevisionOf(ctx, tx, p, now, force)
+}
+
+// recordRevisionOf is recordRevision for a piece already in hand as the
+// transaction stored it (a save has it; reading it back would cost as
+// much as the rest of the save).
+func (s *Store) recordRevisionOf(ctx context.Context, tx *sql.Tx, p *galley.Piece, now time.Time, force bool) error {
+	id := p.ID
+	raw, digest, err := docJSON(docOf(p))
 	if err != nil {
 		return err
 	}
@@ -182,6 +206,10 @@ func (s *Store) recordRevision(ctx context.Context, tx *sql.Tx, id int64, now ti
 	}
 	if hasLatest && bytes.Equal(lastDigest, digest) && !force {
 		return nil
+	}
+	data, err := compress(raw)
+	if err != nil {
+		return err
 	}
 	stamp := formatTime(now)
 	if hasLatest && !force && author == s.Author && status == string(p.Status) {
