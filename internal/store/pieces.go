@@ -339,22 +339,30 @@ func (s *Store) writePhotos(ctx context.Context, tx *sql.Tx, p *galley.Piece) er
 	if _, err := tx.ExecContext(ctx, `DELETE FROM photos WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
-	for i := range p.Photos {
-		ph := &p.Photos[i]
-		imageID, err := s.imageFor(ctx, tx, ph, i)
-		if err != nil {
-			return err
-		}
-		var id any // a new photo gets a fresh ID
-		if oldIDs[ph.ID] {
-			id = ph.ID
-		}
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO photos (id, piece_id, position, image_id, alt, decorative, caption, credit, lead)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			id, p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead).Scan(&ph.ID)
-		if err != nil {
-			return s.txError(err)
+	// Kept photos go back in first, with their IDs: a new photo placed
+	// before one of them would otherwise be handed that ID (SQLite numbers
+	// from the highest ID left) and the kept photo's insert would clash.
+	for _, kept := range []bool{true, false} {
+		for i := range p.Photos {
+			ph := &p.Photos[i]
+			if oldIDs[ph.ID] != kept {
+				continue
+			}
+			imageID, err := s.imageFor(ctx, tx, ph, i)
+			if err != nil {
+				return err
+			}
+			var id any // a new photo gets a fresh ID
+			if kept {
+				id = ph.ID
+			}
+			err = tx.QueryRowContext(ctx, `
+				INSERT INTO photos (id, piece_id, position, image_id, alt, decorative, caption, credit, lead)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				id, p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead).Scan(&ph.ID)
+			if err != nil {
+				return s.txError(err)
+			}
 		}
 	}
 	return s.dropUnusedImages(ctx, tx, oldImages)

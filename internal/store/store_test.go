@@ -555,3 +555,19 @@ func TestDamageSurfacesWithoutTheFullCheck(t *testing.T) {
 		t.Errorf("a sound library fails the check: %v", err)
 	}
 }
+
+func TestANewPhotoCanGoBeforeAKeptOne(t *testing.T) {
+	s := openTemp(t)
+	p := &galley.Piece{Title: "One photo", Photos: []galley.Photo{{Data: fixture.JPEG(8, 8, 1), Caption: "first"}}}
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	p.Photos = append([]galley.Photo{{Data: fixture.PNG(8, 8, 2), Caption: "new lead"}}, p.Photos...)
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatalf("adding a photo before the kept one: %v", err)
+	}
+	got, _ := s.Piece(ctx, p.ID)
+	if len(got.Photos) != 2 || got.Photos[0].Caption != "new lead" || got.Photos[1].Caption != "first" {
+		t.Errorf("photos in order: %+v", got.Photos)
+	}
+}
