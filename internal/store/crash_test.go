@@ -80,13 +80,10 @@ func fillGeneration(p *galley.Piece, label string, gen int, imgs []genImage) {
 	for j := range gen % 4 {
 		p.QA = append(p.QA, galley.QA{Question: fmt.Sprintf("Question %d of %s?", j+1, mark), Answer: mark + " answer"})
 	}
-	// Photos already on the piece whose image the generation keeps come
-	// first, new ones after. (Saving a new photo in front of a kept one
-	// fails at the time of writing, "UNIQUE constraint failed: photos.id":
-	// writePhotos deletes the piece's photos and inserts the list in order,
-	// so the new photo can take the freed ID the kept one asks for. That
-	// is not what this test is about.)
-	var kept, added []galley.Photo
+	// The generation's photos, in its order: photos whose image the piece
+	// already shows are kept (with their IDs), the others are new, and
+	// new ones may come before kept ones.
+	var photos []galley.Photo
 	for j := range 1 + gen%3 {
 		img := imgs[(gen+j)%len(imgs)]
 		ph := galley.Photo{Data: img.data, Image: galley.Image{Hash: img.hash}}
@@ -95,13 +92,9 @@ func fillGeneration(p *galley.Piece, label string, gen int, imgs []genImage) {
 				ph = galley.Photo{ID: o.ID, Image: o.Image}
 			}
 		}
-		if ph.ID != 0 {
-			kept = append(kept, ph)
-		} else {
-			added = append(added, ph)
-		}
+		photos = append(photos, ph)
 	}
-	p.Photos = append(kept, added...)
+	p.Photos = photos
 	for j := range p.Photos {
 		ph := &p.Photos[j]
 		ph.Caption = mark
