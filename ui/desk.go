@@ -65,6 +65,7 @@ type Desk struct {
 	opener     LibraryOpener  // opens another library file; nil offers none
 	closeLib   func() error   // closes the library on the desk when another replaces it
 	libPath    string         // the library file on the desk, when known
+	checking   bool           // the library's check is running; autosave waits
 	managers   []fyne.Window  // manager windows open on this library
 }
 
@@ -110,18 +111,33 @@ func (d *Desk) SetAutosaveDelay(delay time.Duration) { d.editor.delay = delay }
 // damage, and tells the editor if it finds any. done, if not nil, is
 // called on the UI goroutine when the check ends.
 func (d *Desk) CheckLibrary(done func(error)) {
+	d.check(func(err error) {
+		if err != nil {
+			d.showError(err)
+		}
+		if done != nil {
+			done(err)
+		}
+	})
+}
+
+// check runs the library's quick check in the background and then calls
+// then on the UI goroutine. Until it ends, autosave waits (the words stay
+// on the desk): nothing is written to a library before it is known sound,
+// unless the editor saves, switches or closes.
+func (d *Desk) check(then func(error)) {
 	lib := d.lib
+	d.checking = true
 	go func() {
 		err := lib.QuickCheck(context.Background())
 		fyne.Do(func() {
 			if lib != d.lib {
 				return // another library was opened meanwhile
 			}
-			if err != nil {
-				d.showError(err)
-			}
-			if done != nil {
-				done(err)
+			d.checking = false
+			then(err)
+			if err == nil && d.editor.dirty {
+				d.editor.save(false)
 			}
 		})
 	}()

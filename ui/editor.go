@@ -218,6 +218,10 @@ func (e *editor) save(explicit bool) bool {
 	if e.conflicted {
 		return false
 	}
+	if e.d.checking && !explicit {
+		e.setState("Unsaved: checking the library first")
+		return false
+	}
 	wasNew := p.ID == 0
 	if wasNew && strings.TrimSpace(p.Title) == "" && !explicit {
 		e.setState("New: saved once it has a title")

@@ -49,7 +49,7 @@ func (readOnlyLibrary) RestoreRevision(context.Context, int64, int) (*galley.Pie
 // then gets its daily upkeep (backup, thinning, trash), a damaged one is
 // put in read-only mode with an offer to restore the newest good backup.
 func (d *Desk) CheckAndMaintain() {
-	d.CheckLibrary(func(err error) {
+	d.check(func(err error) {
 		if err != nil {
 			d.damaged(err)
 			return

@@ -74,3 +74,36 @@ func TestRestoringABackupFromTheDesk(t *testing.T) {
 	}
 	d.CloseLibrary()
 }
+
+// slowCheck holds the library's check until released.
+type slowCheck struct {
+	Library
+	release chan struct{}
+}
+
+func (s slowCheck) QuickCheck(ctx context.Context) error {
+	<-s.release
+	return s.Library.QuickCheck(ctx)
+}
+
+func TestAutosaveWaitsForTheCheck(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Waiting"})
+	lib := slowCheck{Library: st, release: make(chan struct{})}
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour)
+	id := d.editor.piece.ID
+	done := make(chan error, 1)
+	d.CheckLibrary(func(err error) { done <- err })
+	d.editor.story.summary.SetText("Typed while the check runs.")
+	if d.editor.save(false) || stored(t, st, id).Summary != "" {
+		t.Fatal("an autosave wrote before the library was checked")
+	}
+	if !strings.Contains(d.editor.state.Text, "checking") {
+		t.Errorf("the state says %q", d.editor.state.Text)
+	}
+	close(lib.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the save after the check", func() bool { return stored(t, st, id).Summary == "Typed while the check runs." })
+}
