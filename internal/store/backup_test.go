@@ -73,7 +73,7 @@ func TestBackupsRotateDailyAndWeekly(t *testing.T) {
 	// Two backups a day for 60 days.
 	for day := 0; day < 60; day++ {
 		for _, hour := range []int{9, 17} {
-			taken := now.Add(-time.Duration(day)*24*time.Hour).Add(time.Duration(hour-12) * time.Hour)
+			taken := now.Add(-time.Duration(day) * 24 * time.Hour).Add(time.Duration(hour-12) * time.Hour)
 			p := filepath.Join(dir, "desk "+taken.Format(backupStamp)+".galley")
 			os.WriteFile(p, []byte("x"), 0o600)
 			os.Chtimes(p, taken, taken)
