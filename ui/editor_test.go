@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -14,6 +15,7 @@ import (
 
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // writeFiles writes named files into a fresh folder and returns their paths.
@@ -310,6 +312,18 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	}
 	if checkBaseURL("ftp://x") == nil || checkBaseURL("https://example.org/") != nil || checkBaseURL("") != nil {
 		t.Error("the base URL check accepts or refuses the wrong addresses")
+	}
+	// How revisions thin out: the defaults, then the editor's choice.
+	if pol := d.revisionPolicy(); pol != store.DefaultRevisionPolicy {
+		t.Errorf("default policy %+v", pol)
+	}
+	p.SetInt(prefKeepAll, 14)
+	p.SetInt(prefKeepDaily, 10) // never shorter than the first period
+	if pol := d.revisionPolicy(); pol.KeepAll != 14*24*time.Hour || pol.Daily != 14*24*time.Hour {
+		t.Errorf("policy after settings %+v", pol)
+	}
+	if checkDays("0") == nil || checkDays("x") == nil || checkDays("30") != nil {
+		t.Error("the days check accepts or refuses the wrong numbers")
 	}
 }
 

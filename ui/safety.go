@@ -86,10 +86,11 @@ func (d *Desk) maintain() {
 	if !ok {
 		return
 	}
+	policy := d.revisionPolicy()
 	go func() {
 		ctx := context.Background()
 		_, errBackup := m.DailyBackup(ctx)
-		_, errThin := m.ThinRevisions(ctx, store.DefaultRevisionPolicy)
+		_, errThin := m.ThinRevisions(ctx, policy)
 		_, errPurge := m.PurgeTrash(ctx)
 		if err := errors.Join(errBackup, errThin, errPurge); err != nil {
 			fyne.Do(func() { d.showError(err) })

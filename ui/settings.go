@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/store"
 )
 
 // Preference keys. They are part of the user's saved settings: renaming
@@ -24,6 +27,8 @@ const (
 	prefTemplateDir = "export.templateDir"
 	prefExportDir   = "export.folder"
 	prefRecent      = "library.recent"
+	prefKeepAll     = "history.keepAllDays"
+	prefKeepDaily   = "history.keepDailyDays"
 )
 
 // maxRecent is how many libraries File → Open Recent remembers.
@@ -84,6 +89,13 @@ func (d *Desk) showSettings() {
 	}
 	templates := d.folderField(p.String(prefTemplateDir), "the built-in templates")
 	folder := d.folderField(p.String(prefExportDir), "ask each time")
+	policy := d.revisionPolicy()
+	keepAll := widget.NewEntry()
+	keepAll.SetText(strconv.Itoa(int(policy.KeepAll.Hours() / 24)))
+	keepAll.Validator = checkDays
+	keepDaily := widget.NewEntry()
+	keepDaily.SetText(strconv.Itoa(int(policy.Daily.Hours() / 24)))
+	keepDaily.Validator = checkDays
 
 	items := []*widget.FormItem{
 		widget.NewFormItem("Site name", site),
@@ -91,6 +103,8 @@ func (d *Desk) showSettings() {
 		widget.NewFormItem("Dates", style),
 		widget.NewFormItem("Templates", templates.box),
 		widget.NewFormItem("Export folder", folder.box),
+		widget.NewFormItem("Keep every revision for", container.NewBorder(nil, nil, nil, widget.NewLabel("days"), keepAll)),
+		widget.NewFormItem("then one a day until", container.NewBorder(nil, nil, nil, widget.NewLabel("days, then one a week"), keepDaily)),
 	}
 	items[1].HintText = "Gives canonical links and absolute addresses in the feed and sitemap."
 	items[3].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
@@ -107,9 +121,32 @@ func (d *Desk) showSettings() {
 		}
 		p.SetString(prefTemplateDir, templates.path)
 		p.SetString(prefExportDir, folder.path)
+		all, _ := strconv.Atoi(strings.TrimSpace(keepAll.Text))
+		daily, _ := strconv.Atoi(strings.TrimSpace(keepDaily.Text))
+		p.SetInt(prefKeepAll, all)
+		p.SetInt(prefKeepDaily, max(daily, all))
 	}, d.win)
 	dlg.Resize(fyne.NewSize(640, 420))
 	dlg.Show()
+}
+
+// revisionPolicy is how old revisions thin out, as set in Settings.
+func (d *Desk) revisionPolicy() store.RevisionPolicy {
+	p := d.app.Preferences()
+	day := 24 * time.Hour
+	def := store.DefaultRevisionPolicy
+	all := time.Duration(p.IntWithFallback(prefKeepAll, int(def.KeepAll/day))) * day
+	daily := time.Duration(p.IntWithFallback(prefKeepDaily, int(def.Daily/day))) * day
+	return store.RevisionPolicy{KeepAll: all, Daily: max(daily, all)}
+}
+
+// checkDays accepts a whole number of days from 1 to 3650.
+func checkDays(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > 3650 {
+		return fmt.Errorf("a number of days from 1 to 3650")
+	}
+	return nil
 }
 
 // checkBaseURL accepts an empty base URL or an absolute http(s) one.
