@@ -52,12 +52,31 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	if _, err := os.Lstat(dest); err == nil {
 		return galley.Errorf(galley.EConflict, "%s already exists; choose another name for the backup.", dest)
 	}
+	// The copy is read through the library's path: a library moved away
+	// would be read from whatever is there now, or made anew.
+	if err := s.inPlace("It was not backed up; put the file back where it was, then back up again."); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
+		if why, todo, ok := diskProblem(filepath.Dir(dest), false, err); ok {
+			return galley.Errorf(galley.EInternal, "The backup folder %s cannot be made: %s. The library is unchanged; %s, then back up again.", filepath.Dir(dest), why, todo)
+		}
 		return galley.Errorf(galley.EInternal, "Could not make the backup folder %s: %v", filepath.Dir(dest), err)
 	}
 	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".partial")
 	os.Remove(tmp)
 	defer os.Remove(tmp)
+	// The copy's file is made here, empty (VACUUM INTO fills an empty
+	// file), so a folder it cannot be made in is told as such: SQLite says
+	// only that it could not open it.
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		if why, todo, ok := diskProblem(dest, false, err); ok {
+			return backupError(dest, why, todo)
+		}
+		return galley.Errorf(galley.EInternal, "The backup to %s failed: %v", dest, err)
+	}
+	f.Close()
 	// A connection of its own: the read pool is query-only, and the write
 	// connection must stay free for saves while the copy is made.
 	db, err := sql.Open("sqlite3", dsn(s.path, "deferred", false))
@@ -66,15 +85,29 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		if why, todo, ok := diskProblem(dest, false, err); ok {
+			return backupError(dest, why, todo)
+		}
 		return galley.Errorf(galley.EInternal, "The backup to %s failed: %v", dest, s.txError(err))
 	}
 	if err := syncFile(tmp); err != nil {
+		if why, todo, ok := diskProblem(dest, false, err); ok {
+			return backupError(dest, why, todo)
+		}
 		return galley.Errorf(galley.EInternal, "The backup to %s could not be written to disk: %v", dest, err)
 	}
 	if err := os.Rename(tmp, dest); err != nil {
+		if why, todo, ok := diskProblem(dest, false, err); ok {
+			return backupError(dest, why, todo)
+		}
 		return galley.Errorf(galley.EInternal, "The backup to %s could not be put in place: %v", dest, err)
 	}
 	return syncDir(filepath.Dir(dest))
+}
+
+// backupError explains a backup the disk would not take.
+func backupError(dest, why, todo string) error {
+	return galley.Errorf(galley.EInternal, "The backup %s cannot be written: %s. The library is unchanged; %s, then back up again.", dest, why, todo)
 }
 
 func syncFile(path string) error {

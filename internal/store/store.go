@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -50,6 +51,8 @@ type Store struct {
 	// RevisionWindow is how long successive saves gather into one
 	// revision (DefaultRevisionWindow).
 	RevisionWindow time.Duration
+
+	file os.FileInfo // the library file as opened: see inPlace
 }
 
 // Path returns the library file's path.
@@ -96,6 +99,8 @@ func Open(path string, opts ...Options) (*Store, error) {
 		if err := create(abs); err != nil {
 			return nil, err
 		}
+	} else {
+		matchSideFiles(abs)
 	}
 
 	s := &Store{path: abs, Now: time.Now, Author: currentUser(), RevisionWindow: DefaultRevisionWindow}
@@ -109,6 +114,11 @@ func Open(path string, opts ...Options) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
+	if s.file, err = os.Stat(abs); err != nil {
+		s.db.Close()
+		return nil, galley.Errorf(galley.EInvalid, "The library %s vanished as it was opened.", abs)
+	}
+	os.SameFile(s.file, s.file) // where the file's identity is read lazily (Windows), read it now
 	if s.rdb, err = sql.Open("sqlite3", dsn(abs, "deferred", true)); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open library %s: %w", abs, err)
@@ -244,10 +254,11 @@ func (s *Store) openError(err error) error {
 		switch se.Code {
 		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
 			return galley.Errorf(galley.EInvalid, "%s is damaged or is not a Galley library; it was not changed.", s.path)
-		case sqlite3.ErrCantOpen, sqlite3.ErrPerm, sqlite3.ErrReadonly:
-			return galley.Errorf(galley.EInvalid, "Cannot open the library %s for writing (%v). Check that the file and its folder are writable.", s.path, err)
 		case sqlite3.ErrBusy, sqlite3.ErrLocked:
 			return galley.Errorf(galley.EConflict, "The library %s is busy in another program; try again in a moment.", s.path)
+		}
+		if why, todo, ok := diskProblem(s.path, true, err); ok {
+			return galley.Errorf(galley.EInvalid, "The library %s cannot be opened for editing: %s. Nothing was changed; %s, then open it again.", s.path, why, todo)
 		}
 	}
 	return fmt.Errorf("open library %s: %w", s.path, err)
@@ -314,6 +325,23 @@ func probe(path string) (bool, error) {
 		return true, galley.Errorf(galley.EInvalid, "The library %s is truncated (%d bytes of %d); it was not changed. Restore it from a backup.", path, fi.Size(), pages*pageSize)
 	}
 	return true, nil
+}
+
+// matchSideFiles makes SQLite's log and index beside a writable library
+// writable again. SQLite makes them with the library's permissions, so a
+// library once opened while read-only keeps read-only ones beside it, and
+// would stay unwritable after its own file is made writable again.
+func matchSideFiles(path string) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o200 == 0 {
+		return
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		side, err := os.Stat(path + suffix)
+		if err == nil && side.Mode().IsRegular() && side.Mode().Perm()&0o200 == 0 {
+			os.Chmod(path+suffix, fi.Mode().Perm())
+		}
+	}
 }
 
 // walPending reports whether a non-empty write-ahead log sits beside path.
@@ -415,8 +443,26 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
+// inPlace checks that the library file is still where it was opened. In
+// WAL mode SQLite does not notice a library moved, renamed or deleted
+// while open: it goes on writing saves into the log beside the old path,
+// which the moved file never sees, and reports success. then says what
+// the failure means for the caller.
+func (s *Store) inPlace(then string) error {
+	if s.file == nil {
+		return nil
+	}
+	if fi, err := os.Stat(s.path); err == nil && os.SameFile(fi, s.file) {
+		return nil
+	}
+	return galley.Errorf(galley.EInvalid, "The library %s was moved, renamed or deleted while Galley had it open. %s", s.path, then)
+}
+
 // beginWrite starts a write transaction (BEGIN IMMEDIATE via the DSN).
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	if err := s.inPlace("Your changes were not saved; put the file back where it was, then save again."); err != nil {
+		return nil, err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, s.txError(err)
@@ -440,15 +486,111 @@ func (s *Store) txError(err error) error {
 		switch se.Code {
 		case sqlite3.ErrBusy, sqlite3.ErrLocked:
 			return galley.Errorf(galley.EConflict, "The library is busy: another Galley has been saving for a while. Nothing was lost; try again in a moment.")
-		case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen:
-			return galley.Errorf(galley.EInvalid, "The library %s cannot be written (%v). Your changes were not saved; check that the file and its folder are writable.", s.path, err)
-		case sqlite3.ErrFull:
-			return galley.Errorf(galley.EInvalid, "The disk holding %s is full. Your changes were not saved; free some space and save again.", s.path)
 		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
 			return galley.Errorf(galley.EInternal, "The library %s is damaged (%v). Restore it from a backup.", s.path, err)
 		}
+		if why, todo, ok := diskProblem(s.path, true, err); ok {
+			return galley.Errorf(galley.EInvalid, "The library %s cannot be written: %s. Your changes were not saved; %s, then save again.", s.path, why, todo)
+		}
 	}
 	return err
+}
+
+// errReadonlyDirectory is SQLITE_READONLY_DIRECTORY: the library's folder
+// is read-only, so SQLite cannot make its write-ahead log beside it.
+var errReadonlyDirectory = sqlite3.ErrReadonly.Extend(6)
+
+// diskProblem says, in an editor's words, what kept the file at path (the
+// library when library is set, else a backup) from being written when the
+// cause is the disk or the file's permissions, and what to do about it.
+// err is SQLite's error or the system's; ok is false for any other
+// failure. A failed write of SQLite's is told apart by the system's error
+// number: a full disk (or a quota, or a file-size limit) is not a failing
+// disk.
+func diskProblem(path string, library bool, err error) (why, todo string, ok bool) {
+	var errno syscall.Errno
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		errno = se.SystemErrno
+		switch {
+		case se.ExtendedCode == errReadonlyDirectory:
+			return notWritable(path, library, true)
+		case se.Code == sqlite3.ErrFull:
+			errno = syscall.ENOSPC
+		case se.Code == sqlite3.ErrReadonly, se.Code == sqlite3.ErrPerm, se.Code == sqlite3.ErrCantOpen:
+			if errno == 0 {
+				errno = syscall.EACCES
+			}
+		case se.Code == sqlite3.ErrIoErr:
+			if errno == 0 {
+				errno = syscall.EIO
+			}
+		default:
+			return "", "", false
+		}
+	} else if !errors.As(err, &errno) {
+		return "", "", false
+	}
+	switch errno {
+	case syscall.ENOSPC, syscall.EDQUOT:
+		return "the disk holding it is full", "free some space", true
+	case syscall.EFBIG:
+		return "the disk holding it is full, or the file is as large as that disk allows", "free some space, or use another disk", true
+	case syscall.EROFS:
+		return "the disk holding it is read-only", "use a writable disk", true
+	case syscall.EACCES, syscall.EPERM:
+		return notWritable(path, library, false)
+	case syscall.EIO:
+		return "the disk holding it reported an error", "check the disk (or its connection)", true
+	}
+	if se.Code == sqlite3.ErrIoErr {
+		return fmt.Sprintf("the disk holding it reported an error (%v)", errno), "check the disk (or its connection)", true
+	}
+	return "", "", false
+}
+
+// notWritable tells why the file at path may not be written: the file is
+// read-only, or its folder is (where SQLite keeps its log and index beside
+// a library), or both. dirReadOnly says the folder is known to be. It
+// never opens path itself: closing any descriptor of a library would drop
+// SQLite's locks on it.
+func notWritable(path string, library, dirReadOnly bool) (why, todo string, ok bool) {
+	dir := filepath.Dir(path)
+	fileReadOnly := false
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o222 == 0 {
+		fileReadOnly = true
+	}
+	if !dirReadOnly {
+		f, err := os.CreateTemp(dir, ".galley-write-check-*")
+		if err == nil {
+			f.Close()
+			os.Remove(f.Name())
+		} else if errors.Is(err, syscall.EROFS) {
+			return "the disk holding it is read-only", "use a writable disk", true
+		} else if errors.Is(err, fs.ErrPermission) {
+			dirReadOnly = true
+		}
+	}
+	sideReadOnly := false
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if fi, err := os.Stat(path + suffix); err == nil && fi.Mode().Perm()&0o222 == 0 {
+			sideReadOnly = true
+		}
+	}
+	switch {
+	case fileReadOnly && dirReadOnly:
+		return fmt.Sprintf("the file and its folder %s are read-only", dir), "make them both writable", true
+	case fileReadOnly:
+		return "the file is read-only", "make the file writable", true
+	case dirReadOnly && library:
+		return fmt.Sprintf("its folder %s is read-only, and Galley keeps working files beside it", dir), "make the folder writable", true
+	case dirReadOnly:
+		return fmt.Sprintf("its folder %s is read-only", dir), "make the folder writable", true
+	case sideReadOnly:
+		base := filepath.Base(path)
+		return fmt.Sprintf("the working files Galley keeps beside it (%s-wal and %s-shm) are read-only", base, base), "make them writable", true
+	}
+	return "Galley is not allowed to change it", "check that the file and its folder are writable", true
 }
 
 // commit commits tx, explaining the failures worth explaining.
