@@ -146,9 +146,9 @@ func (s *Store) BackupNow(ctx context.Context) (string, error) {
 	if err := s.Backup(ctx, dest); err != nil {
 		return "", err
 	}
-	if err := s.setMeta(ctx, "last_backup", formatTime(s.now())); err != nil {
-		return dest, err
-	}
+	// The date only spares tomorrow's first opening a second backup; a
+	// library that cannot be written (read-only) is still backed up.
+	_ = s.setMeta(ctx, "last_backup", formatTime(s.now()))
 	return dest, RotateBackups(dir, s.now())
 }
 
