@@ -73,7 +73,7 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 		return err
 	}
 	defer b.Close()
-	st, err := openLibrary(ctx, db, e)
+	st, err := openForWriting(ctx, db, e)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func cmdSample(ctx context.Context, args []string, db string, e env) error {
 	if fl.NArg() > 0 {
 		return usageError{"sample takes no arguments"}
 	}
-	st, err := openLibrary(ctx, db, e)
+	st, err := openForWriting(ctx, db, e)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func cmdRestoreRevision(ctx context.Context, args []string, db string, e env) er
 	if err != nil || n < 1 {
 		return usageError{fmt.Sprintf("restore-revision: %q is not a revision number", fl.Arg(1))}
 	}
-	st, err := openLibrary(ctx, db, e)
+	st, err := openForWriting(ctx, db, e)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func cmdDelete(ctx context.Context, args []string, db string, e env) error {
 	if err != nil {
 		return err
 	}
-	st, err := openLibrary(ctx, db, e)
+	st, err := openForWriting(ctx, db, e)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,11 @@ func cmdTrash(ctx context.Context, args []string, db string, e env) error {
 	if fl.NArg() > 0 {
 		action = fl.Arg(0)
 	}
-	st, err := openLibrary(ctx, db, e)
+	open := openForWriting
+	if action == "list" {
+		open = openLibrary
+	}
+	st, err := open(ctx, db, e)
 	if err != nil {
 		return err
 	}

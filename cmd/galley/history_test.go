@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -125,5 +126,32 @@ func TestBackupAndRestoreFromTheCommandLine(t *testing.T) {
 	os.WriteFile(bad, []byte("not a library"), 0o600)
 	if r := galleyCmd(t, nil, "--db", lib, "restore", bad); r.code != 1 || !strings.Contains(r.stderr, "bad.galley") {
 		t.Errorf("restoring a bad file: %+v", r)
+	}
+}
+
+func TestADamagedLibraryIsNotWrittenFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "desk.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
+		t.Fatal(r)
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "backup"); r.code != 0 {
+		t.Fatal(r)
+	}
+	data, _ := os.ReadFile(lib)
+	for i := 2 * 4096; i < 2*4096+400 && i < len(data); i++ { // the third page's b-tree header
+		data[i] = 0xA5
+	}
+	os.WriteFile(lib, data, 0o600)
+	r := galleyCmd(t, nil, "--db", lib, "delete", "grid-talks")
+	if r.code != 1 || !strings.Contains(r.stderr, "damaged") || !strings.Contains(r.stderr, "galley restore") {
+		t.Fatalf("deleting from a damaged library: %+v", r)
+	}
+	after, _ := os.ReadFile(lib)
+	if !bytes.Equal(data, after) {
+		t.Error("the damaged library was written")
+	}
+	if r := galleyCmd(t, nil, "--db", lib, "check"); r.code != 1 || !strings.Contains(r.stderr, "damaged") {
+		t.Errorf("check: %+v", r)
 	}
 }

@@ -193,6 +193,41 @@ func openLibrary(ctx context.Context, flagDB string, e env) (*store.Store, error
 	return openPath(ctx, path, isDefault, e.stderr)
 }
 
+// openForWriting opens the library for a command that changes it, after
+// SQLite's quick_check of every page: nothing is written to a damaged
+// library. The check reads the whole file (about a second per 100 MB), so
+// commands that only read skip it; `galley check` runs it on its own.
+func openForWriting(ctx context.Context, flagDB string, e env) (*store.Store, error) {
+	st, err := openLibrary(ctx, flagDB, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.QuickCheck(ctx); err != nil {
+		path := st.Path()
+		st.Close()
+		if backup := newestGoodBackup(ctx, path); backup != "" {
+			return nil, fmt.Errorf("%s The newest good backup is %s: `galley restore %q` puts it in place (the damaged library is kept).", galley.ErrorMessage(err), backup, backup)
+		}
+		return nil, err
+	}
+	return st, nil
+}
+
+// newestGoodBackup is the newest backup beside the library that passes
+// its check, or "".
+func newestGoodBackup(ctx context.Context, libraryPath string) string {
+	list, err := store.Backups(libraryPath)
+	if err != nil {
+		return ""
+	}
+	for _, b := range list {
+		if store.CheckBackup(ctx, b.Path) == nil {
+			return b.Path
+		}
+	}
+	return ""
+}
+
 func openPath(ctx context.Context, path string, isDefault bool, log io.Writer) (*store.Store, error) {
 	_, statErr := os.Stat(path)
 	fresh := errors.Is(statErr, fs.ErrNotExist)
