@@ -29,7 +29,7 @@ type historyWindow struct {
 	revs    []galley.Revision
 	list    *widget.List
 	chosen  int
-	compare *widget.RadioGroup
+	compare *widget.Select
 	diff    *widget.RichText
 	restore *widget.Button
 }
@@ -59,9 +59,7 @@ func (d *Desk) showHistory() *historyWindow {
 			o.(*widget.Label).SetText(text)
 		})
 	h.list.OnSelected = func(i widget.ListItemID) { h.chosen = i; h.show() }
-	h.compare = widget.NewRadioGroup([]string{compareWithPrevious, compareWithCurrent}, func(string) { h.show() })
-	h.compare.Horizontal = true
-	h.compare.Required = true
+	h.compare = widget.NewSelect([]string{compareWithPrevious, compareWithCurrent}, func(string) { h.show() })
 	h.compare.SetSelected(compareWithPrevious)
 	h.restore = widget.NewButtonWithIcon("Restore this revision", theme.HistoryIcon(), h.confirmRestore)
 	h.restore.Disable()
@@ -95,6 +93,13 @@ func (h *historyWindow) reload() {
 		dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), h.win)
 	}
 	h.revs = revs
+	// Any two revisions can be compared: the chosen one with any other.
+	options := []string{compareWithPrevious, compareWithCurrent}
+	for _, r := range revs {
+		options = append(options, revisionLabel(r.Number))
+	}
+	h.compare.Options = options
+	h.compare.Refresh()
 	h.list.Refresh()
 	if len(revs) > 0 {
 		h.list.Select(0)
@@ -116,7 +121,16 @@ func (h *historyWindow) show() {
 	}
 	var older *galley.Piece
 	var heading string
+	other := 0
+	for _, r := range h.revs {
+		if h.compare.Selected == revisionLabel(r.Number) {
+			other = r.Number
+		}
+	}
 	switch {
+	case other != 0:
+		older, err = h.d.lib.RevisionPiece(ctx, h.pieceID, other)
+		heading = fmt.Sprintf("From revision %d to revision %d:", other, rev.Number)
 	case h.compare.Selected == compareWithCurrent:
 		// What restoring this revision would do to the text now.
 		older, err = h.d.lib.RevisionPiece(ctx, h.pieceID, h.revs[0].Number)
@@ -166,6 +180,8 @@ func (h *historyWindow) confirmRestore() {
 			h.reload()
 		})
 }
+
+func revisionLabel(n int) string { return fmt.Sprintf("with revision %d", n) }
 
 var (
 	addedStyle   = widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameSuccess, TextStyle: fyne.TextStyle{Bold: true}}

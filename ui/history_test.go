@@ -54,6 +54,11 @@ func TestHistoryShowsWhatChangedAndRestores(t *testing.T) {
 	if text := richText(h.diff.Segments); !strings.Contains(text, "Restoring revision 1 would change") || !strings.Contains(text, "old") {
 		t.Errorf("the comparison with the text now shows:\n%s", text)
 	}
+	// Any two: revision 1 against revision 3.
+	h.compare.SetSelected(revisionLabel(3))
+	if text := richText(h.diff.Segments); !strings.Contains(text, "From revision 3 to revision 1") || !strings.Contains(text, "Answer 1") {
+		t.Errorf("revision 1 against revision 3 shows:\n%s", text)
+	}
 	test.Tap(h.restore)
 	tapButton(t, h.win, "Yes")
 	if e.piece.Summary != "The dam held." || e.piece.QA[0].Answer != "Luck." {
