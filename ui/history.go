@@ -67,7 +67,7 @@ func (d *Desk) showHistory() *historyWindow {
 		&widget.TextSegment{Text: "Added ", Style: addedStyle},
 		&widget.TextSegment{Text: "removed", Style: removedStyle},
 	)
-	right := container.NewBorder(container.NewVBox(container.NewHBox(widget.NewLabel("Compare"), h.compare), legend), container.NewHBox(h.restore), nil, nil,
+	right := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Compare"), nil, h.compare), legend), container.NewHBox(h.restore), nil, nil,
 		container.NewVScroll(h.diff))
 	split := container.NewHSplit(h.list, right)
 	split.Offset = 0.35
@@ -199,7 +199,7 @@ func diffSegments(heading string, d galley.PieceDiff) []widget.RichTextSegment {
 	}
 	changes := func(title string, list []galley.TextChange) {
 		segs = append(segs, &widget.TextSegment{Text: title, Style: widget.RichTextStyleSubHeading})
-		para := &widget.ParagraphSegment{}
+		var run []*widget.TextSegment
 		for _, c := range list {
 			style := keptStyle
 			switch c.Op {
@@ -208,9 +208,16 @@ func diffSegments(heading string, d galley.PieceDiff) []widget.RichTextSegment {
 			case galley.Removed:
 				style = removedStyle
 			}
-			para.Texts = append(para.Texts, &widget.TextSegment{Text: c.Text, Style: style})
+			run = append(run, &widget.TextSegment{Text: c.Text, Style: style})
 		}
-		segs = append(segs, para)
+		if len(run) > 0 {
+			// The run's last stretch ends the line, so the next heading
+			// starts on its own.
+			run[len(run)-1].Style.Inline = false
+		}
+		for _, t := range run {
+			segs = append(segs, t)
+		}
 	}
 	line := func(title string, items []string) {
 		if len(items) > 0 {
