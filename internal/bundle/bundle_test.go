@@ -84,7 +84,9 @@ func richLibrary(t *testing.T, s *store.Store) []*galley.Piece {
 		Contributors: []galley.Contributor{{Name: "Ada Quill", Role: "senior fellow"}},
 		Topics:       []string{"Global Policy", "Conflict Analysis & Prevention"},
 		Photos: []galley.Photo{
-			{Data: shared, Alt: "A river at dawn", Caption: "The river, on Monday, July 16, 2018.", Credit: "Pat Lens/Agency", Lead: true},
+			{Data: shared, Alt: "A river at dawn", Caption: "The river, on Monday, July 16, 2018.", Credit: "Pat Lens/Agency", Lead: true,
+				Photographer: "Pat Lens", Copyright: "© 2018 Pat Lens", DateCreated: "2018-07-16", City: "Helsinki", Country: "Finland",
+				Keywords: []string{"river", "dawn"}},
 		},
 	}
 	b := &galley.Piece{

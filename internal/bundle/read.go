@@ -63,12 +63,18 @@ type (
 		Answer   string `json:"answer"`
 	}
 	photoJSON struct {
-		File       string `json:"file"`
-		Alt        string `json:"alt,omitempty"`
-		Decorative bool   `json:"decorative,omitempty"`
-		Caption    string `json:"caption,omitempty"`
-		Credit     string `json:"credit,omitempty"`
-		Lead       bool   `json:"lead,omitempty"`
+		File         string   `json:"file"`
+		Alt          string   `json:"alt,omitempty"`
+		Decorative   bool     `json:"decorative,omitempty"`
+		Caption      string   `json:"caption,omitempty"`
+		Credit       string   `json:"credit,omitempty"`
+		Lead         bool     `json:"lead,omitempty"`
+		Photographer string   `json:"photographer,omitempty"`
+		Copyright    string   `json:"copyright,omitempty"`
+		DateCreated  string   `json:"date_created,omitempty"`
+		City         string   `json:"city,omitempty"`
+		Country      string   `json:"country,omitempty"`
+		Keywords     []string `json:"keywords,omitempty"`
 	}
 )
 
@@ -383,6 +389,8 @@ func (b *Bundle) decodePiece(data []byte, base int64, raw json.RawMessage, i int
 		p.Photos = append(p.Photos, galley.Photo{
 			Source: src, Alt: ph.Alt, Decorative: ph.Decorative,
 			Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead,
+			Photographer: ph.Photographer, Copyright: ph.Copyright, DateCreated: ph.DateCreated,
+			City: ph.City, Country: ph.Country, Keywords: ph.Keywords,
 		})
 	}
 	for _, r := range pj.Related {

@@ -202,6 +202,8 @@ func (w *Writer) Add(p *galley.Piece, images ImageSource) error {
 		pj.Photos = append(pj.Photos, photoJSON{
 			File: file, Alt: ph.Alt, Decorative: ph.Decorative,
 			Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead,
+			Photographer: ph.Photographer, Copyright: ph.Copyright, DateCreated: ph.DateCreated,
+			City: ph.City, Country: ph.Country, Keywords: ph.Keywords,
 		})
 	}
 	for _, r := range p.Related {

@@ -66,6 +66,7 @@ type Image struct {
 	Width  int
 	Height int
 	Size   int64 // bytes
+	HasGPS bool  // the file records where it was taken (exports remove it)
 }
 
 // Photo is one picture placed on a piece, with the words that go with it.
@@ -83,6 +84,15 @@ type Photo struct {
 	Caption    string
 	Credit     string
 	Lead       bool // the lead photo; at most one per piece
+
+	// What photo desks keep about a picture, filled from the file's own
+	// IPTC/XMP metadata when it is added (never over what an editor typed).
+	Photographer string // the by-line
+	Copyright    string // the copyright notice
+	DateCreated  string // when it was taken, YYYY-MM-DD when known
+	City         string
+	Country      string
+	Keywords     []string // offered as topic suggestions
 }
 
 // PieceRef names another piece, as in a related-publications list.
@@ -141,12 +151,13 @@ func (p *Piece) Name() string {
 // Limits on field sizes. They are generous; they exist so that a runaway
 // paste or a corrupt bundle cannot bloat the library unnoticed.
 const (
-	MaxTitle   = 500
-	MaxLine    = 2000    // names, roles, topics, types, credits
-	MaxText    = 1 << 20 // summary, body, answers, captions (1 MiB)
-	MaxQA      = 1000
-	MaxPhotos  = 500
-	MaxRelated = 200
+	MaxTitle    = 500
+	MaxLine     = 2000    // names, roles, topics, types, credits
+	MaxText     = 1 << 20 // summary, body, answers, captions (1 MiB)
+	MaxQA       = 1000
+	MaxPhotos   = 500
+	MaxRelated  = 200
+	MaxKeywords = 100 // per photo
 )
 
 // Validate checks the rules a piece must satisfy to be stored. It does not
@@ -245,6 +256,22 @@ func (p *Piece) Validate() error {
 		}
 		for _, f := range []struct{ name, v string }{{"alt text of " + n, ph.Alt}, {"caption of " + n, ph.Caption}, {"credit of " + n, ph.Credit}} {
 			if err := checkText(f.name, f.v, MaxText, false); err != nil {
+				return err
+			}
+		}
+		for _, f := range []struct{ name, v string }{
+			{"photographer of " + n, ph.Photographer}, {"copyright of " + n, ph.Copyright}, {"date of " + n, ph.DateCreated},
+			{"city of " + n, ph.City}, {"country of " + n, ph.Country},
+		} {
+			if err := checkText(f.name, f.v, MaxLine, true); err != nil {
+				return err
+			}
+		}
+		if len(ph.Keywords) > MaxKeywords {
+			return Errorf(EInvalid, "Photo %d has %d keywords; at most %d are kept.", i+1, len(ph.Keywords), MaxKeywords)
+		}
+		for _, k := range ph.Keywords {
+			if err := checkText("keyword of "+n, k, MaxLine, true); err != nil {
 				return err
 			}
 		}

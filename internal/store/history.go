@@ -45,12 +45,18 @@ type personDoc struct {
 }
 
 type photoDoc struct {
-	Hash       string `json:"hash"`
-	Alt        string `json:"alt,omitempty"`
-	Decorative bool   `json:"decorative,omitempty"`
-	Caption    string `json:"caption,omitempty"`
-	Credit     string `json:"credit,omitempty"`
-	Lead       bool   `json:"lead,omitempty"`
+	Hash         string   `json:"hash"`
+	Alt          string   `json:"alt,omitempty"`
+	Decorative   bool     `json:"decorative,omitempty"`
+	Caption      string   `json:"caption,omitempty"`
+	Credit       string   `json:"credit,omitempty"`
+	Lead         bool     `json:"lead,omitempty"`
+	Photographer string   `json:"photographer,omitempty"`
+	Copyright    string   `json:"copyright,omitempty"`
+	DateCreated  string   `json:"date_created,omitempty"`
+	City         string   `json:"city,omitempty"`
+	Country      string   `json:"country,omitempty"`
+	Keywords     []string `json:"keywords,omitempty"`
 }
 
 type relatedDoc struct {
@@ -70,7 +76,8 @@ func docOf(p *galley.Piece) pieceDoc {
 		d.Contributors = append(d.Contributors, personDoc{Name: c.Name, Role: c.Role})
 	}
 	for _, ph := range p.Photos {
-		d.Photos = append(d.Photos, photoDoc{Hash: ph.Image.Hash, Alt: ph.Alt, Decorative: ph.Decorative, Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead})
+		d.Photos = append(d.Photos, photoDoc{Hash: ph.Image.Hash, Alt: ph.Alt, Decorative: ph.Decorative, Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead,
+			Photographer: ph.Photographer, Copyright: ph.Copyright, DateCreated: ph.DateCreated, City: ph.City, Country: ph.Country, Keywords: ph.Keywords})
 	}
 	for _, r := range p.Related {
 		d.Related = append(d.Related, relatedDoc{ID: r.ID, Title: r.Title})
@@ -99,7 +106,8 @@ func (d pieceDoc) piece() (*galley.Piece, error) {
 	}
 	for _, ph := range d.Photos {
 		p.Photos = append(p.Photos, galley.Photo{Image: galley.Image{Hash: ph.Hash}, Alt: ph.Alt, Decorative: ph.Decorative,
-			Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead})
+			Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead,
+			Photographer: ph.Photographer, Copyright: ph.Copyright, DateCreated: ph.DateCreated, City: ph.City, Country: ph.Country, Keywords: ph.Keywords})
 	}
 	for _, r := range d.Related {
 		p.Related = append(p.Related, galley.PieceRef{ID: r.ID, Title: r.Title})
@@ -326,8 +334,8 @@ func (s *Store) revisionPiece(ctx context.Context, tx *sql.Tx, pieceID int64, nu
 func (s *Store) fillImages(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
 	for i := range p.Photos {
 		im := &p.Photos[i].Image
-		err := tx.QueryRowContext(ctx, `SELECT mime, width, height, size FROM images WHERE sha256 = ?`, im.Hash).
-			Scan(&im.MIME, &im.Width, &im.Height, &im.Size)
+		err := tx.QueryRowContext(ctx, `SELECT mime, width, height, size, has_gps FROM images WHERE sha256 = ?`, im.Hash).
+			Scan(&im.MIME, &im.Width, &im.Height, &im.Size, &im.HasGPS)
 		if errors.Is(err, sql.ErrNoRows) {
 			return galley.Errorf(galley.EInternal, "Photo %d of this version is missing from the library.", i+1)
 		}

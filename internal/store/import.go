@@ -197,7 +197,9 @@ func sameContent(old, p *galley.Piece, related []galley.PieceRef) bool {
 	for i, ph := range p.Photos {
 		o := old.Photos[i]
 		if o.Image.Hash != ph.Image.Hash || o.Alt != ph.Alt || o.Decorative != ph.Decorative ||
-			o.Caption != ph.Caption || o.Credit != ph.Credit || o.Lead != ph.Lead {
+			o.Caption != ph.Caption || o.Credit != ph.Credit || o.Lead != ph.Lead ||
+			o.Photographer != ph.Photographer || o.Copyright != ph.Copyright || o.DateCreated != ph.DateCreated ||
+			o.City != ph.City || o.Country != ph.Country || strings.Join(o.Keywords, "\n") != strings.Join(ph.Keywords, "\n") {
 			return false
 		}
 	}

@@ -357,9 +357,11 @@ func (s *Store) writePhotos(ctx context.Context, tx *sql.Tx, p *galley.Piece) er
 				id = ph.ID
 			}
 			err = tx.QueryRowContext(ctx, `
-				INSERT INTO photos (id, piece_id, position, image_id, alt, decorative, caption, credit, lead)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				id, p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead).Scan(&ph.ID)
+				INSERT INTO photos (id, piece_id, position, image_id, alt, decorative, caption, credit, lead,
+					photographer, copyright, date_created, city, country, keywords)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				id, p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead,
+				ph.Photographer, ph.Copyright, ph.DateCreated, ph.City, ph.Country, strings.Join(ph.Keywords, "\n")).Scan(&ph.ID)
 			if err != nil {
 				return s.txError(err)
 			}
@@ -382,9 +384,9 @@ func (s *Store) imageFor(ctx context.Context, tx *sql.Tx, ph *galley.Photo, i in
 		}
 		var id int64
 		err = tx.QueryRowContext(ctx, `
-			INSERT INTO images (sha256, mime, width, height, size, data) VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO images (sha256, mime, width, height, size, has_gps, data) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (sha256) DO UPDATE SET sha256 = sha256
-			RETURNING id`, img.Hash, img.MIME, img.Width, img.Height, img.Size, ph.Data).Scan(&id)
+			RETURNING id`, img.Hash, img.MIME, img.Width, img.Height, img.Size, img.HasGPS, ph.Data).Scan(&id)
 		if err != nil {
 			return 0, s.txError(err)
 		}
@@ -392,8 +394,8 @@ func (s *Store) imageFor(ctx context.Context, tx *sql.Tx, ph *galley.Photo, i in
 		return id, nil
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id, mime, width, height, size FROM images WHERE sha256 = ?`, ph.Image.Hash).
-		Scan(&id, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size)
+	err := tx.QueryRowContext(ctx, `SELECT id, mime, width, height, size, has_gps FROM images WHERE sha256 = ?`, ph.Image.Hash).
+		Scan(&id, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size, &ph.Image.HasGPS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, galley.Errorf(galley.EInvalid, "Photo %d refers to an image that is not in the library; add the image file again.", i+1)
 	}
@@ -472,7 +474,7 @@ func (s *Store) reindex(ctx context.Context, tx *sql.Tx, id int64) error {
 		INSERT INTO piece_search (rowid, title, summary, body, qa, photos, people, topics)
 		SELECT ?, p.title, p.summary, p.body,
 			(SELECT group_concat(question || ' ' || answer, ' ') FROM qa WHERE piece_id = p.id),
-			(SELECT group_concat(caption || ' ' || credit || ' ' || alt, ' ') FROM photos WHERE piece_id = p.id),
+			(SELECT group_concat(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ') FROM photos WHERE piece_id = p.id),
 			(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
 			(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
 		FROM pieces p WHERE p.id = ?`, key, id)
@@ -612,12 +614,16 @@ func (s *Store) loadParts(ctx context.Context, tx *sql.Tx, p *galley.Piece) erro
 		return err
 	}
 	err = queryEach(ctx, tx, `
-		SELECT ph.id, i.sha256, i.mime, i.width, i.height, i.size, ph.alt, ph.decorative, ph.caption, ph.credit, ph.lead
+		SELECT ph.id, i.sha256, i.mime, i.width, i.height, i.size, i.has_gps, ph.alt, ph.decorative, ph.caption, ph.credit, ph.lead,
+			ph.photographer, ph.copyright, ph.date_created, ph.city, ph.country, ph.keywords
 		FROM photos ph JOIN images i ON i.id = ph.image_id
 		WHERE ph.piece_id = ? ORDER BY ph.position`, []any{p.ID}, func(r *sql.Rows) error {
 		var ph galley.Photo
-		err := r.Scan(&ph.ID, &ph.Image.Hash, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size,
-			&ph.Alt, &ph.Decorative, &ph.Caption, &ph.Credit, &ph.Lead)
+		var keywords string
+		err := r.Scan(&ph.ID, &ph.Image.Hash, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size, &ph.Image.HasGPS,
+			&ph.Alt, &ph.Decorative, &ph.Caption, &ph.Credit, &ph.Lead,
+			&ph.Photographer, &ph.Copyright, &ph.DateCreated, &ph.City, &ph.Country, &keywords)
+		ph.Keywords = splitKeywords(keywords)
 		p.Photos = append(p.Photos, ph)
 		return err
 	})
@@ -632,6 +638,14 @@ func (s *Store) loadParts(ctx context.Context, tx *sql.Tx, p *galley.Piece) erro
 		p.Related = append(p.Related, ref)
 		return err
 	})
+}
+
+// splitKeywords reads the keywords column (one keyword a line).
+func splitKeywords(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
 
 // queryEach runs a query and calls fn for every row.

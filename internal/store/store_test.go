@@ -571,3 +571,26 @@ func TestANewPhotoCanGoBeforeAKeptOne(t *testing.T) {
 		t.Errorf("photos in order: %+v", got.Photos)
 	}
 }
+
+func TestPhotoDetailsAreKeptAndSearchable(t *testing.T) {
+	s := openTemp(t)
+	p := &galley.Piece{Title: "Delta", Photos: []galley.Photo{{Data: fixture.JPEG(20, 20, 5), Caption: "Silt.",
+		Photographer: "Lena Oduya", Copyright: "© 2026 Survey Office", DateCreated: "2026-03-02", City: "Deltaville", Country: "Norland",
+		Keywords: []string{"silt", "river mouth"}}}}
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Piece(ctx, p.ID)
+	ph := got.Photos[0]
+	if ph.Photographer != "Lena Oduya" || ph.Copyright != "© 2026 Survey Office" || ph.DateCreated != "2026-03-02" ||
+		ph.City != "Deltaville" || ph.Country != "Norland" || strings.Join(ph.Keywords, "|") != "silt|river mouth" {
+		t.Errorf("photo details: %+v", ph)
+	}
+	if n, _ := s.CountPieces(ctx, galley.Filter{Query: "oduya"}); n != 1 {
+		t.Error("the photographer is not searchable")
+	}
+	bad := &galley.Piece{Title: "Bad", Photos: []galley.Photo{{Data: fixture.JPEG(20, 20, 6), City: "Two\nLines"}}}
+	if err := s.SavePiece(ctx, bad); err == nil || !strings.Contains(err.Error(), "city of photo 1") {
+		t.Errorf("a two-line city: %v", err)
+	}
+}
