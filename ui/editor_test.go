@@ -358,3 +358,35 @@ func TestTheTrashWindowRestoresAndEmpties(t *testing.T) {
 		t.Errorf("%d pieces in the library, want 2", n)
 	}
 }
+
+func TestPhotoDetailsAreEditedAndKeywordsSuggestTopics(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Delta", Photos: []galley.Photo{{Data: fixture.JPEG(40, 30, 7), Caption: "Silt.", Keywords: []string{"Silt", "River mouth"}}}})
+	d := newTestDesk(t, lib)
+	e := d.editor
+	e.selectTab(e.photos.content)
+	var entries []*widget.Entry
+	walk(t, e.photos.cards.Objects[0], func(o fyne.CanvasObject) {
+		if f, ok := o.(*widget.Form); ok && len(f.Items) == 6 {
+			for _, it := range f.Items {
+				entries = append(entries, it.Widget.(*widget.Entry))
+			}
+		}
+	})
+	if len(entries) != 6 || entries[5].Text != "Silt, River mouth" {
+		t.Fatalf("the details form: %d fields", len(entries))
+	}
+	entries[0].SetText("Lena Oduya")
+	entries[3].SetText("Deltaville")
+	entries[5].SetText("Silt, River mouth, Sediment")
+	if !e.save(true) {
+		t.Fatal(e.state.Text)
+	}
+	ph := stored(t, lib, e.piece.ID).Photos[0]
+	if ph.Photographer != "Lena Oduya" || ph.City != "Deltaville" || len(ph.Keywords) != 3 {
+		t.Errorf("stored details: %+v", ph)
+	}
+	e.selectTab(e.topics.content)
+	if text := test.RenderObjectToMarkup(e.topics.matches); !strings.Contains(text, "River mouth") || !strings.Contains(text, "Sediment") {
+		t.Errorf("the photo's keywords are not suggested as topics:\n%s", text)
+	}
+}

@@ -153,7 +153,46 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		widget.NewFormItem("Credit", credit),
 		widget.NewFormItem("", lead),
 	)
-	return container.NewVBox(head, container.NewBorder(nil, nil, img, nil, fields), widget.NewSeparator())
+	more := widget.NewAccordion(widget.NewAccordionItem("Photographer, copyright, date, place, keywords", t.details(p, i, edit)))
+	body := container.NewVBox(fields, more)
+	if ph.Image.HasGPS {
+		gps := widget.NewLabel("This file records where it was taken (GPS); exports remove it.")
+		gps.Importance = widget.WarningImportance
+		body.Add(gps)
+	}
+	return container.NewVBox(head, container.NewBorder(nil, nil, img, nil, body), widget.NewSeparator())
+}
+
+// details are the photo's fields beyond its words: who took it, whose it
+// is, when and where, and its keywords (comma-separated here).
+func (t *photosTab) details(p *galley.Piece, i int, edit func(func(*galley.Photo))) fyne.CanvasObject {
+	ph := p.Photos[i]
+	line := func(placeholder, value string, set func(ph *galley.Photo, v string)) *widget.Entry {
+		e := &widget.Entry{PlaceHolder: placeholder, Text: value}
+		e.ExtendBaseWidget(e)
+		e.OnChanged = func(v string) { edit(func(ph *galley.Photo) { set(ph, strings.TrimSpace(v)) }) }
+		return e
+	}
+	return widget.NewForm(
+		widget.NewFormItem("Photographer", line("Who took it", ph.Photographer, func(ph *galley.Photo, v string) { ph.Photographer = v })),
+		widget.NewFormItem("Copyright", line("© year holder", ph.Copyright, func(ph *galley.Photo, v string) { ph.Copyright = v })),
+		widget.NewFormItem("Taken", line("YYYY-MM-DD", ph.DateCreated, func(ph *galley.Photo, v string) { ph.DateCreated = v })),
+		widget.NewFormItem("City", line("", ph.City, func(ph *galley.Photo, v string) { ph.City = v })),
+		widget.NewFormItem("Country", line("", ph.Country, func(ph *galley.Photo, v string) { ph.Country = v })),
+		widget.NewFormItem("Keywords", line("comma-separated; offered as topics", strings.Join(ph.Keywords, ", "),
+			func(ph *galley.Photo, v string) { ph.Keywords = splitList(v) })),
+	)
+}
+
+// splitList reads a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
 
 // describeImage is the photo's size and kind, as an editor checks it.

@@ -124,6 +124,32 @@ func (t *topicsTab) suggest() {
 		// Most used first: the likeliest picks.
 		sortTopicsByUse(prefix)
 	}
+	// The photos' keywords come first: they say what this piece shows.
+	var fromPhotos []galley.Topic
+	seen := map[string]bool{}
+	for _, ph := range p.Photos {
+		for _, k := range ph.Keywords {
+			key := galley.NameKey(k)
+			if have[key] || seen[key] || (typed != "" && !strings.Contains(key, typed)) {
+				continue
+			}
+			seen[key] = true
+			name := k
+			for _, known := range t.known {
+				if galley.NameKey(known.Name) == key {
+					name = known.Name // the vocabulary's spelling
+				}
+			}
+			fromPhotos = append(fromPhotos, galley.Topic{Name: name})
+		}
+	}
+	var rest []galley.Topic
+	for _, k := range append(prefix, inside...) {
+		if !seen[galley.NameKey(k.Name)] {
+			rest = append(rest, k)
+		}
+	}
+	prefix, inside = fromPhotos, rest
 	for _, k := range append(prefix, inside...) {
 		if len(t.matches.Objects) == maxTopicSuggestions {
 			break
