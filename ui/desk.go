@@ -209,6 +209,7 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 	edit := fyne.NewMenu("Edit",
 		item("Find", shortcutFind, d.shelf.focusSearch),
 		item("Undo Delete", nil, d.shelf.undoDelete),
+		item("Caption Codes…", nil, func() { d.showCodes() }),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", shortcutSettings, d.showSettings),
 	)

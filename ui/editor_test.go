@@ -103,6 +103,8 @@ func cardEntries(t *testing.T, card fyne.CanvasObject) map[string]fyne.Focusable
 				switch e := o.(type) {
 				case *widget.Entry:
 					out[it.Text] = e
+				case *lineEntry:
+					out[it.Text] = e
 				case *textArea:
 					out[it.Text] = e
 				}

@@ -16,6 +16,15 @@ type textArea struct {
 	widget.Entry
 	rows       int // lines of text the area shows before it scrolls
 	onShortcut func(fyne.Shortcut) bool
+	onBlur     func() // the cursor left the area
+}
+
+// FocusLost runs the owner's hook after the entry's own.
+func (t *textArea) FocusLost() {
+	t.Entry.FocusLost()
+	if t.onBlur != nil {
+		t.onBlur()
+	}
 }
 
 func newTextArea(rows int, placeholder string) *textArea {

@@ -44,7 +44,8 @@ func newPhotosTab(e *editor) *photosTab {
 	t := &photosTab{e: e, cards: container.NewVBox(), count: widget.NewLabel(""), thumbs: map[string]image.Image{}}
 	one := widget.NewButtonWithIcon("Add photo…", theme.ContentAddIcon(), t.askFile)
 	several := widget.NewButtonWithIcon("Add several from a folder…", theme.FolderOpenIcon(), t.askFolder)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(one, several), t.count)
+	tmpl := widget.NewButtonWithIcon("Apply template…", theme.DocumentCreateIcon(), t.askTemplate)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(tmpl, one, several), t.count)
 	t.content = container.NewBorder(bar, nil, nil, nil, container.NewVScroll(container.NewPadded(t.cards)))
 	return t
 }
@@ -95,15 +96,13 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	t.thumbnail(ph, img)
 
 	// Fields set before the first refresh: each is laid out once.
-	alt := &widget.Entry{PlaceHolder: "Alt text: what the photo shows, for readers who cannot see it", Text: ph.Alt}
-	alt.ExtendBaseWidget(alt)
+	alt := newLineEntry("Alt text: what the photo shows, for readers who cannot see it", ph.Alt)
 	decorative := &widget.Check{Text: "Decorative (no alt text needed)", Checked: ph.Decorative}
 	decorative.ExtendBaseWidget(decorative)
 	caption := newTextAreaWith(2, "Caption", ph.Caption)
 	t.captions = append(t.captions, caption)
 	caption.onShortcut = moveKeys(i, t.move)
-	credit := &widget.Entry{PlaceHolder: "Credit, e.g. Photographer Name/Agency", Text: ph.Credit}
-	credit.ExtendBaseWidget(credit)
+	credit := newLineEntry("Credit, e.g. Photographer Name/Agency, or =code=", ph.Credit)
 	lead := &widget.Check{Text: "Lead photo", Checked: ph.Lead}
 	lead.ExtendBaseWidget(lead)
 	if ph.Decorative {
@@ -119,6 +118,10 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		f(&p.Photos[i])
 		t.e.changed()
 	}
+	// =codes= typed in the words expand when the cursor leaves the field.
+	alt.onBlur = func() { t.e.expandCodes(alt, alt.Text) }
+	credit.onBlur = func() { t.e.expandCodes(credit, credit.Text) }
+	caption.onBlur = func() { t.e.expandCodes(caption, caption.Text) }
 	alt.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Alt = s }) }
 	caption.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Caption = s }) }
 	credit.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Credit = strings.TrimSpace(s) }) }

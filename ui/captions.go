@@ -1,0 +1,285 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// prefCodes keeps the editor's code replacements, as tab-separated text.
+const prefCodes = "captions.codes"
+
+// codes returns the editor's code replacements.
+func (d *Desk) codes() galley.Codes {
+	c, err := galley.ParseCodes(strings.NewReader(d.app.Preferences().String(prefCodes)))
+	if err != nil {
+		fyne.LogError("reading the saved caption codes", err)
+	}
+	return c
+}
+
+func (d *Desk) setCodes(c galley.Codes) {
+	var b bytes.Buffer
+	c.WriteTo(&b)
+	d.app.Preferences().SetString(prefCodes, b.String())
+}
+
+// expandCodes replaces the =codes= in a caption, credit or alt field when
+// the cursor leaves it, and says which codes it did not know.
+func (e *editor) expandCodes(field interface {
+	fyne.Focusable
+	SetText(string)
+}, text string) {
+	expanded, unknown := e.d.codes().Expand(text)
+	if expanded != text {
+		field.SetText(expanded)
+	}
+	if len(unknown) > 0 {
+		e.setState("Unknown code: =" + strings.Join(unknown, "=, =") + "= (Edit → Caption Codes)")
+	}
+}
+
+// lineEntry is a one-line entry that tells its owner when the cursor
+// leaves it, where =codes= are expanded.
+type lineEntry struct {
+	widget.Entry
+	onBlur func()
+}
+
+func newLineEntry(placeholder, text string) *lineEntry {
+	e := &lineEntry{}
+	e.PlaceHolder, e.Text = placeholder, text
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// FocusLost runs the owner's hook after the entry's own.
+func (e *lineEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.onBlur != nil {
+		e.onBlur()
+	}
+}
+
+// codesWindow edits the list of code replacements.
+type codesWindow struct {
+	d     *Desk
+	win   fyne.Window
+	codes galley.Codes
+	list  *widget.List
+	chose int
+}
+
+// showCodes opens the code replacements editor (Edit → Caption Codes).
+func (d *Desk) showCodes() *codesWindow {
+	w := &codesWindow{d: d, win: d.app.NewWindow("Caption Codes"), codes: d.codes(), chose: -1}
+	w.list = widget.NewList(func() int { return w.codes.Len() },
+		func() fyne.CanvasObject {
+			code := widget.NewLabel("code")
+			code.TextStyle.Monospace = true
+			return container.NewBorder(nil, nil, code, nil, widget.NewLabel("replacement"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := w.codes.List()[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(r.Text)
+			c.Objects[1].(*widget.Label).SetText("=" + r.Code + "=")
+		})
+	w.list.OnSelected = func(i widget.ListItemID) { w.chose = i }
+	code, text := widget.NewEntry(), widget.NewEntry()
+	code.SetPlaceHolder("ap")
+	text.SetPlaceHolder("Associated Press")
+	add := widget.NewButton("Add or change", func() {
+		if err := w.codes.Set(strings.TrimSpace(code.Text), strings.TrimSpace(text.Text)); err != nil {
+			dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), w.win)
+			return
+		}
+		d.setCodes(w.codes)
+		code.SetText("")
+		text.SetText("")
+		w.list.Refresh()
+	})
+	remove := widget.NewButton("Delete", func() {
+		if w.chose >= 0 && w.chose < w.codes.Len() {
+			w.codes.Delete(w.codes.List()[w.chose].Code)
+			d.setCodes(w.codes)
+			w.chose = -1
+			w.list.UnselectAll()
+			w.list.Refresh()
+		}
+	})
+	importTSV := widget.NewButton("Import…", w.askImport)
+	exportTSV := widget.NewButton("Export…", w.askExport)
+	help := widget.NewLabel("Type =code= in a caption, credit or alt text; it becomes the replacement when you leave the field. Lists are tab-separated text: code, a tab, the replacement; lines starting with // are comments.")
+	help.Wrapping = fyne.TextWrapWord
+	form := container.NewBorder(nil, nil, nil, add, container.NewGridWithColumns(2, code, text))
+	bottom := container.NewVBox(form, container.NewHBox(remove, importTSV, exportTSV))
+	w.win.SetContent(container.NewBorder(help, container.NewPadded(bottom), nil, nil, w.list))
+	w.win.Resize(fyne.NewSize(640, 520))
+	w.win.Show()
+	return w
+}
+
+func (w *codesWindow) askImport() {
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		if err := w.importFrom(r.URI().Path()); err != nil {
+			dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), w.win)
+		}
+	}, w.win)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".tsv"}))
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// importFrom adds the codes in a tab-separated file to the list, all or
+// none: a file with a bad line changes nothing.
+func (w *codesWindow) importFrom(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return galley.Errorf(galley.ENotFound, "%s could not be read: %v", path, err)
+	}
+	defer f.Close()
+	in, err := galley.ParseCodes(f)
+	if err != nil {
+		return galley.Errorf(galley.EInvalid, "%s was not imported: %s", path, galley.ErrorMessage(err))
+	}
+	merged := w.codes
+	for _, r := range in.List() {
+		if err := merged.Set(r.Code, r.Text); err != nil {
+			return err
+		}
+	}
+	w.codes = merged
+	w.d.setCodes(merged)
+	w.list.Refresh()
+	return nil
+}
+
+func (w *codesWindow) askExport() {
+	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		defer wc.Close()
+		if _, err := w.codes.WriteTo(wc); err != nil {
+			dialog.ShowError(err, w.win)
+		}
+	}, w.win)
+	dlg.SetFileName("caption-codes.txt")
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// Template fields.
+const (
+	templateCaption = "Caption"
+	templateCredit  = "Credit"
+	templateAlt     = "Alt text"
+)
+
+// askTemplate applies a caption template to chosen photos of the piece.
+func (t *photosTab) askTemplate() {
+	p := t.e.piece
+	if p == nil || len(p.Photos) == 0 {
+		return
+	}
+	field := widget.NewSelect([]string{templateCaption, templateCredit, templateAlt}, nil)
+	field.SetSelected(templateCaption)
+	tmpl := widget.NewEntry()
+	tmpl.SetPlaceHolder("{city}, {country}, on {date}. ({credit})")
+	mode := widget.NewRadioGroup([]string{"Replace", "Append"}, nil)
+	mode.Horizontal = true
+	mode.SetSelected("Append")
+	var names []string
+	for i, ph := range p.Photos {
+		names = append(names, photoChoice(i, ph))
+	}
+	photos := widget.NewCheckGroup(names, nil)
+	photos.SetSelected(names)
+	items := []*widget.FormItem{
+		widget.NewFormItem("Field", field),
+		widget.NewFormItem("Template", tmpl),
+		widget.NewFormItem("", mode),
+		widget.NewFormItem("Photos", container.NewVScroll(photos)),
+	}
+	items[1].HintText = "Variables: {byline} {credit} {city} {country} {date}"
+	dlg := dialog.NewForm("Apply a caption template", "Apply", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		var chosen []int
+		for i, n := range names {
+			for _, s := range photos.Selected {
+				if s == n {
+					chosen = append(chosen, i)
+				}
+			}
+		}
+		if err := t.applyTemplate(tmpl.Text, field.Selected, mode.Selected == "Append", chosen); err != nil {
+			t.e.d.showError(err)
+		}
+	}, t.e.d.win)
+	dlg.Resize(fyne.NewSize(620, 480))
+	dlg.Show()
+}
+
+func photoChoice(i int, ph galley.Photo) string {
+	text := ph.Caption
+	if text == "" {
+		text = ph.Alt
+	}
+	if len([]rune(text)) > 40 {
+		text = string([]rune(text)[:40]) + "…"
+	}
+	return fmt.Sprintf("Photo %d  %s", i+1, text)
+}
+
+// applyTemplate fills field of the chosen photos from the template and
+// each photo's own details. A template with a mistake changes nothing.
+func (t *photosTab) applyTemplate(tmpl, field string, appendMode bool, chosen []int) error {
+	p := t.e.piece
+	results := map[int]string{}
+	for _, i := range chosen {
+		if i >= len(p.Photos) {
+			continue
+		}
+		ph := p.Photos[i]
+		date, _ := galley.ParseDate(ph.DateCreated)
+		vars := galley.TemplateVars{Byline: ph.Photographer, Credit: ph.Credit, City: ph.City, Country: ph.Country, Date: date}
+		current := map[string]string{templateCaption: ph.Caption, templateCredit: ph.Credit, templateAlt: ph.Alt}[field]
+		out, err := galley.ApplyTemplate(tmpl, vars, current, appendMode)
+		if err != nil {
+			return err
+		}
+		results[i] = out
+	}
+	for i, out := range results {
+		ph := &p.Photos[i]
+		switch field {
+		case templateCaption:
+			ph.Caption = out
+		case templateCredit:
+			ph.Credit = out
+		case templateAlt:
+			ph.Alt = out
+		}
+	}
+	if len(results) > 0 {
+		t.rebuild()
+		t.e.changed()
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
+)
+
+func TestCodesExpandWhenTheCursorLeavesAField(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Coded", Photos: []galley.Photo{{Data: fixture.JPEG(30, 20, 3)}}})
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour)
+	// The list comes from a tab-separated file, imported whole.
+	dir := t.TempDir()
+	good := filepath.Join(dir, "codes.txt")
+	os.WriteFile(good, []byte("// wire services\nap\tAssociated Press\nsvo\tSurvey Office\n"), 0o644)
+	w := d.showCodes()
+	if err := w.importFrom(good); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("rt\tReuters\nno tab here\n"), 0o644)
+	if err := w.importFrom(bad); err == nil || !strings.Contains(err.Error(), "Line 2") {
+		t.Errorf("a bad list: %v", err)
+	}
+	if d.codes().Len() != 2 {
+		t.Errorf("%d codes after a refused import, want the 2 from before", d.codes().Len())
+	}
+
+	e := d.editor
+	e.selectTab(e.photos.content)
+	f := cardEntries(t, e.photos.cards.Objects[0])
+	c := d.win.Canvas()
+	c.Focus(f["Credit"])
+	test.Type(f["Credit"], "Lena Oduya/=svo=")
+	c.Focus(f["Caption"]) // leaving the credit expands it
+	test.Type(f["Caption"], "Silt reaches the sea. =xyz=")
+	c.Unfocus()
+	if got := e.piece.Photos[0].Credit; got != "Lena Oduya/Survey Office" {
+		t.Errorf("the credit is %q", got)
+	}
+	if got := e.piece.Photos[0].Caption; got != "Silt reaches the sea. =xyz=" || !strings.Contains(e.state.Text, "Unknown code: =xyz=") {
+		t.Errorf("an unknown code: caption %q, state %q", got, e.state.Text)
+	}
+}
+
+func TestACaptionTemplateFillsChosenPhotos(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Templated", Photos: []galley.Photo{
+		{Data: fixture.JPEG(30, 20, 4), Caption: "Silt fans.", City: "Deltaville", Country: "Norland", DateCreated: "2026-03-02", Credit: "Lena Oduya"},
+		{Data: fixture.JPEG(30, 20, 5), Caption: "A boat.", Country: "Norland"},
+		{Data: fixture.JPEG(30, 20, 6), Caption: "Untouched."},
+	}})
+	d := newTestDesk(t, lib)
+	ph := d.editor.photos
+	if err := ph.applyTemplate("{city}, {country}, {date}. ({credit})", templateCaption, true, []int{0, 1}); err != nil {
+		t.Fatal(err)
+	}
+	got := d.editor.piece.Photos
+	if got[0].Caption != "Silt fans. Deltaville, Norland, Monday, March 2, 2026. (Lena Oduya)" || got[1].Caption != "A boat. Norland" || got[2].Caption != "Untouched." {
+		t.Errorf("captions: %q | %q | %q", got[0].Caption, got[1].Caption, got[2].Caption)
+	}
+	if err := ph.applyTemplate("{cty}", templateCredit, false, []int{0}); err == nil || !strings.Contains(err.Error(), "cty") {
+		t.Errorf("a mistyped template: %v", err)
+	}
+	if got[0].Credit != "Lena Oduya" {
+		t.Error("a refused template changed a photo")
+	}
+}
