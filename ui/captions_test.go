@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"app.galley/galley/internal/fixture"
@@ -71,5 +73,51 @@ func TestACaptionTemplateFillsChosenPhotos(t *testing.T) {
 	}
 	if got[0].Credit != "Lena Oduya" {
 		t.Error("a refused template changed a photo")
+	}
+}
+
+func TestDroppingAPhotoWithMetadataFillsItsWords(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "From The Wire"})
+	d := newTestDesk(t, lib)
+	xmp := fixture.XMPPacket(`<rdf:Description rdf:about="">
+		<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Barges wait at the lock on Tuesday.</rdf:li></rdf:Alt></dc:description>
+		<photoshop:Credit>Ines Varga/Wire Agency</photoshop:Credit>
+		<Iptc4xmpCore:AltTextAccessibility><rdf:Alt><rdf:li xml:lang="x-default">Three barges in a canal lock.</rdf:li></rdf:Alt></Iptc4xmpCore:AltTextAccessibility>
+		<photoshop:City>Lockport</photoshop:City>
+		<dc:subject><rdf:Bag><rdf:li>shipping</rdf:li></rdf:Bag></dc:subject>
+	</rdf:Description>`)
+	iptcOnly := fixture.AddJPEGIPTC(fixture.JPEG(1600, 1000, 8),
+		fixture.IIM{Record: 2, Dataset: 120, Value: "A ferry at dawn."},
+		fixture.IIM{Record: 2, Dataset: 80, Value: "Ola Nordmann"})
+	withGPS := fixture.AddJPEGExif(fixture.JPEG(1600, 1000, 9), fixture.Exif(false, fixture.GPSPosition))
+	_, files := writeFiles(t, map[string][]byte{
+		"xmp.jpg":  fixture.AddJPEGXMP(fixture.JPEG(1600, 1000, 7), xmp),
+		"iptc.jpg": iptcOnly,
+		"gps.jpg":  withGPS,
+	})
+	d.editor.photos.dropped([]fyne.URI{storage.NewFileURI(files["xmp.jpg"]), storage.NewFileURI(files["iptc.jpg"]), storage.NewFileURI(files["gps.jpg"])})
+	ph := d.editor.piece.Photos
+	if len(ph) != 3 {
+		t.Fatalf("%d photos added", len(ph))
+	}
+	if ph[0].Caption != "Barges wait at the lock on Tuesday." || ph[0].Credit != "Ines Varga/Wire Agency" ||
+		ph[0].Alt != "Three barges in a canal lock." || ph[0].City != "Lockport" || ph[0].Keywords[0] != "shipping" {
+		t.Errorf("from XMP: %+v", ph[0])
+	}
+	// IPTC alone; the credit falls back to the by-line.
+	if ph[1].Caption != "A ferry at dawn." || ph[1].Credit != "Ola Nordmann" || ph[1].Photographer != "Ola Nordmann" {
+		t.Errorf("from IPTC: %+v", ph[1])
+	}
+	if !ph[2].Image.HasGPS || ph[0].Image.HasGPS {
+		t.Error("GPS is not told apart")
+	}
+	if !strings.Contains(strings.Join(d.editor.problems(), " "), "the export removes the location") {
+		t.Errorf("no check warns about the GPS location: %v", d.editor.problems())
+	}
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	if got := stored(t, lib, d.editor.piece.ID).Photos; !got[2].Image.HasGPS || got[0].Caption != ph[0].Caption {
+		t.Errorf("stored: %+v", got)
 	}
 }

@@ -32,7 +32,7 @@ func TestBuildingACompleteQAPieceFromNothing(t *testing.T) {
 	lib := testLibrary(t, earlier...)
 	d := newTestDesk(t, lib)
 	e := d.editor
-	_, files := writeFiles(t, map[string][]byte{"delta.jpg": fixture.JPEG(1200, 800, 5)})
+	_, files := writeFiles(t, map[string][]byte{"delta.jpg": fixture.JPEG(1600, 1067, 5)})
 
 	// Story.
 	d.runShortcut(shortcutNew)

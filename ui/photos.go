@@ -303,7 +303,13 @@ func (t *photosTab) addFiles(paths []string) {
 			problems = append(problems, galley.ErrorMessage(err))
 			continue
 		}
-		p.Photos = append(p.Photos, galley.Photo{Data: data, Image: img, Lead: p.LeadPhoto() == nil})
+		ph := galley.Photo{Data: data, Image: img, Lead: p.LeadPhoto() == nil}
+		// The file's own caption, credit, alt text and details fill the
+		// new photo's empty fields.
+		if meta, err := photo.ReadMetadata(data); err == nil {
+			meta.FillPhoto(&ph)
+		}
+		p.Photos = append(p.Photos, ph)
 		added++
 	}
 	if added > 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The parts of a piece a Problem can point at, so the desk can take the
@@ -63,6 +64,22 @@ func (p *Piece) Checks(status func(id int64) (Status, bool)) []Problem {
 		if blank(ph.Credit) {
 			add(PartPhotos, "%s has no credit.", name)
 		}
+		alt, caption := strings.TrimSpace(ph.Alt), strings.TrimSpace(ph.Caption)
+		if alt != "" && alt == caption {
+			add(PartPhotos, "%s has the same alt text as its caption; say what the photo shows, for readers who cannot see it.", name)
+		}
+		if n := utf8.RuneCountInString(alt); n > MaxAltRunes {
+			add(PartPhotos, "%s has alt text of %d characters; keep it under %d and put the rest in the caption.", name, n, MaxAltRunes)
+		}
+		if caption != "" && !endsSentence(caption) {
+			add(PartPhotos, "%s: the caption does not end with a full stop, question mark or exclamation mark.", name)
+		}
+		if ph.Image.HasGPS {
+			add(PartPhotos, "%s records where it was taken (GPS); the export removes the location.", name)
+		}
+		if ph.Image.Width > 0 && ph.Image.Width < WidestExport {
+			add(PartPhotos, "%s is %d pixels wide, narrower than the widest size pages use (%d); it will look soft on large screens.", name, ph.Image.Width, WidestExport)
+		}
 	}
 
 	if !slices.ContainsFunc(p.Topics, func(t string) bool { return !blank(t) }) {
@@ -85,6 +102,33 @@ func (p *Piece) Checks(status func(id int64) (Status, bool)) []Problem {
 		}
 	}
 	return list
+}
+
+// MaxAltRunes is the longest alt text the checks accept without a word:
+// screen readers read alt text in one go, and longer descriptions belong in
+// the caption.
+const MaxAltRunes = 250
+
+// WidestExport is the widest size at which pages show a photo (the
+// export's largest rendition); a narrower photo is scaled up by browsers.
+const WidestExport = 1600
+
+// endsSentence reports whether a caption ends as a sentence does, allowing
+// for closing quotes, brackets or a credit in parentheses after the mark.
+func endsSentence(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ")") {
+		// "… on Monday. (Pat Lens/Agency)": the credit follows the sentence.
+		if i := strings.LastIndex(s, "("); i > 0 {
+			s = strings.TrimSpace(s[:i])
+		}
+	}
+	s = strings.TrimRight(s, " \"'’”)]")
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".?!…", r)
 }
 
 // blank reports whether s holds nothing but white space.

@@ -156,3 +156,32 @@ func TestCaptionStart(t *testing.T) {
 		}
 	}
 }
+
+func TestCaptionChecks(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(ph *Photo)
+		want string // a phrase of the one problem expected, "" for none
+	}{
+		{"a good photo", func(ph *Photo) {}, ""},
+		{"a caption ending in a credit in brackets", func(ph *Photo) { ph.Caption = "Leaders meet on Monday. (Pat Lens/Agency)" }, ""},
+		{"a caption ending in a quote", func(ph *Photo) { ph.Caption = `She said "we agree."` }, ""},
+		{"alt text the same as the caption", func(ph *Photo) { ph.Alt = ph.Caption }, "same alt text as its caption"},
+		{"alt text too long", func(ph *Photo) { ph.Alt = strings.Repeat("a long description ", 14) }, "keep it under 250"},
+		{"a caption without a sentence mark", func(ph *Photo) { ph.Caption = "Leaders meet on Monday" }, "does not end with a full stop"},
+		{"a file with GPS", func(ph *Photo) { ph.Image.HasGPS = true }, "the export removes the location"},
+		{"a narrow photo", func(ph *Photo) { ph.Image.Width = 800 }, "800 pixels wide, narrower than the widest size pages use (1600)"},
+		{"a wide photo", func(ph *Photo) { ph.Image.Width = 2400 }, ""},
+	}
+	for _, c := range cases {
+		p := ready()
+		c.edit(&p.Photos[0])
+		got := p.Checks(lookup)
+		switch {
+		case c.want == "" && len(got) != 0:
+			t.Errorf("%s: unexpected %v", c.name, got)
+		case c.want != "" && (len(got) != 1 || !strings.Contains(got[0].Message, c.want) || got[0].Part != PartPhotos):
+			t.Errorf("%s: got %v, want one photo problem saying %q", c.name, got, c.want)
+		}
+	}
+}

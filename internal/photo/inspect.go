@@ -1,6 +1,7 @@
-// Package photo is the photo desk: it recognises image files, checks them
-// before anything is stored, and (in later work) reads their captions and
-// resizes them for export.
+// Package photo is the photo desk's reading side: it recognises image
+// files, checks them before anything is stored, reads the captions,
+// credits and places photo agencies embed (IPTC, XMP, Exif GPS), and makes
+// thumbnails.
 package photo
 
 import (
@@ -87,11 +88,15 @@ func Inspect(name string, data []byte) (galley.Image, error) {
 		// Stored sideways: the photo is as wide as the file is tall.
 		w, h = h, w
 	}
+	// Whether the file says where it was taken: the checks warn, and the
+	// export removes it.
+	meta, _ := ReadMetadata(data)
 	return galley.Image{
 		Hash:   hex.EncodeToString(sum[:]),
 		MIME:   mime,
 		Width:  w,
 		Height: h,
 		Size:   int64(len(data)),
+		HasGPS: meta.HasGPS,
 	}, nil
 }

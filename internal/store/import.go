@@ -135,6 +135,11 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 			return "", err
 		}
 		ph.Data = data
+		// Fields the bundle leaves empty are filled from the file's own
+		// metadata; what the bundle gives is never replaced.
+		if meta, err := photo.ReadMetadata(data); err == nil {
+			meta.FillPhoto(ph)
+		}
 	}
 
 	if !exists {
