@@ -158,10 +158,13 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	)
 	more := widget.NewAccordion(widget.NewAccordionItem("Photographer, copyright, date, place, keywords", t.details(p, i, edit)))
 	body := container.NewVBox(fields, more)
-	if ph.Image.HasGPS {
-		gps := widget.NewLabel("This file records where it was taken (GPS); exports remove it.")
-		gps.Importance = widget.WarningImportance
-		body.Add(gps)
+	// The caption checks, on the photo they concern; the piece's checks
+	// above the tabs list them too.
+	if problems := galley.PhotoProblems(i, *ph); len(problems) > 0 {
+		warn := widget.NewLabel("• " + strings.Join(problems, "\n• "))
+		warn.Importance = widget.WarningImportance
+		warn.Wrapping = fyne.TextWrapWord
+		body.Add(warn)
 	}
 	return container.NewVBox(head, container.NewBorder(nil, nil, img, nil, body), widget.NewSeparator())
 }

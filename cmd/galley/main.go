@@ -39,6 +39,8 @@ Usage:
                                               export publish-ready HTML
   galley [--db PATH] revisions SLUG           list a piece's revisions, newest first
   galley [--db PATH] restore-revision SLUG N  make revision N the piece's text again (as a new revision)
+  galley [--db PATH] photos add --piece SLUG FILE...
+                                              add photos, their empty words filled from the files' IPTC/XMP
   galley [--db PATH] delete SLUG              move a piece to the trash
   galley [--db PATH] trash [list | restore SLUG | empty]
                                               deleted pieces wait 30 days in the trash
@@ -136,6 +138,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdDelete(ctx, rest, *db, e)
 	case "backup":
 		return cmdBackup(ctx, rest, *db, e)
+	case "photos":
+		return cmdPhotos(ctx, rest, *db, e)
 	case "restore":
 		return cmdRestore(ctx, rest, *db, e)
 	case "version", "--version":

@@ -57,28 +57,8 @@ func (p *Piece) Checks(status func(id int64) (Status, bool)) []Problem {
 	}
 
 	for i, ph := range p.Photos {
-		name := photoName(i, ph)
-		if blank(ph.Alt) && !ph.Decorative {
-			add(PartPhotos, "%s has no alt text; describe it for readers who cannot see it, or mark it decorative.", name)
-		}
-		if blank(ph.Credit) {
-			add(PartPhotos, "%s has no credit.", name)
-		}
-		alt, caption := strings.TrimSpace(ph.Alt), strings.TrimSpace(ph.Caption)
-		if alt != "" && alt == caption {
-			add(PartPhotos, "%s has the same alt text as its caption; say what the photo shows, for readers who cannot see it.", name)
-		}
-		if n := utf8.RuneCountInString(alt); n > MaxAltRunes {
-			add(PartPhotos, "%s has alt text of %d characters; keep it under %d and put the rest in the caption.", name, n, MaxAltRunes)
-		}
-		if caption != "" && !endsSentence(caption) {
-			add(PartPhotos, "%s: the caption does not end with a full stop, question mark or exclamation mark.", name)
-		}
-		if ph.Image.HasGPS {
-			add(PartPhotos, "%s records where it was taken (GPS); the export removes the location.", name)
-		}
-		if ph.Image.Width > 0 && ph.Image.Width < WidestExport {
-			add(PartPhotos, "%s is %d pixels wide, narrower than the widest size pages use (%d); it will look soft on large screens.", name, ph.Image.Width, WidestExport)
+		for _, msg := range PhotoProblems(i, ph) {
+			add(PartPhotos, "%s", msg)
 		}
 	}
 
@@ -100,6 +80,46 @@ func (p *Piece) Checks(status func(id int64) (Status, bool)) []Problem {
 				add(PartRelated, "The related publication %s is not published yet (it is %s); readers would find no page there.", refName(r), statusWord(st))
 			}
 		}
+	}
+	return list
+}
+
+// PhotoProblems are the caption checks of photo i, as the Photos tab shows
+// them on the photo and the pre-publish checks list them for the piece.
+func PhotoProblems(i int, ph Photo) []string {
+	var list []string
+	add := func(format string, args ...any) { list = append(list, fmt.Sprintf(format, args...)) }
+	name := photoName(i, ph)
+	if blank(ph.Alt) && !ph.Decorative {
+		add("%s has no alt text; describe it for readers who cannot see it, or mark it decorative.", name)
+	}
+	if blank(ph.Credit) {
+		add("%s has no credit.", name)
+	}
+	alt, caption := strings.TrimSpace(ph.Alt), strings.TrimSpace(ph.Caption)
+	if alt != "" && alt == caption {
+		add("%s has the same alt text as its caption; say what the photo shows, for readers who cannot see it.", name)
+	}
+	if n := utf8.RuneCountInString(alt); n > MaxAltRunes {
+		add("%s has alt text of %d characters; keep it under %d and put the rest in the caption.", name, n, MaxAltRunes)
+	}
+	if caption != "" && !endsSentence(caption) {
+		add("%s: the caption does not end with a full stop, question mark or exclamation mark.", name)
+	}
+	if ph.Image.HasGPS {
+		add("%s records where it was taken (GPS); the export removes the location.", name)
+	}
+	if ph.Image.Width > 0 && ph.Image.Width < WidestExport {
+		add("%s is %d pixels wide, narrower than the widest size pages use (%d); it will look soft on large screens.", name, ph.Image.Width, WidestExport)
+	}
+	return list
+}
+
+// PhotoProblemsOf lists the caption checks of all the piece's photos.
+func PhotoProblemsOf(p *Piece) []string {
+	var list []string
+	for i, ph := range p.Photos {
+		list = append(list, PhotoProblems(i, ph)...)
 	}
 	return list
 }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
+)
+
+// cmdPhotos adds photos to a piece: `galley photos add --piece SLUG FILE...`.
+// Each file is checked on its own; the good ones are added (their empty
+// words filled from the file's metadata) and the bad ones named, so one
+// damaged file in twenty does not hold up the other nineteen.
+func cmdPhotos(ctx context.Context, args []string, db string, e env) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usageError{"photos: the only action is add: galley photos add --piece SLUG FILE..."}
+	}
+	fl := newFlags("photos add", &db)
+	slug := fl.String("piece", "", "the piece to add the photos to")
+	if err := fl.Parse(args[1:]); err != nil {
+		return flagError(err)
+	}
+	if *slug == "" || fl.NArg() == 0 {
+		return usageError{"photos add needs --piece SLUG and at least one image file"}
+	}
+	st, err := openForWriting(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p, err := st.PieceBySlug(ctx, *slug)
+	if err != nil {
+		return err
+	}
+	var bad []string
+	added := 0
+	for _, path := range fl.Args() {
+		name := filepath.Base(path)
+		if len(p.Photos) >= galley.MaxPhotos {
+			bad = append(bad, fmt.Sprintf("%s: the piece already has the most photos a piece can hold (%d)", name, galley.MaxPhotos))
+			continue
+		}
+		if fi, err := os.Stat(path); err == nil && fi.Size() > photo.MaxBytes {
+			bad = append(bad, fmt.Sprintf("%s is too large (%d MB; the limit is %d MB)", name, fi.Size()>>20, photo.MaxBytes>>20))
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s could not be read: %v", name, err))
+			continue
+		}
+		img, err := photo.Inspect(name, data)
+		if err != nil {
+			bad = append(bad, galley.ErrorMessage(err))
+			continue
+		}
+		ph := galley.Photo{Data: data, Image: img, Source: name, Lead: p.LeadPhoto() == nil}
+		if meta, err := photo.ReadMetadata(data); err == nil {
+			meta.FillPhoto(&ph)
+		}
+		p.Photos = append(p.Photos, ph)
+		added++
+	}
+	if added > 0 {
+		if err := st.SavePiece(ctx, p); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Added %d photos to %s.\n", added, p.Name())
+		for _, msg := range galley.PhotoProblemsOf(p) {
+			fmt.Fprintf(e.stdout, "  check: %s\n", msg)
+		}
+	}
+	for _, msg := range bad {
+		fmt.Fprintf(e.stderr, "galley: not added: %s\n", msg)
+	}
+	if len(bad) > 0 {
+		return galley.Errorf(galley.EInvalid, "%d of %d files were not added.", len(bad), fl.NArg())
+	}
+	return nil
+}
