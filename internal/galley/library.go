@@ -99,3 +99,10 @@ type TrashEntry struct {
 	Deleted time.Time
 	Author  string
 }
+
+// LibraryPhoto is one image in the photo library: the words of its most
+// recent photo, and how many photos (across pieces) show it.
+type LibraryPhoto struct {
+	Photo Photo // Image, and the words of its latest use
+	Uses  int
+}
