@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"app.galley/galley/bench/corpus"
+	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
@@ -238,6 +241,69 @@ func BenchmarkQATabFiftyPairs(b *testing.B) {
 		height := int(e.qa.scroll.Content.MinSize().Height)
 		for i := range b.N {
 			e.qa.scroll.ScrollToOffset(fyne.NewPos(0, float32(120*i%height)))
+		}
+	})
+}
+
+// BenchmarkPhotoLibrary opens the photo library on 2,000 distinct photos
+// (200 under -short) and scrolls it a screenful at a time, thumbnails kept
+// in the library after the first pass: the open (count and the first
+// page) and one scroll step (a page of rows and their thumbnails read and
+// decoded).
+func BenchmarkPhotoLibrary(b *testing.B) {
+	n := 2000
+	if testing.Short() {
+		n = 200
+	}
+	st, err := store.Open(filepath.Join(b.TempDir(), "photos.galley"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	for i := 0; i < n; i += 10 {
+		p := &galley.Piece{Title: fmt.Sprintf("Piece %d", i)}
+		for j := range 10 {
+			// The fixture's pixels repeat every 256 seeds; the width keeps
+			// every image distinct.
+			k := i + j
+			p.Photos = append(p.Photos, galley.Photo{Data: fixture.JPEG(320+k/256, 240, k), Caption: fmt.Sprintf("Photo %d of the river.", k)})
+		}
+		if err := st.SavePiece(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; i < n; i += libraryPage {
+		list, _ := st.PhotoLibrary(context.Background(), "", libraryPage, i)
+		for _, lp := range list {
+			st.Thumbnail(context.Background(), lp.Photo.Image.Hash) // made once, kept
+		}
+	}
+	d := NewDesk(test.NewTempApp(b), st)
+	b.Run("open", func(b *testing.B) {
+		for range b.N {
+			w := d.showPhotoLibrary()
+			w.item(0)
+			w.win.Close()
+		}
+	})
+	w := d.showPhotoLibrary()
+	w.win.Resize(fyne.NewSize(980, 700))
+	if w.total != n {
+		b.Fatalf("the library lists %d photos, want %d", w.total, n)
+	}
+	b.Run("scroll-step", func(b *testing.B) {
+		for i := range b.N {
+			first := (i * 20) % n
+			for k := first; k < min(first+20, n); k++ { // a screenful of cells
+				lp, _ := w.item(k)
+				data, err := st.Thumbnail(context.Background(), lp.Photo.Image.Hash)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
+					b.Fatal(err)
+				}
+			}
 		}
 	})
 }

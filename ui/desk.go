@@ -217,6 +217,7 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 		item("Preview", shortcutPreview, e.showPreview),
 	)
 	library := fyne.NewMenu("Library",
+		item("Photos…", nil, func() { d.showPhotoLibrary() }),
 		item("Topics…", nil, func() { d.showTopics() }),
 		item("Contributors…", nil, func() { d.showContributors() }),
 		item("Types…", nil, func() { d.showTypes() }),

@@ -1,0 +1,270 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// PhotoLibrary is what the photo library window needs: every photo in
+// use, searchable, and thumbnails kept in the library. *store.Store
+// provides it.
+type PhotoLibrary interface {
+	PhotoLibrary(ctx context.Context, query string, limit, offset int) ([]galley.LibraryPhoto, error)
+	CountPhotoLibrary(ctx context.Context, query string) (int, error)
+	PhotoUses(ctx context.Context, hash string) ([]galley.PieceRef, error)
+	Thumbnail(ctx context.Context, hash string) ([]byte, error)
+}
+
+// libraryPage is how many photos the grid fetches at a time.
+const libraryPage = 120
+
+// maxCachedThumbs bounds the thumbnails held in memory while scrolling.
+const maxCachedThumbs = 400
+
+// photoLibraryWindow is a grid of every photo in the library, to find one
+// by its words and reuse it in the open piece without storing it twice.
+type photoLibraryWindow struct {
+	d       *Desk
+	lib     PhotoLibrary
+	win     fyne.Window
+	search  *widget.Entry
+	grid    *widget.GridWrap
+	count   *widget.Label
+	details *widget.Label
+	add     *widget.Button
+	query   string
+	total   int
+	pages   map[int][]galley.LibraryPhoto
+	mu      sync.Mutex // guards thumbs and loading: tests deliver fyne.Do on the loader's goroutine
+	thumbs  map[string]image.Image
+	loading map[string]bool
+	chosen  int
+}
+
+// thumb returns the cached thumbnail of hash and whether it is being read.
+func (w *photoLibraryWindow) thumb(hash string) (image.Image, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.thumbs[hash], w.loading[hash]
+}
+
+// showPhotoLibrary opens the photo library (Library → Photos…).
+func (d *Desk) showPhotoLibrary() *photoLibraryWindow {
+	lib, ok := d.lib.(PhotoLibrary)
+	if !ok {
+		d.showError(galley.Errorf(galley.EInternal, "This library has no photo library."))
+		return nil
+	}
+	w := &photoLibraryWindow{d: d, lib: lib, win: d.app.NewWindow("Photo Library"), search: widget.NewEntry(),
+		count: widget.NewLabel(""), details: widget.NewLabel("Choose a photo."), chosen: -1,
+		thumbs: map[string]image.Image{}, loading: map[string]bool{}}
+	w.search.SetPlaceHolder("Search captions, credits, photographers, alt text…")
+	w.search.OnChanged = func(string) { w.reload() }
+	w.details.Wrapping = fyne.TextWrapWord
+	w.grid = widget.NewGridWrap(func() int { return w.total }, w.newCell, w.updateCell)
+	w.grid.OnSelected = w.choose
+	w.add = widget.NewButton("Add to the open piece", w.addToPiece)
+	w.add.Importance = widget.HighImportance
+	w.add.Disable()
+	bottom := container.NewBorder(nil, nil, nil, w.add, w.details)
+	w.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, w.count, w.search), container.NewPadded(bottom), nil, nil, w.grid))
+	w.win.Resize(fyne.NewSize(980, 700))
+	d.managers = append(d.managers, w.win)
+	w.win.SetOnClosed(func() {
+		for i, m := range d.managers {
+			if m == w.win {
+				d.managers = removeItem(d.managers, i)
+				break
+			}
+		}
+	})
+	w.reload()
+	w.win.Show()
+	return w
+}
+
+func (w *photoLibraryWindow) reload() {
+	w.query = w.search.Text
+	w.pages = map[int][]galley.LibraryPhoto{}
+	n, err := w.lib.CountPhotoLibrary(context.Background(), w.query)
+	if err != nil {
+		w.count.SetText(galley.ErrorMessage(err))
+		n = 0
+	} else {
+		w.count.SetText(plural(n, "photo"))
+	}
+	w.total = n
+	w.chosen = -1
+	w.grid.UnselectAll()
+	w.grid.Refresh()
+	w.details.SetText("Choose a photo.")
+	w.add.Disable()
+}
+
+// item returns the i-th photo, fetching its page when needed.
+func (w *photoLibraryWindow) item(i int) (galley.LibraryPhoto, bool) {
+	page := i / libraryPage
+	rows, ok := w.pages[page]
+	if !ok {
+		var err error
+		rows, err = w.lib.PhotoLibrary(context.Background(), w.query, libraryPage, page*libraryPage)
+		if err != nil {
+			w.count.SetText(galley.ErrorMessage(err))
+			return galley.LibraryPhoto{}, false
+		}
+		if len(w.pages) > 16 {
+			clear(w.pages)
+		}
+		w.pages[page] = rows
+	}
+	if i%libraryPage >= len(rows) {
+		return galley.LibraryPhoto{}, false
+	}
+	return rows[i%libraryPage], true
+}
+
+// cellSize is a grid cell: a thumbnail and two lines of caption.
+var cellSize = fyne.NewSize(180, 190)
+
+func (w *photoLibraryWindow) newCell() fyne.CanvasObject {
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(170, 128))
+	label := widget.NewLabel("")
+	label.Truncation = fyne.TextTruncateEllipsis
+	label.SizeName = theme.SizeNameCaptionText
+	return container.NewGridWrap(cellSize, container.NewBorder(nil, label, nil, nil, img))
+}
+
+func (w *photoLibraryWindow) updateCell(i widget.GridWrapItemID, o fyne.CanvasObject) {
+	cell := o.(*fyne.Container).Objects[0].(*fyne.Container)
+	img, label := cell.Objects[0].(*canvas.Image), cell.Objects[1].(*widget.Label)
+	lp, ok := w.item(i)
+	if !ok {
+		label.SetText("")
+		img.Image = nil
+		img.Refresh()
+		return
+	}
+	text := lp.Photo.Caption
+	if text == "" {
+		text = lp.Photo.Alt
+	}
+	label.SetText(text)
+	hash := lp.Photo.Image.Hash
+	th, loading := w.thumb(hash)
+	img.Image = th
+	img.Refresh()
+	if th == nil && !loading {
+		w.loadThumb(hash)
+	}
+}
+
+// loadThumb reads a thumbnail in the background; the grid redraws when it
+// arrives. Cells are reused while scrolling, so the grid is refreshed
+// rather than one image set.
+func (w *photoLibraryWindow) loadThumb(hash string) {
+	w.mu.Lock()
+	w.loading[hash] = true
+	w.mu.Unlock()
+	lib := w.lib
+	go func() {
+		data, err := lib.Thumbnail(context.Background(), hash)
+		var img image.Image
+		if err == nil {
+			img, err = jpeg.Decode(bytes.NewReader(data))
+		}
+		w.mu.Lock()
+		delete(w.loading, hash)
+		if err == nil {
+			if len(w.thumbs) >= maxCachedThumbs {
+				clear(w.thumbs)
+			}
+			w.thumbs[hash] = img
+		}
+		w.mu.Unlock()
+		fyne.Do(func() {
+			if err != nil {
+				fyne.LogError("a photo library thumbnail", err)
+				return
+			}
+			w.grid.Refresh()
+		})
+	}()
+}
+
+func (w *photoLibraryWindow) choose(i widget.GridWrapItemID) {
+	lp, ok := w.item(i)
+	if !ok {
+		return
+	}
+	w.chosen = i
+	ph := lp.Photo
+	lines := []string{}
+	if ph.Caption != "" {
+		lines = append(lines, ph.Caption)
+	}
+	var facts []string
+	for _, f := range []struct{ name, v string }{{"Credit", ph.Credit}, {"Photographer", ph.Photographer}, {"Taken", ph.DateCreated}, {"Alt text", ph.Alt}} {
+		if f.v != "" {
+			facts = append(facts, f.name+": "+f.v)
+		}
+	}
+	facts = append(facts, fmt.Sprintf("%d × %d", ph.Image.Width, ph.Image.Height))
+	lines = append(lines, strings.Join(facts, " · "))
+	if uses, err := w.lib.PhotoUses(context.Background(), ph.Image.Hash); err == nil && len(uses) > 0 {
+		var titles []string
+		for _, u := range uses {
+			titles = append(titles, u.Title)
+		}
+		lines = append(lines, "Used in: "+strings.Join(titles, "; "))
+	}
+	w.details.SetText(strings.Join(lines, "\n"))
+	if w.d.editor.piece != nil {
+		w.add.Enable()
+	}
+}
+
+// addToPiece puts the chosen photo on the open piece, by reference: the
+// image is stored once however many pieces show it. Its words come along
+// as a start; they are the piece's own from then on.
+func (w *photoLibraryWindow) addToPiece() {
+	lp, ok := w.item(w.chosen)
+	p := w.d.editor.piece
+	if !ok || p == nil {
+		return
+	}
+	for _, have := range p.Photos {
+		if have.Image.Hash == lp.Photo.Image.Hash {
+			w.details.SetText("The open piece already shows this photo.")
+			return
+		}
+	}
+	if len(p.Photos) >= galley.MaxPhotos {
+		w.d.showError(galley.Errorf(galley.EInvalid, "A piece can have at most %d photos.", galley.MaxPhotos))
+		return
+	}
+	ph := lp.Photo
+	ph.ID, ph.Lead = 0, p.LeadPhoto() == nil
+	ph.Keywords = append([]string(nil), ph.Keywords...)
+	p.Photos = append(p.Photos, ph)
+	e := w.d.editor
+	e.stale[e.photos] = true
+	e.selectTab(e.photos.content)
+	e.loadVisible()
+	e.changed()
+	w.details.SetText("Added to " + p.Name() + ".")
+}
