@@ -5,9 +5,13 @@
 //
 // Pages come from html/template, so every field is escaped for where it
 // lands; Markdown is rendered without raw HTML and with unsafe links
-// removed. Output is deterministic (the same library gives the same bytes),
-// atomic (built beside the destination and swapped in) and incremental
-// (unchanged files are linked from the previous export, not rewritten).
+// removed. Published photos are resized and re-encoded, carrying their
+// caption, credit and other words as XMP and IPTC and nothing else of the
+// original file (no GPS position, no camera EXIF) unless
+// Options.KeepPhotoMetadata says otherwise. Output is deterministic (the
+// same library gives the same bytes), atomic (built beside the
+// destination and swapped in) and incremental (unchanged files are linked
+// from the previous export, not rewritten).
 package export
 
 import (
@@ -43,6 +47,17 @@ type Options struct {
 	// Fragment writes each chosen piece's article alone, without page,
 	// head or navigation, as <slug>.html.
 	Fragment bool
+
+	// KeepPhotoMetadata copies the original files' metadata (EXIF, XMP
+	// and IPTC, GPS position and camera details included) into every
+	// rendition untouched, but for the EXIF orientation, set upright as
+	// the renditions are; this is for JPEG originals, PNG and WebP ones
+	// give renditions without metadata. By default (false) the photo's
+	// words (caption, credit, photographer, alt text, copyright, place,
+	// date and keywords) are written into every JPEG as XMP and IPTC and
+	// into every PNG as XMP, and everything else the original carried,
+	// GPS position and camera EXIF included, is dropped.
+	KeepPhotoMetadata bool
 
 	PageSize   int                   // cards per list page; default 20
 	ImageCache string                // folder keeping resized photos between exports; "" for none

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -664,14 +665,18 @@ func TestTemplateOverride(t *testing.T) {
 	}
 }
 
-// countingSource counts reads of image bytes.
+// countingSource counts reads of image bytes. Photos are made side by
+// side, so the count is guarded; read it once the export is over.
 type countingSource struct {
 	export.Source
+	mu    sync.Mutex
 	reads int
 }
 
 func (c *countingSource) ImageData(ctx context.Context, hash string) ([]byte, error) {
+	c.mu.Lock()
 	c.reads++
+	c.mu.Unlock()
 	return c.Source.ImageData(ctx, hash)
 }
 

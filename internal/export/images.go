@@ -25,6 +25,12 @@ var Widths = []int{480, 960, 1600}
 // and previously exported renditions are made again.
 const renditionVersion = "r1"
 
+// embedVersion changes whenever what is put into renditions after they
+// are made (the photo's words, or the original's metadata) changes, so
+// previously exported files are made again. The cache keeps bare
+// renditions and is not affected.
+const embedVersion = "m1"
+
 // jpegQuality is the quality published JPEGs are encoded at: visually
 // clean for photographs at about a tenth of the size of the original.
 const jpegQuality = 82
@@ -75,23 +81,133 @@ func (r rendition) Path() string {
 	return "images/" + r.img.Hash[:16] + "-" + strconv.Itoa(r.Width) + r.ext()
 }
 
-// fingerprint identifies the rendition's bytes before they are made.
+// fingerprint identifies the rendition's bare bytes (as made and cached,
+// without metadata) before they are made.
 func (r rendition) fingerprint() string {
 	return renditionVersion + ":" + r.img.Hash + ":" + strconv.Itoa(r.Width)
 }
 
-// imageMaker makes renditions: re-encoded from decoded pixels, which leaves
-// every piece of camera metadata (EXIF, GPS, maker notes) behind, and
-// resized once per photo and width: results are kept in a cache folder
-// shared by every export.
+// imageUse is one stored image the export publishes, with the piece whose
+// photo's words its files carry.
+//
+// The files of an image (images/<hash>-<width>.jpg) are shared by every
+// photo that shows it, in this piece or another, so they can carry the
+// words of one photo only: those of its first use, the earliest piece of
+// the export that shows it (in the order pieces are listed, the oldest
+// first), and that piece's first photo of it. Later uses with other words
+// show their own caption and credit on their pages; the files keep the
+// first. This keeps every address stable and spares the export reading
+// pieces that did not change: an image's files are made again only when
+// the piece that owns its words is saved (or another piece becomes its
+// first use), and rewritten only when their bytes then differ.
+type imageUse struct {
+	img   galley.Image
+	owner *galley.Entry
+}
+
+// imageFingerprint identifies the bytes of a published rendition of u:
+// its bare bytes and what is put into them.
+func (s *site) imageFingerprint(u imageUse, r rendition) string {
+	fp := r.fingerprint() + ":" + embedVersion
+	if s.opt.KeepPhotoMetadata {
+		return fp + ":keep"
+	}
+	return fp + ":" + strconv.FormatInt(u.owner.ID, 10) + ":" + strconv.FormatInt(u.owner.Version, 10)
+}
+
+// keepsOriginal reports whether the renditions of img carry its original
+// metadata: with KeepPhotoMetadata, for JPEG originals (whose renditions
+// are JPEGs too).
+func (s *site) keepsOriginal(img galley.Image) bool {
+	return s.opt.KeepPhotoMetadata && img.MIME == "image/jpeg"
+}
+
+// dress puts metadata into a rendition's bare bytes: by default the words
+// of the photo that owns the image (see imageUse) as XMP and IPTC (XMP
+// alone in a PNG), everything else the original carried having been left
+// behind by re-encoding; with KeepPhotoMetadata, the original's own
+// metadata segments (see photo.CopyMetadataJPEG), or nothing when the
+// original is not a JPEG. It is done after the cache, so editing a
+// caption never resizes a photo again.
+func (s *site) dress(ctx context.Context, u imageUse, r rendition, bare, original []byte) ([]byte, error) {
+	var out []byte
+	var err error
+	switch {
+	case s.opt.KeepPhotoMetadata:
+		if original == nil || r.ext() != ".jpg" {
+			return bare, nil
+		}
+		out, err = photo.CopyMetadataJPEG(original, bare)
+	default:
+		words, werr := s.photoWords(ctx, u)
+		if werr != nil {
+			return nil, werr
+		}
+		if r.ext() == ".png" {
+			out, err = photo.EmbedPNG(bare, words)
+		} else {
+			out, err = photo.EmbedJPEG(bare, words)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write metadata into image %s at %d px: %w", r.img.Hash[:12], r.Width, err)
+	}
+	return out, nil
+}
+
+// photoWords returns the words u's files carry: those of the owner's first
+// photo of the image. Each owner is read once per export, and only when
+// one of its images' files has to be made.
+func (s *site) photoWords(ctx context.Context, u imageUse) (photo.Metadata, error) {
+	s.wordsMu.Lock()
+	defer s.wordsMu.Unlock()
+	byHash, ok := s.words[u.owner.ID]
+	if !ok {
+		p, err := s.src.Piece(ctx, u.owner.ID)
+		if err != nil {
+			return photo.Metadata{}, err
+		}
+		byHash = map[string]photo.Metadata{}
+		for i := range p.Photos {
+			ph := &p.Photos[i]
+			if _, seen := byHash[ph.Image.Hash]; !seen {
+				byHash[ph.Image.Hash] = metadataOf(ph)
+			}
+		}
+		s.words[u.owner.ID] = byHash
+	}
+	return byHash[u.img.Hash], nil
+}
+
+// metadataOf is what a published file says about the photo: its caption,
+// credit, photographer, alt text (none when the photo is marked
+// decorative), copyright, place, date and keywords.
+func metadataOf(ph *galley.Photo) photo.Metadata {
+	m := photo.Metadata{
+		Caption: ph.Caption, Credit: ph.Credit, Byline: ph.Photographer, Copyright: ph.Copyright,
+		City: ph.City, Country: ph.Country, DateCreated: ph.DateCreated,
+		Keywords: append([]string(nil), ph.Keywords...),
+	}
+	if !ph.Decorative {
+		m.AltText = ph.Alt
+	}
+	return m
+}
+
+// imageMaker makes renditions' bare bytes: re-encoded from decoded pixels,
+// which leaves every piece of camera metadata (EXIF, GPS, maker notes)
+// behind, and resized once per photo and width: results are kept in a
+// cache folder shared by every export. Metadata is put in afterwards (see
+// site.dress), so the cache holds pixels only.
 type imageMaker struct {
 	src   Source
 	cache string // "" for no cache
 }
 
-// produce returns the bytes of every rendition of img, decoding the original
-// at most once.
-func (m *imageMaker) produce(ctx context.Context, img galley.Image) (map[int][]byte, error) {
+// produce returns the bare bytes of every rendition of img, decoding the
+// original at most once, and, when wantOriginal asks for them, the
+// original's bytes.
+func (m *imageMaker) produce(ctx context.Context, img galley.Image, wantOriginal bool) (map[int][]byte, []byte, error) {
 	out := map[int][]byte{}
 	var missing []rendition
 	for _, r := range renditions(img) {
@@ -101,16 +217,19 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image) (map[int][]b
 			missing = append(missing, r)
 		}
 	}
-	if len(missing) == 0 {
-		return out, nil
+	if len(missing) == 0 && !wantOriginal {
+		return out, nil, nil
 	}
 	data, err := m.src.ImageData(ctx, img.Hash)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if len(missing) == 0 {
+		return out, data, nil
 	}
 	pic, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("decode image %s: %w", img.Hash[:12], err)
+		return nil, nil, fmt.Errorf("decode image %s: %w", img.Hash[:12], err)
 	}
 	if format == "jpeg" {
 		// The EXIF that says which way is up does not survive re-encoding.
@@ -120,12 +239,15 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image) (map[int][]b
 	for _, r := range missing {
 		enc, err := encode(resize(levels, r.Width, r.Height), r)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[r.Width] = enc
 		m.store(r, enc)
 	}
-	return out, nil
+	if !wantOriginal {
+		data = nil // not kept alive while the renditions are written
+	}
+	return out, data, nil
 }
 
 func (m *imageMaker) cachePath(r rendition) string {

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 )
 
 // site is everything an export knows before it renders a page.
@@ -39,6 +40,8 @@ type site struct {
 	mu      sync.Mutex
 	notes   []string
 	cards   map[cardKey]*cachedCard
+	wordsMu sync.Mutex
+	words   map[int64]map[string]photo.Metadata // by owner piece, then image hash: see photoWords
 }
 
 // vocabulary gives each name of a shared list (topics, types, people) one
@@ -126,7 +129,7 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 	s := &site{
 		opt: opt, tpl: tpl, src: src,
 		byID: map[int64]*galley.Entry{}, inSite: map[int64]bool{}, cards: map[cardKey]*cachedCard{},
-		body: newMarkdown(2), answer: newMarkdown(3),
+		body: newMarkdown(2), answer: newMarkdown(3), words: map[int64]map[string]photo.Metadata{},
 	}
 	all, err := src.Catalog(ctx)
 	if err != nil {
@@ -359,18 +362,22 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 	}
 	g.SetLimit(workers)
 	var count atomic.Int64
-	for _, img := range images {
+	for _, u := range images {
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
 			var made map[int][]byte
+			var original []byte
 			var makeErr error
 			var once sync.Once
-			for _, r := range renditions(img) {
-				err := t.put(r.Path(), r.fingerprint(), func() ([]byte, error) {
-					once.Do(func() { made, makeErr = maker.produce(gctx, img) })
-					return made[r.Width], makeErr
+			for _, r := range renditions(u.img) {
+				err := t.put(r.Path(), s.imageFingerprint(u, r), func() ([]byte, error) {
+					once.Do(func() { made, original, makeErr = maker.produce(gctx, u.img, s.keepsOriginal(u.img)) })
+					if makeErr != nil {
+						return nil, makeErr
+					}
+					return s.dress(gctx, u, r, made[r.Width], original)
 				})
 				if err != nil {
 					return err
@@ -404,28 +411,32 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 
 // images lists, in a stable order, every stored image the export shows:
 // all photos of the exported pieces and the thumbnails of the related
-// pieces their pages show.
-func (s *site) images() []galley.Image {
-	seen := map[string]galley.Image{}
-	add := func(img galley.Image) {
-		if len(img.Hash) >= 16 {
-			seen[img.Hash] = img
+// pieces their pages show, each with the piece that owns the words its
+// files carry: its first use, the oldest exported piece that shows it,
+// else the oldest related piece whose thumbnail it is (see imageUse).
+func (s *site) images() []imageUse {
+	seen := map[string]imageUse{}
+	add := func(img galley.Image, owner *galley.Entry) {
+		if _, ok := seen[img.Hash]; !ok && len(img.Hash) >= 16 {
+			seen[img.Hash] = imageUse{img, owner}
 		}
 	}
-	for _, e := range s.entries {
-		for _, img := range e.Images {
-			add(img)
+	// s.entries is newest first.
+	for i := len(s.entries) - 1; i >= 0; i-- {
+		for _, img := range s.entries[i].Images {
+			add(img, s.entries[i])
 		}
-		if s.opt.Fragment {
-			continue
-		}
-		for _, r := range s.related(e) {
-			if r.Lead != nil {
-				add(r.Lead.Image)
+	}
+	if !s.opt.Fragment {
+		for i := len(s.entries) - 1; i >= 0; i-- {
+			for _, r := range s.related(s.entries[i]) {
+				if r.Lead != nil {
+					add(r.Lead.Image, r)
+				}
 			}
 		}
 	}
-	list := make([]galley.Image, 0, len(seen))
+	list := make([]imageUse, 0, len(seen))
 	for _, h := range sortedKeys(seen) {
 		list = append(list, seen[h])
 	}
