@@ -15,6 +15,7 @@ import (
 
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 	"app.galley/galley/internal/store"
 )
 
@@ -238,6 +239,17 @@ func TestExportFromTheDesk(t *testing.T) {
 	if text := overlayText(d.win); !strings.Contains(text, "Export finished") || !strings.Contains(text, "files written") {
 		t.Errorf("no summary after the export:\n%s", text)
 	}
+	// Published photos carry their credit.
+	jpgs, _ := filepath.Glob(filepath.Join(out, "images", "*.jpg"))
+	if len(jpgs) == 0 {
+		t.Fatal("no JPEG renditions exported")
+	}
+	for _, f := range jpgs {
+		data, _ := os.ReadFile(f)
+		if m, err := photo.ReadMetadata(data); err != nil || m.Credit != "Pat Lens/Agency" || m.HasGPS {
+			t.Errorf("%s carries %+v (%v)", filepath.Base(f), m, err)
+		}
+	}
 
 	// Copy HTML puts the article alone on the clipboard.
 	d.editor.open(findByTitle(t, lib, "Newest Interview").ID)
@@ -298,8 +310,9 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	p := d.app.Preferences()
 	p.SetString(prefSiteName, "Basin Review")
 	p.SetString(prefDateStyle, "ap")
+	p.SetBool(prefKeepMeta, true)
 	opt := d.exportOptions()
-	if opt.SiteName != "Basin Review" || opt.DateStyle != "ap" {
+	if opt.SiteName != "Basin Review" || opt.DateStyle != "ap" || !opt.KeepPhotoMetadata {
 		t.Errorf("export options %+v", opt)
 	}
 	out := filepath.Join(t.TempDir(), "site")

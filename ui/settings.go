@@ -29,6 +29,7 @@ const (
 	prefRecent      = "library.recent"
 	prefKeepAll     = "history.keepAllDays"
 	prefKeepDaily   = "history.keepDailyDays"
+	prefKeepMeta    = "export.keepPhotoMetadata"
 )
 
 // maxRecent is how many libraries File → Open Recent remembers.
@@ -47,6 +48,8 @@ func (d *Desk) exportOptions() export.Options {
 		DateStyle:   style,
 		TemplateDir: p.String(prefTemplateDir),
 		ImageCache:  d.imageCache,
+
+		KeepPhotoMetadata: p.Bool(prefKeepMeta),
 	}
 }
 
@@ -89,6 +92,8 @@ func (d *Desk) showSettings() {
 	}
 	templates := d.folderField(p.String(prefTemplateDir), "the built-in templates")
 	folder := d.folderField(p.String(prefExportDir), "ask each time")
+	keepMeta := widget.NewCheck("Keep the photos' original metadata (GPS and camera data included)", nil)
+	keepMeta.SetChecked(p.Bool(prefKeepMeta))
 	policy := d.revisionPolicy()
 	keepAll := widget.NewEntry()
 	keepAll.SetText(strconv.Itoa(int(policy.KeepAll.Hours() / 24)))
@@ -103,6 +108,7 @@ func (d *Desk) showSettings() {
 		widget.NewFormItem("Dates", style),
 		widget.NewFormItem("Templates", templates.box),
 		widget.NewFormItem("Export folder", folder.box),
+		widget.NewFormItem("Photos", keepMeta),
 		widget.NewFormItem("Keep every revision for", container.NewBorder(nil, nil, nil, widget.NewLabel("days"), keepAll)),
 		widget.NewFormItem("then one a day until", container.NewBorder(nil, nil, nil, widget.NewLabel("days, then one a week"), keepDaily)),
 	}
@@ -121,6 +127,7 @@ func (d *Desk) showSettings() {
 		}
 		p.SetString(prefTemplateDir, templates.path)
 		p.SetString(prefExportDir, folder.path)
+		p.SetBool(prefKeepMeta, keepMeta.Checked)
 		all, _ := strconv.Atoi(strings.TrimSpace(keepAll.Text))
 		daily, _ := strconv.Atoi(strings.TrimSpace(keepDaily.Text))
 		p.SetInt(prefKeepAll, all)

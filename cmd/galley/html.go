@@ -36,6 +36,7 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	fl.StringVar(&opt.BaseURL, "base-url", "", "the address the site will live at, for canonical links, the feed and the sitemap")
 	fl.StringVar(&dateStyle, "date-style", "long", "long (Tuesday, July 17, 2018) or ap (July 17, 2018)")
 	fl.StringVar(&opt.TemplateDir, "templates", "", "a folder of templates replacing the defaults")
+	fl.BoolVar(&opt.KeepPhotoMetadata, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
 	if err := fl.Parse(args); err != nil {
 		return flagError(err)
 	}

@@ -35,7 +35,7 @@ Usage:
                                               import a bundle folder or .zip (all or nothing)
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
   galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
-         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR]
+         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR] [--keep-photo-metadata]
                                               export publish-ready HTML
   galley [--db PATH] revisions SLUG           list a piece's revisions, newest first
   galley [--db PATH] restore-revision SLUG N  make revision N the piece's text again (as a new revision)

@@ -66,7 +66,7 @@ type Image struct {
 	Width  int
 	Height int
 	Size   int64 // bytes
-	HasGPS bool  // the file records where it was taken (exports remove it)
+	HasGPS bool  // the file records where it was taken (exports remove it unless told to keep the metadata)
 }
 
 // Photo is one picture placed on a piece, with the words that go with it.

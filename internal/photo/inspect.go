@@ -1,6 +1,7 @@
-// Package photo is the photo desk's reading side: it recognises image
-// files, checks them before anything is stored, reads the captions,
-// credits and places photo agencies embed (IPTC, XMP, Exif GPS), and makes
+// Package photo is the photo desk's handling of image files: it
+// recognises them, checks them before anything is stored, reads the
+// captions, credits and places photo agencies embed (IPTC, XMP, Exif GPS),
+// writes a photo's words back into published JPEGs and PNGs, and makes
 // thumbnails.
 package photo
 
