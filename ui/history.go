@@ -73,15 +73,7 @@ func (d *Desk) showHistory() *historyWindow {
 	split.Offset = 0.35
 	h.win.SetContent(split)
 	h.win.Resize(fyne.NewSize(980, 640))
-	d.managers = append(d.managers, h.win)
-	h.win.SetOnClosed(func() {
-		for i, w := range d.managers {
-			if w == h.win {
-				d.managers = removeItem(d.managers, i)
-				break
-			}
-		}
-	})
+	d.track(h.win)
 	h.reload()
 	h.win.Show()
 	return h

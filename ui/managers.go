@@ -94,15 +94,7 @@ func (m *manager) show(add *widget.Button, actions ...*widget.Button) {
 	m.win.SetContent(container.NewBorder(nil, container.NewPadded(bar), nil, nil, m.list))
 	m.win.Resize(fyne.NewSize(560, 520))
 	m.reload()
-	m.d.managers = append(m.d.managers, m.win)
-	m.win.SetOnClosed(func() {
-		for i, w := range m.d.managers {
-			if w == m.win {
-				m.d.managers = removeItem(m.d.managers, i)
-				break
-			}
-		}
-	})
+	m.d.track(m.win)
 	m.win.Show()
 }
 
@@ -144,6 +136,20 @@ func (m *manager) apply(change func(ctx context.Context) error) {
 	}
 	m.reload()
 	d.vocabularyChanged()
+}
+
+// track keeps a window that belongs to the library on the desk, so it is
+// closed when another library replaces it.
+func (d *Desk) track(w fyne.Window) {
+	d.managers = append(d.managers, w)
+	w.SetOnClosed(func() {
+		for i, m := range d.managers {
+			if m == w {
+				d.managers = removeItem(d.managers, i)
+				break
+			}
+		}
+	})
 }
 
 // vocabularyChanged refreshes what shows names from the vocabulary.

@@ -82,15 +82,7 @@ func (d *Desk) showPhotoLibrary() *photoLibraryWindow {
 	bottom := container.NewBorder(nil, nil, nil, w.add, w.details)
 	w.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, w.count, w.search), container.NewPadded(bottom), nil, nil, w.grid))
 	w.win.Resize(fyne.NewSize(980, 700))
-	d.managers = append(d.managers, w.win)
-	w.win.SetOnClosed(func() {
-		for i, m := range d.managers {
-			if m == w.win {
-				d.managers = removeItem(d.managers, i)
-				break
-			}
-		}
-	})
+	d.track(w.win)
 	w.reload()
 	w.win.Show()
 	return w

@@ -55,15 +55,7 @@ func (d *Desk) showTrash() *trashWindow {
 	})
 	t.restore.Importance = widget.HighImportance
 	t.empty = widget.NewButton("Empty Trash…", t.confirmEmpty)
-	d.managers = append(d.managers, t.win) // closed with its library, as the managers are
-	t.win.SetOnClosed(func() {
-		for i, w := range d.managers {
-			if w == t.win {
-				d.managers = removeItem(d.managers, i)
-				break
-			}
-		}
-	})
+	d.track(t.win)
 	bar := container.NewHBox(t.restore, t.empty)
 	t.win.SetContent(container.NewBorder(t.note, container.NewPadded(bar), nil, nil, t.list))
 	t.win.Resize(fyne.NewSize(620, 480))
