@@ -21,7 +21,36 @@ func cmdRevisions(ctx context.Context, args []string, db string, e env) error {
 	if err != nil {
 		return err
 	}
-	st, err := openLibrary(ctx, db, e)
+	return withPiece(ctx, db, e, slug, false, func(st *store.Store, p *galley.Piece) error {
+		revs, err := st.Revisions(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if len(revs) == 0 {
+			fmt.Fprintf(e.stdout, "%s has no revisions yet.\n", p.Name())
+			return nil
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "#\tsaved\tby\tstatus\t")
+		for i, r := range revs {
+			note := ""
+			if i == 0 {
+				note = "(current)"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.Saved.Local().Format("2006-01-02 15:04"), r.Author, r.Status, note)
+		}
+		return tw.Flush()
+	})
+}
+
+// withPiece opens the library — checked first when write is set, since
+// the command will change it — finds the piece by slug and runs fn on it.
+func withPiece(ctx context.Context, db string, e env, slug string, write bool, fn func(st *store.Store, p *galley.Piece) error) error {
+	open := openLibrary
+	if write {
+		open = openForWriting
+	}
+	st, err := open(ctx, db, e)
 	if err != nil {
 		return err
 	}
@@ -30,24 +59,7 @@ func cmdRevisions(ctx context.Context, args []string, db string, e env) error {
 	if err != nil {
 		return err
 	}
-	revs, err := st.Revisions(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	if len(revs) == 0 {
-		fmt.Fprintf(e.stdout, "%s has no revisions yet.\n", p.Name())
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tsaved\tby\tstatus\t")
-	for i, r := range revs {
-		note := ""
-		if i == 0 {
-			note = "(current)"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.Saved.Local().Format("2006-01-02 15:04"), r.Author, r.Status, note)
-	}
-	return tw.Flush()
+	return fn(st, p)
 }
 
 // cmdRestoreRevision makes an old revision the piece's current content
@@ -65,26 +77,19 @@ func cmdRestoreRevision(ctx context.Context, args []string, db string, e env) er
 	if err != nil || n < 1 {
 		return usageError{fmt.Sprintf("restore-revision: %q is not a revision number", fl.Arg(1))}
 	}
-	st, err := openForWriting(ctx, db, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	p, err := st.PieceBySlug(ctx, slug)
-	if err != nil {
-		return err
-	}
-	restored, err := st.RestoreRevision(ctx, p.ID, n)
-	if err != nil {
-		return err
-	}
-	revs, err := st.Revisions(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "Restored revision %d of %s; it is now revision %d (the text it replaced is revision %d).\n",
-		n, restored.Name(), revs[0].Number, revs[0].Number-1)
-	return nil
+	return withPiece(ctx, db, e, slug, true, func(st *store.Store, p *galley.Piece) error {
+		restored, err := st.RestoreRevision(ctx, p.ID, n)
+		if err != nil {
+			return err
+		}
+		revs, err := st.Revisions(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Restored revision %d of %s; it is now revision %d (the text it replaced is revision %d).\n",
+			n, restored.Name(), revs[0].Number, revs[0].Number-1)
+		return nil
+	})
 }
 
 // cmdDelete moves a piece to the trash.
@@ -97,24 +102,17 @@ func cmdDelete(ctx context.Context, args []string, db string, e env) error {
 	if err != nil {
 		return err
 	}
-	st, err := openForWriting(ctx, db, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	p, err := st.PieceBySlug(ctx, slug)
-	if err != nil {
-		return err
-	}
-	refs, err := st.DeletePiece(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "Moved %s to the trash; `galley trash restore %s` brings it back within %d days.\n", p.Name(), p.Slug, store.TrashDays)
-	for _, r := range refs {
-		fmt.Fprintf(e.stdout, "  no longer related from %s\n", r.Slug)
-	}
-	return nil
+	return withPiece(ctx, db, e, slug, true, func(st *store.Store, p *galley.Piece) error {
+		refs, err := st.DeletePiece(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Moved %s to the trash; `galley trash restore %s` brings it back within %d days.\n", p.Name(), p.Slug, store.TrashDays)
+		for _, r := range refs {
+			fmt.Fprintf(e.stdout, "  no longer related from %s\n", r.Slug)
+		}
+		return nil
+	})
 }
 
 // cmdTrash lists the trash, restores a piece from it, or empties it.
