@@ -80,17 +80,42 @@ func BenchmarkImportBundle(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/piece")
 }
 
-// bigLibrary opens the generated 100,000-piece library.
-func bigLibrary(b *testing.B) *store.Store {
+// generatedLibrary returns the path of the cached generated library of n
+// pieces, making it when it is missing.
+func generatedLibrary(b *testing.B, n int) string {
 	dir, err := filepath.Abs("out")
 	if err != nil {
 		b.Fatal(err)
 	}
-	path, err := corpus.CachedLibrary(ctx, dir, size(100000, 2000), store.LatestVersion())
+	path, err := corpus.CachedLibrary(ctx, dir, n, store.LatestVersion())
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := store.Open(path)
+	return path
+}
+
+// workingCopy opens a copy of the generated library of n pieces, for
+// benchmarks that write: the cached library stays as generated.
+func workingCopy(b *testing.B, n int) *store.Store {
+	data, err := os.ReadFile(generatedLibrary(b, n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	work := filepath.Join(b.TempDir(), "work.galley")
+	if err := os.WriteFile(work, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(work)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
+// bigLibrary opens the generated 100,000-piece library.
+func bigLibrary(b *testing.B) *store.Store {
+	st, err := store.Open(generatedLibrary(b, size(100000, 2000)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -145,24 +170,7 @@ func BenchmarkListNewest(b *testing.B) {
 // images are already in the library (as when an editor saves again), in a
 // library of 10,000 pieces.
 func BenchmarkSavePiece(b *testing.B) {
-	n := size(10000, 500)
-	path := cached(b, fmt.Sprintf("library-%d-schema%d.galley", n, store.LatestVersion()), func(p string) error {
-		return corpus.WriteLibrary(ctx, p, n, 1)
-	})
-	// Work on a copy so the cached library stays as generated.
-	work := filepath.Join(b.TempDir(), "save.galley")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(work, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(work)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := workingCopy(b, size(10000, 500))
 
 	g := corpus.New(99)
 	p := g.Piece()
@@ -193,22 +201,7 @@ func BenchmarkSavePiece(b *testing.B) {
 // the rest are linked from the previous export.
 func BenchmarkReexportOnePiece(b *testing.B) {
 	n := size(10000, 500)
-	path := cached(b, fmt.Sprintf("library-%d-schema%d.galley", n, store.LatestVersion()), func(p string) error {
-		return corpus.WriteLibrary(ctx, p, n, 1)
-	})
-	work := filepath.Join(b.TempDir(), "lib.galley")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(work, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(work)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := workingCopy(b, n)
 	out := filepath.Join(b.TempDir(), "site")
 	opt := export.Options{IncludeDrafts: true, ImageCache: filepath.Join(b.TempDir(), "cache")}
 	siteExport := func() export.Report {
