@@ -318,6 +318,17 @@ func (s *Store) revisionPiece(ctx context.Context, tx *sql.Tx, pieceID int64, nu
 	if err != nil {
 		return nil, s.txError(err)
 	}
+	p, err := s.docPiece(ctx, tx, data, pieceID)
+	if err != nil {
+		return nil, err
+	}
+	p.Version = version
+	return p, nil
+}
+
+// docPiece turns a kept document (a revision's or the trash's) back into
+// the piece with the given ID, its photos completed from the stored images.
+func (s *Store) docPiece(ctx context.Context, tx *sql.Tx, data []byte, id int64) (*galley.Piece, error) {
 	doc, err := decodeDoc(data)
 	if err != nil {
 		return nil, err
@@ -326,8 +337,19 @@ func (s *Store) revisionPiece(ctx context.Context, tx *sql.Tx, pieceID int64, nu
 	if err != nil {
 		return nil, err
 	}
-	p.ID, p.Version = pieceID, version
+	p.ID = id
 	return p, s.fillImages(ctx, tx, p)
+}
+
+// readyToRestore makes a kept piece fit to be stored again: related
+// pieces deleted since are left out, a slug another piece has taken since
+// is given up for a new one, and the rules of a piece still hold.
+func (s *Store) readyToRestore(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+	p.Related = s.existingRelated(ctx, tx, p.Related)
+	if err := s.slugFree(ctx, tx, p); err != nil {
+		return err
+	}
+	return p.Validate()
 }
 
 // fillImages completes photos known by hash with their stored image.
@@ -366,11 +388,7 @@ func (s *Store) RestoreRevision(ctx context.Context, pieceID int64, number int) 
 		return nil, err
 	}
 	old.ID, old.Version, old.Created = pieceID, current.Version, current.Created
-	old.Related = s.existingRelated(ctx, tx, old.Related)
-	if err := s.slugFree(ctx, tx, old); err != nil {
-		return nil, err
-	}
-	if err := old.Validate(); err != nil {
+	if err := s.readyToRestore(ctx, tx, old); err != nil {
 		return nil, err
 	}
 	now := s.now()

@@ -98,23 +98,11 @@ func (s *Store) RestoreTrashed(ctx context.Context, trashID int64) (*galley.Piec
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	doc, err := decodeDoc(data)
+	p, err := s.docPiece(ctx, tx, data, pieceID)
 	if err != nil {
 		return nil, err
 	}
-	p, err := doc.piece()
-	if err != nil {
-		return nil, err
-	}
-	p.ID = pieceID
-	if err := s.fillImages(ctx, tx, p); err != nil {
-		return nil, err
-	}
-	p.Related = s.existingRelated(ctx, tx, p.Related)
-	if err := s.slugFree(ctx, tx, p); err != nil {
-		return nil, err
-	}
-	if err := p.Validate(); err != nil {
+	if err := s.readyToRestore(ctx, tx, p); err != nil {
 		return nil, err
 	}
 	now := s.now()
