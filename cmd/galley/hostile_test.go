@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -193,50 +192,6 @@ func cliChild(t *testing.T, bin string, cred *syscall.Credential, limit int64, a
 	return result{}
 }
 
-// shareableDir makes a folder under the system's temporary folder that
-// every user can enter (t.TempDir is its user's alone), with a copy of
-// this test binary in it, and removes it when the test ends.
-func shareableDir(t *testing.T) (dir, bin string) {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "galley-cli-hostile-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.IsDir() {
-				os.Chmod(p, 0o755)
-			}
-			return nil
-		})
-		os.RemoveAll(dir)
-	})
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := os.Open(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	bin = filepath.Join(dir, "galley.test")
-	out, err := os.OpenFile(bin, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return dir, bin
-}
-
 // treeHash hashes every file's name, mode and bytes under dir.
 func treeHash(t *testing.T, dir string) string {
 	t.Helper()
@@ -312,7 +267,7 @@ func checkSentence(t *testing.T, what string, r result, mention ...string) {
 // and the library are as they were, and once there is room the same
 // import works.
 func TestCLIFullDiskLosesNothing(t *testing.T) {
-	dir, bin := shareableDir(t)
+	dir, bin := fixture.ShareableDir(t, "galley-cli-hostile-")
 	lib := filepath.Join(dir, "Rédaction", "desk.galley")
 	if err := os.MkdirAll(filepath.Dir(lib), 0o755); err != nil {
 		t.Fatal(err)
@@ -354,10 +309,10 @@ func TestCLIFullDiskLosesNothing(t *testing.T) {
 // is read-only, and on one whose folder is. As root, who ignores file
 // modes, the commands run as the user nobody.
 func TestCLIReadOnlyLibraryLosesNothing(t *testing.T) {
-	dir, bin := shareableDir(t)
+	dir, bin := fixture.ShareableDir(t, "galley-cli-hostile-")
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
-		cred = &syscall.Credential{Uid: 65534, Gid: 65534, NoSetGroups: true}
+		cred = fixture.Nobody()
 	}
 	bundleDir := filepath.Join(dir, "Arrivées")
 	if err := os.CopyFS(bundleDir, os.DirFS(writeLargeBundle(t, t.TempDir()))); err != nil {

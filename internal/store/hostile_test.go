@@ -8,11 +8,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"os/signal"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -541,47 +539,6 @@ func TestHostileReadOnlyChild(t *testing.T) {
 	}
 }
 
-// nobody returns the credentials of the user nobody.
-func nobody() *syscall.Credential {
-	uid, gid := uint32(65534), uint32(65534)
-	if u, err := user.Lookup("nobody"); err == nil {
-		if n, err := strconv.ParseUint(u.Uid, 10, 32); err == nil {
-			uid = uint32(n)
-		}
-		if n, err := strconv.ParseUint(u.Gid, 10, 32); err == nil {
-			gid = uint32(n)
-		}
-	}
-	return &syscall.Credential{Uid: uid, Gid: gid, NoSetGroups: true}
-}
-
-// copyTestBinary copies this test binary into dir, executable by anyone:
-// go test keeps it in a folder only its user can enter.
-func copyTestBinary(t *testing.T, dir string) string {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := os.Open(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	bin := filepath.Join(dir, "store.test")
-	out, err := os.OpenFile(bin, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
 // TestReadOnlyLibraryLosesNothing makes the library file read-only, or its
 // folder (SQLite keeps its write-ahead log and index beside the file), or
 // both, and runs TestHostileReadOnlyChild. Root ignores file modes, so as
@@ -593,28 +550,11 @@ func copyTestBinary(t *testing.T, dir string) string {
 // passes its check and holds what it held.
 func TestReadOnlyLibraryLosesNothing(t *testing.T) {
 	root := os.Geteuid() == 0
-	// A folder everyone can enter, for the binary and the libraries:
-	// t.TempDir is its user's alone.
-	base, err := os.MkdirTemp("", "galley-read-only-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
-			if err == nil && d.IsDir() {
-				os.Chmod(p, 0o755)
-			}
-			return nil
-		})
-		os.RemoveAll(base)
-	})
-	if err := os.Chmod(base, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := copyTestBinary(t, base)
+	// A folder everyone can enter, for the binary and the libraries.
+	base, bin := fixture.ShareableDir(t, "galley-read-only-")
 	var cred *syscall.Credential
 	if root {
-		cred = nobody()
+		cred = fixture.Nobody()
 	}
 
 	for _, c := range []struct {
