@@ -116,15 +116,7 @@ func pieceSegments(p *galley.Piece) []widget.RichTextSegment {
 	para(label, widget.RichTextStyleParagraph)
 	para(p.Title, widget.RichTextStyleHeading)
 	para(p.Summary, widget.RichTextStyleParagraph)
-	var byline []string
-	for _, c := range p.Contributors {
-		if c.Role != "" {
-			byline = append(byline, c.Name+", "+c.Role)
-		} else {
-			byline = append(byline, c.Name)
-		}
-	}
-	para(strings.Join(byline, "; "), widget.RichTextStyleBlockquote)
+	para(p.Byline(), widget.RichTextStyleBlockquote)
 	if len(p.Topics) > 0 {
 		para("Topics: "+strings.Join(p.Topics, ", "), widget.RichTextStyleParagraph)
 	}

@@ -72,7 +72,7 @@ func DiffPieces(older, newer *Piece) PieceDiff {
 	field("Type", older.Type, newer.Type)
 	field("Status", string(older.Status), string(newer.Status))
 	field("Published", older.Published.String(), newer.Published.String())
-	field("Byline", byline(older), byline(newer))
+	field("Byline", older.Byline(), newer.Byline())
 	field("Summary", older.Summary, newer.Summary)
 	field("Body", older.Body, newer.Body)
 	d.QA = diffQA(older.QA, newer.QA)
@@ -82,7 +82,9 @@ func DiffPieces(older, newer *Piece) PieceDiff {
 	return d
 }
 
-func byline(p *Piece) string {
+// Byline writes the piece's contributors as a byline reads: "Name, role;
+// Name".
+func (p *Piece) Byline() string {
 	var parts []string
 	for _, c := range p.Contributors {
 		if c.Role != "" {

@@ -309,16 +309,8 @@ func jpegSegment(marker byte, header, body []byte) []byte {
 // uprightExif sets the orientation tag (0x0112) of IFD0 in a TIFF
 // structure to 1, in place, when it is there as a SHORT.
 func uprightExif(t []byte) {
-	if len(t) < 8 {
-		return
-	}
-	var order binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		order = binary.LittleEndian
-	case "MM":
-		order = binary.BigEndian
-	default:
+	order, ok := tiffOrder(t)
+	if !ok {
 		return
 	}
 	if e, ok := ifdEntry(t, order, order.Uint32(t[4:]), 0x0112); ok && order.Uint16(e[2:]) == 3 {

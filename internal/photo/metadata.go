@@ -454,19 +454,8 @@ func readWebPMetadata(data []byte, s *sources) {
 // longitude with a readable value. Phones with location turned off often
 // write a GPS IFD with only a version number; that is not a position.
 func exifHasGPS(t []byte) bool {
-	if len(t) < 8 {
-		return false
-	}
-	var order binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		order = binary.LittleEndian
-	case "MM":
-		order = binary.BigEndian
-	default:
-		return false
-	}
-	if order.Uint16(t[2:]) != 42 {
+	order, ok := tiffOrder(t)
+	if !ok {
 		return false
 	}
 	gps, ok := ifdEntry(t, order, order.Uint32(t[4:]), 0x8825)

@@ -43,16 +43,8 @@ func Orientation(data []byte) int {
 
 // tiffOrientation reads tag 0x0112 of IFD0 in a TIFF structure, or 0.
 func tiffOrientation(t []byte) int {
-	var order binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		order = binary.LittleEndian
-	case "MM":
-		order = binary.BigEndian
-	default:
-		return 0
-	}
-	if order.Uint16(t[2:]) != 42 {
+	order, ok := tiffOrder(t)
+	if !ok {
 		return 0
 	}
 	ifd := int(order.Uint32(t[4:]))
@@ -114,4 +106,23 @@ func Upright(img image.Image, o int) image.Image {
 		}
 	}
 	return dst
+}
+
+// tiffOrder reads the byte order of a TIFF structure (as EXIF holds one):
+// "II" little-endian or "MM" big-endian, then the magic number 42. It
+// reports false for anything else, or for too few bytes to hold a header.
+func tiffOrder(t []byte) (binary.ByteOrder, bool) {
+	if len(t) < 8 {
+		return nil, false
+	}
+	var order binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		order = binary.LittleEndian
+	case "MM":
+		order = binary.BigEndian
+	default:
+		return nil, false
+	}
+	return order, order.Uint16(t[2:]) == 42
 }
