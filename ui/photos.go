@@ -301,17 +301,14 @@ func (t *photosTab) addFiles(paths []string) {
 			problems = append(problems, fmt.Sprintf("%s: a piece can have at most %d photos.", name, galley.MaxPhotos))
 			continue
 		}
-		data, img, err := readPhoto(path)
+		// The file's own caption, credit, alt text and details fill the
+		// new photo's empty fields.
+		ph, err := photo.FromFile(path)
 		if err != nil {
 			problems = append(problems, galley.ErrorMessage(err))
 			continue
 		}
-		ph := galley.Photo{Data: data, Image: img, Lead: p.LeadPhoto() == nil}
-		// The file's own caption, credit, alt text and details fill the
-		// new photo's empty fields.
-		if meta, err := photo.ReadMetadata(data); err == nil {
-			meta.FillPhoto(&ph)
-		}
+		ph.Lead = p.LeadPhoto() == nil
 		p.Photos = append(p.Photos, ph)
 		added++
 	}
@@ -323,28 +320,6 @@ func (t *photosTab) addFiles(paths []string) {
 	if len(problems) > 0 {
 		t.e.d.showError(galley.Errorf(galley.EInvalid, "%s not added:\n%s", plural(len(problems), "file"), strings.Join(problems, "\n")))
 	}
-}
-
-// readPhoto reads and checks one image file, refusing a huge file before
-// reading it.
-func readPhoto(path string) ([]byte, galley.Image, error) {
-	name := filepath.Base(path)
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, galley.Image{}, galley.Errorf(galley.ENotFound, "%s could not be read: %v", name, err)
-	}
-	if fi.IsDir() {
-		return nil, galley.Image{}, galley.Errorf(galley.EInvalid, "%s is a folder, not an image.", name)
-	}
-	if fi.Size() > photo.MaxBytes {
-		return nil, galley.Image{}, galley.Errorf(galley.EInvalid, "%s is too large (%d MB; the limit is %d MB).", name, fi.Size()>>20, photo.MaxBytes>>20)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, galley.Image{}, galley.Errorf(galley.ENotFound, "%s could not be read: %v", name, err)
-	}
-	img, err := photo.Inspect(name, data)
-	return data, img, err
 }
 
 // dropped adds image files dropped on the window to the open piece.

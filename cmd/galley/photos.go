@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"app.galley/galley/internal/galley"
@@ -11,7 +10,7 @@ import (
 )
 
 // cmdPhotos adds photos to a piece: `galley photos add --piece SLUG FILE...`.
-// Each file is checked on its own; the good ones are added (their empty
+// Each file is checked on its own (photo.FromFile); the good ones are added (their empty
 // words filled from the file's metadata) and the bad ones named, so one
 // damaged file in twenty does not hold up the other nineteen.
 func cmdPhotos(ctx context.Context, args []string, db string, e env) error {
@@ -43,24 +42,12 @@ func cmdPhotos(ctx context.Context, args []string, db string, e env) error {
 			bad = append(bad, fmt.Sprintf("%s: the piece already has the most photos a piece can hold (%d)", name, galley.MaxPhotos))
 			continue
 		}
-		if fi, err := os.Stat(path); err == nil && fi.Size() > photo.MaxBytes {
-			bad = append(bad, fmt.Sprintf("%s is too large (%d MB; the limit is %d MB)", name, fi.Size()>>20, photo.MaxBytes>>20))
-			continue
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("%s could not be read: %v", name, err))
-			continue
-		}
-		img, err := photo.Inspect(name, data)
+		ph, err := photo.FromFile(path)
 		if err != nil {
 			bad = append(bad, galley.ErrorMessage(err))
 			continue
 		}
-		ph := galley.Photo{Data: data, Image: img, Source: name, Lead: p.LeadPhoto() == nil}
-		if meta, err := photo.ReadMetadata(data); err == nil {
-			meta.FillPhoto(&ph)
-		}
+		ph.Source, ph.Lead = name, p.LeadPhoto() == nil
 		p.Photos = append(p.Photos, ph)
 		added++
 	}

@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,26 @@ func TestThumbnailFitsTheBoxUprightAndNeverEnlarges(t *testing.T) {
 	}
 	if _, err := Thumbnail("notes.txt", []byte("not an image"), 120); err == nil || !strings.Contains(err.Error(), "notes.txt") {
 		t.Errorf("a text file gave %v, want an error naming it", err)
+	}
+}
+
+func TestFromFileMakesAPhotoWithTheFilesWords(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/ferry.jpg"
+	data := fixture.AddJPEGIPTC(fixture.JPEG(64, 48, 3), fixture.IIM{Record: 2, Dataset: 120, Value: "A ferry at dawn."})
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ph, err := FromFile(path)
+	if err != nil || ph.Caption != "A ferry at dawn." || ph.Image.Width != 64 || len(ph.Data) != len(data) {
+		t.Fatalf("FromFile: %+v, %v", ph, err)
+	}
+	// What is already in the photo is kept.
+	kept := galley.Photo{Caption: "Typed by an editor."}
+	if err := Prepare("ferry.jpg", data, &kept); err != nil || kept.Caption != "Typed by an editor." || kept.Image.Hash == "" {
+		t.Errorf("Prepare: %+v, %v", kept, err)
+	}
+	if _, err := FromFile(dir); err == nil || !strings.Contains(err.Error(), "folder") {
+		t.Errorf("a folder: %v", err)
 	}
 }

@@ -131,14 +131,10 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 		if err != nil {
 			return "", galley.Errorf(galley.EInvalid, "Photo %d: cannot read %s: %v.", i+1, ph.Source, err)
 		}
-		if ph.Image, err = photo.Inspect(ph.Source, data); err != nil {
-			return "", err
-		}
-		ph.Data = data
 		// Fields the bundle leaves empty are filled from the file's own
 		// metadata; what the bundle gives is never replaced.
-		if meta, err := photo.ReadMetadata(data); err == nil {
-			meta.FillPhoto(ph)
+		if err := photo.Prepare(ph.Source, data, ph); err != nil {
+			return "", err
 		}
 	}
 
