@@ -139,10 +139,13 @@ func (m *manager) apply(change func(ctx context.Context) error) {
 }
 
 // track keeps a window that belongs to the library on the desk, so it is
-// closed when another library replaces it.
-func (d *Desk) track(w fyne.Window) {
+// closed when another library replaces it; onClosed run when it closes.
+func (d *Desk) track(w fyne.Window, onClosed ...func()) {
 	d.managers = append(d.managers, w)
 	w.SetOnClosed(func() {
+		for _, f := range onClosed {
+			f()
+		}
 		for i, m := range d.managers {
 			if m == w {
 				d.managers = removeItem(d.managers, i)

@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -48,7 +49,8 @@ type photoLibraryWindow struct {
 	query   string
 	total   int
 	pages   map[int][]galley.LibraryPhoto
-	mu      sync.Mutex // guards thumbs and loading: tests deliver fyne.Do on the loader's goroutine
+	closed  atomic.Bool // the window is gone: thumbnails still arriving are dropped
+	mu      sync.Mutex  // guards thumbs and loading: tests deliver fyne.Do on the loader's goroutine
 	thumbs  map[string]image.Image
 	loading map[string]bool
 	chosen  int
@@ -82,7 +84,7 @@ func (d *Desk) showPhotoLibrary() *photoLibraryWindow {
 	bottom := container.NewBorder(nil, nil, nil, w.add, w.details)
 	w.win.SetContent(container.NewBorder(container.NewBorder(nil, nil, nil, w.count, w.search), container.NewPadded(bottom), nil, nil, w.grid))
 	w.win.Resize(fyne.NewSize(980, 700))
-	d.track(w.win)
+	d.track(w.win, func() { w.closed.Store(true) })
 	w.reload()
 	w.win.Show()
 	return w
@@ -193,7 +195,9 @@ func (w *photoLibraryWindow) loadThumb(hash string) {
 				fyne.LogError("a photo library thumbnail", err)
 				return
 			}
-			w.grid.Refresh()
+			if !w.closed.Load() {
+				w.grid.Refresh()
+			}
 		})
 	}()
 }
