@@ -92,11 +92,7 @@ func NewDesk(a fyne.App, lib Library) *Desk {
 	d.win.Resize(fyne.NewSize(1280, 800))
 	d.win.SetCloseIntercept(d.close)
 	d.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { d.editor.photos.dropped(uris) })
-	d.shelf.reload()
-	if d.shelf.pages.Len() > 0 {
-		// Open the newest piece, so the desk never greets with a blank page.
-		d.shelf.list.Select(0)
-	}
+	d.shelf.open(lib)
 	return d
 }
 

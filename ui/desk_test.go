@@ -41,10 +41,22 @@ func newTestDesk(t *testing.T, lib Library) *Desk {
 	t.Helper()
 	a := test.NewTempApp(t)
 	d := NewDesk(a, lib)
+	opened(t, d)
 	d.SetAutosaveDelay(time.Hour)
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(d.WaitExports)
 	return d
+}
+
+// opened waits until the library being opened on d is on the shelf (and
+// its newest piece on the desk): the desk reads it in the background.
+func opened(t testing.TB, d *Desk) {
+	t.Helper()
+	select {
+	case <-d.shelf.ready:
+	case <-time.After(30 * time.Second):
+		t.Fatal("timed out waiting for the library to open on the desk")
+	}
 }
 
 // waitFor polls cond until it holds, failing after a few seconds.
@@ -575,4 +587,113 @@ func TestPreviewNeverLoadsImagesFromMarkdown(t *testing.T) {
 		}
 	}
 	check(pieceSegments(p))
+}
+
+// slowCount holds the count of a whole library until released, as a large
+// library on a cold disk would; searches are counted at once.
+type slowCount struct {
+	Library
+	release chan struct{}
+}
+
+func (s slowCount) CountPieces(ctx context.Context, f galley.Filter) (int, error) {
+	if f.Query == "" {
+		<-s.release
+	}
+	return s.Library.CountPieces(ctx, f)
+}
+
+func TestTheWindowDoesNotWaitForTheLibrary(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"})
+	lib := slowCount{Library: st, release: make(chan struct{})}
+	d := NewDesk(test.NewTempApp(t), lib) // returns while the library is still being read
+	d.SetAutosaveDelay(time.Hour)
+	if got := d.shelf.count.Text; got != "Opening the library…" {
+		t.Errorf("while the library is read the shelf says %q", got)
+	}
+	// A piece started before the library is read stays on the desk.
+	d.runShortcut(shortcutNew)
+	test.Type(d.editor.story.title, "Started While Opening")
+	close(lib.release)
+	opened(t, d)
+	if d.editor.piece == nil || d.editor.piece.Title != "Started While Opening" {
+		t.Fatalf("the library arriving replaced the piece being written: %+v", d.editor.piece)
+	}
+	if d.shelf.list.Length() != 2 || d.shelf.count.Text != "2 pieces" {
+		t.Errorf("after opening the shelf lists %d pieces and says %q", d.shelf.list.Length(), d.shelf.count.Text)
+	}
+}
+
+func TestASearchTypedWhileOpeningStands(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"})
+	lib := slowCount{Library: st, release: make(chan struct{})}
+	d := NewDesk(test.NewTempApp(t), lib)
+	d.SetAutosaveDelay(time.Hour)
+	test.Type(d.shelf.search, "older")
+	close(lib.release)
+	opened(t, d)
+	if d.shelf.list.Length() != 1 || d.shelf.search.Text != "older" {
+		t.Fatalf("the library arriving replaced the search's %d results (search %q)", d.shelf.list.Length(), d.shelf.search.Text)
+	}
+	if row, _ := d.shelf.pages.Item(0); row.Title != "Older Piece" {
+		t.Errorf("the search lists %q", row.Title)
+	}
+	if d.editor.piece != nil {
+		t.Errorf("a piece was opened under the editor's search: %q", d.editor.piece.Title)
+	}
+}
+
+func TestTheNewestPieceOpensWithTheLibrary(t *testing.T) {
+	d := newTestDesk(t, testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"}))
+	if d.editor.piece == nil || d.editor.piece.Title != "Newest Piece" || d.shelf.at != 0 {
+		t.Fatalf("the desk opened on %+v (row %d)", d.editor.piece, d.shelf.at)
+	}
+	if d.shelf.count.Text != "2 pieces" {
+		t.Errorf("the shelf says %q", d.shelf.count.Text)
+	}
+}
+
+// Only a search is capped: the whole library, and a filter of it, list
+// every piece, so the oldest can always be scrolled to.
+func TestEveryPieceOfALargeLibraryCanBeReached(t *testing.T) {
+	n := searchCap + 50
+	pieces := make([]galley.Piece, n)
+	for i := range pieces {
+		status := galley.StatusDraft
+		if i%2 == 1 {
+			status = galley.StatusPublished
+		}
+		day := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+		pieces[i] = galley.Piece{Title: fmt.Sprintf("Harbour report %04d", i), Status: status, Published: galley.DateOf(day)}
+	}
+	st := testLibrary(t)
+	if _, err := st.Import(context.Background(), pieces, nil, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	d := newTestDesk(t, st)
+	s := d.shelf
+	if s.list.Length() != n || s.count.Text != "2,050 pieces" {
+		t.Fatalf("the library lists %d rows and says %q, want %d", s.list.Length(), s.count.Text, n)
+	}
+	s.list.ScrollToBottom()
+	if oldest, err := s.pages.Item(n - 1); err != nil || oldest.Title != "Harbour report 0000" {
+		t.Errorf("the last row is %q (%v), want the oldest piece", oldest.Title, err)
+	}
+	s.status.SetSelected(statusLabel(galley.StatusDraft))
+	if s.list.Length() != n/2 || s.count.Text != "1,025 pieces" {
+		t.Errorf("the draft filter lists %d rows and says %q", s.list.Length(), s.count.Text)
+	}
+	s.status.SetSelectedIndex(0)
+	test.Type(s.search, "harbour")
+	if s.list.Length() != searchCap || s.count.Text != "The newest 2,000 of more than 2,000 matches" {
+		t.Errorf("a search matching every piece lists %d rows and says %q", s.list.Length(), s.count.Text)
+	}
+}
+
+func TestCountsAreGrouped(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 100000: "100,000", 1234567: "1,234,567", -2000: "-2,000"} {
+		if got := grouped(n); got != want {
+			t.Errorf("grouped(%d) = %q, want %q", n, got, want)
+		}
+	}
 }

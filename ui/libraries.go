@@ -137,18 +137,13 @@ func (d *Desk) switchLibrary(path string, create bool) {
 		}
 	}
 	d.lib, d.closeLib, d.libPath = lib, closeLib, path
-	d.shelf.pages = newPager(lib)
 	d.shelf.deleted = nil
 	d.shelf.undo.Hide()
 	d.editor.clear()
-	d.shelf.refreshChoices()
-	d.shelf.reload()
+	d.shelf.open(lib)
 	d.rememberLibrary(path)
 	d.setTitle()
 	d.win.SetMainMenu(d.mainMenu())
-	if d.shelf.pages.Len() > 0 {
-		d.shelf.list.Select(0)
-	}
 }
 
 // CloseLibrary closes the library on the desk, once the window is gone.

@@ -19,9 +19,7 @@ func TestSwitchingLibrariesSavesAndRemembers(t *testing.T) {
 	second := filepath.Join(dir, "second.galley")
 	d := newTestDesk(t, first)
 	d.SetAutosaveDelay(time.Hour)
-	var opened []string
 	d.SetLibraryOpener(first.Path(), func(path string, create bool) (Library, func() error, error) {
-		opened = append(opened, path)
 		st, err := store.Open(path)
 		if err != nil {
 			return nil, nil, err
@@ -34,6 +32,7 @@ func TestSwitchingLibrariesSavesAndRemembers(t *testing.T) {
 	id := d.editor.piece.ID
 	test.Type(d.editor.story.summary, "Saved before the switch.")
 	d.switchLibrary(second, true)
+	opened(t, d)
 	if got := stored(t, first, id).Summary; got != "Saved before the switch." {
 		t.Errorf("switching libraries lost the summary: %q", got)
 	}

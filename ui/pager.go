@@ -43,7 +43,13 @@ func (p *pager) Reset(f galley.Filter) error {
 		p.total, p.capped = 0, false
 		return err
 	}
-	p.total, p.capped = min(n, searchCap), n > searchCap && f.Query != ""
+	// Only a search is capped: the whole library, or a filter of it, is
+	// counted exactly (from the pieces' indexes) and every piece can be
+	// scrolled to.
+	p.total, p.capped = n, false
+	if f.Query != "" && n > searchCap {
+		p.total, p.capped = searchCap, true
+	}
 	return nil
 }
 

@@ -191,6 +191,7 @@ func TestManagersCloseWhenTheLibraryChanges(t *testing.T) {
 	}, func() error { return nil })
 	m := d.showTopics()
 	d.switchLibrary(filepath.Join(t.TempDir(), "second.galley"), true)
+	opened(t, d)
 	for _, w := range d.app.Driver().AllWindows() {
 		if w == m.win {
 			t.Error("the topic manager of the old library is still open")

@@ -205,11 +205,9 @@ func (d *Desk) restoreBackup(backup string) {
 		return
 	}
 	d.lib, d.closeLib = lib, closeLib
-	d.shelf.pages = newPager(lib)
 	d.shelf.deleted = nil
 	d.shelf.undo.Hide()
-	d.shelf.refreshChoices()
-	d.shelf.reload()
+	d.shelf.open(lib)
 	d.setTitle()
 	if restoreErr != nil {
 		d.showError(restoreErr)

@@ -62,6 +62,7 @@ func TestRestoringABackupFromTheDesk(t *testing.T) {
 	d.editor.save(true)
 	backups, _ := store.Backups(path)
 	d.restoreBackup(backups[0].Path)
+	opened(t, d)
 	if !strings.Contains(overlayText(d.win), "before restore") {
 		t.Errorf("the restore does not say where the old library is kept:\n%s", overlayText(d.win))
 	}

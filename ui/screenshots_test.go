@@ -35,6 +35,7 @@ func TestScreenshots(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(theme.LightTheme())
 	d := NewDesk(a, lib)
+	opened(t, d)
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	e := d.editor
 	e.selectTab(e.photos.content)

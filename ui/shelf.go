@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,8 @@ type shelf struct {
 	deleted *deletedPiece // the last piece deleted, kept for Undo
 	quiet   bool          // set while the list is selected from code
 	at      int           // the row of the open piece, or -1
+	gen     int           // bumped by every reload, so a late first look is not shown over it
+	ready   chan struct{} // closed when the library being opened is on the shelf
 }
 
 func newShelf(d *Desk) *shelf {
@@ -66,8 +69,60 @@ func newShelf(d *Desk) *shelf {
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, newPiece, s.search), filters)
 	bottom := container.NewBorder(nil, nil, nil, s.undo, s.count)
 	s.content = container.NewBorder(top, bottom, nil, nil, s.list)
-	s.refreshChoices()
 	return s
+}
+
+// holdFirstLook, when set (by benchmarks), is called by the goroutine
+// that reads a library being opened before it hands its reading to the UI
+// goroutine, so the frame drawn before it can be measured on its own.
+var holdFirstLook func()
+
+// open puts lib on the shelf. The window does not wait for the library:
+// its count, first rows and vocabulary are read in the background and
+// shown when they arrive, then the newest piece is opened unless the
+// editor has started one meanwhile. A library of 100,000 pieces, or one on
+// a slow or cold disk, opens its window as quickly as an empty one, and
+// the window answers while the library is read.
+func (s *shelf) open(lib Library) {
+	s.pages = newPager(lib)
+	s.gen++
+	gen, f := s.gen, s.filter()
+	ready := make(chan struct{})
+	s.ready = ready
+	s.list.UnselectAll()
+	s.at = -1
+	s.list.Refresh()
+	s.count.SetText("Opening the library…")
+	go func() {
+		first := newPager(lib)
+		err := first.Reset(f)
+		if err == nil && first.Len() > 0 {
+			_, err = first.Item(0) // the first page, read here rather than while the rows are drawn
+		}
+		vocab, vocabErr := lib.Vocabulary(context.Background())
+		if holdFirstLook != nil {
+			holdFirstLook()
+		}
+		fyne.Do(func() {
+			defer close(ready)
+			if s.d.lib != lib {
+				return // another library replaced it meanwhile
+			}
+			s.showChoices(vocab, vocabErr)
+			if s.gen != gen {
+				return // the editor searched, filtered or saved meanwhile: that list stands
+			}
+			s.pages = first
+			s.showCount(err)
+			s.list.Refresh()
+			if s.d.editor.piece == nil && first.Len() > 0 {
+				// Open the newest piece, so the desk never greets with a blank page.
+				s.list.Select(0)
+				return
+			}
+			s.reselect(-1)
+		})
+	}()
 }
 
 // statusLabel is how a status reads in menus: "Draft", "Published".
@@ -95,7 +150,11 @@ func (s *shelf) filter() galley.Filter {
 // refreshChoices reads the vocabulary again and fills the type and topic
 // filters from it, keeping what is chosen when it still exists.
 func (s *shelf) refreshChoices() {
-	v, err := s.d.lib.Vocabulary(context.Background())
+	s.showChoices(s.d.lib.Vocabulary(context.Background()))
+}
+
+// showChoices fills the type and topic filters from a vocabulary read.
+func (s *shelf) showChoices(v galley.Vocabulary, err error) {
 	if err != nil {
 		s.count.SetText(galley.ErrorMessage(err))
 		return
@@ -127,17 +186,24 @@ func (s *shelf) reload() {
 	if s.pages == nil || s.list == nil {
 		return // still being built
 	}
-	if err := s.pages.Reset(s.filter()); err != nil {
+	s.gen++
+	s.showCount(s.pages.Reset(s.filter()))
+	s.list.Refresh()
+	s.reselect(s.at)
+}
+
+// showCount says under the list how many pieces it holds, or why it could
+// not be read.
+func (s *shelf) showCount(err error) {
+	if err != nil {
 		s.count.SetText(galley.ErrorMessage(err))
 	} else if s.pages.capped {
-		s.count.SetText(fmt.Sprintf("The newest %d of more than %d matches", searchCap, searchCap))
+		s.count.SetText(fmt.Sprintf("The newest %s of more than %s matches", grouped(searchCap), grouped(searchCap)))
 	} else if s.pages.Len() == 1 {
 		s.count.SetText("1 piece")
 	} else {
-		s.count.SetText(fmt.Sprintf("%d pieces", s.pages.Len()))
+		s.count.SetText(grouped(s.pages.Len()) + " pieces")
 	}
-	s.list.Refresh()
-	s.reselect(s.at)
 }
 
 // reselect highlights the open piece: at row hint if it is still there
@@ -229,4 +295,14 @@ func summaryLine(s galley.Summary) string {
 		line += "undated · "
 	}
 	return line + string(s.Status)
+}
+
+// grouped writes n with its thousands set apart ("100,000"), so a large
+// count reads at a glance.
+func grouped(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
