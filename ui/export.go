@@ -46,7 +46,7 @@ func (d *Desk) exportPiece() {
 	if !d.editor.flush() {
 		return
 	}
-	d.askExportFolder(func(dir string) { d.exportPieceTo(dir) })
+	d.askExportFolder("Export the piece into a folder", func(dir string) { d.exportPieceTo(dir) })
 }
 
 // exportPieceTo exports the open piece into dir, in the background.
@@ -65,7 +65,7 @@ func (d *Desk) exportSite() {
 	if !d.editor.flush() {
 		return
 	}
-	d.askExportFolder(func(dir string) { d.exportSiteTo(dir) })
+	d.askExportFolder("Export the site into a folder", func(dir string) { d.exportSiteTo(dir) })
 }
 
 // exportSiteTo exports the site into dir, in the background.
@@ -74,9 +74,9 @@ func (d *Desk) exportSiteTo(dir string) {
 }
 
 // askExportFolder asks where to export, starting in the default folder.
-func (d *Desk) askExportFolder(chosen func(dir string)) {
+func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 	start := d.app.Preferences().String(prefExportDir)
-	d.chooseFolder(start, func(dir string) {
+	d.chooseFolder(title, "Export here", start, func(dir string) {
 		d.app.Preferences().SetString(prefExportDir, dir)
 		chosen(dir)
 	})
@@ -161,6 +161,8 @@ func (d *Desk) showExportReport(job exportJob, rep export.Report) {
 		rep.Pages, rep.Images, job.out, rep.Written, rep.Unchanged, rep.Removed)
 	if len(rep.Problems) > 0 {
 		msg += "\n\nWorth a look:\n• " + strings.Join(rep.Problems, "\n• ")
+	} else {
+		msg += "\nNo problems found."
 	}
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord

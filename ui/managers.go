@@ -221,12 +221,14 @@ func (d *Desk) showTopics() *manager {
 			}
 		}
 		into := widget.NewSelect(names, nil)
-		dialog.ShowForm("Merge “"+r.name+"”", "Merge", "Cancel",
+		dlg := dialog.NewForm("Merge “"+r.name+"”", "Merge", "Cancel",
 			[]*widget.FormItem{widget.NewFormItem("Into", into)}, func(ok bool) {
 				if ok && into.Selected != "" {
 					m.apply(func(ctx context.Context) error { return v.MergeTopics(ctx, r.id, ids[into.Selected]) })
 				}
 			}, m.win)
+		dlg.Resize(fyne.NewSize(420, 160)) // wide enough to read the topic names
+		dlg.Show()
 	})
 	remove := widget.NewButton("Delete…", func() {
 		r := m.row()

@@ -363,7 +363,7 @@ func (t *photosTab) askFolder() {
 	if t.e.piece == nil {
 		return
 	}
-	t.e.d.chooseFolder("", func(dir string) { t.pickFromFolder(dir) })
+	t.e.d.chooseFolder("Add photos from a folder", "Choose photos", "", func(dir string) { t.pickFromFolder(dir) })
 }
 
 // pickFromFolder lists the images in dir with a tick box each.

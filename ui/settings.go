@@ -90,8 +90,8 @@ func (d *Desk) showSettings() {
 	} else {
 		style.SetSelected(styles[0])
 	}
-	templates := d.folderField(p.String(prefTemplateDir), "the built-in templates")
-	folder := d.folderField(p.String(prefExportDir), "ask each time")
+	templates := d.folderField("Template override folder", p.String(prefTemplateDir), "the built-in templates")
+	folder := d.folderField("Default export folder", p.String(prefExportDir), "ask each time")
 	keepMeta := widget.NewCheck("Keep the photos' original metadata (GPS and camera data included)", nil)
 	keepMeta.SetChecked(p.Bool(prefKeepMeta))
 	policy := d.revisionPolicy()
@@ -171,12 +171,13 @@ func checkBaseURL(s string) error {
 
 // folderField is a chosen folder shown with Choose and Clear buttons.
 type folderField struct {
-	path string
-	box  fyne.CanvasObject
+	title string
+	path  string
+	box   fyne.CanvasObject
 }
 
-func (d *Desk) folderField(path, none string) *folderField {
-	f := &folderField{path: path}
+func (d *Desk) folderField(title, path, none string) *folderField {
+	f := &folderField{title: title, path: path}
 	label := widget.NewLabel("")
 	label.Truncation = fyne.TextTruncateEllipsis
 	show := func() {
@@ -188,15 +189,16 @@ func (d *Desk) folderField(path, none string) *folderField {
 	}
 	show()
 	choose := widget.NewButton("Choose…", func() {
-		d.chooseFolder(f.path, func(dir string) { f.path = dir; show() })
+		d.chooseFolder(f.title, "Choose", f.path, func(dir string) { f.path = dir; show() })
 	})
 	clearIt := widget.NewButton("Clear", func() { f.path = ""; show() })
 	f.box = container.NewBorder(nil, nil, nil, container.NewHBox(choose, clearIt), label)
 	return f
 }
 
-// chooseFolder asks for a folder, starting in start when it exists.
-func (d *Desk) chooseFolder(start string, chosen func(dir string)) {
+// chooseFolder asks for a folder under a title saying what it is for,
+// starting in start when it exists; confirm names the button that takes it.
+func (d *Desk) chooseFolder(title, confirm, start string, chosen func(dir string)) {
 	dlg := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
 			d.showError(err)
@@ -206,6 +208,8 @@ func (d *Desk) chooseFolder(start string, chosen func(dir string)) {
 			chosen(filepath.Clean(u.Path()))
 		}
 	}, d.win)
+	dlg.SetTitleText(title)
+	dlg.SetConfirmText(confirm)
 	if start != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
 			dlg.SetLocation(l)
