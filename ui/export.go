@@ -89,9 +89,13 @@ func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 func (d *Desk) startExport(job exportJob) {
 	ctx, cancel := context.WithCancel(context.Background())
 	bar := widget.NewProgressBar()
+	// Until the files are counted (the library is read first, which takes
+	// a while for a large one) the bar moves without claiming a figure.
+	reading := widget.NewProgressBarInfinite()
+	bar.Hide()
 	note := widget.NewLabel("Reading the library…")
 	stop := widget.NewButton("Cancel", cancel)
-	content := container.NewVBox(note, bar, container.NewHBox(stop))
+	content := container.NewVBox(note, container.NewStack(reading, bar), container.NewHBox(stop))
 	dlg := dialog.NewCustomWithoutButtons(job.title, content, d.win)
 	dlg.Resize(fyne.NewSize(480, 160))
 	dlg.Show()
@@ -112,9 +116,14 @@ func (d *Desk) startExport(job exportJob) {
 		last = now
 		mu.Unlock()
 		fyne.Do(func() {
+			if reading.Visible() {
+				reading.Stop()
+				reading.Hide()
+				bar.Show()
+			}
 			bar.Max = float64(total)
 			bar.SetValue(float64(done))
-			note.SetText(fmt.Sprintf("%d of %d files", done, total))
+			note.SetText(grouped(done) + " of " + grouped(total) + " files")
 		})
 	}
 	go func() {
@@ -123,6 +132,7 @@ func (d *Desk) startExport(job exportJob) {
 		rep, err := d.runExport(ctx, job)
 		cancel()
 		fyne.Do(func() {
+			reading.Stop()
 			dlg.Hide()
 			switch {
 			case err != nil && ctx.Err() != nil && galley.ErrorCode(err) != galley.EInvalid:

@@ -464,8 +464,12 @@ func TestExportNeverReplacesForeignFiles(t *testing.T) {
 	os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644)
 	snap, _ := st.Snapshot(ctx)
 	defer snap.Close()
-	if _, err := export.Site(ctx, snap, out, export.Options{}); err == nil || !strings.Contains(err.Error(), "not empty") {
+	reads := &readCounter{Source: snap}
+	if _, err := export.Site(ctx, reads, out, export.Options{}); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("export into a folder of other files = %v", err)
+	}
+	if reads.n != 0 {
+		t.Errorf("the library was read (%d times) before the folder was refused", reads.n)
 	}
 	os.Remove(filepath.Join(out, "notes.txt"))
 	exportTo(t, st, out, export.Options{})
@@ -773,4 +777,15 @@ func TestPhotosArePublishedResizedUprightAndStripped(t *testing.T) {
 	if a, b := tree(t, filepath.Join(dir, "one", "images")), tree(t, filepath.Join(dir, "two", "images")); len(a) != len(b) {
 		t.Error("the cached export differs")
 	}
+}
+
+// readCounter counts how often an export reads its library.
+type readCounter struct {
+	export.Source
+	n int
+}
+
+func (r *readCounter) Catalog(ctx context.Context, statuses ...galley.Status) ([]galley.Entry, error) {
+	r.n++
+	return r.Source.Catalog(ctx, statuses...)
 }

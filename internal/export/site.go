@@ -236,19 +236,22 @@ func (s *site) fingerprint(kind string, v any) string {
 
 // Site exports to the folder out. See Options for what goes in.
 func Site(ctx context.Context, src Source, out string, opt Options) (Report, error) {
-	s, err := newSite(ctx, src, opt)
+	kind := "site"
+	switch {
+	case opt.Fragment:
+		kind = "fragments"
+	case len(opt.Pieces) > 0:
+		kind = "pieces"
+	}
+	// The folder is checked before the library is read: a folder that
+	// cannot be used is said at once, not after a minute of reading.
+	t, err := openTree(out, kind)
 	if err != nil {
 		return Report{}, err
 	}
-	kind := "site"
-	switch {
-	case s.opt.Fragment:
-		kind = "fragments"
-	case len(s.opt.Pieces) > 0:
-		kind = "pieces"
-	}
-	t, err := openTree(out, kind)
+	s, err := newSite(ctx, src, opt)
 	if err != nil {
+		t.abort()
 		return Report{}, err
 	}
 	rep, err := s.build(ctx, t)
