@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -696,4 +698,52 @@ func TestCountsAreGrouped(t *testing.T) {
 			t.Errorf("grouped(%d) = %q, want %q", n, got, want)
 		}
 	}
+}
+
+// holdWriteLock takes the library's write lock on a connection of its own,
+// as another program's long import would, until release is called.
+func holdWriteLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	other, err := sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_busy_timeout=1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`UPDATE pieces SET summary = summary`); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			tx.Rollback()
+			other.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
+func TestAutosaveWaitsOutABusyLibrary(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Busy Day"})
+	d := newTestDesk(t, lib)
+	d.editor.retry = 50 * time.Millisecond
+	id := d.editor.piece.ID
+	release := holdWriteLock(t, lib.Path())
+	d.SetAutosaveDelay(20 * time.Millisecond)
+	start := time.Now()
+	test.Type(d.editor.story.summary, "Typed during an import.")
+	waitFor(t, "the busy state", func() bool { return strings.Contains(d.editor.state.Text, "busy") })
+	// The window waited a moment, not SQLite's ten seconds.
+	if waited := time.Since(start); waited > 3*time.Second {
+		t.Errorf("the autosave held the window for %v", waited)
+	}
+	if !d.editor.dirty || stored(t, lib, id).Summary != "" {
+		t.Fatal("the busy library was written, or the desk forgot the edit")
+	}
+	release()
+	waitFor(t, "the save once the library is free", func() bool { return stored(t, lib, id).Summary == "Typed during an import." })
+	waitFor(t, "the saved state", func() bool { return strings.HasPrefix(d.editor.state.Text, "Saved") })
 }

@@ -37,6 +37,7 @@ type editor struct {
 	gen        int  // bumped by every edit, so a stale autosave does nothing
 	timer      *time.Timer
 	delay      time.Duration
+	retry      time.Duration // the pause before an autosave tries a busy library again
 
 	name    *widget.Label
 	state   *widget.Label
@@ -56,7 +57,7 @@ type editor struct {
 }
 
 func newEditor(d *Desk) *editor {
-	e := &editor{d: d, delay: DefaultAutosaveDelay}
+	e := &editor{d: d, delay: DefaultAutosaveDelay, retry: busyRetryDelay}
 	e.name = widget.NewLabel("")
 	e.name.TextStyle.Bold = true
 	e.name.Truncation = fyne.TextTruncateEllipsis
@@ -184,9 +185,24 @@ func (e *editor) changed() {
 	e.gen++
 	e.name.SetText(pieceName(e.piece))
 	e.setState("Unsaved changes")
+	e.schedule(e.delay)
+}
+
+// Saving waits this long for another program's write to the library to
+// end: an autosave briefly (it tries again later), a save the editor asked
+// for a little longer.
+const (
+	autosaveLockWait = 500 * time.Millisecond
+	saveLockWait     = 3 * time.Second
+	busyRetryDelay   = 3 * time.Second
+)
+
+// schedule autosaves the open piece after delay unless it is edited or
+// saved before then.
+func (e *editor) schedule(delay time.Duration) {
 	e.stopTimer()
 	gen := e.gen
-	e.timer = time.AfterFunc(e.delay, func() {
+	e.timer = time.AfterFunc(delay, func() {
 		fyne.Do(func() {
 			if gen == e.gen && e.dirty {
 				e.save(false)
@@ -228,7 +244,15 @@ func (e *editor) save(explicit bool) bool {
 		return false
 	}
 	c := withoutBlankRows(p)
-	if err := e.d.lib.SavePiece(context.Background(), &c); err != nil {
+	// Saving runs on the UI goroutine: while another program writes to the
+	// library, the window waits for it only a moment, then says so.
+	wait := autosaveLockWait
+	if explicit {
+		wait = saveLockWait
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := e.d.lib.SavePiece(ctx, &c); err != nil {
 		return e.saveFailed(err, explicit)
 	}
 	// Take back what the library decided: the ID, version, slug, times,
@@ -283,6 +307,13 @@ func (e *editor) saveFailed(err error, explicit bool) bool {
 			e.showConflict(stored)
 			return false
 		}
+	}
+	if code == galley.EBusy && !explicit {
+		// Another program is writing (an import, say): try again shortly,
+		// the words staying on the desk meanwhile.
+		e.setState("Not saved yet: the library is busy in another program; trying again…")
+		e.schedule(e.retry)
+		return false
 	}
 	e.setState("Not saved: " + galley.ErrorMessage(err))
 	if explicit {

@@ -185,7 +185,7 @@ func TestHTMLExport(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "0 files written, 45 unchanged") {
 		t.Errorf("second html = %+v", r)
 	}
-	if r := galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--piece", "no-such-slug"); r.code != 1 || !strings.Contains(r.stderr, "no-such-slug") {
+	if r := galleyCmd(t, vars, "--db", lib, "html", "--out", filepath.Join(dir, "one"), "--piece", "no-such-slug"); r.code != 1 || !strings.Contains(r.stderr, "no-such-slug") {
 		t.Errorf("html --piece unknown = %+v", r)
 	}
 	frag := filepath.Join(dir, "fragments")

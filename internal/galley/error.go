@@ -16,6 +16,7 @@ import (
 // (a conflict offers "reload or keep mine"; invalid input is shown as is).
 const (
 	EConflict = "conflict"  // the data changed underneath, or a name is taken
+	EBusy     = "busy"      // another program is writing to the library; nothing changed, try again
 	EInvalid  = "invalid"   // the input breaks a rule of the model
 	ENotFound = "not_found" // the thing asked for does not exist
 	EInternal = "internal"  // anything else: a bug or an I/O failure

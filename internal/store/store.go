@@ -195,7 +195,13 @@ func dsn(path, txlock string, readOnly bool) string {
 	// _stmt_cache_size keeps each connection's prepared statements: SQLite
 	// spends longer compiling the small statements of a save than running
 	// them, and saves and imports run the same few dozen again and again.
-	q := "_foreign_keys=1&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_stmt_cache_size=128&_txlock=" + txlock
+	// The writer's own busy wait is one short step: SQLite's wait cannot be
+	// cut short by a context, so beginWrite waits in such steps instead.
+	busy := "10000"
+	if txlock == "immediate" {
+		busy = strconv.Itoa(int(lockStep / time.Millisecond))
+	}
+	q := "_foreign_keys=1&_journal_mode=WAL&_busy_timeout=" + busy + "&_synchronous=NORMAL&_stmt_cache_size=128&_txlock=" + txlock
 	if readOnly {
 		q += "&_query_only=1"
 	}
@@ -249,13 +255,17 @@ func (s *Store) quickCheck(ctx context.Context, db *sql.DB) error {
 
 // openError turns SQLite's complaints about a file into a sentence.
 func (s *Store) openError(err error) error {
+	var ge *galley.Error
+	if errors.As(err, &ge) {
+		return err
+	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.Code {
 		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
 			return galley.Errorf(galley.EInvalid, "%s is damaged or is not a Galley library; it was not changed.", s.path)
 		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return galley.Errorf(galley.EConflict, "The library %s is busy in another program; try again in a moment.", s.path)
+			return galley.Errorf(galley.EBusy, "The library %s is busy in another program; try again in a moment.", s.path)
 		}
 		if why, todo, ok := diskProblem(s.path, true, err); ok {
 			return galley.Errorf(galley.EInvalid, "The library %s cannot be opened for editing: %s. Nothing was changed; %s, then open it again.", s.path, why, todo)
@@ -405,7 +415,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) applyMigration(ctx context.Context, m migration) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginImmediate(ctx)
 	if err != nil {
 		return s.openError(err)
 	}
@@ -458,16 +468,69 @@ func (s *Store) inPlace(then string) error {
 	return galley.Errorf(galley.EInvalid, "The library %s was moved, renamed or deleted while Galley had it open. %s", s.path, then)
 }
 
+// LockWait is how long a write waits for another program's write to end
+// before giving up with EBusy, unless its context's deadline comes first.
+const LockWait = 10 * time.Second
+
+// lockStep is one step of that wait: SQLite's own busy wait on the writer
+// connection. Between steps the context is looked at.
+const lockStep = 100 * time.Millisecond
+
 // beginWrite starts a write transaction (BEGIN IMMEDIATE via the DSN).
+// While another program holds the library's write lock it waits, in steps,
+// up to LockWait or the context's deadline, whichever is sooner: the
+// desk's autosave gives up after a moment and tries again later instead
+// of freezing the window, while the command line waits its ten seconds.
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if err := s.inPlace("Your changes were not saved; put the file back where it was, then save again."); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginImmediate(ctx)
 	if err != nil {
 		return nil, s.txError(err)
 	}
 	return tx, nil
+}
+
+// beginImmediate takes the write lock for beginWrite and the migrations.
+// Waiting too long gives EBusy; other errors are SQLite's, for the caller
+// to explain.
+func (s *Store) beginImmediate(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(LockWait)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	for {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err == nil {
+			return tx, nil
+		}
+		if !isBusy(err) {
+			if ctx.Err() != nil && time.Now().After(deadline) {
+				return nil, s.busyError()
+			}
+			return nil, err
+		}
+		if !time.Now().Add(lockStep / 2).Before(deadline) {
+			return nil, s.busyError()
+		}
+		select {
+		case <-ctx.Done():
+			return nil, s.busyError()
+		case <-time.After(lockStep / 5):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "another connection holds the
+// lock".
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
+func (s *Store) busyError() error {
+	return galley.Errorf(galley.EBusy, "The library is busy: another program (another Galley, or an import) is writing to it. Nothing was lost; try again in a moment.")
 }
 
 // beginRead starts a read transaction on the query-only pool.
@@ -485,7 +548,7 @@ func (s *Store) txError(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code {
 		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return galley.Errorf(galley.EConflict, "The library is busy: another Galley has been saving for a while. Nothing was lost; try again in a moment.")
+			return s.busyError()
 		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
 			return galley.Errorf(galley.EInternal, "The library %s is damaged (%v). Restore it from a backup.", s.path, err)
 		}
