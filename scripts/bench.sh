@@ -6,7 +6,7 @@
 #
 #   scripts/bench.sh                 every benchmark, 5 runs each
 #   scripts/bench.sh Search          only those matching a pattern
-#   scripts/bench.sh Desk            the desk's (open, search, scroll, memory)
+#   scripts/bench.sh Desk            the desk's (open, search, scroll, filter, memory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -20,7 +20,9 @@ mkdir -p bench/out
 	# The desk, headless; each memory benchmark alone in its process so
 	# the resident memory it reports is its own.
 	if [[ $pattern == . || $pattern == *Desk* ]]; then
-		go test -run '^$' -bench 'Desk(Open|Search|Scroll)' -benchtime 20x -count 3 -timeout 30m ./ui
+		go test -run '^$' -bench 'Desk(Open|Search|Scroll|Filter)' -benchtime 20x -count 3 -timeout 30m ./ui
+		# The first frame against an empty library's, launch by launch.
+		bench/firstframe.sh
 		for b in DeskMemoryEmpty DeskMemoryLarge; do
 			go test -run '^$' -bench "^Benchmark$b\$" -benchtime 1x ./ui
 		done
