@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // editorPart is one tab of the piece editor. load fills its widgets from
@@ -250,9 +251,7 @@ func (e *editor) save(explicit bool) bool {
 	if explicit {
 		wait = saveLockWait
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	if err := e.d.lib.SavePiece(ctx, &c); err != nil {
+	if err := e.d.lib.SavePiece(store.WithLockWait(context.Background(), wait), &c); err != nil {
 		return e.saveFailed(err, explicit)
 	}
 	// Take back what the library decided: the ID, version, slug, times,

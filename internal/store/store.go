@@ -476,11 +476,23 @@ const LockWait = 10 * time.Second
 // connection. Between steps the context is looked at.
 const lockStep = 100 * time.Millisecond
 
+// lockWaitKey carries a shorter wait than LockWait in a context.
+type lockWaitKey struct{}
+
+// WithLockWait returns a context under which a write waits at most d for
+// another program's write to end, instead of LockWait. Only the wait for
+// the lock is shortened: a write that has the lock is never hurried (a
+// deadline on the context would roll back a save that takes longer).
+func WithLockWait(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, lockWaitKey{}, d)
+}
+
 // beginWrite starts a write transaction (BEGIN IMMEDIATE via the DSN).
 // While another program holds the library's write lock it waits, in steps,
-// up to LockWait or the context's deadline, whichever is sooner: the
-// desk's autosave gives up after a moment and tries again later instead
-// of freezing the window, while the command line waits its ten seconds.
+// up to LockWait, the context's WithLockWait or its deadline, whichever is
+// soonest: the desk's autosave gives up after a moment and tries again
+// later instead of freezing the window, while the command line waits its
+// ten seconds.
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if err := s.inPlace("Your changes were not saved; put the file back where it was, then save again."); err != nil {
 		return nil, err
@@ -496,7 +508,11 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 // Waiting too long gives EBusy; other errors are SQLite's, for the caller
 // to explain.
 func (s *Store) beginImmediate(ctx context.Context) (*sql.Tx, error) {
-	deadline := time.Now().Add(LockWait)
+	wait := LockWait
+	if w, ok := ctx.Value(lockWaitKey{}).(time.Duration); ok && w < wait {
+		wait = w
+	}
+	deadline := time.Now().Add(wait)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
