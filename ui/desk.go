@@ -60,7 +60,7 @@ type Desk struct {
 	vocab  galley.Vocabulary // the names offered as choices, read again when they change
 
 	imageCache string         // where resized photos are kept between exports
-	exporting  sync.WaitGroup // exports running in the background
+	exporting  sync.WaitGroup // exports and managers' changes running in the background
 	running    atomic.Int32   // how many; read on the UI goroutine
 	opener     LibraryOpener  // opens another library file; nil offers none
 	closeLib   func() error   // closes the library on the desk when another replaces it
@@ -76,7 +76,8 @@ type LibraryOpener func(path string, create bool) (Library, func() error, error)
 // SetImageCache names the folder where exports keep resized photos.
 func (d *Desk) SetImageCache(dir string) { d.imageCache = dir }
 
-// WaitExports waits for exports running in the background to end.
+// WaitExports waits for exports (and changes made from the topic,
+// contributor and type managers) running in the background to end.
 func (d *Desk) WaitExports() { d.exporting.Wait() }
 
 // NewDesk builds the main window for lib. It does not show it.

@@ -747,3 +747,6 @@ func TestAutosaveWaitsOutABusyLibrary(t *testing.T) {
 	waitFor(t, "the save once the library is free", func() bool { return stored(t, lib, id).Summary == "Typed during an import." })
 	waitFor(t, "the saved state", func() bool { return strings.HasPrefix(d.editor.state.Text, "Saved") })
 }
+
+// wait waits for the manager's changes running in the background.
+func (m *manager) wait() { m.busy.Wait() }

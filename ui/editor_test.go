@@ -288,6 +288,10 @@ func TestTheTopicManagerRenamesEverywhere(t *testing.T) {
 	}
 	name.SetText("Groundwater")
 	tapButton(t, m.win, "OK")
+	m.wait()
+	if overlayText(m.win) != "" || overlayText(d.win) != "" {
+		t.Errorf("a working overlay stayed after the rename:\n%s%s", overlayText(m.win), overlayText(d.win))
+	}
 	if m.rows[0].name != "Groundwater" {
 		t.Errorf("the manager lists %+v after renaming", m.rows)
 	}

@@ -148,8 +148,9 @@ func (d *Desk) startExport(job exportJob) {
 	}()
 }
 
-// exportRunning reports whether an export is running in the background.
-func (d *Desk) exportRunning() bool { return d.running.Load() > 0 }
+// backgroundRunning reports whether an export or a change of a manager's
+// is running in the background.
+func (d *Desk) backgroundRunning() bool { return d.running.Load() > 0 }
 
 // runExport takes a snapshot of the library and exports it.
 func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, error) {

@@ -118,8 +118,8 @@ func (d *Desk) switchLibrary(path string, create bool) {
 	if d.opener == nil || !d.editor.flush() {
 		return
 	}
-	if d.exportRunning() {
-		d.showError(galley.Errorf(galley.EConflict, "An export is still running; open the other library when it has finished (or cancel it)."))
+	if d.backgroundRunning() {
+		d.showError(galley.Errorf(galley.EConflict, "An export or a change to the library is still running; open the other library when it has finished (an export can be cancelled)."))
 		return
 	}
 	lib, closeLib, err := d.opener(path, create)

@@ -96,6 +96,7 @@ func TestAContributorsRoleIsEditedOnceForAllTheirPieces(t *testing.T) {
 		c.Role = "senior fellow"
 		return lib.UpdateContributor(ctx, c)
 	})
+	m.wait()
 	for _, title := range []string{"First By Ada", "Second By Ada"} {
 		if p := findByTitle(t, lib, title); p.Contributors[0].Role != "senior fellow" {
 			t.Errorf("%s shows the role %q", title, p.Contributors[0].Role)
@@ -108,6 +109,7 @@ func TestAContributorsRoleIsEditedOnceForAllTheirPieces(t *testing.T) {
 	}
 	// Deleting someone still on a byline is refused with a reason.
 	m.apply(func(ctx context.Context) error { return lib.DeleteContributor(ctx, people[0].ID) })
+	m.wait()
 	if !strings.Contains(overlayText(m.win), "Ada Quill") {
 		t.Errorf("deleting a contributor on bylines was not refused in words:\n%s", overlayText(m.win))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,6 +40,7 @@ type manager struct {
 	chosen  int
 	load    func() ([]managerRow, error)
 	buttons []*widget.Button
+	busy    sync.WaitGroup // changes running in the background
 }
 
 type managerRow struct {
@@ -124,18 +126,56 @@ func (m *manager) reload() {
 // apply runs a change, then brings the manager and the desk up to date.
 // The open piece is saved first, so the change never conflicts with the
 // editor's own unsaved words; it is then reloaded to show the new names.
+//
+// A change can touch thousands of pieces (renaming a topic reindexes every
+// piece that has it: 4.5 s for 6,600 pieces), so it runs off the UI
+// goroutine. Meanwhile the manager and the desk wait behind a "working"
+// overlay, so nothing is typed into a piece that is about to be reloaded,
+// and closing Galley waits for the change to finish.
 func (m *manager) apply(change func(ctx context.Context) error) {
 	d := m.d
 	if !d.editor.flush() {
 		dialog.ShowError(fmt.Errorf("save or undo the changes to the open piece first"), m.win)
 		return
 	}
-	if err := change(context.Background()); err != nil {
-		dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), m.win)
-		return
+	lib := d.lib
+	hideManager := working(m.win, "Changing the library…")
+	hideDesk := working(d.win, "Changing the library…")
+	d.exporting.Add(1)
+	d.running.Add(1)
+	m.busy.Add(1)
+	go func() {
+		defer m.busy.Done()
+		defer d.exporting.Done()
+		defer d.running.Add(-1)
+		err := change(context.Background())
+		fyne.Do(func() {
+			hideManager()
+			hideDesk()
+			if lib != d.lib {
+				return // the desk went on to another library meanwhile
+			}
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), m.win)
+				return
+			}
+			m.reload()
+			d.vocabularyChanged()
+		})
+	}()
+}
+
+// working shows a modal "working" overlay on w with a moving bar, until
+// the returned func hides it.
+func working(w fyne.Window, what string) (hide func()) {
+	bar := widget.NewProgressBarInfinite()
+	dlg := dialog.NewCustomWithoutButtons("Working", container.NewVBox(widget.NewLabel(what), bar), w)
+	dlg.Resize(fyne.NewSize(360, 120))
+	dlg.Show()
+	return func() {
+		bar.Stop()
+		dlg.Hide()
 	}
-	m.reload()
-	d.vocabularyChanged()
 }
 
 // track keeps a window that belongs to the library on the desk, so it is
@@ -186,7 +226,7 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return grouped(n) + " " + word + "s"
 }
 
 // showTopics opens the topic manager: rename, merge and delete topics.

@@ -174,8 +174,8 @@ func (d *Desk) restoreNewestGood() {
 // restoreBackup closes the library, replaces it with the backup (checked
 // first; the library as it was is kept) and opens it again.
 func (d *Desk) restoreBackup(backup string) {
-	if d.opener == nil || d.exportRunning() {
-		d.showError(galley.Errorf(galley.EConflict, "Wait for the export to finish, then restore."))
+	if d.opener == nil || d.backgroundRunning() {
+		d.showError(galley.Errorf(galley.EConflict, "Wait for the export or the change to the library to finish, then restore."))
 		return
 	}
 	if _, ro := d.lib.(readOnlyLibrary); !ro && !d.editor.flush() {

@@ -199,10 +199,8 @@ func (s *shelf) showCount(err error) {
 		s.count.SetText(galley.ErrorMessage(err))
 	} else if s.pages.capped {
 		s.count.SetText(fmt.Sprintf("The newest %s of more than %s matches", grouped(searchCap), grouped(searchCap)))
-	} else if s.pages.Len() == 1 {
-		s.count.SetText("1 piece")
 	} else {
-		s.count.SetText(grouped(s.pages.Len()) + " pieces")
+		s.count.SetText(plural(s.pages.Len(), "piece"))
 	}
 }
 
