@@ -409,3 +409,26 @@ func TestPhotoDetailsAreEditedAndKeywordsSuggestTopics(t *testing.T) {
 		t.Errorf("the photo's keywords are not suggested as topics:\n%s", text)
 	}
 }
+
+func TestTheNextExportStartsWhereTheLastOneSucceeded(t *testing.T) {
+	d := newTestDesk(t, testLibrary(t, interview()))
+	good := filepath.Join(t.TempDir(), "site")
+	d.exportSiteTo(good)
+	d.WaitExports()
+	if got := d.app.Preferences().String(prefExportDir); got != good {
+		t.Fatalf("after a successful export the next one starts in %q, want %q", got, good)
+	}
+	// A folder the export refuses is not offered again.
+	foreign := t.TempDir()
+	if err := os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.exportSiteTo(foreign)
+	d.WaitExports()
+	if !strings.Contains(overlayText(d.win), "not empty") {
+		t.Errorf("the refused export was not reported:\n%s", overlayText(d.win))
+	}
+	if got := d.app.Preferences().String(prefExportDir); got != good {
+		t.Errorf("after a refused export the next one starts in %q, want %q", got, good)
+	}
+}

@@ -32,6 +32,9 @@ type exportJob struct {
 	out   string
 	opt   export.Options
 	page  string // the page "Open in browser" opens, relative to out
+	// remember makes out the folder the next export starts in, once this
+	// one has succeeded (a refused folder is not offered again).
+	remember bool
 	// done, if set, runs on the UI goroutine after a successful export
 	// instead of the summary dialog.
 	done func(export.Report)
@@ -57,7 +60,7 @@ func (d *Desk) exportPieceTo(dir string) {
 	}
 	opt := d.exportOptions()
 	opt.Pieces = []string{p.Slug}
-	d.startExport(exportJob{title: "Exporting " + p.Name(), out: dir, opt: opt, page: piecePage(p.Slug)})
+	d.startExport(exportJob{title: "Exporting " + p.Name(), out: dir, opt: opt, page: piecePage(p.Slug), remember: true})
 }
 
 // exportSite asks for a folder and exports every published piece there.
@@ -70,16 +73,13 @@ func (d *Desk) exportSite() {
 
 // exportSiteTo exports the site into dir, in the background.
 func (d *Desk) exportSiteTo(dir string) {
-	d.startExport(exportJob{title: "Exporting the site", out: dir, opt: d.exportOptions(), page: "index.html"})
+	d.startExport(exportJob{title: "Exporting the site", out: dir, opt: d.exportOptions(), page: "index.html", remember: true})
 }
 
 // askExportFolder asks where to export, starting in the default folder.
 func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 	start := d.app.Preferences().String(prefExportDir)
-	d.chooseFolder(title, "Export here", start, func(dir string) {
-		d.app.Preferences().SetString(prefExportDir, dir)
-		chosen(dir)
-	})
+	d.chooseFolder(title, "Export here", start, chosen)
 }
 
 // startExport runs job in the background with a progress dialog that can
@@ -134,6 +134,9 @@ func (d *Desk) startExport(job exportJob) {
 		fyne.Do(func() {
 			reading.Stop()
 			dlg.Hide()
+			if err == nil && job.remember {
+				d.app.Preferences().SetString(prefExportDir, job.out)
+			}
 			switch {
 			case err != nil && ctx.Err() != nil && galley.ErrorCode(err) != galley.EInvalid:
 				dialog.ShowInformation("Export cancelled", "The export was cancelled; "+job.out+" is as it was before.", d.win)
