@@ -432,3 +432,19 @@ func TestTheNextExportStartsWhereTheLastOneSucceeded(t *testing.T) {
 		t.Errorf("after a refused export the next one starts in %q, want %q", got, good)
 	}
 }
+
+func TestAFailedExportIsNotCalledCancelled(t *testing.T) {
+	lib := testLibrary(t, interview())
+	d := newTestDesk(t, lib)
+	// The piece goes away underneath (another window deleted it): its
+	// export fails, and says why rather than "cancelled".
+	if _, err := lib.DeletePiece(context.Background(), d.editor.piece.ID); err != nil {
+		t.Fatal(err)
+	}
+	d.exportPieceTo(filepath.Join(t.TempDir(), "piece"))
+	d.WaitExports()
+	text := overlayText(d.win)
+	if strings.Contains(text, "cancelled") || !strings.Contains(text, "The export failed") || !strings.Contains(text, d.editor.piece.Slug) {
+		t.Errorf("a failed export was reported as:\n%s", text)
+	}
+}

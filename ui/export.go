@@ -130,6 +130,7 @@ func (d *Desk) startExport(job exportJob) {
 		defer d.exporting.Done()
 		defer d.running.Add(-1)
 		rep, err := d.runExport(ctx, job)
+		cancelled := ctx.Err() != nil // asked for by the editor, read before the context is released
 		cancel()
 		fyne.Do(func() {
 			reading.Stop()
@@ -138,7 +139,7 @@ func (d *Desk) startExport(job exportJob) {
 				d.app.Preferences().SetString(prefExportDir, job.out)
 			}
 			switch {
-			case err != nil && ctx.Err() != nil && galley.ErrorCode(err) != galley.EInvalid:
+			case err != nil && cancelled && galley.ErrorCode(err) != galley.EInvalid:
 				dialog.ShowInformation("Export cancelled", "The export was cancelled; "+job.out+" is as it was before.", d.win)
 			case err != nil:
 				d.showError(galley.Errorf(galley.ErrorCode(err), "The export failed, and %s is as it was before: %s", job.out, galley.ErrorMessage(err)))

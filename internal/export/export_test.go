@@ -471,6 +471,14 @@ func TestExportNeverReplacesForeignFiles(t *testing.T) {
 	if reads.n != 0 {
 		t.Errorf("the library was read (%d times) before the folder was refused", reads.n)
 	}
+	// Bad options are refused before any folder is made.
+	nested := filepath.Join(t.TempDir(), "new", "site")
+	if _, err := export.Site(ctx, reads, nested, export.Options{BaseURL: "ftp://example.org/"}); err == nil {
+		t.Error("an export with an ftp base URL was not refused")
+	}
+	if _, err := os.Stat(filepath.Dir(nested)); err == nil || reads.n != 0 {
+		t.Errorf("a refused export made %s or read the library (%d times)", filepath.Dir(nested), reads.n)
+	}
 	os.Remove(filepath.Join(out, "notes.txt"))
 	exportTo(t, st, out, export.Options{})
 	// Exporting one piece into the site's folder would wipe the site.

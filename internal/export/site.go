@@ -115,6 +115,16 @@ func rootOf(path string) string {
 
 // newSite reads the catalog and decides what the export holds.
 func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
+	s, err := checkedSite(src, opt)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.read(ctx)
+}
+
+// checkedSite checks the options and loads the templates, reading nothing
+// from the library yet.
+func checkedSite(src Source, opt Options) (*site, error) {
 	opt = opt.withDefaults()
 	if err := checkBaseURL(opt.BaseURL); err != nil {
 		return nil, err
@@ -131,9 +141,16 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 		byID: map[int64]*galley.Entry{}, inSite: map[int64]bool{}, cards: map[cardKey]*cachedCard{},
 		body: newMarkdown(2), answer: newMarkdown(3), words: map[int64]map[string]photo.Metadata{},
 	}
-	all, err := src.Catalog(ctx)
+	return s, nil
+}
+
+// read takes from the library what the export needs: the catalog of
+// pieces, the ones to export, and the topics, types and people they name.
+func (s *site) read(ctx context.Context) error {
+	opt := s.opt
+	all, err := s.src.Catalog(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	bySlug := map[string]*galley.Entry{}
 	for i := range all {
@@ -144,7 +161,7 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 	wanted := map[string]bool{}
 	for _, slug := range opt.Pieces {
 		if bySlug[slug] == nil {
-			return nil, galley.Errorf(galley.ENotFound, "No piece has the slug %q.", slug)
+			return galley.Errorf(galley.ENotFound, "No piece has the slug %q.", slug)
 		}
 		wanted[slug] = true
 	}
@@ -159,7 +176,7 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 		// Slugs become file names: a slug that is not one (a library
 		// edited by other means) never reaches the file system.
 		if err := galley.CheckSlug(e.Slug); err != nil {
-			return nil, galley.Errorf(galley.EInvalid, "“%s” cannot be exported: %s", e.Title, galley.ErrorMessage(err))
+			return galley.Errorf(galley.EInvalid, "“%s” cannot be exported: %s", e.Title, galley.ErrorMessage(err))
 		}
 		s.entries = append(s.entries, e)
 		s.inSite[e.ID] = true
@@ -185,12 +202,12 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%v\x00%v\x00",
-		programHash(), tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment)
+		programHash(), s.tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment)
 	for _, l := range s.nav {
 		fmt.Fprintf(h, "%s\x00%s\x00", l.Href, l.Text)
 	}
 	s.hash = hex.EncodeToString(h.Sum(nil))
-	return s, nil
+	return nil
 }
 
 // programHash identifies the running program, so that a Galley whose page
@@ -236,21 +253,25 @@ func (s *site) fingerprint(kind string, v any) string {
 
 // Site exports to the folder out. See Options for what goes in.
 func Site(ctx context.Context, src Source, out string, opt Options) (Report, error) {
+	s, err := checkedSite(src, opt)
+	if err != nil {
+		return Report{}, err
+	}
 	kind := "site"
 	switch {
-	case opt.Fragment:
+	case s.opt.Fragment:
 		kind = "fragments"
-	case len(opt.Pieces) > 0:
+	case len(s.opt.Pieces) > 0:
 		kind = "pieces"
 	}
-	// The folder is checked before the library is read: a folder that
-	// cannot be used is said at once, not after a minute of reading.
+	// The options and the folder are checked before the library is read:
+	// a folder that cannot be used is said at once, not after a minute of
+	// reading.
 	t, err := openTree(out, kind)
 	if err != nil {
 		return Report{}, err
 	}
-	s, err := newSite(ctx, src, opt)
-	if err != nil {
+	if err := s.read(ctx); err != nil {
 		t.abort()
 		return Report{}, err
 	}
