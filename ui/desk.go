@@ -55,6 +55,7 @@ type Desk struct {
 	app    fyne.App
 	win    fyne.Window
 	lib    Library
+	libGen int // bumped when another library (or a restored one) replaces lib; not when it turns read-only
 	shelf  *shelf
 	editor *editor
 	vocab  galley.Vocabulary // the names offered as choices, read again when they change

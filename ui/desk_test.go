@@ -750,3 +750,80 @@ func TestAutosaveWaitsOutABusyLibrary(t *testing.T) {
 
 // wait waits for the manager's changes running in the background.
 func (m *manager) wait() { m.busy.Wait() }
+
+func TestDamageFoundWhileOpeningStillListsThePieces(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"})
+	lib := slowCount{Library: st, release: make(chan struct{})}
+	d := NewDesk(test.NewTempApp(t), lib)
+	d.SetAutosaveDelay(time.Hour)
+	// The background check finds damage before the library is listed: the
+	// desk turns read-only, and the pieces must still be there to read.
+	d.damaged(galley.Errorf(galley.EInternal, "The library is damaged."))
+	close(lib.release)
+	opened(t, d)
+	if d.shelf.list.Length() != 2 || d.editor.piece == nil || d.editor.piece.Title != "Newest Piece" {
+		t.Fatalf("a damaged library lists %d pieces and opens %+v", d.shelf.list.Length(), d.editor.piece)
+	}
+	if _, ro := d.shelf.pages.lib.(readOnlyLibrary); !ro {
+		t.Error("the list reads the library past its read-only guard")
+	}
+}
+
+func TestSwitchingLibrariesClearsTheFiltersAndOpensTheNewest(t *testing.T) {
+	first := testLibrary(t, &galley.Piece{Title: "On Glaciers", Topics: []string{"Glaciers"}})
+	second := filepath.Join(t.TempDir(), "second.galley")
+	other, err := store.Open(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.SavePiece(context.Background(), &galley.Piece{Title: "Elsewhere", Topics: []string{"Deserts"}}); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	d := newTestDesk(t, first)
+	d.SetLibraryOpener(first.Path(), func(path string, create bool) (Library, func() error, error) {
+		st, err := store.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, st.Close, nil
+	}, func() error { return nil })
+	d.shelf.topic.SetSelected("Glaciers")
+	test.Type(d.shelf.search, "glac")
+	d.switchLibrary(second, false)
+	opened(t, d)
+	t.Cleanup(func() { d.CloseLibrary() })
+	if d.shelf.search.Text != "" || d.shelf.topic.Selected != allTopics || containsOption(d.shelf.topic.Options, "Glaciers") {
+		t.Errorf("the other library's search %q and topic %q (of %v) stayed", d.shelf.search.Text, d.shelf.topic.Selected, d.shelf.topic.Options)
+	}
+	if d.editor.piece == nil || d.editor.piece.Title != "Elsewhere" {
+		t.Fatalf("after switching the desk opened %+v", d.editor.piece)
+	}
+	if !containsOption(d.shelf.topic.Options, "Deserts") || len(d.vocab.Topics) != 1 || d.vocab.Topics[0] != "Deserts" {
+		t.Errorf("the topic choices are %v (vocabulary %v)", d.shelf.topic.Options, d.vocab.Topics)
+	}
+}
+
+func TestALateFirstLookKeepsANewerVocabulary(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Existing", Topics: []string{"Rivers"}})
+	release := make(chan struct{})
+	holdFirstLook = func() { <-release }
+	defer func() { holdFirstLook = nil }()
+	d := NewDesk(test.NewTempApp(t), st)
+	d.SetAutosaveDelay(time.Hour)
+	// While the library is still being read, a save adds a topic and the
+	// choices are read again, as the editor's save does.
+	if err := st.SavePiece(context.Background(), &galley.Piece{Title: "New", Topics: []string{"Volcanoes"}}); err != nil {
+		t.Fatal(err)
+	}
+	d.shelf.refreshChoices()
+	d.shelf.topic.SetSelected("Volcanoes")
+	close(release)
+	opened(t, d)
+	if !containsOption(d.shelf.topic.Options, "Volcanoes") || d.shelf.topic.Selected != "Volcanoes" {
+		t.Errorf("the late first look put back older choices %v (chosen %q)", d.shelf.topic.Options, d.shelf.topic.Selected)
+	}
+	if !containsOption(d.vocab.Topics, "Volcanoes") {
+		t.Errorf("the desk's vocabulary lost the new topic: %v", d.vocab.Topics)
+	}
+}

@@ -137,6 +137,7 @@ func (d *Desk) switchLibrary(path string, create bool) {
 		}
 	}
 	d.lib, d.closeLib, d.libPath = lib, closeLib, path
+	d.libGen++
 	d.shelf.deleted = nil
 	d.shelf.undo.Hide()
 	d.editor.clear()

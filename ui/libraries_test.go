@@ -114,3 +114,20 @@ func TestAContributorsRoleIsEditedOnceForAllTheirPieces(t *testing.T) {
 		t.Errorf("deleting a contributor on bylines was not refused in words:\n%s", overlayText(m.win))
 	}
 }
+
+func TestAManagerClosedWhileWorkingStillSaysWhatFailed(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "A Piece"})
+	d := newTestDesk(t, lib)
+	m := d.showTypes()
+	release := make(chan struct{})
+	m.apply(func(context.Context) error {
+		<-release
+		return galley.Errorf(galley.EConflict, "A type named Report already exists.")
+	})
+	m.win.Close()
+	close(release)
+	m.wait()
+	if !strings.Contains(overlayText(d.win), "Report already exists") {
+		t.Errorf("the failure of a change whose manager was closed was not shown on the desk:\n%s", overlayText(d.win))
+	}
+}

@@ -41,6 +41,7 @@ type manager struct {
 	load    func() ([]managerRow, error)
 	buttons []*widget.Button
 	busy    sync.WaitGroup // changes running in the background
+	closed  bool           // the window was closed
 }
 
 type managerRow struct {
@@ -96,7 +97,7 @@ func (m *manager) show(add *widget.Button, actions ...*widget.Button) {
 	m.win.SetContent(container.NewBorder(nil, container.NewPadded(bar), nil, nil, m.list))
 	m.win.Resize(fyne.NewSize(560, 520))
 	m.reload()
-	m.d.track(m.win)
+	m.d.track(m.win, func() { m.closed = true })
 	m.win.Show()
 }
 
@@ -138,7 +139,7 @@ func (m *manager) apply(change func(ctx context.Context) error) {
 		dialog.ShowError(fmt.Errorf("save or undo the changes to the open piece first"), m.win)
 		return
 	}
-	lib := d.lib
+	libGen := d.libGen
 	hideManager := working(m.win, "Changing the library…")
 	hideDesk := working(d.win, "Changing the library…")
 	d.exporting.Add(1)
@@ -152,11 +153,15 @@ func (m *manager) apply(change func(ctx context.Context) error) {
 		fyne.Do(func() {
 			hideManager()
 			hideDesk()
-			if lib != d.lib {
+			if libGen != d.libGen {
 				return // the desk went on to another library meanwhile
 			}
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), m.win)
+				w := m.win
+				if m.closed {
+					w = d.win // closed while it worked: the desk says it
+				}
+				dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), w)
 				return
 			}
 			m.reload()

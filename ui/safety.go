@@ -205,6 +205,7 @@ func (d *Desk) restoreBackup(backup string) {
 		return
 	}
 	d.lib, d.closeLib = lib, closeLib
+	d.libGen++
 	d.shelf.deleted = nil
 	d.shelf.undo.Hide()
 	d.shelf.open(lib)

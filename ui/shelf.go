@@ -34,11 +34,13 @@ type shelf struct {
 	undo    *widget.Button
 	content fyne.CanvasObject
 
-	deleted *deletedPiece // the last piece deleted, kept for Undo
-	quiet   bool          // set while the list is selected from code
-	at      int           // the row of the open piece, or -1
-	gen     int           // bumped by every reload, so a late first look is not shown over it
-	ready   chan struct{} // closed when the library being opened is on the shelf
+	deleted  *deletedPiece // the last piece deleted, kept for Undo
+	quiet    bool          // set while the list is selected from code
+	at       int           // the row of the open piece, or -1
+	gen      int           // bumped by every reload, so a late first look is not shown over it
+	vocabGen int           // bumped by every vocabulary shown, for the same reason
+	ready    chan struct{} // closed when the library being opened is on the shelf
+	clearing bool          // the search and filters are being cleared from code
 }
 
 func newShelf(d *Desk) *shelf {
@@ -84,9 +86,18 @@ var holdFirstLook func()
 // a slow or cold disk, opens its window as quickly as an empty one, and
 // the window answers while the library is read.
 func (s *shelf) open(lib Library) {
+	// The search and filters of the library before mean nothing here.
+	s.clearing = true
+	s.search.SetText("")
+	s.status.SetSelectedIndex(0)
+	setOptions(s.typ, []string{allTypes})
+	setOptions(s.topic, []string{allTopics})
+	s.clearing = false
+	s.d.vocab = galley.Vocabulary{}
 	s.pages = newPager(lib)
 	s.gen++
-	gen, f := s.gen, s.filter()
+	s.vocabGen++
+	gen, vocabGen, libGen, f := s.gen, s.vocabGen, s.d.libGen, s.filter()
 	ready := make(chan struct{})
 	s.ready = ready
 	s.list.UnselectAll()
@@ -105,14 +116,20 @@ func (s *shelf) open(lib Library) {
 		}
 		fyne.Do(func() {
 			defer close(ready)
-			if s.d.lib != lib {
+			if s.d.libGen != libGen {
 				return // another library replaced it meanwhile
 			}
-			s.showChoices(vocab, vocabErr)
+			if s.vocabGen == vocabGen && vocabErr == nil {
+				s.showChoices(vocab, nil) // unless a save has shown a newer one
+			}
 			if s.gen != gen {
 				return // the editor searched, filtered or saved meanwhile: that list stands
 			}
+			first.lib = s.d.lib // read-only by now if the check found damage
 			s.pages = first
+			if err == nil {
+				err = vocabErr
+			}
 			s.showCount(err)
 			s.list.Refresh()
 			if s.d.editor.piece == nil && first.Len() > 0 {
@@ -159,6 +176,7 @@ func (s *shelf) showChoices(v galley.Vocabulary, err error) {
 		s.count.SetText(galley.ErrorMessage(err))
 		return
 	}
+	s.vocabGen++
 	s.d.vocab = v
 	setOptions(s.typ, append([]string{allTypes}, v.Types...))
 	setOptions(s.topic, append([]string{allTopics}, v.Topics...))
@@ -183,8 +201,8 @@ func setOptions(sel *widget.Select, options []string) {
 // change, or a save that may have moved the open piece in the list or out
 // of it) and keeps the open piece highlighted where it now is.
 func (s *shelf) reload() {
-	if s.pages == nil || s.list == nil {
-		return // still being built
+	if s.pages == nil || s.list == nil || s.clearing {
+		return // still being built, or cleared for another library
 	}
 	s.gen++
 	s.showCount(s.pages.Reset(s.filter()))
