@@ -53,9 +53,7 @@ func TestASaveGivesUpOnABusyLibraryWhenAsked(t *testing.T) {
 	if stored, _ := s.Piece(ctx, p.ID); stored.Summary != "" || stored.Version != 1 {
 		t.Errorf("a refused save changed the piece: %+v", stored)
 	}
-	// The short wait is for the lock only: a save that has it is not cut
-	// short, however long it takes.
-	if err := s.SavePiece(WithLockWait(ctx, time.Nanosecond), p); err != nil {
+	if err := s.SavePiece(WithLockWait(ctx, 300*time.Millisecond), p); err != nil {
 		t.Fatalf("saving again once the lock is free: %v", err)
 	}
 }
@@ -74,5 +72,30 @@ func TestASaveWaitsForAShortWriteToEnd(t *testing.T) {
 	}
 	if stored, _ := s.Piece(ctx, p.ID); stored.Summary != p.Summary {
 		t.Errorf("stored summary %q", stored.Summary)
+	}
+}
+
+// A write of this Galley's own that takes a while (a topic renamed in the
+// background) holds the one writer connection: a save asked to wait only
+// briefly gives up on it too, rather than blocking until it ends.
+func TestASaveGivesUpOnALongWriteOfItsOwnWhenAsked(t *testing.T) {
+	s := openTemp(t)
+	p := &galley.Piece{Title: "Queued"}
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.beginWrite(ctx) // the writer connection, held
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Summary = "Typed while a rename runs."
+	start := time.Now()
+	err = s.SavePiece(WithLockWait(ctx, 300*time.Millisecond), p)
+	if galley.ErrorCode(err) != galley.EBusy || time.Since(start) > 2*time.Second {
+		t.Fatalf("saving behind a long write of our own = %v after %v", err, time.Since(start))
+	}
+	tx.Rollback()
+	if err := s.SavePiece(WithLockWait(ctx, 300*time.Millisecond), p); err != nil {
+		t.Fatalf("saving once the writer connection is free: %v", err)
 	}
 }

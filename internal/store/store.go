@@ -506,7 +506,9 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 
 // beginImmediate takes the write lock for beginWrite and the migrations.
 // Waiting too long gives EBusy; other errors are SQLite's, for the caller
-// to explain.
+// to explain. Two waits are bounded: for the one writer connection (held
+// by a write of this Galley's own, such as a topic renamed in the
+// background) and for SQLite's lock (held by another program).
 func (s *Store) beginImmediate(ctx context.Context) (*sql.Tx, error) {
 	wait := LockWait
 	if w, ok := ctx.Value(lockWaitKey{}).(time.Duration); ok && w < wait {
@@ -517,14 +519,17 @@ func (s *Store) beginImmediate(ctx context.Context) (*sql.Tx, error) {
 		deadline = d
 	}
 	for {
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := s.beginBefore(ctx, deadline)
 		if err == nil {
 			return tx, nil
 		}
+		if ctx.Err() == context.Canceled {
+			return nil, ctx.Err()
+		}
+		if err == errWaitedTooLong {
+			return nil, s.busyError()
+		}
 		if !isBusy(err) {
-			if ctx.Err() != nil && time.Now().After(deadline) {
-				return nil, s.busyError()
-			}
 			return nil, err
 		}
 		if !time.Now().Add(lockStep / 2).Before(deadline) {
@@ -532,10 +537,38 @@ func (s *Store) beginImmediate(ctx context.Context) (*sql.Tx, error) {
 		}
 		select {
 		case <-ctx.Done():
+			if ctx.Err() == context.Canceled {
+				return nil, ctx.Err()
+			}
 			return nil, s.busyError()
 		case <-time.After(lockStep / 5):
 		}
 	}
+}
+
+// errWaitedTooLong is beginBefore's "the writer connection stayed busy".
+var errWaitedTooLong = errors.New("waited too long for the writer connection")
+
+// beginBefore begins a transaction if the writer connection comes free
+// before deadline. The transaction runs under a context that the deadline
+// cancels only while it is being begun: once begun, only ctx ends it (a
+// deadline on a running transaction would roll it back).
+func (s *Store) beginBefore(ctx context.Context, deadline time.Time) (*sql.Tx, error) {
+	txCtx, cancel := context.WithCancel(ctx)
+	timer := time.AfterFunc(time.Until(deadline), cancel)
+	tx, err := s.db.BeginTx(txCtx, nil)
+	if !timer.Stop() {
+		// The deadline came while beginning: whatever began is rolled
+		// back by its cancelled context, and counts as not begun.
+		if err == nil {
+			tx.Rollback()
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, errWaitedTooLong
+	}
+	return tx, err
 }
 
 // isBusy reports whether err is SQLite's "another connection holds the
@@ -546,7 +579,7 @@ func isBusy(err error) bool {
 }
 
 func (s *Store) busyError() error {
-	return galley.Errorf(galley.EBusy, "The library is busy: another program (another Galley, or an import) is writing to it. Nothing was lost; try again in a moment.")
+	return galley.Errorf(galley.EBusy, "The library is busy: another change to it (in this Galley, another one, or an import) is still being written. Nothing was lost; try again in a moment.")
 }
 
 // beginRead starts a read transaction on the query-only pool.
