@@ -53,8 +53,15 @@ type photoLibraryWindow struct {
 	mu      sync.Mutex  // guards thumbs and loading: tests deliver fyne.Do on the loader's goroutine
 	thumbs  map[string]image.Image
 	loading map[string]bool
+	loaders sync.WaitGroup // thumbnail reads running in the background
 	chosen  int
 }
+
+// holdThumbnails, when set (by benchmarks), is called by each thumbnail
+// reader before it hands the thumbnail to the UI goroutine. Fyne's test
+// driver runs fyne.Do on the calling goroutine, so a benchmark holds the
+// readers back while it works the window itself.
+var holdThumbnails func()
 
 // thumb returns the cached thumbnail of hash and whether it is being read.
 func (w *photoLibraryWindow) thumb(hash string) (image.Image, bool) {
@@ -175,7 +182,9 @@ func (w *photoLibraryWindow) loadThumb(hash string) {
 	w.loading[hash] = true
 	w.mu.Unlock()
 	lib := w.lib
+	w.loaders.Add(1)
 	go func() {
+		defer w.loaders.Done()
 		data, err := lib.Thumbnail(context.Background(), hash)
 		var img image.Image
 		if err == nil {
@@ -190,6 +199,9 @@ func (w *photoLibraryWindow) loadThumb(hash string) {
 			w.thumbs[hash] = img
 		}
 		w.mu.Unlock()
+		if holdThumbnails != nil {
+			holdThumbnails()
+		}
 		fyne.Do(func() {
 			if err != nil {
 				fyne.LogError("a photo library thumbnail", err)
