@@ -1,9 +1,12 @@
 package galley
 
 import (
+	"sort"
 	"strings"
 
 	"golang.org/x/text/cases"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -22,4 +25,25 @@ func CheckName(what, name string) error {
 		return Errorf(EInvalid, "A %s needs a name.", what)
 	}
 	return checkText(what+" name", name, MaxLine, true)
+}
+
+// SortNames orders items by their names as a reader looks them up, by the
+// Unicode collation: letters first, accents and case after, so "Ébène"
+// sits between "apple" and "éclair" rather than after "Zebra" as a byte
+// order (or a case-folded one) would put it. Ties fall back to the key and
+// then the bytes, so the order is the same on every run.
+func SortNames[T any](items []T, name func(T) string) {
+	// A collator keeps buffers: one per call, never shared between
+	// goroutines.
+	c := collate.New(language.Und)
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := name(items[i]), name(items[j])
+		if r := c.CompareString(a, b); r != 0 {
+			return r < 0
+		}
+		if ka, kb := NameKey(a), NameKey(b); ka != kb {
+			return ka < kb
+		}
+		return a < b
+	})
 }

@@ -20,12 +20,13 @@ func (s *Store) Topics(ctx context.Context) ([]galley.Topic, error) {
 	var list []galley.Topic
 	err = queryEach(ctx, tx, `
 		SELECT t.id, t.name, (SELECT count(*) FROM piece_topics pt WHERE pt.topic_id = t.id)
-		FROM topics t ORDER BY t.key`, nil, func(r *sql.Rows) error {
+		FROM topics t`, nil, func(r *sql.Rows) error {
 		var t galley.Topic
 		err := r.Scan(&t.ID, &t.Name, &t.Pieces)
 		list = append(list, t)
 		return err
 	})
+	galley.SortNames(list, func(t galley.Topic) string { return t.Name })
 	return list, s.txError(err)
 }
 
@@ -167,12 +168,13 @@ func (s *Store) Contributors(ctx context.Context) ([]galley.Contributor, error) 
 	var list []galley.Contributor
 	err = queryEach(ctx, tx, `
 		SELECT c.id, c.name, c.role, (SELECT count(*) FROM piece_contributors pc WHERE pc.contributor_id = c.id)
-		FROM contributors c ORDER BY c.key`, nil, func(r *sql.Rows) error {
+		FROM contributors c`, nil, func(r *sql.Rows) error {
 		var c galley.Contributor
 		err := r.Scan(&c.ID, &c.Name, &c.Role, &c.Pieces)
 		list = append(list, c)
 		return err
 	})
+	galley.SortNames(list, func(c galley.Contributor) string { return c.Name })
 	return list, s.txError(err)
 }
 
@@ -197,14 +199,16 @@ func (s *Store) Vocabulary(ctx context.Context) (galley.Vocabulary, error) {
 	if err := names(`SELECT name FROM types ORDER BY position, id`, &v.Types); err != nil {
 		return v, s.txError(err)
 	}
-	if err := names(`SELECT name FROM topics ORDER BY key`, &v.Topics); err != nil {
+	if err := names(`SELECT name FROM topics`, &v.Topics); err != nil {
 		return v, s.txError(err)
 	}
-	err = queryEach(ctx, tx, `SELECT id, name, role FROM contributors ORDER BY key`, nil, func(r *sql.Rows) error {
+	galley.SortNames(v.Topics, func(name string) string { return name })
+	err = queryEach(ctx, tx, `SELECT id, name, role FROM contributors`, nil, func(r *sql.Rows) error {
 		var c galley.Contributor
 		err := r.Scan(&c.ID, &c.Name, &c.Role)
 		v.Contributors = append(v.Contributors, c)
 		return err
 	})
+	galley.SortNames(v.Contributors, func(c galley.Contributor) string { return c.Name })
 	return v, s.txError(err)
 }

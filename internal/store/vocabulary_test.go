@@ -28,9 +28,9 @@ func TestVocabularyListsTheNamesToChooseFrom(t *testing.T) {
 	if got := v.Types[len(v.Types)-1]; got != "Field Note" || len(v.Types) != len(galley.DefaultTypes)+1 {
 		t.Errorf("types %v", v.Types)
 	}
-	// Alphabetical by the case-folded key (so "water" sorts among the
-	// W's, not before every capital).
-	if got := fmt.Sprint(v.Topics); got != "[Energy water Ébène]" {
+	// Alphabetical as a reader looks names up: "water" among the W's, not
+	// before every capital, and "Ébène" among the E's, not after the Z's.
+	if got := fmt.Sprint(v.Topics); got != "[Ébène Energy water]" {
 		t.Errorf("topics %s", got)
 	}
 	if len(v.Contributors) != 2 || v.Contributors[0].Name != "ada Quill" || v.Contributors[1].Role != "editor" || v.Contributors[1].ID == 0 {
