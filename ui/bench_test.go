@@ -41,6 +41,20 @@ func largeLibraryPath(b *testing.B) string {
 	return path
 }
 
+// benchDesk opens the library at path on a desk in a window of the usual
+// size, once the library is on it; both close when the benchmark ends.
+func benchDesk(b *testing.B, path string) *Desk {
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	d := NewDesk(test.NewTempApp(b), st)
+	opened(b, d)
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	return d
+}
+
 // benchmarkOpen measures what an editor waits for at launch, in two
 // steps: "first-frame" is the library opened, the desk built and its
 // first frame drawn (the desk reads the library in the background, held
@@ -121,15 +135,7 @@ func BenchmarkDeskOpenLarge(b *testing.B) { benchmarkOpen(b, largeLibraryPath(b)
 // on the 100,000-piece library: the search runs, the count is updated and
 // the first page of results is fetched for the list (goal: under 50 ms).
 func BenchmarkDeskSearchKeystroke(b *testing.B) {
-	st, err := store.Open(largeLibraryPath(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	a := test.NewTempApp(b)
-	d := NewDesk(a, st)
-	opened(b, d)
-	d.Window().Resize(fyne.NewSize(1280, 800))
+	d := benchDesk(b, largeLibraryPath(b))
 	// An editor typing "policy water", keystroke by keystroke.
 	var typed []string
 	for _, text := range []string{corpus.CommonWord + " water", "ceasefire talks"} {
@@ -151,14 +157,7 @@ func BenchmarkDeskSearchKeystroke(b *testing.B) {
 // BenchmarkDeskScroll measures scrolling the whole list's length in jumps
 // of a screenful, as dragging the scroll bar does.
 func BenchmarkDeskScroll(b *testing.B) {
-	st, err := store.Open(largeLibraryPath(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	d := NewDesk(test.NewTempApp(b), st)
-	opened(b, d)
-	d.Window().Resize(fyne.NewSize(1280, 800))
+	d := benchDesk(b, largeLibraryPath(b))
 	n := d.shelf.pages.Len()
 	b.ResetTimer()
 	for i := range b.N {
@@ -175,14 +174,7 @@ func BenchmarkDeskScroll(b *testing.B) {
 // of rows (a filter is not capped as a search is: every piece it holds can
 // be scrolled to).
 func BenchmarkDeskFilter(b *testing.B) {
-	st, err := store.Open(largeLibraryPath(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	d := NewDesk(test.NewTempApp(b), st)
-	opened(b, d)
-	d.Window().Resize(fyne.NewSize(1280, 800))
+	d := benchDesk(b, largeLibraryPath(b))
 	b.ResetTimer()
 	for i := range b.N {
 		d.shelf.status.SetSelected(statusLabel(galley.Statuses[i%len(galley.Statuses)]))
@@ -198,14 +190,7 @@ func BenchmarkDeskFilter(b *testing.B) {
 // alone in its process (scripts/bench.sh does) so the figure is the
 // desk's own.
 func benchmarkMemory(b *testing.B, path string) {
-	st, err := store.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	d := NewDesk(test.NewTempApp(b), st)
-	opened(b, d)
-	d.Window().Resize(fyne.NewSize(1280, 800))
+	d := benchDesk(b, path)
 	b.ResetTimer()
 	for range b.N {
 		n := d.shelf.pages.Len()

@@ -2,11 +2,9 @@ package ui
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +46,15 @@ func newTestDesk(t *testing.T, lib Library) *Desk {
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(d.WaitExports)
 	return d
+}
+
+// openStore opens library files for the desk's File menu as Galley does.
+func openStore(path string, _ bool) (Library, func() error, error) {
+	st, err := store.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, st.Close, nil
 }
 
 // opened waits until the library being opened on d is on the shelf (and
@@ -700,38 +707,12 @@ func TestCountsAreGrouped(t *testing.T) {
 	}
 }
 
-// holdWriteLock takes the library's write lock on a connection of its own,
-// as another program's long import would, until release is called.
-func holdWriteLock(t *testing.T, path string) (release func()) {
-	t.Helper()
-	other, err := sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_busy_timeout=1000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`UPDATE pieces SET summary = summary`); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	release = func() {
-		once.Do(func() {
-			tx.Rollback()
-			other.Close()
-		})
-	}
-	t.Cleanup(release)
-	return release
-}
-
 func TestAutosaveWaitsOutABusyLibrary(t *testing.T) {
 	lib := testLibrary(t, &galley.Piece{Title: "Busy Day"})
 	d := newTestDesk(t, lib)
 	d.editor.retry = 50 * time.Millisecond
 	id := d.editor.piece.ID
-	release := holdWriteLock(t, lib.Path())
+	release := fixture.HoldWriteLock(t, lib.Path())
 	d.SetAutosaveDelay(20 * time.Millisecond)
 	start := time.Now()
 	test.Type(d.editor.story.summary, "Typed during an import.")
@@ -781,13 +762,7 @@ func TestSwitchingLibrariesClearsTheFiltersAndOpensTheNewest(t *testing.T) {
 	}
 	other.Close()
 	d := newTestDesk(t, first)
-	d.SetLibraryOpener(first.Path(), func(path string, create bool) (Library, func() error, error) {
-		st, err := store.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, st.Close, nil
-	}, func() error { return nil })
+	d.SetLibraryOpener(first.Path(), openStore, func() error { return nil })
 	d.shelf.topic.SetSelected("Glaciers")
 	test.Type(d.shelf.search, "glac")
 	d.switchLibrary(second, false)

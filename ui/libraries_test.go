@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"app.galley/galley/internal/galley"
-	"app.galley/galley/internal/store"
 )
 
 func TestSwitchingLibrariesSavesAndRemembers(t *testing.T) {
@@ -19,13 +18,7 @@ func TestSwitchingLibrariesSavesAndRemembers(t *testing.T) {
 	second := filepath.Join(dir, "second.galley")
 	d := newTestDesk(t, first)
 	d.SetAutosaveDelay(time.Hour)
-	d.SetLibraryOpener(first.Path(), func(path string, create bool) (Library, func() error, error) {
-		st, err := store.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, st.Close, nil
-	}, func() error { return nil })
+	d.SetLibraryOpener(first.Path(), openStore, func() error { return nil })
 	if !strings.HasSuffix(d.win.Title(), "— Galley") {
 		t.Errorf("the window is titled %q", d.win.Title())
 	}

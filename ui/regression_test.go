@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"app.galley/galley/internal/galley"
-	"app.galley/galley/internal/store"
 )
 
 // Rebuilding rows takes the focus away, so keys typed after a move never
@@ -182,13 +181,7 @@ func TestAnImpossibleDateIsNotDroppedSilently(t *testing.T) {
 func TestManagersCloseWhenTheLibraryChanges(t *testing.T) {
 	first := testLibrary(t, &galley.Piece{Title: "In First", Topics: []string{"Alpha"}})
 	d := newTestDesk(t, first)
-	d.SetLibraryOpener(first.Path(), func(path string, create bool) (Library, func() error, error) {
-		st, err := store.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, st.Close, nil
-	}, func() error { return nil })
+	d.SetLibraryOpener(first.Path(), openStore, func() error { return nil })
 	m := d.showTopics()
 	d.switchLibrary(filepath.Join(t.TempDir(), "second.galley"), true)
 	opened(t, d)

@@ -44,13 +44,7 @@ func TestRestoringABackupFromTheDesk(t *testing.T) {
 	st := testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
 	d := newTestDesk(t, st)
 	path := st.Path()
-	d.SetLibraryOpener(path, func(p string, create bool) (Library, func() error, error) {
-		s, err := store.Open(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		return s, s.Close, nil
-	}, st.Close)
+	d.SetLibraryOpener(path, openStore, st.Close)
 	// The daily upkeep makes today's backup.
 	d.maintain()
 	waitFor(t, "the daily backup", func() bool {

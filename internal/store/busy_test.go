@@ -1,33 +1,12 @@
 package store
 
 import (
-	"database/sql"
 	"testing"
 	"time"
 
+	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 )
-
-// holdWriteLock takes the library's write lock on a connection of its own,
-// as another program's long write (an import, say) would, until release.
-func holdWriteLock(t *testing.T, path string) (release func()) {
-	t.Helper()
-	other, err := sql.Open("sqlite3", dsn(path, "immediate", false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`UPDATE pieces SET summary = summary`); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		tx.Rollback()
-		other.Close()
-	}
-}
 
 func TestASaveGivesUpOnABusyLibraryWhenAsked(t *testing.T) {
 	s := openTemp(t)
@@ -35,7 +14,7 @@ func TestASaveGivesUpOnABusyLibraryWhenAsked(t *testing.T) {
 	if err := s.SavePiece(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	release := holdWriteLock(t, s.Path())
+	release := fixture.HoldWriteLock(t, s.Path())
 	defer release()
 
 	p.Summary = "Typed while another program writes."
@@ -64,7 +43,7 @@ func TestASaveWaitsForAShortWriteToEnd(t *testing.T) {
 	if err := s.SavePiece(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	release := holdWriteLock(t, s.Path())
+	release := fixture.HoldWriteLock(t, s.Path())
 	time.AfterFunc(700*time.Millisecond, release)
 	p.Summary = "Saved once the other write ended."
 	if err := s.SavePiece(ctx, p); err != nil {
