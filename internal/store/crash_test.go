@@ -496,7 +496,7 @@ func checkLatestRevision(s *Store, id int64, st savedState, imgs []genImage) err
 // whole (its bytes hash to its name) and used by something.
 func checkWholeFile(s *Store) error {
 	var problems []string
-	err := eachRow(s.rdb, "PRAGMA integrity_check", func(r *sql.Rows) error {
+	err := queryEach(ctx, s.rdb, "PRAGMA integrity_check", nil, func(r *sql.Rows) error {
 		var msg string
 		if err := r.Scan(&msg); err != nil {
 			return err
@@ -509,7 +509,7 @@ func checkWholeFile(s *Store) error {
 	if err != nil {
 		return fmt.Errorf("integrity_check: %w", err)
 	}
-	err = eachRow(s.rdb, "PRAGMA foreign_key_check", func(r *sql.Rows) error {
+	err = queryEach(ctx, s.rdb, "PRAGMA foreign_key_check", nil, func(r *sql.Rows) error {
 		var table, parent string
 		var rowid sql.NullInt64
 		var fk int
@@ -530,9 +530,9 @@ func checkWholeFile(s *Store) error {
 	// them. What may use an image is found from the schema, so tables
 	// added later (revisions, the trash) count too.
 	var users []string
-	err = eachRow(s.rdb, `
+	err = queryEach(ctx, s.rdb, `
 		SELECT m.name, f."from" FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
-		WHERE m.type = 'table' AND f."table" = 'images'`, func(r *sql.Rows) error {
+		WHERE m.type = 'table' AND f."table" = 'images'`, nil, func(r *sql.Rows) error {
 		var table, col string
 		if err := r.Scan(&table, &col); err != nil {
 			return err
@@ -552,7 +552,7 @@ func checkWholeFile(s *Store) error {
 			problems = append(problems, fmt.Sprintf("%d stored images are used by nothing", unused))
 		}
 	}
-	err = eachRow(s.rdb, `SELECT id, sha256, data FROM images`, func(r *sql.Rows) error {
+	err = queryEach(ctx, s.rdb, `SELECT id, sha256, data FROM images`, nil, func(r *sql.Rows) error {
 		var id int64
 		var hash string
 		var data []byte
@@ -633,20 +633,6 @@ func checkSearchCount(s *Store) error {
 		return fmt.Errorf("the search index holds %d entries (%d with a title), for %d pieces", entries, titled, pieces)
 	}
 	return nil
-}
-
-func eachRow(db *sql.DB, query string, fn func(*sql.Rows) error) error {
-	rows, err := db.Query(query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // TestCrashCheckCatchesBrokenSaves makes sure the checks after a kill can

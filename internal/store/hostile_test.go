@@ -197,7 +197,7 @@ func libraryDigest(t *testing.T, path string) string {
 	}
 	var b strings.Builder
 	var tables []string
-	err = eachRow(s.rdb, `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`, func(r *sql.Rows) error {
+	err = queryEach(ctx, s.rdb, `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`, nil, func(r *sql.Rows) error {
 		var name string
 		err := r.Scan(&name)
 		tables = append(tables, name)
