@@ -56,9 +56,7 @@ func TestRevisionsFromTheCommandLine(t *testing.T) {
 
 func TestDeleteAndTheTrashFromTheCommandLine(t *testing.T) {
 	lib := filepath.Join(t.TempDir(), "lib.galley")
-	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
-		t.Fatal(r)
-	}
+	importTestBundle(t, lib)
 	r := galleyCmd(t, nil, "--db", lib, "delete", "grid-talks")
 	if r.code != 0 || !strings.Contains(r.stdout, "Moved “Grid Talks” to the trash") || !strings.Contains(r.stdout, "hydropower-and-its-discontents") {
 		t.Fatalf("delete: %+v", r)
@@ -96,9 +94,7 @@ func TestDeleteAndTheTrashFromTheCommandLine(t *testing.T) {
 func TestBackupAndRestoreFromTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	lib := filepath.Join(dir, "desk.galley")
-	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
-		t.Fatal(r)
-	}
+	importTestBundle(t, lib)
 	r := galleyCmd(t, nil, "--db", lib, "backup")
 	if r.code != 0 || !strings.Contains(r.stdout, store.BackupDir(lib)) {
 		t.Fatalf("backup: %+v", r)
@@ -132,9 +128,7 @@ func TestBackupAndRestoreFromTheCommandLine(t *testing.T) {
 func TestADamagedLibraryIsNotWrittenFromTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	lib := filepath.Join(dir, "desk.galley")
-	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
-		t.Fatal(r)
-	}
+	importTestBundle(t, lib)
 	if r := galleyCmd(t, nil, "--db", lib, "backup"); r.code != 0 {
 		t.Fatal(r)
 	}

@@ -272,9 +272,7 @@ func TestCLIFullDiskLosesNothing(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(lib), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
-		t.Fatal(r)
-	}
+	importTestBundle(t, lib)
 	large := writeLargeBundle(t, dir)
 	bundleBefore := treeHash(t, large)
 	listBefore := galleyCmd(t, nil, "--db", lib, "list").stdout
@@ -329,9 +327,7 @@ func TestCLIReadOnlyLibraryLosesNothing(t *testing.T) {
 			if err := os.Mkdir(folder, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
-				t.Fatal(r)
-			}
+			importTestBundle(t, lib)
 			listBefore := galleyCmd(t, nil, "--db", lib, "list").stdout
 			if cred != nil {
 				for _, p := range []string{folder, lib} {

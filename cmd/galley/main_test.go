@@ -28,6 +28,15 @@ func galleyCmd(t *testing.T, vars map[string]string, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
+// importTestBundle imports the test bundle into the library at lib (made
+// if need be), failing the test if it does not import.
+func importTestBundle(t *testing.T, lib string) {
+	t.Helper()
+	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
+		t.Fatal(r)
+	}
+}
+
 func writeTestBundle(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "incoming")
@@ -100,9 +109,7 @@ func TestImportListExportImport(t *testing.T) {
 func TestBadImportExitsNonZeroAndChangesNothing(t *testing.T) {
 	dir := t.TempDir()
 	lib := filepath.Join(dir, "lib.galley")
-	if r := galleyCmd(t, nil, "--db", lib, "import", writeTestBundle(t)); r.code != 0 {
-		t.Fatal(r)
-	}
+	importTestBundle(t, lib)
 	before := galleyCmd(t, nil, "--db", lib, "list").stdout
 
 	bad := writeTestBundle(t)
