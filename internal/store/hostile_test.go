@@ -302,6 +302,21 @@ func setFileSizeLimit(t *testing.T, limit int64) {
 	}
 }
 
+// hostileSaves saves a new piece and an edit of a stored one under the
+// child's condition, reporting each result and whether the piece value is
+// as it was before the save.
+func hostileSaves(s *Store, fresh, edit *galley.Piece) {
+	for _, step := range []struct {
+		what string
+		p    *galley.Piece
+	}{{"save-new", fresh}, {"save-edit", edit}} {
+		want := describePiece(step.p)
+		err := s.SavePiece(ctx, step.p)
+		hostileResult(step.what, err)
+		hostileUnchanged(step.what, step.p, want)
+	}
+}
+
 // TestHostileFullDiskChild is the process TestFullDiskLosesNothing runs
 // with a file-size limit. It opens the library, tries a backup with the
 // limit below the library's size, then, with the limit a little above it,
@@ -347,15 +362,7 @@ func TestHostileFullDiskChild(t *testing.T) {
 	// A little more room than the library takes: the log of a save with
 	// a large photo does not fit.
 	setFileSizeLimit(t, fi.Size()+64<<10)
-	for _, step := range []struct {
-		what string
-		p    *galley.Piece
-	}{{"save-new", fresh}, {"save-edit", edit}} {
-		want := describePiece(step.p)
-		err := s.SavePiece(ctx, step.p)
-		hostileResult(step.what, err)
-		hostileUnchanged(step.what, step.p, want)
-	}
+	hostileSaves(s, fresh, edit)
 	if os.Getenv(envHostileRetry) != "1" {
 		return
 	}
@@ -516,15 +523,7 @@ func TestHostileReadOnlyChild(t *testing.T) {
 	fresh := fullPiece("A New Piece on a Read-Only Desk", 90)
 	edit.Title = "The Summit Changed Little, Edited"
 	edit.Photos = append(edit.Photos, galley.Photo{Data: fixture.JPEG(80, 60, 93), Caption: "New."})
-	for _, step := range []struct {
-		what string
-		p    *galley.Piece
-	}{{"save-new", fresh}, {"save-edit", edit}} {
-		want := describePiece(step.p)
-		err := s.SavePiece(ctx, step.p)
-		hostileResult(step.what, err)
-		hostileUnchanged(step.what, step.p, want)
-	}
+	hostileSaves(s, fresh, edit)
 	_, err = s.DeletePiece(ctx, 2)
 	hostileResult("delete", err)
 	dest, err := s.BackupNow(ctx)
