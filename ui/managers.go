@@ -227,13 +227,6 @@ func (m *manager) ask(title, initial string, done func(string)) {
 	m.win.Canvas().Focus(e)
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return grouped(n) + " " + word + "s"
-}
-
 // showTopics opens the topic manager: rename, merge and delete topics.
 func (d *Desk) showTopics() *manager {
 	v, ok := d.vocabulary()

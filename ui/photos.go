@@ -70,13 +70,10 @@ func (t *photosTab) rebuild() {
 		}
 	}
 	t.cards.Refresh()
-	switch n {
-	case 0:
+	if n == 0 {
 		t.count.SetText("No photos. Add some, or drop image files on the window.")
-	case 1:
-		t.count.SetText("1 photo")
-	default:
-		t.count.SetText(fmt.Sprintf("%d photos", n))
+	} else {
+		t.count.SetText(plural(n, "photo"))
 	}
 }
 

@@ -71,13 +71,10 @@ func (q *qaTab) updateCount() {
 	if q.e.piece != nil {
 		n = len(q.e.piece.QA)
 	}
-	switch n {
-	case 0:
+	if n == 0 {
 		q.count.SetText("No questions yet. Add one below.")
-	case 1:
-		q.count.SetText("1 question")
-	default:
-		q.count.SetText(fmt.Sprintf("%d questions", n))
+	} else {
+		q.count.SetText(plural(n, "question"))
 	}
 }
 

@@ -313,6 +313,14 @@ func summaryLine(s galley.Summary) string {
 	return line + string(s.Status)
 }
 
+// plural counts n of word, "1 piece", "2,000 pieces".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return grouped(n) + " " + word + "s"
+}
+
 // grouped writes n with its thousands set apart ("100,000"), so a large
 // count reads at a glance.
 func grouped(n int) string {
