@@ -14,7 +14,7 @@ import (
 	_ "image/jpeg" // register the decoders Inspect accepts
 	_ "image/png"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 
 	_ "golang.org/x/image/webp"
@@ -126,23 +126,73 @@ func Prepare(name string, data []byte, ph *galley.Photo) error {
 }
 
 // FromFile reads the image file at path into a new photo, as Prepare
-// does. A file larger than MaxBytes is refused before it is read.
+// does. Only a regular file of at most MaxBytes is read (see ReadFile).
 func FromFile(path string) (galley.Photo, error) {
-	name := filepath.Base(path)
-	fi, err := os.Stat(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return galley.Photo{}, galley.Errorf(galley.ENotFound, "%s could not be read: %v", name, err)
-	}
-	if fi.IsDir() {
-		return galley.Photo{}, galley.Errorf(galley.EInvalid, "%s is a folder, not an image.", name)
-	}
-	if fi.Size() > MaxBytes {
-		return galley.Photo{}, galley.Errorf(galley.EInvalid, "%s is too large (%d MB; the limit is %d MB).", name, fi.Size()>>20, MaxBytes>>20)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return galley.Photo{}, galley.Errorf(galley.ENotFound, "%s could not be read: %v", name, err)
+		return galley.Photo{}, err
 	}
 	var ph galley.Photo
-	return ph, Prepare(name, data, &ph)
+	return ph, Prepare(filepath.Base(path), data, &ph)
+}
+
+// ReadFile returns the bytes of the image file at path. Anything but a
+// regular file is refused before a byte is read: /dev/zero (or a link to
+// it) would be read forever, and a FIFO would hold the desk until someone
+// wrote to it. The file is opened without waiting (a FIFO's open blocks
+// until a writer comes otherwise), and what is checked is the opened file,
+// not the path, so nothing can be swapped in between the check and the
+// read. At most MaxBytes+1 bytes are read, so a file that grows after the
+// check, or reports a false size, is refused as too large all the same.
+func ReadFile(path string) ([]byte, error) {
+	name := filepath.Base(path)
+	f, err := openNoWait(path)
+	if err != nil {
+		return nil, galley.Errorf(galley.ENotFound, "%s could not be read: %v.", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, galley.Errorf(galley.ENotFound, "%s could not be read: %v.", path, unwrapPathError(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, galley.Errorf(galley.EInvalid, "%s is not a regular file (%s); only image files can be added.", path, describeMode(fi.Mode()))
+	}
+	if fi.Size() > MaxBytes {
+		return nil, galley.Errorf(galley.EInvalid, "%s is too large (%d MB; the limit is %d MB).", name, fi.Size()>>20, MaxBytes>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
+	if err != nil {
+		return nil, galley.Errorf(galley.ENotFound, "%s could not be read: %v.", path, unwrapPathError(err))
+	}
+	if len(data) > MaxBytes {
+		return nil, galley.Errorf(galley.EInvalid, "%s grew past %d MB while it was read; the limit is %d MB.", name, MaxBytes>>20, MaxBytes>>20)
+	}
+	return data, nil
+}
+
+// describeMode names the kind of a file that is not a regular one, in an
+// editor's words.
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
+
+// unwrapPathError drops the operation and path from an *fs.PathError, whose
+// text repeats what the message around it already says.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
