@@ -88,6 +88,10 @@ type Revision struct {
 	Author  string    // who saved (the operating system's user name)
 	Status  Status
 	Version int64 // the piece's version after the last save
+	// Change says what made the revision when it was not an editor's
+	// save ("import", "revision restored", "topic renamed" …); "" for an
+	// editor's own saves.
+	Change string
 }
 
 // TrashEntry is a deleted piece waiting in the trash.

@@ -10,9 +10,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 
 	"app.galley/galley/internal/galley"
 )
@@ -41,9 +44,12 @@ type BackupFile struct {
 }
 
 // Backup writes a consistent copy of the library to dest while it stays
-// open for work: SQLite's VACUUM INTO copies one snapshot, compacted. The
-// copy is written beside dest and renamed into place, so dest is never a
-// half-written file. dest must not exist.
+// open for work: SQLite's VACUUM INTO copies one snapshot, compacted,
+// without taking the write lock, so saves and imports go on meanwhile.
+// The copy is written beside dest under a working name and linked into
+// place only when whole, so dest is never a half-written file, and it
+// gets the library file's permissions (a library kept private stays
+// private in its backups). dest must not exist.
 func (s *Store) Backup(ctx context.Context, dest string) error {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
@@ -52,57 +58,106 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	if _, err := os.Lstat(dest); err == nil {
 		return galley.Errorf(galley.EConflict, "%s already exists; choose another name for the backup.", dest)
 	}
-	// The copy is read through the library's path: a library moved away
-	// would be read from whatever is there now, or made anew.
-	if err := s.inPlace("It was not backed up; put the file back where it was, then back up again."); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
-		if why, todo, ok := diskProblem(filepath.Dir(dest), false, err); ok {
-			return galley.Errorf(galley.EInternal, "The backup folder %s cannot be made: %s. The library is unchanged; %s, then back up again.", filepath.Dir(dest), why, todo)
-		}
-		return galley.Errorf(galley.EInternal, "Could not make the backup folder %s: %v", filepath.Dir(dest), err)
-	}
-	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".partial")
-	os.Remove(tmp)
-	defer os.Remove(tmp)
-	// The copy's file is made here, empty (VACUUM INTO fills an empty
-	// file), so a folder it cannot be made in is told as such: SQLite says
-	// only that it could not open it.
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		if why, todo, ok := diskProblem(dest, false, err); ok {
-			return backupError(dest, why, todo)
-		}
-		return galley.Errorf(galley.EInternal, "The backup to %s failed: %v", dest, err)
-	}
-	f.Close()
-	// A connection of its own: the read pool is query-only, and the write
-	// connection must stay free for saves while the copy is made.
-	db, err := sql.Open("sqlite3", dsn(s.path, "deferred", false))
+	tmp, err := s.backupCopy(ctx, dest)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
-		if why, todo, ok := diskProblem(dest, false, err); ok {
-			return backupError(dest, why, todo)
+	defer tmp.discard()
+	if err := os.Link(tmp.path(), dest); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return galley.Errorf(galley.EConflict, "%s was made by another program while the backup was written; choose another name for the backup.", dest)
 		}
-		return galley.Errorf(galley.EInternal, "The backup to %s failed: %v", dest, s.txError(err))
-	}
-	if err := syncFile(tmp); err != nil {
-		if why, todo, ok := diskProblem(dest, false, err); ok {
-			return backupError(dest, why, todo)
-		}
-		return galley.Errorf(galley.EInternal, "The backup to %s could not be written to disk: %v", dest, err)
-	}
-	if err := os.Rename(tmp, dest); err != nil {
 		if why, todo, ok := diskProblem(dest, false, err); ok {
 			return backupError(dest, why, todo)
 		}
 		return galley.Errorf(galley.EInternal, "The backup to %s could not be put in place: %v", dest, err)
 	}
 	return syncDir(filepath.Dir(dest))
+}
+
+// partialFile is a backup being written: a claimed working file beside
+// where it will go.
+type partialFile struct{ f *os.File }
+
+func (p partialFile) path() string { return p.f.Name() }
+
+// discard removes the working file (after it was linked into place, or
+// when the backup failed) and gives up its claim.
+func (p partialFile) discard() {
+	os.Remove(p.f.Name())
+	p.f.Close()
+}
+
+// partialPrefix and partialSuffix name the working file of a backup to
+// dest: ".NAME.1234567.partial" beside it.
+func partialPrefix(dest string) string { return "." + filepath.Base(dest) + "." }
+
+const partialSuffix = ".partial"
+
+// backupCopy writes the library's snapshot into a claimed working file in
+// dest's folder, synced and with the library's permissions. Working
+// files that an earlier, killed backup to the same name left are
+// removed first.
+func (s *Store) backupCopy(ctx context.Context, dest string) (partialFile, error) {
+	// The copy is read through the library's path: a library moved away
+	// would be read from whatever is there now, or made anew.
+	if err := s.inPlace("It was not backed up; put the file back where it was, then back up again."); err != nil {
+		return partialFile{}, err
+	}
+	dir := filepath.Dir(dest)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		if why, todo, ok := diskProblem(dir, false, err); ok {
+			return partialFile{}, galley.Errorf(galley.EInternal, "The backup folder %s cannot be made: %s. The library is unchanged; %s, then back up again.", dir, why, todo)
+		}
+		return partialFile{}, galley.Errorf(galley.EInternal, "Could not make the backup folder %s: %v", dir, err)
+	}
+	sweep(dir, tempPattern(partialPrefix(dest), partialSuffix))
+	// The copy's file is made here, empty (VACUUM INTO fills an empty
+	// file), so a folder it cannot be made in is told as such: SQLite says
+	// only that it could not open it.
+	f, err := tempFile(dir, partialPrefix(dest), partialSuffix)
+	if err != nil {
+		if why, todo, ok := diskProblem(dest, false, err); ok {
+			return partialFile{}, backupError(dest, why, todo)
+		}
+		return partialFile{}, galley.Errorf(galley.EInternal, "The backup to %s failed: %v", dest, err)
+	}
+	tmp := partialFile{f}
+	if err := s.vacuumInto(ctx, tmp.path()); err != nil {
+		tmp.discard()
+		if why, todo, ok := diskProblem(dest, false, err); ok {
+			return partialFile{}, backupError(dest, why, todo)
+		}
+		if ctx.Err() != nil {
+			return partialFile{}, ctx.Err()
+		}
+		return partialFile{}, galley.Errorf(galley.EInternal, "The backup to %s failed: %v", dest, s.txError(err))
+	}
+	if fi, err := os.Stat(s.path); err == nil {
+		os.Chmod(tmp.path(), fi.Mode().Perm())
+	}
+	if err := f.Sync(); err != nil {
+		tmp.discard()
+		if why, todo, ok := diskProblem(dest, false, err); ok {
+			return partialFile{}, backupError(dest, why, todo)
+		}
+		return partialFile{}, galley.Errorf(galley.EInternal, "The backup to %s could not be written to disk: %v", dest, err)
+	}
+	return tmp, nil
+}
+
+// vacuumInto copies one consistent snapshot of the library, log included,
+// into the empty file at path. It runs on a connection of its own: the
+// read pool is query-only, and the write connection must stay free for
+// saves while the copy is made.
+func (s *Store) vacuumInto(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite3", dsn(s.path, "deferred", false))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
 }
 
 // backupError explains a backup the disk would not take.
@@ -132,24 +187,46 @@ func syncDir(dir string) error {
 }
 
 // BackupNow writes a backup into the library's backup folder and rotates
-// the folder. It returns the new backup's path.
+// the folder. It returns the new backup's path. Two backups made in the
+// same second (by two programs) get two names.
 func (s *Store) BackupNow(ctx context.Context) (string, error) {
 	dir := BackupDir(s.path)
-	name := strings.TrimSuffix(filepath.Base(s.path), filepath.Ext(s.path))
-	dest := filepath.Join(dir, name+" "+s.now().Local().Format(backupStamp)+".galley")
-	for n := 2; ; n++ { // two backups within a second
-		if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
+	stamp := s.now().Local().Format(backupStamp)
+	name := libraryName(s.path)
+	dest := filepath.Join(dir, name+" "+stamp+".galley")
+	tmp, err := s.backupCopy(ctx, dest)
+	if err != nil {
+		return "", err
+	}
+	defer tmp.discard()
+	for n := 2; ; n++ {
+		err := os.Link(tmp.path(), dest)
+		if err == nil {
 			break
 		}
-		dest = filepath.Join(dir, fmt.Sprintf("%s %s-%d.galley", name, s.now().Local().Format(backupStamp), n))
+		if !errors.Is(err, fs.ErrExist) {
+			if why, todo, ok := diskProblem(dest, false, err); ok {
+				return "", backupError(dest, why, todo)
+			}
+			return "", galley.Errorf(galley.EInternal, "The backup to %s could not be put in place: %v", dest, err)
+		}
+		dest = filepath.Join(dir, fmt.Sprintf("%s %s-%d.galley", name, stamp, n))
 	}
-	if err := s.Backup(ctx, dest); err != nil {
+	if err := syncDir(dir); err != nil {
 		return "", err
 	}
 	// The date only spares tomorrow's first opening a second backup; a
-	// library that cannot be written (read-only) is still backed up.
-	_ = s.setMeta(ctx, "last_backup", formatTime(s.now()))
-	return dest, RotateBackups(dir, s.now())
+	// library that cannot be written (read-only), or that another program
+	// is writing to at length (an import), is still backed up without
+	// waiting for its lock.
+	_ = s.setMeta(WithLockWait(ctx, 200*time.Millisecond), "last_backup", formatTime(s.now()))
+	return dest, RotateBackups(s.path, s.now())
+}
+
+// libraryName is the name a library's backups are called by: its file
+// name without the extension.
+func libraryName(libraryPath string) string {
+	return strings.TrimSuffix(filepath.Base(libraryPath), filepath.Ext(libraryPath))
 }
 
 // DailyBackup backs the library up unless that was done today; the desk
@@ -194,11 +271,26 @@ func Backups(libraryPath string) ([]BackupFile, error) {
 	return list, nil
 }
 
-// RotateBackups deletes the backups in dir that the rotation does not
-// keep: the newest of each of the last KeepDaily days that have one, and
-// of each of the last KeepWeekly weeks. A backup kept as the one before a
-// restore ("before restore" in its name) is never rotated away.
-func RotateBackups(dir string, now time.Time) error {
+// backupNames matches the names of a library's own backups in its backup
+// folder: "NAME 2026-11-30T101500.galley" (with "-2" … for a second in
+// the same second) and, as a series of their own, "NAME before restore
+// 2026-11-30T101500.galley". The stamp is when the backup was taken.
+func backupNames(libraryPath string) (regular, beforeRestore *regexp.Regexp) {
+	name := regexp.QuoteMeta(libraryName(libraryPath))
+	stamp := `(\d{4}-\d{2}-\d{2}T\d{6})(?:-\d+)?\.galley$`
+	return regexp.MustCompile(`^` + name + ` ` + stamp), regexp.MustCompile(`^` + name + ` before restore ` + stamp)
+}
+
+// RotateBackups deletes the library's own backups that the rotation does
+// not keep, in each of its two series (the daily backups, and the copies
+// kept before a restore) apart: every backup of the last 24 hours, then
+// the newest of each of the last KeepDaily days that have one, and of
+// each of the last KeepWeekly weeks. A backup's age is the time in its
+// name, not its file's date (a copied file has a new one). Nothing else in
+// the folder is touched: not files named otherwise, not another library's
+// backups kept in the same folder.
+func RotateBackups(libraryPath string, now time.Time) error {
+	dir := BackupDir(libraryPath)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -207,37 +299,42 @@ func RotateBackups(dir string, now time.Time) error {
 		path  string
 		taken time.Time
 	}
-	var list []backup
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".galley") || strings.Contains(e.Name(), "before restore") || strings.HasPrefix(e.Name(), ".") {
-			continue
+	regular, beforeRestore := backupNames(libraryPath)
+	var errs []error
+	for _, series := range []*regexp.Regexp{regular, beforeRestore} {
+		var list []backup
+		for _, e := range entries {
+			m := series.FindStringSubmatch(e.Name())
+			if m == nil || !e.Type().IsRegular() {
+				continue
+			}
+			taken, err := time.ParseInLocation(backupStamp, m[1], time.Local)
+			if err != nil {
+				continue
+			}
+			list = append(list, backup{filepath.Join(dir, e.Name()), taken})
 		}
-		info, err := e.Info()
-		if err != nil {
-			continue
-		}
-		list = append(list, backup{filepath.Join(dir, e.Name()), info.ModTime()})
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].taken.After(list[j].taken) })
-	days, weeks := map[string]bool{}, map[string]bool{}
-	for _, b := range list {
-		day := b.taken.Local().Format("2006-01-02")
-		y, w := b.taken.Local().ISOWeek()
-		week := fmt.Sprint(y, "-", w)
-		keep := false
-		if !days[day] && len(days) < KeepDaily {
-			days[day], keep = true, true
-		}
-		if !weeks[week] && len(weeks) < KeepWeekly {
-			weeks[week], keep = true, true
-		}
-		if !keep {
-			if err := os.Remove(b.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
+		sort.SliceStable(list, func(i, j int) bool { return list[i].taken.After(list[j].taken) })
+		days, weeks := map[string]bool{}, map[string]bool{}
+		for _, b := range list {
+			day := b.taken.Format("2006-01-02")
+			y, w := b.taken.ISOWeek()
+			week := fmt.Sprint(y, "-", w)
+			keep := now.Sub(b.taken) < 24*time.Hour
+			if !days[day] && len(days) < KeepDaily {
+				days[day], keep = true, true
+			}
+			if !weeks[week] && len(weeks) < KeepWeekly {
+				weeks[week], keep = true, true
+			}
+			if !keep {
+				if err := os.Remove(b.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					errs = append(errs, err)
+				}
 			}
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // CheckBackup opens the file at path read-only and checks that it is a
@@ -288,52 +385,379 @@ func CheckBackup(ctx context.Context, path string) error {
 	return nil
 }
 
-// Restore replaces the library at libraryPath with the backup at backup,
-// which must pass CheckBackup. The library must be closed (by every
-// process). The library as it was is first kept as a backup of its own
-// ("… before restore …"), unless it cannot be read at all, in which case
-// its file is kept under that name instead. The replacement is a rename,
-// so the library is always either the old file or the new.
+// RestoreLockWait is how long a restore waits for another program's write
+// (an import, say) to end before giving up: a restore replaces everything,
+// so it waits for the whole of a write rather than cut in.
+const RestoreLockWait = 2 * time.Minute
+
+// Restore replaces the content of the library at libraryPath with the
+// backup at backup, which must pass CheckBackup, and returns where the
+// library as it was is kept ("NAME before restore …" in its backup
+// folder).
+//
+// The restore is one write transaction on the library itself, not a swap
+// of files: it waits for every other program's write to end (up to
+// RestoreLockWait, then refuses, changing nothing), keeps the library as
+// it then stands — so a write that ended before the restore is in the
+// kept copy, and one that starts after it lands in the restored library —
+// and replaces every table in one commit. Programs that have the library
+// open (another desk, an import) go on working on the restored library;
+// the pieces they hold are at new versions, so a save from before the
+// restore is refused as a conflict and never overwrites the restored
+// text, and a piece the restore removed is reported as deleted. Pieces
+// made after the restore never reuse the ID of one the restore removed.
+// A library reached through a symbolic link is restored in its target.
+//
+// Only a library too damaged to be written through SQLite is replaced by
+// renaming the backup's copy over it (the damaged file is kept): close
+// Galley everywhere first in that case.
 func Restore(ctx context.Context, backup, libraryPath string) (kept string, err error) {
+	if backup, err = filepath.Abs(backup); err != nil {
+		return "", err
+	}
 	if err := CheckBackup(ctx, backup); err != nil {
 		return "", err
 	}
-	libraryPath, err = filepath.Abs(libraryPath)
+	if libraryPath, err = resolvePath(libraryPath); err != nil {
+		return "", err
+	}
+	if same, _ := sameFile(backup, libraryPath); same {
+		return "", galley.Errorf(galley.EInvalid, "%s is the library itself, not a backup of it.", backup)
+	}
+	dir := filepath.Dir(libraryPath)
+	prefix, suffix := "."+filepath.Base(libraryPath)+".", ".restoring"
+	sweep(dir, tempPattern(prefix, suffix))
+	f, err := tempFile(dir, prefix, suffix)
+	if err != nil {
+		return "", galley.Errorf(galley.EInternal, "The backup could not be copied beside the library: %v", unwrapPathErr(err))
+	}
+	// The claim is given up last: closing any descriptor of a file drops
+	// the SQLite locks this process holds on it.
+	defer func() {
+		removeLibraryFiles(f.Name())
+		f.Close()
+	}()
+	if err := prepareRestore(ctx, backup, f.Name()); err != nil {
+		return "", err
+	}
+	kept = keptName(libraryPath, time.Now())
+	st, err := Open(libraryPath)
+	if err != nil {
+		if galley.ErrorCode(err) == galley.EBusy {
+			return "", err
+		}
+		return swapDamaged(ctx, f.Name(), libraryPath, kept)
+	}
+	err = st.restoreFrom(ctx, f.Name(), kept)
+	st.Close()
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
+		return swapDamaged(ctx, f.Name(), libraryPath, kept)
+	}
 	if err != nil {
 		return "", err
 	}
+	RotateBackups(libraryPath, time.Now())
+	return kept, nil
+}
+
+// keptName names the copy of a library kept before a restore.
+func keptName(libraryPath string, now time.Time) string {
 	dir := BackupDir(libraryPath)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
+	stamp := now.Local().Format(backupStamp)
+	name := filepath.Join(dir, libraryName(libraryPath)+" before restore "+stamp+".galley")
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+		name = filepath.Join(dir, fmt.Sprintf("%s before restore %s-%d.galley", libraryName(libraryPath), stamp, n))
 	}
-	name := strings.TrimSuffix(filepath.Base(libraryPath), filepath.Ext(libraryPath))
-	kept = filepath.Join(dir, name+" before restore "+time.Now().Format(backupStamp)+".galley")
-	if _, statErr := os.Stat(libraryPath); statErr == nil {
-		if st, err := Open(libraryPath); err == nil {
-			err = st.Backup(ctx, kept)
-			st.Close()
+}
+
+// sameFile reports whether two paths name one file.
+func sameFile(a, b string) (bool, error) {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(fa, fb), nil
+}
+
+// prepareRestore copies the backup through SQLite (its log included, if
+// it has one) into the empty file at tmp and brings the copy's schema up
+// to this Galley's, so the library is never seen with an older schema.
+// The backup is only read: SQLite's online backup reads a read-only
+// connection, where VACUUM INTO would need to write.
+func prepareRestore(ctx context.Context, backup, tmp string) error {
+	if err := copyDatabase(ctx, backup, tmp); err != nil {
+		if why, todo, ok := diskProblem(tmp, false, err); ok {
+			return galley.Errorf(galley.EInternal, "The backup cannot be copied beside the library: %s. Nothing was restored; %s, then restore again.", why, todo)
+		}
+		return galley.Errorf(galley.EInternal, "The backup %s could not be copied: %v", backup, err)
+	}
+	st, err := Open(tmp)
+	if err != nil {
+		return galley.Errorf(galley.EInternal, "The backup %s could not be brought up to date: %s", backup, galley.ErrorMessage(err))
+	}
+	return st.Close()
+}
+
+// copyDatabase copies the SQLite database at src, opened read-only, into
+// the empty file at dst with SQLite's online backup.
+func copyDatabase(ctx context.Context, src, dst string) error {
+	u := url.URL{Scheme: "file", Path: src}
+	from, err := sql.Open("sqlite3", u.String()+"?mode=ro&_query_only=1")
+	if err != nil {
+		return err
+	}
+	defer from.Close()
+	// As a URL: a "?" in a plain path would be read as the start of
+	// the driver's options.
+	to, err := sql.Open("sqlite3", (&url.URL{Scheme: "file", Path: dst}).String())
+	if err != nil {
+		return err
+	}
+	defer to.Close()
+	fromConn, err := from.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer fromConn.Close()
+	toConn, err := to.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer toConn.Close()
+	return toConn.Raw(func(d any) error {
+		return fromConn.Raw(func(s any) error {
+			b, err := d.(*sqlite3.SQLiteConn).Backup("main", s.(*sqlite3.SQLiteConn), "main")
 			if err != nil {
-				return "", err
+				return err
 			}
-		} else if err := copyFile(libraryPath, kept); err != nil {
-			// Damaged beyond opening: keep the file itself.
-			return "", galley.Errorf(galley.EInternal, "The current library could not be kept before restoring: %v", err)
+			if _, err := b.Step(-1); err != nil {
+				b.Finish()
+				return err
+			}
+			return b.Finish()
+		})
+	})
+}
+
+// restoreFrom replaces every table of the library with the library file
+// at src, in one write transaction, after keeping the library as it stands
+// under that lock at kept.
+func (s *Store) restoreFrom(ctx context.Context, src, kept string) error {
+	// A connection of the restore's own: the attached copy and the
+	// foreign-key setting must not outlive it in the store's pool.
+	db, err := sql.Open("sqlite3", dsn(s.path, "immediate", false))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return s.openError(err)
+	}
+	defer conn.Close()
+	// Every table is emptied and filled again: the foreign keys are
+	// checked once at the end instead of cascading row by row.
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS restored`, src); err != nil {
+		return fmt.Errorf("restore: attach the copy of the backup: %w", err)
+	}
+	defer conn.ExecContext(context.Background(), `DETACH DATABASE restored`)
+
+	tx, err := beginWaiting(ctx, conn, RestoreLockWait)
+	if err != nil {
+		if isBusy(err) || errors.Is(err, errWaitedTooLong) {
+			return galley.Errorf(galley.EBusy, "The library %s is busy: another program has been writing to it for over %v. Nothing was restored; try again when it has finished.", s.path, RestoreLockWait)
+		}
+		return s.txError(err)
+	}
+	defer tx.Rollback()
+
+	// The library as it stands now, under the lock, so nothing written
+	// before the restore is in neither place.
+	if err := s.Backup(ctx, kept); err != nil {
+		return err
+	}
+	var maxVersion, maxID int64
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM main.pieces`).Scan(&maxVersion)
+	if err == nil {
+		err = tx.QueryRowContext(ctx, `
+			SELECT max(coalesce((SELECT max(id) FROM main.pieces), 0),
+			           coalesce((SELECT max(piece_id) FROM main.revisions), 0),
+			           coalesce((SELECT max(piece_id) FROM main.trash), 0),
+			           coalesce((SELECT CAST(value AS INTEGER) FROM main.library_meta WHERE key = 'id_floor'), 0))`).Scan(&maxID)
+	}
+	if err != nil {
+		return err
+	}
+	tables, err := restoredTables(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		q := quoteIdent(t.name)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM main.`+q); err != nil {
+			return fmt.Errorf("restore: empty %s: %w", t.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO main.`+q+` (`+t.columns+`) SELECT `+t.columns+` FROM restored.`+q); err != nil {
+			return fmt.Errorf("restore: fill %s: %w", t.name, err)
 		}
 	}
-	tmp := filepath.Join(filepath.Dir(libraryPath), "."+filepath.Base(libraryPath)+".restoring")
-	if err := copyFile(backup, tmp); err != nil {
-		os.Remove(tmp)
-		return "", galley.Errorf(galley.EInternal, "The backup could not be copied: %v", err)
+	steps := []struct {
+		query string
+		args  []any
+	}{
+		// Every restored piece is numbered past every version an editor
+		// can hold from before, so an older save is a conflict, never a
+		// silent overwrite of the restored text.
+		{`UPDATE main.pieces SET version = version + ?`, []any{maxVersion}},
+		{`INSERT INTO main.library_meta (key, value) VALUES ('id_floor', ?)
+			ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)`, []any{maxID}},
+		// The search index of the pieces is the store's, not a table's
+		// copy: made again from the restored pieces (the photos' is kept
+		// by its triggers).
+		{`INSERT INTO main.piece_search (piece_search) VALUES ('delete-all')`, nil},
+		{`INSERT INTO main.piece_search (rowid, title, summary, body, qa, photos, people, topics)
+		SELECT p.search_rowid, p.title, p.summary, p.body,
+			(SELECT group_concat(question || ' ' || answer, ' ') FROM main.qa WHERE piece_id = p.id),
+			(SELECT group_concat(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ') FROM main.photos WHERE piece_id = p.id),
+			(SELECT group_concat(c.name, ' ') FROM main.piece_contributors pc JOIN main.contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
+			(SELECT group_concat(t.name, ' ') FROM main.piece_topics pt JOIN main.topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
+		FROM main.pieces p WHERE p.search_rowid IS NOT NULL`, nil},
 	}
-	// The old file's write-ahead log must not be replayed into the new one.
+	for _, st := range steps {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+	}
+	broken := 0
+	if err := queryEach(ctx, tx, `PRAGMA main.foreign_key_check`, nil, func(*sql.Rows) error { broken++; return nil }); err != nil {
+		return err
+	}
+	if broken > 0 {
+		return galley.Errorf(galley.EInvalid, "The backup's pieces refer to %d missing rows; nothing was restored.", broken)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.txError(err)
+	}
+	// The log now holds the whole library once more; give the space back
+	// when no reader needs it (a busy library keeps it until later).
+	conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return nil
+}
+
+// restoredTable is one table a restore copies, with its column list.
+type restoredTable struct{ name, columns string }
+
+// restoredTables lists the library's own tables with their columns: not
+// SQLite's, and not the full-text indexes or their shadow tables, which
+// are made again from what is restored.
+func restoredTables(ctx context.Context, tx *sql.Tx) ([]restoredTable, error) {
+	var fts []string
+	var names []string
+	err := queryEach(ctx, tx, `SELECT name, sql FROM main.sqlite_schema WHERE type = 'table' ORDER BY name`, nil, func(r *sql.Rows) error {
+		var name string
+		var ddl sql.NullString
+		if err := r.Scan(&name, &ddl); err != nil {
+			return err
+		}
+		if strings.HasPrefix(strings.ToUpper(ddl.String), "CREATE VIRTUAL TABLE") {
+			fts = append(fts, name)
+		}
+		names = append(names, name)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var tables []restoredTable
+next:
+	for _, name := range names {
+		if strings.HasPrefix(name, "sqlite_") {
+			continue
+		}
+		for _, v := range fts {
+			if name == v || strings.HasPrefix(name, v+"_") {
+				continue next
+			}
+		}
+		var cols []string
+		err := queryEach(ctx, tx, `SELECT name FROM main.pragma_table_info(?)`, []any{name}, func(r *sql.Rows) error {
+			var c string
+			err := r.Scan(&c)
+			cols = append(cols, quoteIdent(c))
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		tables = append(tables, restoredTable{name, strings.Join(cols, ", ")})
+	}
+	return tables, nil
+}
+
+func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+
+// beginWaiting begins a write transaction on conn, waiting up to wait for
+// another program's write to end.
+func beginWaiting(ctx context.Context, conn *sql.Conn, wait time.Duration) (*sql.Tx, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err == nil || !isBusy(err) {
+			return tx, err
+		}
+		if time.Now().After(deadline) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(lockStep):
+		}
+	}
+}
+
+// swapDamaged puts the prepared copy tmp in place of a library too damaged
+// to be written through SQLite, keeping the damaged file (and its log) at
+// kept.
+func swapDamaged(ctx context.Context, tmp, libraryPath, kept string) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(kept), 0o700); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(libraryPath); err == nil {
+		if err := copyFile(libraryPath, kept); err != nil {
+			return "", galley.Errorf(galley.EInternal, "The current library could not be kept before restoring: %v", err)
+		}
+		if walPending(libraryPath) {
+			if err := copyFile(libraryPath+"-wal", kept+"-wal"); err != nil {
+				return "", galley.Errorf(galley.EInternal, "The current library's log could not be kept before restoring: %v", err)
+			}
+		}
+	}
+	next := filepath.Join(filepath.Dir(libraryPath), "."+filepath.Base(libraryPath)+".restored")
+	os.Remove(next)
+	if err := os.Link(tmp, next); err != nil {
+		return "", galley.Errorf(galley.EInternal, "The backup could not be put in place: %v", unwrapPathErr(err))
+	}
+	defer os.Remove(next)
+	// The damaged file's log must not be replayed into the new one.
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(libraryPath + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			os.Remove(tmp)
 			return "", galley.Errorf(galley.EInternal, "The library is still open somewhere (%v); close Galley everywhere and restore again.", err)
 		}
 	}
-	if err := os.Rename(tmp, libraryPath); err != nil {
-		os.Remove(tmp)
+	if err := os.Rename(next, libraryPath); err != nil {
 		return "", err
 	}
 	return kept, syncDir(filepath.Dir(libraryPath))

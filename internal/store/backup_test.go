@@ -68,42 +68,83 @@ func TestABackupIsAWholeLibraryMadeWhileOpen(t *testing.T) {
 }
 
 func TestBackupsRotateDailyAndWeekly(t *testing.T) {
-	dir := t.TempDir()
+	lib := filepath.Join(t.TempDir(), "desk.galley")
+	dir := BackupDir(lib)
+	os.Mkdir(dir, 0o700)
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.Local)
-	// Two backups a day for 60 days.
+	write := func(name string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("x"), 0o600)
+		// The files' dates say nothing: a copied folder has new ones.
+		os.Chtimes(p, now, now)
+		return p
+	}
+	// Two backups a day for 60 days (a morning one, and an evening one
+	// the day before today), and two before-restore copies a day for 60.
+	kept := map[string]bool{}
 	for day := 0; day < 60; day++ {
 		for _, hour := range []int{9, 17} {
-			taken := now.Add(-time.Duration(day) * 24 * time.Hour).Add(time.Duration(hour-12) * time.Hour)
-			p := filepath.Join(dir, "desk "+taken.Format(backupStamp)+".galley")
-			os.WriteFile(p, []byte("x"), 0o600)
-			os.Chtimes(p, taken, taken)
+			taken := now.Add(-time.Duration(day)*24*time.Hour + time.Duration(hour-12)*time.Hour)
+			if taken.After(now) {
+				continue
+			}
+			write("desk " + taken.Format(backupStamp) + ".galley")
+			write("desk before restore " + taken.Format(backupStamp) + ".galley")
 		}
 	}
-	keep := filepath.Join(dir, "desk before restore 2026-01-01T000000.galley")
-	os.WriteFile(keep, []byte("x"), 0o600)
-	old := now.Add(-300 * 24 * time.Hour)
-	os.Chtimes(keep, old, old)
-	if err := RotateBackups(dir, now); err != nil {
+	// A second backup in the same second, this morning.
+	write("desk " + now.Add(-3*time.Hour).Format(backupStamp) + "-2.galley")
+	// Files that are not this library's backups are never touched.
+	strangers := []string{
+		write("other " + now.Add(-50*24*time.Hour).Format(backupStamp) + ".galley"),
+		write("desk notes.galley"),
+		write("desk 2026-01-01T000000.galley.txt"),
+		write("desk copy " + now.Add(-50*24*time.Hour).Format(backupStamp) + ".galley"),
+	}
+	if err := RotateBackups(lib, now); err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := os.ReadDir(dir)
-	days := map[string]int{}
-	for _, e := range entries {
-		info, _ := e.Info()
-		days[info.ModTime().Format("2006-01-02")]++
-	}
-	// The last 7 days keep their newest backup each; older weeks one each,
-	// four weeks in all (the newest week is among the seven days).
-	if len(entries) < KeepDaily+1 || len(entries) > KeepDaily+KeepWeekly+1 {
-		t.Errorf("%d backups kept: %v", len(entries), days)
-	}
-	for d, n := range days {
-		if n > 1 {
-			t.Errorf("%d backups kept on %s", n, d)
+	for _, p := range strangers {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("rotation removed %s, which is not one of the library's backups", filepath.Base(p))
 		}
 	}
-	if _, err := os.Stat(keep); err != nil {
-		t.Error("the backup kept before a restore was rotated away")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		kept[e.Name()] = true
+	}
+	for _, series := range []string{"desk ", "desk before restore "} {
+		days := map[string]int{}
+		for name := range kept {
+			stamp, ok := strings.CutPrefix(name, series)
+			if _, err := time.Parse("2006-01-02", stamp[:min(10, len(stamp))]); !ok || err != nil {
+				continue
+			}
+			days[stamp[:10]]++
+		}
+		// Every backup of the last 24 hours (this morning's two of the
+		// same second are both kept), then one a day for the last 7
+		// days, then one a week, 4 weeks in all.
+		today := now.Format("2006-01-02")
+		wantToday := 2
+		if series != "desk " {
+			wantToday = 1
+		}
+		if days[today] != wantToday {
+			t.Errorf("%q: %d kept from today, want %d: %v", series, days[today], wantToday, days)
+		}
+		yesterday := now.Add(-24 * time.Hour).Format("2006-01-02")
+		if days[yesterday] != 1 {
+			t.Errorf("%q: %d kept from yesterday, want its newest: %v", series, days[yesterday], days)
+		}
+		if n := len(days); n < KeepDaily || n > KeepDaily+KeepWeekly {
+			t.Errorf("%q: backups of %d days kept: %v", series, n, days)
+		}
+		for d, n := range days {
+			if d != today && n > 1 {
+				t.Errorf("%q: %d backups kept on %s", series, n, d)
+			}
+		}
 	}
 }
 

@@ -176,43 +176,78 @@ func currentUser() string {
 	return "unknown"
 }
 
-// recordRevision keeps the piece as it now stands in the library. A save
-// that changes nothing keeps nothing; one within the revision window of
-// the latest revision, by the same person and with the same status, is
-// folded into it. force starts a new revision whatever the window says
-// (a restore must show in the history as a step of its own).
+// Changes that start a revision of their own, in the words History shows.
+// An editor's own saves carry no change ("").
+const (
+	ChangeImport          = "import"
+	ChangeRevisionRestore = "revision restored"
+	ChangeTopicRenamed    = "topic renamed"
+	ChangeTopicsMerged    = "topics merged"
+	ChangeTopicDeleted    = "topic deleted"
+	ChangeContributor     = "contributor changed"
+	ChangeTrashRestore    = "restored from the trash"
+)
+
+// recordRevision keeps the piece as it now stands in the library, as an
+// editor's save (force false) or as a restore (force true).
 func (s *Store) recordRevision(ctx context.Context, tx *sql.Tx, id int64, now time.Time, force bool) error {
+	change := ""
+	if force {
+		change = ChangeRevisionRestore
+	}
+	return s.recordChange(ctx, tx, id, now, change)
+}
+
+// recordChange keeps the piece as it now stands in the library, after a
+// change an editor did not type into it when change is not "" (an
+// import, a topic renamed).
+func (s *Store) recordChange(ctx context.Context, tx *sql.Tx, id int64, now time.Time, change string) error {
 	p, err := s.loadPiece(ctx, tx, id)
 	if err != nil {
 		return err
 	}
-	return s.recordRevisionOf(ctx, tx, p, now, force)
+	return s.recordRevisionOf(ctx, tx, p, now, change)
 }
 
-// recordRevisionOf is recordRevision for a piece already in hand as the
-// transaction stored it (a save has it; reading it back would cost as
-// much as the rest of the save).
-func (s *Store) recordRevisionOf(ctx context.Context, tx *sql.Tx, p *galley.Piece, now time.Time, force bool) error {
+// recordRevisionOf keeps p, as the transaction stored it, in its history
+// (a save has it in hand; reading it back would cost as much as the rest
+// of the save).
+//
+// An editor's save (change "") that changes nothing keeps nothing. One
+// that follows straight on from the latest revision — by the same person,
+// with the same status, within the revision window, that revision itself
+// an editor's save and the piece not changed in between — is folded into
+// it: the consecutive autosaves of one sitting are one step of history.
+// Anything else starts a new revision, so the text before an import, a
+// restore or a rename is never folded away.
+func (s *Store) recordRevisionOf(ctx context.Context, tx *sql.Tx, p *galley.Piece, now time.Time, change string) error {
 	id := p.ID
 	raw, digest, err := docJSON(docOf(p))
 	if err != nil {
 		return err
 	}
 	var (
-		revID, number   int64
-		started, author string
-		status          string
-		lastDigest      []byte
+		revID, number, version      int64
+		started, author, lastChange string
+		status                      string
+		lastDigest                  []byte
 	)
 	err = tx.QueryRowContext(ctx, `
-		SELECT id, number, started, author, status, digest FROM revisions
+		SELECT id, number, started, author, status, version, change, digest FROM revisions
 		WHERE piece_id = ? ORDER BY number DESC LIMIT 1`, id).
-		Scan(&revID, &number, &started, &author, &status, &lastDigest)
+		Scan(&revID, &number, &started, &author, &status, &version, &lastChange, &lastDigest)
 	hasLatest := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s.txError(err)
 	}
-	if hasLatest && bytes.Equal(lastDigest, digest) && !force {
+	if hasLatest && bytes.Equal(lastDigest, digest) && change == "" {
+		// Nothing to keep; the revision still follows the piece, so the
+		// next save of this sitting gathers into it.
+		if version == p.Version-1 && lastChange == "" && author == s.Author {
+			if _, err := tx.ExecContext(ctx, `UPDATE revisions SET version = ? WHERE id = ?`, p.Version, revID); err != nil {
+				return s.txError(err)
+			}
+		}
 		return nil
 	}
 	data, err := compress(raw)
@@ -220,7 +255,7 @@ func (s *Store) recordRevisionOf(ctx context.Context, tx *sql.Tx, p *galley.Piec
 		return err
 	}
 	stamp := formatTime(now)
-	if hasLatest && !force && author == s.Author && status == string(p.Status) {
+	if hasLatest && change == "" && lastChange == "" && version == p.Version-1 && author == s.Author && status == string(p.Status) {
 		if t, err := parseTime(started); err == nil && now.Sub(t) < s.RevisionWindow {
 			_, err := tx.ExecContext(ctx, `UPDATE revisions SET saved = ?, version = ?, digest = ?, data = ? WHERE id = ?`,
 				stamp, p.Version, digest, data, revID)
@@ -231,9 +266,9 @@ func (s *Store) recordRevisionOf(ctx context.Context, tx *sql.Tx, p *galley.Piec
 		}
 	}
 	err = tx.QueryRowContext(ctx, `
-		INSERT INTO revisions (piece_id, number, started, saved, author, status, version, digest, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		id, number+1, stamp, stamp, s.Author, string(p.Status), p.Version, digest, data).Scan(&revID)
+		INSERT INTO revisions (piece_id, number, started, saved, author, status, version, change, digest, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		id, number+1, stamp, stamp, s.Author, string(p.Status), p.Version, change, digest, data).Scan(&revID)
 	if err != nil {
 		return s.txError(err)
 	}
@@ -276,11 +311,11 @@ func (s *Store) Revisions(ctx context.Context, pieceID int64) ([]galley.Revision
 	defer tx.Rollback()
 	var list []galley.Revision
 	err = queryEach(ctx, tx, `
-		SELECT number, started, saved, author, status, version FROM revisions
+		SELECT number, started, saved, author, status, version, change FROM revisions
 		WHERE piece_id = ? ORDER BY number DESC`, []any{pieceID}, func(r *sql.Rows) error {
 		var rev galley.Revision
 		var started, saved, status string
-		if err := r.Scan(&rev.Number, &started, &saved, &rev.Author, &status, &rev.Version); err != nil {
+		if err := r.Scan(&rev.Number, &started, &saved, &rev.Author, &status, &rev.Version, &rev.Change); err != nil {
 			return err
 		}
 		rev.Status = galley.Status(status)
@@ -435,13 +470,16 @@ func (s *Store) slugFree(ctx context.Context, tx *sql.Tx, p *galley.Piece) error
 
 // nextPieceID numbers a new piece past every ID the library has used, in
 // pieces, revisions or the trash, so a new piece never inherits the
-// history of a deleted one.
+// history of a deleted one — and past every ID the library had before its
+// last restore (id_floor), so a desk still holding a piece the restore
+// took away can never save it over a new piece of the same number.
 func (s *Store) nextPieceID(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `
 		SELECT max(coalesce((SELECT max(id) FROM pieces), 0),
 		           coalesce((SELECT max(piece_id) FROM revisions), 0),
-		           coalesce((SELECT max(piece_id) FROM trash), 0)) + 1`).Scan(&id)
+		           coalesce((SELECT max(piece_id) FROM trash), 0),
+		           coalesce((SELECT CAST(value AS INTEGER) FROM library_meta WHERE key = 'id_floor'), 0)) + 1`).Scan(&id)
 	return id, s.txError(err)
 }
 

@@ -59,7 +59,7 @@ func (s *Store) MergeTopics(ctx context.Context, from, into int64) error {
 			return s.txError(err)
 		}
 	}
-	if err := s.touchIDs(ctx, tx, ids); err != nil {
+	if err := s.touchIDs(ctx, tx, ids, ChangeTopicsMerged); err != nil {
 		return err
 	}
 	return s.commit(tx)
@@ -86,7 +86,7 @@ func (s *Store) DeleteTopic(ctx context.Context, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM topics WHERE id = ?`, id); err != nil {
 		return s.txError(err)
 	}
-	if err := s.touchIDs(ctx, tx, ids); err != nil {
+	if err := s.touchIDs(ctx, tx, ids, ChangeTopicDeleted); err != nil {
 		return err
 	}
 	return s.commit(tx)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"image/jpeg"
 	"strings"
+	"time"
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/photo"
@@ -118,7 +119,8 @@ func (s *Store) Thumbnail(ctx context.Context, hash string) ([]byte, error) {
 	data = b.Bytes()
 	// Keeping it is a convenience: a library that cannot be written still
 	// shows its thumbnails, made afresh.
-	if tx, err := s.beginWrite(ctx); err == nil {
+	// Nor does the grid wait for another program's long write to keep it.
+	if tx, err := s.beginWrite(WithLockWait(ctx, 100*time.Millisecond)); err == nil {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO thumbnails (image_id, data) SELECT id, ? FROM images WHERE sha256 = ?`, data, hash)
 		if err == nil {
 			_ = s.commit(tx)

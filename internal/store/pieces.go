@@ -51,7 +51,7 @@ func (s *Store) SavePiece(ctx context.Context, p *galley.Piece) error {
 	if err != nil {
 		return err
 	}
-	if err := s.recordRevisionOf(ctx, tx, saved, now, false); err != nil {
+	if err := s.recordRevisionOf(ctx, tx, saved, now, ""); err != nil {
 		return err
 	}
 	if err := s.commit(tx); err != nil {

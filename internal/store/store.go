@@ -87,9 +87,9 @@ func Open(path string, opts ...Options) (*Store, error) {
 	if !fts5Available {
 		return nil, galley.Errorf(galley.EInternal, "This Galley was built without full-text search; build it with -tags sqlite_fts5 (the Makefile does).")
 	}
-	abs, err := filepath.Abs(path)
+	abs, err := resolvePath(path)
 	if err != nil {
-		return nil, fmt.Errorf("open library %s: %w", path, err)
+		return nil, err
 	}
 	exists, err := probe(abs)
 	if err != nil {
@@ -125,6 +125,32 @@ func Open(path string, opts ...Options) (*Store, error) {
 	}
 	s.rdb.SetMaxOpenConns(4)
 	return s, nil
+}
+
+// resolvePath makes path absolute and follows symbolic links to the file
+// they name. A library reached through a link is the link's target: its
+// write-ahead log, its backups and a restore all belong beside the
+// target, where every other program that opens the same file finds them
+// (SQLite keeps its log beside the name it is given, and two names for
+// one file would mean two logs). A path that does not exist yet is
+// resolved through its folder.
+func resolvePath(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("open library %s: %w", path, err)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real, nil
+	}
+	if _, err := os.Lstat(abs); err == nil {
+		// A link that leads nowhere: say so, rather than create a library
+		// in its place.
+		return "", galley.Errorf(galley.EInvalid, "%s is a link to a file that does not exist; it was not changed.", abs)
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs)), nil
+	}
+	return abs, nil
 }
 
 // create makes a new, empty library at path. It is built under a hidden
@@ -214,6 +240,20 @@ func (s *Store) init(opt Options) error {
 		if err := s.quickCheck(ctx, s.db); err != nil {
 			return err
 		}
+	}
+	// The schema version is read without the write lock: a library that
+	// needs no upgrade opens while another program writes to it (an
+	// import of minutes), as SQLite's write-ahead log allows. Only an
+	// older schema takes the lock, and each step checks again under it.
+	var v int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return s.openError(err)
+	}
+	if v > latestVersion() {
+		return newerError(s.path, v)
+	}
+	if v == latestVersion() {
+		return nil
 	}
 	return s.migrate(ctx)
 }

@@ -134,7 +134,7 @@ func (s *Store) RestoreTrashed(ctx context.Context, trashID int64) (*galley.Piec
 	if _, err := tx.ExecContext(ctx, `DELETE FROM trash WHERE id = ?`, trashID); err != nil {
 		return nil, s.txError(err)
 	}
-	if err := s.recordRevision(ctx, tx, pieceID, now, false); err != nil {
+	if err := s.recordChange(ctx, tx, pieceID, now, ChangeTrashRestore); err != nil {
 		return nil, err
 	}
 	restored, err := s.loadPiece(ctx, tx, pieceID)

@@ -58,20 +58,21 @@ func (s *Store) RenameTopic(ctx context.Context, id int64, name string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return galley.Errorf(galley.ENotFound, "Topic #%d is not in the library.", id)
 	}
-	if err := s.touchPieces(ctx, tx, `SELECT piece_id FROM piece_topics WHERE topic_id = ?`, id); err != nil {
+	if err := s.touchPieces(ctx, tx, ChangeTopicRenamed, `SELECT piece_id FROM piece_topics WHERE topic_id = ?`, id); err != nil {
 		return err
 	}
 	return s.commit(tx)
 }
 
-// touchPieces gives the pieces a query selects new versions and fresh
-// search entries, after a change to vocabulary they share.
-func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+// touchPieces gives the pieces a query selects new versions, fresh
+// search entries and a revision saying what changed, after a change to
+// vocabulary they share.
+func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, change, query string, args ...any) error {
 	ids, err := s.pieceIDs(ctx, tx, query, args...)
 	if err != nil {
 		return err
 	}
-	return s.touchIDs(ctx, tx, ids)
+	return s.touchIDs(ctx, tx, ids, change)
 }
 
 // pieceIDs returns the piece IDs a query selects. A change that takes
@@ -91,14 +92,21 @@ func (s *Store) pieceIDs(ctx context.Context, tx *sql.Tx, query string, args ...
 	return ids, nil
 }
 
-// touchIDs gives the pieces new versions and fresh search entries.
-func (s *Store) touchIDs(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	now := formatTime(s.now())
+// touchIDs gives the pieces new versions, fresh search entries and a
+// revision of their own recording the change: a rename is not the
+// editor's typing, and must not fold into (and so erase) the revision of
+// their last sitting.
+func (s *Store) touchIDs(ctx context.Context, tx *sql.Tx, ids []int64, change string) error {
+	now := s.now()
+	stamp := formatTime(now)
 	for _, pid := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE pieces SET version = version + 1, updated = ? WHERE id = ?`, now, pid); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE pieces SET version = version + 1, updated = ? WHERE id = ?`, stamp, pid); err != nil {
 			return s.txError(err)
 		}
 		if err := s.reindex(ctx, tx, pid); err != nil {
+			return err
+		}
+		if err := s.recordChange(ctx, tx, pid, now, change); err != nil {
 			return err
 		}
 	}
@@ -132,7 +140,7 @@ func (s *Store) UpdateContributor(ctx context.Context, c galley.Contributor) err
 	if n, _ := res.RowsAffected(); n == 0 {
 		return galley.Errorf(galley.ENotFound, "Contributor #%d is not in the library.", c.ID)
 	}
-	if err := s.touchPieces(ctx, tx, `SELECT piece_id FROM piece_contributors WHERE contributor_id = ?`, c.ID); err != nil {
+	if err := s.touchPieces(ctx, tx, ChangeContributor, `SELECT piece_id FROM piece_contributors WHERE contributor_id = ?`, c.ID); err != nil {
 		return err
 	}
 	return s.commit(tx)
