@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"text/tabwriter"
 
 	"app.galley/galley/internal/bundle"
@@ -128,7 +129,13 @@ func cmdExport(ctx context.Context, args []string, db string, e env) error {
 }
 
 func exportJSON(ctx context.Context, st *store.Store, out string) (int, error) {
-	w, err := bundle.Create(out)
+	// The bundle holds what the library holds, drafts included: it is
+	// readable by whoever may read the library, and no one else.
+	perm := os.FileMode(0o600)
+	if fi, err := os.Stat(st.Path()); err == nil {
+		perm = fi.Mode().Perm()
+	}
+	w, err := bundle.CreateMode(out, perm)
 	if err != nil {
 		return 0, err
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/photo"
@@ -27,32 +28,54 @@ type ImageSource func(hash string) ([]byte, error)
 type Writer struct {
 	out    string // destination folder or .zip file
 	asZip  bool
-	tmp    string // temporary bundle folder
+	perm   fs.FileMode // of the files written; folders get the matching search bits
+	tmp    string      // temporary bundle folder
+	lock   io.Closer   // held while the temporary files exist (see lockFolder)
 	index  *os.File
 	pieces int
 	files  map[string]bool // image files already written
 }
 
-// Create starts a bundle at out: a folder, or a .zip file when out ends in
-// .zip. An existing destination is replaced on Commit only if it is a
-// previous bundle (or an empty folder), so an export never wipes unrelated
-// files.
+// Create starts a bundle at out, as CreateMode does, readable by its owner
+// only: a bundle holds drafts, so it is kept private unless the caller says
+// otherwise.
 func Create(out string) (*Writer, error) {
+	return CreateMode(out, 0o600)
+}
+
+// CreateMode starts a bundle at out: a folder, or a .zip file when out ends
+// in .zip. Its files get the permission bits perm (an export passes the
+// library file's, so drafts are no more readable in the bundle than in the
+// library) and its folders the same with the search bits added. An existing
+// destination is replaced on Commit only if it is a previous bundle (or an
+// empty folder), so an export never wipes unrelated files.
+//
+// Temporary files an earlier export left beside out when it was killed
+// are removed first (only Galley's own names, and only when no other
+// export is writing there).
+func CreateMode(out string, perm fs.FileMode) (*Writer, error) {
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{out: abs, asZip: strings.EqualFold(filepath.Ext(abs), ".zip"), files: map[string]bool{}}
+	w := &Writer{out: abs, asZip: strings.EqualFold(filepath.Ext(abs), ".zip"), perm: perm.Perm() | 0o600, files: map[string]bool{}}
 	if err := w.checkDestination(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+	parent := filepath.Dir(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, galley.Errorf(galley.EInvalid, "Cannot create the folder for %s: %v.", abs, unwrapPathError(err))
 	}
-	if w.tmp, err = os.MkdirTemp(filepath.Dir(abs), ".galley-bundle-*"); err != nil {
-		return nil, galley.Errorf(galley.EInvalid, "Cannot write in %s: %v.", filepath.Dir(abs), unwrapPathError(err))
+	w.lock = lockFolder(parent, removeLeftovers)
+	if w.tmp, err = os.MkdirTemp(parent, tempPrefix+"*"); err != nil {
+		w.Abort()
+		return nil, galley.Errorf(galley.EInvalid, "Cannot write in %s: %v.", parent, unwrapPathError(err))
 	}
-	if w.index, err = os.Create(filepath.Join(w.tmp, IndexName)); err != nil {
+	if err := os.Chmod(w.tmp, w.dirPerm()); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	if w.index, err = os.OpenFile(filepath.Join(w.tmp, IndexName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, w.perm); err != nil {
 		w.Abort()
 		return nil, err
 	}
@@ -242,10 +265,10 @@ func (w *Writer) writeImage(img galley.Image, images ImageSource) (string, error
 		return name, err
 	}
 	dir := filepath.Join(w.tmp, "photos")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, w.dirPerm()); err != nil {
 		return name, err
 	}
-	if err := writeSynced(filepath.Join(w.tmp, filepath.FromSlash(name)), data); err != nil {
+	if err := writeSynced(filepath.Join(w.tmp, filepath.FromSlash(name)), data, w.perm); err != nil {
 		return name, err
 	}
 	w.files[name] = true
@@ -254,8 +277,8 @@ func (w *Writer) writeImage(img galley.Image, images ImageSource) (string, error
 
 // writeSynced writes a file and flushes it to disk, so a bundle moved into
 // place after a crash never holds an empty image.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+func writeSynced(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
 	if err != nil {
 		return err
 	}
@@ -305,6 +328,7 @@ func (w *Writer) Commit() error {
 		w.Abort()
 		return galley.Errorf(galley.EInternal, "Could not write the bundle %s: %v. Nothing was changed there.", w.out, err)
 	}
+	w.unlock()
 	return nil
 }
 
@@ -339,7 +363,7 @@ func (w *Writer) commitDir() error {
 
 func (w *Writer) commitZip() error {
 	part := w.tmp + ".zip"
-	f, err := os.Create(part)
+	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_EXCL, w.perm)
 	if err != nil {
 		return err
 	}
@@ -397,6 +421,59 @@ func (w *Writer) Abort() {
 	}
 	if w.tmp != "" {
 		os.RemoveAll(w.tmp)
+	}
+	w.unlock()
+}
+
+func (w *Writer) unlock() {
+	if w.lock != nil {
+		w.lock.Close()
+		w.lock = nil
+	}
+}
+
+// dirPerm is the permission of the bundle's folders: the files' bits with
+// search (x) added wherever reading is allowed, so whoever may read the
+// files may reach them.
+func (w *Writer) dirPerm() fs.FileMode {
+	return w.perm | (w.perm&0o444)>>2 | 0o700
+}
+
+// tempPrefix starts the names of the temporary folder and files a Writer
+// makes beside its destination: .galley-bundle-<digits> (the folder the
+// bundle is written in), with .zip (the zip being written) or .old (the
+// bundle being replaced) after it.
+const tempPrefix = ".galley-bundle-"
+
+// leftoverName matches exactly the names tempPrefix gives, so nothing else
+// in the folder is ever taken for a leftover.
+var leftoverName = regexp.MustCompile(`^\.galley-bundle-[0-9]+(\.zip|\.old)?$`)
+
+// removeLeftovers deletes what killed or interrupted exports left in dir:
+// entries named as a Writer names its temporary folder and files, each of
+// the kind the Writer makes (folders, and regular files for .zip), last
+// changed before the time before (the zero time: whenever). lockFolder
+// calls it only when no other export can be writing in dir.
+func removeLeftovers(dir string, before time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		m := leftoverName.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		if !before.IsZero() {
+			if fi, err := e.Info(); err != nil || !fi.ModTime().Before(before) {
+				continue
+			}
+		}
+		if (m[1] == ".zip" && e.Type().IsRegular()) || (m[1] != ".zip" && e.IsDir()) {
+			// Best effort: a leftover that cannot be removed now is tried
+			// again by the next export.
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
 	}
 }
 
