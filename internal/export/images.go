@@ -3,10 +3,14 @@ package export
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -206,30 +210,46 @@ type imageMaker struct {
 
 // produce returns the bare bytes of every rendition of img, decoding the
 // original at most once, and, when wantOriginal asks for them, the
-// original's bytes.
+// original's bytes. A cached rendition that is damaged is made again and
+// replaced; when it cannot be, the error names it.
 func (m *imageMaker) produce(ctx context.Context, img galley.Image, wantOriginal bool) (map[int][]byte, []byte, error) {
 	out := map[int][]byte{}
 	var missing []rendition
+	damaged := map[int]error{}
 	for _, r := range renditions(img) {
-		if data, err := m.cached(r); err == nil {
+		data, err := m.cached(r)
+		switch {
+		case err == nil:
 			out[r.Width] = data
-		} else {
-			missing = append(missing, r)
+			continue
+		case !errors.Is(err, fs.ErrNotExist):
+			damaged[r.Width] = err
 		}
+		missing = append(missing, r)
 	}
 	if len(missing) == 0 && !wantOriginal {
 		return out, nil, nil
 	}
+	// unmade names the damaged cache entries when they cannot be made
+	// again, so the editor knows which file is at fault.
+	unmade := func(err error) error {
+		for _, r := range missing {
+			if damaged[r.Width] != nil {
+				return galley.Errorf(galley.EInternal, "The cached copy of a resized photo, %s, is damaged, and it could not be made again: %s", m.cachePath(r), galley.ErrorMessage(err))
+			}
+		}
+		return err
+	}
 	data, err := m.src.ImageData(ctx, img.Hash)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, unmade(err)
 	}
 	if len(missing) == 0 {
 		return out, data, nil
 	}
 	pic, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, nil, fmt.Errorf("decode image %s: %w", img.Hash[:12], err)
+		return nil, nil, unmade(fmt.Errorf("decode image %s: %w", img.Hash[:12], err))
 	}
 	if format == "jpeg" {
 		// The EXIF that says which way is up does not survive re-encoding.
@@ -239,10 +259,14 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image, wantOriginal
 	for _, r := range missing {
 		enc, err := encode(resize(levels, r.Width, r.Height), r)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, unmade(err)
 		}
 		out[r.Width] = enc
-		m.store(r, enc)
+		// A missing entry not stored only costs time next export; a
+		// damaged one left in place would be found damaged every time.
+		if err := m.store(r, enc); err != nil && damaged[r.Width] != nil {
+			return nil, nil, galley.Errorf(galley.EInternal, "The cached copy of a resized photo, %s, is damaged and could not be replaced: %v. Delete it and export again.", m.cachePath(r), pathErr(err))
+		}
 	}
 	if !wantOriginal {
 		data = nil // not kept alive while the renditions are written
@@ -250,39 +274,133 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image, wantOriginal
 	return out, data, nil
 }
 
+// cacheLayout names how the cache keeps renditions: each file is the
+// rendition followed by a trailer (see seal), so a cached file that was
+// truncated, emptied or changed on disk is found, not published. The
+// layout before it (bare files under renditionVersion alone) is read
+// once and moved over: see legacy.
+const cacheLayout = "c2"
+
+// cacheMagic ends every cached file of cacheLayout.
+const cacheMagic = "GLC2"
+
+// trailerSize is the length of a cached file's trailer: the rendition's
+// length and CRC-32C (4 bytes each, big-endian) and cacheMagic.
+const trailerSize = 12
+
 func (m *imageMaker) cachePath(r rendition) string {
-	return filepath.Join(m.cache, renditionVersion, r.img.Hash[:2], r.img.Hash+"-"+strconv.Itoa(r.Width)+r.ext())
+	return filepath.Join(m.cache, renditionVersion+"-"+cacheLayout, r.img.Hash[:2], r.cacheName())
 }
 
+// legacyPath is where the layout before cacheLayout kept r.
+func (m *imageMaker) legacyPath(r rendition) string {
+	return filepath.Join(m.cache, renditionVersion, r.img.Hash[:2], r.cacheName())
+}
+
+func (r rendition) cacheName() string {
+	return r.img.Hash + "-" + strconv.Itoa(r.Width) + r.ext()
+}
+
+// cached returns the cached bare bytes of r: fs.ErrNotExist when there
+// are none, another error when the cached file is damaged.
 func (m *imageMaker) cached(r rendition) ([]byte, error) {
 	if m.cache == "" {
-		return nil, os.ErrNotExist
+		return nil, fs.ErrNotExist
 	}
-	return os.ReadFile(m.cachePath(r))
+	p := m.cachePath(r)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m.legacy(r)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	bare, ok := unseal(data)
+	if !ok {
+		return nil, fmt.Errorf("%s does not hold the rendition it was written with", p)
+	}
+	return bare, nil
 }
 
-// store keeps a rendition in the cache. The cache only saves time, so a
-// failure to write it is not an error of the export.
-func (m *imageMaker) store(r rendition, data []byte) {
+// legacy takes r from where the layout before cacheLayout kept it, if it
+// is there and whole, into the cache as it is kept now. Those files carry
+// no checksum, so whole means the shape of a finished file of r's size:
+// a JPEG that ends with its end marker, a PNG that ends with its IEND
+// chunk. One that is not whole is removed and made again.
+func (m *imageMaker) legacy(r rendition) ([]byte, error) {
+	p := m.legacyPath(r)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fs.ErrNotExist
+	}
+	if !looksWhole(r, data) {
+		os.Remove(p) // made again, and kept as the cache keeps files now
+		return nil, fs.ErrNotExist
+	}
+	if m.store(r, data) == nil {
+		os.Remove(p)
+	}
+	return data, nil
+}
+
+// looksWhole reports whether data is shaped like a complete file of r.
+func looksWhole(r rendition, data []byte) bool {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width != r.Width || cfg.Height != r.Height {
+		return false
+	}
+	if r.ext() == ".png" {
+		return bytes.HasSuffix(data, []byte("\x00\x00\x00\x00IEND\xae\x42\x60\x82"))
+	}
+	return bytes.HasSuffix(data, []byte{0xFF, 0xD9})
+}
+
+// seal is the trailer a cached file of data ends with.
+func seal(data []byte) []byte {
+	var t [trailerSize]byte
+	binary.BigEndian.PutUint32(t[0:], uint32(len(data)))
+	binary.BigEndian.PutUint32(t[4:], crc32.Checksum(data, castagnoli))
+	copy(t[8:], cacheMagic)
+	return t[:]
+}
+
+// unseal returns the rendition a cached file holds, and whether the file
+// is whole: its trailer there and matching what precedes it.
+func unseal(file []byte) ([]byte, bool) {
+	if len(file) < trailerSize {
+		return nil, false
+	}
+	data := file[:len(file)-trailerSize]
+	return data, bytes.Equal(file[len(data):], seal(data))
+}
+
+// store keeps a rendition in the cache, written beside its place and
+// renamed into it so a reader never sees half a file.
+func (m *imageMaker) store(r rendition, data []byte) error {
 	if m.cache == "" {
-		return
+		return nil
 	}
 	p := m.cachePath(r)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return
+		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
 	if err != nil {
-		return
+		return err
 	}
 	_, werr := tmp.Write(data)
+	if werr == nil {
+		_, werr = tmp.Write(seal(data))
+	}
 	if cerr := tmp.Close(); werr != nil || cerr != nil {
 		os.Remove(tmp.Name())
-		return
+		return errors.Join(werr, cerr)
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		os.Remove(tmp.Name())
+		return err
 	}
+	return nil
 }
 
 // toRGBA converts a decoded image to RGBA once, so the filters below run

@@ -271,20 +271,21 @@ func Site(ctx context.Context, src Source, out string, opt Options) (Report, err
 	if err != nil {
 		return Report{}, err
 	}
+	defer t.close()
 	if err := s.read(ctx); err != nil {
-		t.abort()
 		return Report{}, err
 	}
 	rep, err := s.build(ctx, t)
 	if err != nil {
-		t.abort()
 		return Report{}, err
 	}
 	if rep.Removed, err = t.commit(); err != nil {
-		t.abort()
 		return Report{}, galley.Errorf(galley.EInternal, "Could not put the export in place at %s: %v. The previous export there is untouched.", out, err)
 	}
 	rep.Written, rep.Unchanged = t.written, t.unchanged
+	if note := t.damagedNote(); note != "" {
+		rep.Problems = append(rep.Problems, note)
+	}
 	return rep, nil
 }
 
@@ -341,9 +342,12 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 		}
 	}
 	// A few workers take the kept pages in turn (a goroutine per page
-	// would spend more time scheduling than linking).
+	// would spend more time scheduling than linking). A page that no
+	// longer holds what the previous export wrote joins the pages to make.
 	keep, kctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
+	var remakeMu sync.Mutex
+	remake := map[int]bool{}
 	// Linking waits on the file system more than on the processor, so a
 	// few more workers than processors keep both busy.
 	for range 4 * runtime.NumCPU() {
@@ -357,8 +361,15 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 					return err
 				}
 				j := same[i]
-				if err := t.put(j.path, j.fp, j.make); err != nil {
+				kept, err := t.reuse(j.path, j.fp)
+				if err != nil {
 					return err
+				}
+				if !kept {
+					remakeMu.Lock()
+					remake[i] = true
+					remakeMu.Unlock()
+					continue
 				}
 				progress()
 			}
@@ -366,6 +377,18 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 	}
 	if err := keep.Wait(); err != nil {
 		return rep, err
+	}
+	for i, j := range same {
+		if !remake[i] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if err := t.make(j.path, j.fp, j.make); err != nil {
+			return rep, err
+		}
+		progress()
 	}
 	for _, j := range redo {
 		if err := ctx.Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -17,66 +18,118 @@ import (
 )
 
 // manifestName is the hidden file in which an exported site remembers, for
-// each of its files, the fingerprint of what the file was made from. The
-// next export compares fingerprints to skip unchanged pages entirely.
+// each of its files, the fingerprint of what the file was made from and
+// the size and checksum of the bytes written. The next export compares
+// fingerprints to skip unchanged pages entirely, and checksums to be sure
+// the file it keeps still holds those bytes.
 const manifestName = ".galley-site.json"
 
-// siteFormat names the manifest's format.
-const siteFormat = "galley.site/1"
+// siteFormat names the manifest's format. Manifests of siteFormatV1
+// record fingerprints only; their files are made again and compared byte
+// for byte, once, before they are kept.
+const (
+	siteFormat   = "galley.site/2"
+	siteFormatV1 = "galley.site/1"
+)
 
 type manifest struct {
-	Format string            `json:"format"`
-	Kind   string            `json:"kind"`  // "site", "pieces" or "fragments"
-	Files  map[string]string `json:"files"` // path → fingerprint
+	Format string                `json:"format"`
+	Kind   string                `json:"kind"`  // "site", "pieces" or "fragments"
+	Files  map[string]fileRecord `json:"files"` // by path in the site
+}
+
+// fileRecord is what the manifest knows of one file of the site: what it
+// was made from, and the size and CRC-32C of the bytes written. CRC-32C
+// (computed by the processor on amd64 and arm64) catches any truncation,
+// zeroing or edit at a fraction of the cost of reading the file; it is
+// not meant to resist someone forging a page.
+type fileRecord struct {
+	From string `json:"from"`
+	Size int64  `json:"size"` // -1: unknown (a siteFormatV1 manifest)
+	CRC  uint32 `json:"crc32c"`
+}
+
+// castagnoli is the CRC-32C table, which hash/crc32 computes with the
+// processor's CRC instructions.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func recordOf(fingerprint string, data []byte) fileRecord {
+	return fileRecord{From: fingerprint, Size: int64(len(data)), CRC: crc32.Checksum(data, castagnoli)}
 }
 
 // tree builds an export in a hidden folder beside its destination and
 // swaps it in when complete, so a failed or interrupted export never leaves
 // a half-written site. Files whose inputs (fingerprint) or bytes are the
-// same as in the previous export are hard-linked from it, not rewritten.
+// same as in the previous export, and which still hold what that export
+// wrote, are hard-linked from it, not rewritten.
+//
+// The whole export holds a lock beside the destination (see lockTarget):
+// a second export into the same folder is refused while one runs, and the
+// staging folders of exports that were killed are cleared under it.
 type tree struct {
 	kind   string // what is exported: see manifest.Kind
 	target string // the destination folder
 	tmp    string // where the new site is built
+	lock   *exportLock
 	old    manifest
 	hadOld bool
-	files  map[string]string // the new manifest
-	dirs   map[string]bool   // folders of the new site made so far
+	files  map[string]fileRecord // the new manifest
+	dirs   map[string]bool       // folders of the new site made so far
 
-	mu                 sync.Mutex // guards files and the counts: photos are put from several goroutines
+	mu                 sync.Mutex // guards files, damaged and the counts: photos are put from several goroutines
 	written, unchanged int
 	fresh              []string // files written (not linked) in this export
+	damaged            []string // files the previous export made that no longer hold what it wrote
 }
 
 // openTree prepares an export of the given kind to target. An existing
 // target must be empty or an export of the same kind Galley made; anything
 // else is refused, so no file of the editor's is ever replaced, and
-// exporting one piece never wipes a whole site.
+// exporting one piece never wipes a whole site. The tree must be closed.
 func openTree(target, kind string) (*tree, error) {
 	abs, err := filepath.Abs(target)
 	if err != nil {
 		return nil, err
 	}
-	t := &tree{target: abs, kind: kind, files: map[string]string{}, dirs: map[string]bool{}}
-	fi, err := os.Stat(abs)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, galley.Errorf(galley.EInvalid, "Cannot export to %s: %v.", abs, pathErr(err))
-	case !fi.IsDir():
+	t := &tree{target: abs, kind: kind, files: map[string]fileRecord{}, dirs: map[string]bool{}}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return nil, galley.Errorf(galley.EInvalid, "Cannot export to %s: it is a file, not a folder.", abs)
-	default:
-		if err := t.loadManifest(); err != nil {
-			return nil, err
-		}
 	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return nil, galley.Errorf(galley.EInvalid, "Cannot create the folder for %s: %v.", abs, pathErr(err))
 	}
-	if t.tmp, err = os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".galley-*"); err != nil {
-		return nil, galley.Errorf(galley.EInvalid, "Cannot write in %s: %v.", filepath.Dir(abs), pathErr(err))
+	if t.lock, err = lockTarget(abs); err != nil {
+		return nil, err
+	}
+	if err := t.open(); err != nil {
+		t.close()
+		return nil, err
 	}
 	return t, nil
+}
+
+// open reads the previous export and makes the staging folder; the lock
+// is held, so no other export is changing either.
+func (t *tree) open() error {
+	if t.lock.held() {
+		sweepLeftovers(t.target)
+	}
+	fi, err := os.Stat(t.target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return galley.Errorf(galley.EInvalid, "Cannot export to %s: %v.", t.target, pathErr(err))
+	case !fi.IsDir():
+		return galley.Errorf(galley.EInvalid, "Cannot export to %s: it is a file, not a folder.", t.target)
+	default:
+		if err := t.loadManifest(); err != nil {
+			return err
+		}
+	}
+	if t.tmp, err = os.MkdirTemp(filepath.Dir(t.target), stagingPrefix(t.target)+"*"); err != nil {
+		return galley.Errorf(galley.EInvalid, "Cannot write in %s: %v.", filepath.Dir(t.target), pathErr(err))
+	}
+	return nil
 }
 
 func (t *tree) loadManifest() error {
@@ -89,9 +142,9 @@ func (t *tree) loadManifest() error {
 	}
 	data, err := os.ReadFile(filepath.Join(t.target, manifestName))
 	if err == nil {
-		err = json.Unmarshal(data, &t.old)
+		t.old, err = decodeManifest(data)
 	}
-	if err != nil || t.old.Format != siteFormat {
+	if err != nil {
 		return galley.Errorf(galley.EInvalid, "The folder %s is not empty and holds no site Galley exported; choose an empty or new folder so nothing in it is replaced.", t.target)
 	}
 	if t.old.Kind != t.kind {
@@ -116,42 +169,106 @@ func (t *tree) loadManifest() error {
 	return nil
 }
 
+// decodeManifest reads a manifest of either format.
+func decodeManifest(data []byte) (manifest, error) {
+	var head struct {
+		Format string          `json:"format"`
+		Kind   string          `json:"kind"`
+		Files  json.RawMessage `json:"files"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return manifest{}, err
+	}
+	m := manifest{Format: head.Format, Kind: head.Kind}
+	switch head.Format {
+	case siteFormat:
+		if err := json.Unmarshal(head.Files, &m.Files); err != nil {
+			return manifest{}, err
+		}
+	case siteFormatV1:
+		var fps map[string]string
+		if err := json.Unmarshal(head.Files, &fps); err != nil {
+			return manifest{}, err
+		}
+		m.Files = make(map[string]fileRecord, len(fps))
+		for p, fp := range fps {
+			m.Files[p] = fileRecord{From: fp, Size: -1}
+		}
+	default:
+		return manifest{}, fmt.Errorf("unknown site format %q", head.Format)
+	}
+	return m, nil
+}
+
 // put adds the file at path (slash-separated, inside the site). When the
-// previous export made it from the same fingerprint, it is linked from
-// there and produce is not called. Otherwise produce makes its bytes,
-// which are still linked from the previous export if they are the same.
+// previous export made it from the same fingerprint and it still holds
+// what that export wrote, it is linked from there and produce is not
+// called. Otherwise produce makes its bytes, which are still linked from
+// the previous export if they are the same.
 func (t *tree) put(path, fingerprint string, produce func() ([]byte, error)) error {
+	kept, err := t.reuse(path, fingerprint)
+	if err != nil || kept {
+		return err
+	}
+	return t.make(path, fingerprint, produce)
+}
+
+// reuse claims path for the new site and links it from the previous
+// export when put would without making it (see unchangedInput), after
+// checking that the file still has the size and checksum that export
+// recorded. A file changed since (edited, emptied, truncated or removed
+// by hand or by a failing disk) is not kept: it is listed as damaged and
+// the caller makes it.
+func (t *tree) reuse(path, fingerprint string) (bool, error) {
 	if !filepath.IsLocal(path) || strings.Contains(path, `\`) {
 		// Paths are built from checked slugs and hashes; this is the
 		// last guard that nothing is written outside the site.
-		return fmt.Errorf("export: refusing to write %q outside the site folder", path)
+		return false, fmt.Errorf("export: refusing to write %q outside the site folder", path)
 	}
 	t.mu.Lock()
 	_, dup := t.files[path]
-	t.files[path] = fingerprint
+	t.files[path] = fileRecord{From: fingerprint, Size: -1}
 	t.mu.Unlock()
 	if dup {
-		return fmt.Errorf("export: %s would be written twice", path)
+		return false, fmt.Errorf("export: %s would be written twice", path)
 	}
 	dst := filepath.Join(t.tmp, filepath.FromSlash(path))
 	if err := t.mkdir(filepath.Dir(dst)); err != nil {
-		return err
+		return false, err
 	}
+	if !t.unchangedInput(path, fingerprint) {
+		return false, nil
+	}
+	rec := t.old.Files[path]
 	old := filepath.Join(t.target, filepath.FromSlash(path))
-	if fp, ok := t.old.Files[path]; ok && fp == fingerprint && fingerprint != "" {
-		if err := linkOrCopy(old, dst); err == nil {
-			t.count(&t.unchanged)
-			return nil
-		}
+	if !holds(old, rec) {
+		t.mu.Lock()
+		t.damaged = append(t.damaged, path)
+		t.mu.Unlock()
+		return false, nil
 	}
+	if err := linkOrCopy(old, dst); err != nil {
+		return false, nil
+	}
+	t.record(path, rec, &t.unchanged, "")
+	return true, nil
+}
+
+// make writes the file at path, claimed by reuse, with the bytes produce
+// makes, or links it from the previous export when that holds the same
+// bytes.
+func (t *tree) make(path, fingerprint string, produce func() ([]byte, error)) error {
 	data, err := produce()
 	if err != nil {
 		return err
 	}
+	rec := recordOf(fingerprint, data)
+	dst := filepath.Join(t.tmp, filepath.FromSlash(path))
 	if _, ok := t.old.Files[path]; ok {
+		old := filepath.Join(t.target, filepath.FromSlash(path))
 		if prev, err := os.ReadFile(old); err == nil && bytes.Equal(prev, data) {
 			if err := linkOrCopy(old, dst); err == nil {
-				t.count(&t.unchanged)
+				t.record(path, rec, &t.unchanged, "")
 				return nil
 			}
 		}
@@ -159,11 +276,65 @@ func (t *tree) put(path, fingerprint string, produce func() ([]byte, error)) err
 	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		return err
 	}
-	t.mu.Lock()
-	t.written++
-	t.fresh = append(t.fresh, dst)
-	t.mu.Unlock()
+	t.record(path, rec, &t.written, dst)
 	return nil
+}
+
+// record notes what the new site holds at path, counts it, and remembers
+// a freshly written file for sync.
+func (t *tree) record(path string, rec fileRecord, count *int, fresh string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.files[path] = rec
+	*count++
+	if fresh != "" {
+		t.fresh = append(t.fresh, fresh)
+	}
+}
+
+// checkBufs are the buffers holds reads files through.
+var checkBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// holds reports whether the file at path is a regular file of rec's size
+// and checksum.
+func holds(path string, rec fileRecord) bool {
+	if rec.Size < 0 {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != rec.Size {
+		return false // the cheap case: truncated, emptied or grown
+	}
+	buf := checkBufs.Get().(*[]byte)
+	defer checkBufs.Put(buf)
+	h := crc32.New(castagnoli)
+	// Hiding the file's WriteTo makes the copy use buf rather than
+	// allocate its own.
+	n, err := io.CopyBuffer(h, struct{ io.Reader }{f}, *buf)
+	return err == nil && n == rec.Size && h.Sum32() == rec.CRC
+}
+
+// damagedNote tells the editor which files of the previous export had
+// been changed since it was made (and so were made again), or "".
+func (t *tree) damagedNote() string {
+	if len(t.damaged) == 0 {
+		return ""
+	}
+	sort.Strings(t.damaged)
+	list := t.damaged
+	more := ""
+	if len(list) > 5 {
+		list, more = list[:5], fmt.Sprintf(" and %d more", len(list)-5)
+	}
+	what := "1 file"
+	if len(t.damaged) > 1 {
+		what = fmt.Sprintf("%d files", len(t.damaged))
+	}
+	return fmt.Sprintf("%s of the previous export in %s had been changed or removed since it was made, and made again: %s%s.", what, t.target, strings.Join(list, ", "), more)
 }
 
 // mkdir makes a folder of the new site once, not once per file in it.
@@ -190,10 +361,11 @@ func (t *tree) count(n *int) {
 }
 
 // unchangedInput reports whether the previous export made path from the
-// same fingerprint, so put will link it without making it.
+// same fingerprint and recorded its checksum, so put will link it without
+// making it if the file still holds those bytes.
 func (t *tree) unchangedInput(path, fingerprint string) bool {
-	fp, ok := t.old.Files[path]
-	return ok && fp == fingerprint && fingerprint != ""
+	rec, ok := t.old.Files[path]
+	return ok && rec.From == fingerprint && fingerprint != "" && rec.Size >= 0
 }
 
 // linkOrCopy hard-links src to dst, or copies it where links are not
@@ -327,6 +499,13 @@ func (t *tree) abort() {
 	}
 }
 
+// close discards the site if it was not committed and lets the next
+// export into the folder begin.
+func (t *tree) close() {
+	t.abort()
+	t.lock.release()
+}
+
 // paths returns the site's files in order (for tests and reports).
 func (t *tree) paths() []string {
 	ps := make([]string, 0, len(t.files))
@@ -337,10 +516,16 @@ func (t *tree) paths() []string {
 	return ps
 }
 
+// pathErr is the system's reason without the path and operation, for
+// sentences that name the path themselves.
 func pathErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }
