@@ -275,10 +275,17 @@ func afterImportStarted(t *testing.T, lib string, d time.Duration) {
 // them created, are in the library (the import came after the restore)
 // or in the copy the restore kept (it came before) — never in neither.
 func TestImportAndRestoreAtOnce(t *testing.T) {
-	bundle := writeLoadBundle(t, t.TempDir(), "load", 2500)
+	// The second import writes for longer than a command's ten-second
+	// wait for the lock: a restore must wait for it all the same, not
+	// take a busy library for a damaged one and swap it away underneath.
+	small, long := writeLoadBundle(t, t.TempDir(), "load", 2500), writeLoadBundle(t, t.TempDir(), "load", 7000)
 	for _, wait := range []time.Duration{0, 2 * time.Second} {
 		t.Run(fmt.Sprint("restore after ", wait), func(t *testing.T) {
 			lib, backup := newLibrary(t)
+			bundle, pieces := small, 2500
+			if wait > 0 {
+				bundle, pieces = long, 7000
+			}
 			imp := start(t, "--db", lib, "import", bundle)
 			if wait > 0 {
 				afterImportStarted(t, lib, wait)
@@ -294,10 +301,10 @@ func TestImportAndRestoreAtOnce(t *testing.T) {
 			sound(t, kept)
 			inLib, inKept := slugsWith(t, lib, "load"), slugsWith(t, kept, "load")
 			switch {
-			case impCode == 0 && !strings.Contains(imp.stdout.String(), "2500 created"):
+			case impCode == 0 && !strings.Contains(imp.stdout.String(), fmt.Sprintf("%d created", pieces)):
 				t.Errorf("the import said: %s", imp)
-			case impCode == 0 && inLib+inKept != 2500:
-				t.Errorf("the import reported 2500 pieces created; %d are in the library and %d in the copy kept before the restore", inLib, inKept)
+			case impCode == 0 && inLib+inKept != pieces:
+				t.Errorf("the import reported %d pieces created; %d are in the library and %d in the copy kept before the restore", pieces, inLib, inKept)
 			case impCode != 0 && inLib+inKept != 0:
 				t.Errorf("a failed import left %d pieces in the library, %d in the kept copy", inLib, inKept)
 			case impCode != 0 && !strings.Contains(imp.stderr.String(), "busy"):
@@ -331,6 +338,11 @@ func TestReadsDuringAnImport(t *testing.T) {
 	for _, r := range readers {
 		if code := r.wait(t); code != 0 {
 			t.Errorf("during an import: %s", r)
+		}
+		select {
+		case <-imp.done:
+			t.Errorf("a read ended only after the import it ran beside (it waited for it): %s", r)
+		default:
 		}
 		if strings.Contains(r.stderr.String(), "busy") {
 			t.Errorf("a read was told the library is busy: %s", r)
@@ -474,3 +486,74 @@ func TestDeskSavesDuringARestore(t *testing.T) {
 	}
 }
 
+
+// A restore or a backup killed at any moment leaves the library whole (as
+// it was, or restored), and the next run of the same command clears what
+// the killed one left and succeeds.
+func TestKilledRestoreAndBackupLeaveNothingBehind(t *testing.T) {
+	lib, _ := newLibrary(t)
+	if r := galleyCmd(t, nil, "--db", lib, "import", writeLoadBundle(t, t.TempDir(), "load", 1500)); r.code != 0 {
+		t.Fatal(r)
+	}
+	big := filepath.Join(t.TempDir(), "big.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "backup", "--out", big); r.code != 0 {
+		t.Fatal(r)
+	}
+	leftovers := func(dir string) []string {
+		var names []string
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				names = append(names, e.Name())
+			}
+		}
+		return names
+	}
+	killedSome := false
+	for _, delay := range []time.Duration{30 * time.Millisecond, 80 * time.Millisecond, 150 * time.Millisecond, 300 * time.Millisecond} {
+		for _, args := range [][]string{{"restore", big}, {"backup"}} {
+			p := start(t, append([]string{"--db", lib}, args...)...)
+			time.Sleep(delay)
+			p.cmd.Process.Signal(syscall.SIGKILL)
+			if code := p.wait(t); code != 0 {
+				killedSome = true
+			}
+			sound(t, lib)
+			if n := slugsWith(t, lib, "load"); n != 1500 {
+				t.Fatalf("after galley %s was killed at %v the library holds %d of its 1500 pieces", args[0], delay, n)
+			}
+		}
+	}
+	if !killedSome {
+		t.Log("no run was killed midway; the machine is faster than the delays")
+	}
+	// The next runs clear what the killed ones left.
+	for _, args := range [][]string{{"restore", big}, {"backup"}} {
+		if r := galleyCmd(t, nil, append([]string{"--db", lib}, args...)...); r.code != 0 {
+			t.Fatalf("galley %s after killed runs: %+v", args[0], r)
+		}
+	}
+	for _, dir := range []string{filepath.Dir(lib), store.BackupDir(lib)} {
+		if left := leftovers(dir); len(left) > 0 {
+			t.Errorf("left in %s: %v", dir, left)
+		}
+	}
+}
+
+// restore takes a backup named by a relative path, however it is written.
+func TestRestoreFromARelativePath(t *testing.T) {
+	lib, backup := newLibrary(t)
+	t.Chdir(filepath.Dir(backup))
+	os.Mkdir("sub", 0o755)
+	for _, rel := range []string{filepath.Base(backup), "./" + filepath.Base(backup), "sub/../" + filepath.Base(backup)} {
+		r := galleyCmd(t, nil, "--db", lib, "restore", rel)
+		if r.code != 0 || !strings.Contains(r.stdout, "Restored ") {
+			t.Errorf("restore %s = %+v", rel, r)
+		}
+	}
+	t.Chdir(filepath.Dir(lib))
+	r := galleyCmd(t, nil, "--db", filepath.Base(lib), "restore", filepath.Join("..", filepath.Base(filepath.Dir(backup)), filepath.Base(backup)))
+	if r.code != 0 {
+		t.Errorf("restore ../… = %+v", r)
+	}
+}

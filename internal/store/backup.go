@@ -112,6 +112,11 @@ func (s *Store) backupCopy(ctx context.Context, dest string) (partialFile, error
 		return partialFile{}, galley.Errorf(galley.EInternal, "Could not make the backup folder %s: %v", dir, err)
 	}
 	sweep(dir, tempPattern(partialPrefix(dest), partialSuffix))
+	if dir == BackupDir(s.path) {
+		// Backups beside the library are named by the second: a killed
+		// one's working file has another name than this one's.
+		sweep(dir, backupPartials(s.path))
+	}
 	// The copy's file is made here, empty (VACUUM INTO fills an empty
 	// file), so a folder it cannot be made in is told as such: SQLite says
 	// only that it could not open it.
@@ -279,6 +284,13 @@ func backupNames(libraryPath string) (regular, beforeRestore *regexp.Regexp) {
 	name := regexp.QuoteMeta(libraryName(libraryPath))
 	stamp := `(\d{4}-\d{2}-\d{2}T\d{6})(?:-\d+)?\.galley$`
 	return regexp.MustCompile(`^` + name + ` ` + stamp), regexp.MustCompile(`^` + name + ` before restore ` + stamp)
+}
+
+// backupPartials matches the working files of the library's own backups
+// (and of the copies kept before a restore) in its backup folder.
+func backupPartials(libraryPath string) *regexp.Regexp {
+	name := regexp.QuoteMeta(libraryName(libraryPath))
+	return regexp.MustCompile(`^\.` + name + ` (?:before restore )?\d{4}-\d{2}-\d{2}T\d{6}(?:-\d+)?\.galley\.[0-9]+` + regexp.QuoteMeta(partialSuffix) + `$`)
 }
 
 // RotateBackups deletes the library's own backups that the rotation does
