@@ -486,7 +486,6 @@ func TestDeskSavesDuringARestore(t *testing.T) {
 	}
 }
 
-
 // A restore or a backup killed at any moment leaves the library whole (as
 // it was, or restored), and the next run of the same command clears what
 // the killed one left and succeeds.
