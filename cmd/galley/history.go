@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -33,9 +34,11 @@ func cmdRevisions(ctx context.Context, args []string, db string, e env) error {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "#\tsaved\tby\tstatus\t")
 		for i, r := range revs {
-			note := ""
+			// What made the revision, when it was not an editor's save:
+			// an import, a restore, a topic renamed.
+			note := r.Change
 			if i == 0 {
-				note = "(current)"
+				note = strings.TrimSpace(note + " (current)")
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.Saved.Local().Format("2006-01-02 15:04"), r.Author, r.Status, note)
 		}
