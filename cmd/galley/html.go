@@ -61,19 +61,27 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 		defer debug.SetMemoryLimit(prev)
 	}
 
+	// Cancelled at any point before the export's swap, the staging
+	// folder is gone and the destination was never touched.
+	stopped := func(err error) error {
+		if ctx.Err() != nil {
+			return cancelledError{fmt.Sprintf("nothing was exported, and %s is as it was", *out)}
+		}
+		return err
+	}
 	st, err := openLibrary(ctx, db, e)
 	if err != nil {
-		return err
+		return stopped(err)
 	}
 	defer st.Close()
 	snap, err := st.Snapshot(ctx)
 	if err != nil {
-		return err
+		return stopped(err)
 	}
 	defer snap.Close()
 	rep, err := export.Site(ctx, snap, *out, opt)
 	if err != nil {
-		return err
+		return stopped(err)
 	}
 	fmt.Fprintf(e.stdout, "Exported %d pages and %d images to %s: %d files written, %d unchanged, %d removed.\n",
 		rep.Pages, rep.Images, *out, rep.Written, rep.Unchanged, rep.Removed)

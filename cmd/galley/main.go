@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"app.galley/galley/assets"
 	// Before Fyne initialises: see the package comment.
@@ -65,10 +66,48 @@ type env struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gui: runGUI})
-	stop()
-	os.Exit(code)
+	os.Exit(runProcess(os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, gui: runGUI}))
+}
+
+// cancelSignals cancel a running command: Ctrl-C in a terminal (SIGINT),
+// and the request to stop that kill(1), systemd, cron and CI runners send
+// (SIGTERM).
+var cancelSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+
+// signalled is why a command was cancelled: the signal the process got.
+type signalled struct{ sig os.Signal }
+
+func (s signalled) Error() string { return "cancelled by " + s.sig.String() }
+
+// runProcess runs one invocation as the galley process: SIGINT and SIGTERM
+// cancel the running command, which stops, removes its temporary files
+// and leaves the library and what it was writing as they were; the exit
+// status is then 128 plus the signal's number (130 for SIGINT, 143 for
+// SIGTERM), as shells report a process the signal ended. A second signal
+// ends the process at once, should stopping hang.
+func runProcess(args []string, e env) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, cancelSignals...)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case s := <-sigs:
+			signal.Stop(sigs)
+			cancel(signalled{s})
+		case <-ctx.Done():
+		}
+	}()
+	if gui := e.gui; gui != nil {
+		e.gui = func(path string, isDefault bool) error {
+			// The desk does not stop on ctx: SIGTERM ends it as it
+			// always has, rather than being swallowed.
+			signal.Reset(syscall.SIGTERM)
+			return gui(path, isDefault)
+		}
+	}
+	return run(ctx, args, e)
 }
 
 // usageError marks a mistake in how the command was called (exit status 2).
@@ -76,8 +115,15 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// cancelledError is the error of a command that was cancelled, saying
+// what it left as it was, for the line run prints.
+type cancelledError struct{ unchanged string }
+
+func (c cancelledError) Error() string { return "cancelled; " + c.unchanged }
+
 // run runs one invocation and returns its exit status: 0 for success, 1 for
-// an error, 2 for a usage mistake.
+// an error, 2 for a usage mistake, and for a command cancelled by a signal
+// 128 plus its number (see runProcess).
 func run(ctx context.Context, args []string, e env) int {
 	err := dispatch(ctx, args, e)
 	var ue usageError
@@ -90,10 +136,33 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "galley: %s\n\n%s", ue.msg, usage)
 		return 2
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		// Whatever the command was doing when it stopped (a query
+		// interrupted, a file half-read) is not news: that it was
+		// cancelled is. Go's "context canceled" says neither.
+		msg := "cancelled"
+		var ce cancelledError
+		if errors.As(err, &ce) {
+			msg = ce.Error()
+		}
+		fmt.Fprintf(e.stderr, "galley: %s.\n", msg)
+		return cancelledStatus(ctx)
 	default:
 		fmt.Fprintf(e.stderr, "galley: %s\n", galley.ErrorMessage(err))
 		return 1
 	}
+}
+
+// cancelledStatus is the exit status of a cancelled command: 128 plus the
+// number of the signal that cancelled it, 130 (as for SIGINT) otherwise.
+func cancelledStatus(ctx context.Context) int {
+	var s signalled
+	if errors.As(context.Cause(ctx), &s) {
+		if n, ok := s.sig.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	}
+	return 128 + int(syscall.SIGINT)
 }
 
 func dispatch(ctx context.Context, args []string, e env) error {
