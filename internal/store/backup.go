@@ -453,9 +453,12 @@ func Restore(ctx context.Context, backup, libraryPath string) (kept string, err 
 		return "", err
 	}
 	kept = keptName(libraryPath, time.Now())
+	if _, err := os.Stat(libraryPath); errors.Is(err, fs.ErrNotExist) {
+		kept = "" // nothing to keep: the library is made from the backup
+	}
 	st, err := Open(libraryPath)
 	if err != nil {
-		if galley.ErrorCode(err) == galley.EBusy {
+		if galley.ErrorCode(err) == galley.EBusy || kept == "" {
 			return "", err
 		}
 		return swapDamaged(ctx, f.Name(), libraryPath, kept)
@@ -597,8 +600,10 @@ func (s *Store) restoreFrom(ctx context.Context, src, kept string) error {
 
 	// The library as it stands now, under the lock, so nothing written
 	// before the restore is in neither place.
-	if err := s.Backup(ctx, kept); err != nil {
-		return err
+	if kept != "" {
+		if err := s.Backup(ctx, kept); err != nil {
+			return err
+		}
 	}
 	var maxVersion, maxID int64
 	err = tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM main.pieces`).Scan(&maxVersion)

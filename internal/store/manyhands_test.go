@@ -383,3 +383,35 @@ func TestBackupClearsLeftoversAndKeepsTheLibrarysMode(t *testing.T) {
 		}
 	}
 }
+
+// Restoring where there is no library yet makes it from the backup, and
+// keeps no empty "before restore" copy.
+func TestRestoreWhereNoLibraryIs(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(filepath.Join(dir, "old.galley"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SavePiece(ctx, &galley.Piece{Title: "Carried Over"})
+	backup, err := s.BackupNow(ctx)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := filepath.Join(dir, "new.galley")
+	kept, err := Restore(ctx, backup, lib)
+	if err != nil || kept != "" {
+		t.Fatalf("restoring into a new library: kept %q, %v", kept, err)
+	}
+	r, err := Open(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got, err := r.PieceBySlug(ctx, "carried-over"); err != nil || got.Title != "Carried Over" {
+		t.Errorf("the new library holds %+v, %v", got, err)
+	}
+	if _, err := os.Stat(BackupDir(lib)); err == nil {
+		t.Errorf("a backup folder was made for a library that did not exist")
+	}
+}
