@@ -335,7 +335,7 @@ func BenchmarkPhotoLibrary(b *testing.B) {
 			w.win.Close()
 			gate.Unlock()
 			b.StopTimer()
-			w.loaders.Wait() // they find the window closed
+			d.jobs.settle() // they find the window closed
 			b.StartTimer()
 		}
 	})
@@ -344,7 +344,7 @@ func BenchmarkPhotoLibrary(b *testing.B) {
 	defer func() {
 		w.win.Close()
 		gate.Unlock()
-		w.loaders.Wait()
+		d.jobs.settle()
 	}()
 	w.win.Resize(fyne.NewSize(980, 700))
 	if w.total != n {

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -60,14 +59,24 @@ type Desk struct {
 	editor *editor
 	vocab  galley.Vocabulary // the names offered as choices, read again when they change
 
-	imageCache string         // where resized photos are kept between exports
-	exporting  sync.WaitGroup // exports and managers' changes running in the background
-	running    atomic.Int32   // how many; read on the UI goroutine
-	opener     LibraryOpener  // opens another library file; nil offers none
-	closeLib   func() error   // closes the library on the desk when another replaces it
-	libPath    string         // the library file on the desk, when known
-	checking   bool           // the library's check is running; autosave waits
-	managers   []fyne.Window  // manager windows open on this library
+	imageCache string        // where resized photos are kept between exports
+	opener     LibraryOpener // opens another library file; nil offers none
+	closeLib   func() error  // closes the library on the desk when another replaces it
+	libPath    string        // the library file on the desk, when known
+	checking   bool          // the library's check is running; autosave waits
+	upkeep     bool          // every library opened gets the check and daily upkeep (CheckAndMaintain)
+	managers   []fyne.Window // manager windows open on this library
+
+	// Background work. Each library on the desk has its own job group;
+	// letting go of the library (switch, restore, quit) stops it and waits
+	// for it, up to stopWait, behind a working overlay.
+	jobs      *jobs
+	ui        func(func())   // hands work to the UI goroutine: fyne.Do
+	stopWait  time.Duration  // how long letting go of a library waits for its jobs
+	retiring  bool           // a library is being let go: menus wait
+	quitAsked bool           // the window was closed while a library was let go
+	closing   bool           // the window is closing: its library is let go for good
+	settling  sync.WaitGroup // letting go of libraries in the background, for tests
 }
 
 // LibraryOpener opens (create false) or creates (create true) the library
@@ -77,13 +86,16 @@ type LibraryOpener func(path string, create bool) (Library, func() error, error)
 // SetImageCache names the folder where exports keep resized photos.
 func (d *Desk) SetImageCache(dir string) { d.imageCache = dir }
 
-// WaitExports waits for exports (and changes made from the topic,
-// contributor and type managers) running in the background to end.
-func (d *Desk) WaitExports() { d.exporting.Wait() }
+// DefaultStopWait bounds how long the desk waits for the background work
+// of a library it lets go (another is opened, a backup restored, Galley
+// quits). The work is cancelled first and usually ends at once; a read
+// or write that cannot be interrupted is not waited for forever.
+const DefaultStopWait = 10 * time.Second
 
 // NewDesk builds the main window for lib. It does not show it.
 func NewDesk(a fyne.App, lib Library) *Desk {
-	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib}
+	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib, ui: fyne.Do, stopWait: DefaultStopWait}
+	d.jobs = d.newJobs()
 	d.editor = newEditor(d)
 	d.shelf = newShelf(d)
 
@@ -122,23 +134,25 @@ func (d *Desk) CheckLibrary(done func(error)) {
 // check runs the library's quick check in the background and then calls
 // then on the UI goroutine. Until it ends, autosave waits (the words stay
 // on the desk): nothing is written to a library before it is known sound,
-// unless the editor saves, switches or closes.
+// unless the editor saves, switches or closes. The check belongs to the
+// library's job group: letting go of the library cancels it, and the
+// next library starts with autosave on (or its own check).
 func (d *Desk) check(then func(error)) {
-	lib := d.lib
-	d.checking = true
-	go func() {
-		err := lib.QuickCheck(context.Background())
-		fyne.Do(func() {
-			if lib != d.lib {
-				return // another library was opened meanwhile
-			}
+	lib, g := d.lib, d.jobs
+	d.checking = true // before the job starts: its end may be handed over at once
+	started := g.start(func(ctx context.Context) {
+		err := lib.QuickCheck(ctx)
+		g.do(func() {
 			d.checking = false
 			then(err)
 			if err == nil && d.editor.dirty {
 				d.editor.save(false)
 			}
 		})
-	}()
+	})
+	if !started {
+		d.checking = false
+	}
 }
 
 // showError tells the editor what went wrong in a sentence they can act on.
@@ -146,12 +160,22 @@ func (d *Desk) showError(err error) {
 	dialog.ShowError(errors.New(galley.ErrorMessage(err)), d.win)
 }
 
-// close saves the open piece before the window goes. If it cannot be
-// saved, the editor is asked, and the window stays unless they choose to
-// discard: text is never lost silently.
+// close saves the open piece before the window goes, then stops the
+// library's background work and waits for it before the window closes (a
+// backup is not cut off half written, and nothing is handed to a window
+// that is gone). If the piece cannot be saved, the editor is asked, and
+// the window stays unless they choose to discard: text is never lost
+// silently.
 func (d *Desk) close() {
+	if d.closing {
+		return
+	}
+	if d.retiring {
+		d.quitAsked = true // once the library in hand is let go
+		return
+	}
 	if d.editor.flush() {
-		d.win.Close()
+		d.quit()
 		return
 	}
 	dialog.ShowConfirm("Close without saving?",
@@ -159,7 +183,27 @@ func (d *Desk) close() {
 		func(discard bool) {
 			if discard {
 				d.editor.discard()
-				d.win.Close()
+				d.quit()
+			}
+		}, d.win)
+}
+
+// quit lets go of the library and closes the window. Work the editor
+// asked for (an export, a change from a manager, a backup) is stopped
+// only if they agree: what it has not finished is left as it was.
+func (d *Desk) quit() {
+	if !d.jobs.askedRunning() {
+		d.closing = true
+		d.retire("Closing the library…", d.win.Close)
+		return
+	}
+	dialog.ShowConfirm("Stop the work in progress?",
+		"An export, a backup or a change to the library is still running.\n"+
+			"Quit now and stop it? What it has not finished is left as it was before it began.",
+		func(stop bool) {
+			if stop {
+				d.closing = true
+				d.retire("Closing the library…", d.win.Close)
 			}
 		}, d.win)
 }

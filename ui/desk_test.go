@@ -44,8 +44,26 @@ func newTestDesk(t *testing.T, lib Library) *Desk {
 	opened(t, d)
 	d.SetAutosaveDelay(time.Hour)
 	d.Window().Resize(fyne.NewSize(1280, 800))
-	t.Cleanup(d.WaitExports)
+	t.Cleanup(func() { stopped(t, d) })
 	return d
+}
+
+// settled waits until the desk has let go of any library it was letting
+// go of, and the background work of the library on it has ended.
+func settled(d *Desk) {
+	d.settling.Wait()
+	d.jobs.settle()
+}
+
+// stopped stops the background work of the library on d and waits for
+// it, as closing the window does: a test's library files are removed
+// after it.
+func stopped(t testing.TB, d *Desk) {
+	t.Helper()
+	d.settling.Wait()
+	if !d.jobs.wait(time.Minute) {
+		t.Error("the library's background work did not end")
+	}
 }
 
 // openStore opens library files for the desk's File menu as Galley does.
@@ -61,6 +79,7 @@ func openStore(path string, _ bool) (Library, func() error, error) {
 // its newest piece on the desk): the desk reads it in the background.
 func opened(t testing.TB, d *Desk) {
 	t.Helper()
+	d.settling.Wait() // the library let go of before it
 	select {
 	case <-d.shelf.ready:
 	case <-time.After(30 * time.Second):
@@ -730,7 +749,7 @@ func TestAutosaveWaitsOutABusyLibrary(t *testing.T) {
 }
 
 // wait waits for the manager's changes running in the background.
-func (m *manager) wait() { m.busy.Wait() }
+func (m *manager) wait() { settled(m.d) }
 
 func TestDamageFoundWhileOpeningStillListsThePieces(t *testing.T) {
 	st := testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"})

@@ -202,9 +202,11 @@ const (
 // saved before then.
 func (e *editor) schedule(delay time.Duration) {
 	e.stopTimer()
-	gen := e.gen
+	gen, g := e.gen, e.d.jobs
+	// Through the library's job group: a timer that fires as the library
+	// is let go (or Galley quits) hands nothing to the UI.
 	e.timer = time.AfterFunc(delay, func() {
-		fyne.Do(func() {
+		g.do(func() {
 			if gen == e.gen && e.dirty {
 				e.save(false)
 			}

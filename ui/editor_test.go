@@ -227,7 +227,7 @@ func TestExportFromTheDesk(t *testing.T) {
 	d := newTestDesk(t, lib)
 	out := filepath.Join(t.TempDir(), "site")
 	d.exportSiteTo(out)
-	d.WaitExports()
+	settled(d)
 	for _, name := range []string{"index.html", "pieces/newest-interview.html", "feed.xml", "sitemap.xml"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("the site export lacks %s", name)
@@ -263,7 +263,7 @@ func TestExportFromTheDesk(t *testing.T) {
 	blocker := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(blocker, []byte("x"), 0o644)
 	d.exportSiteTo(filepath.Join(blocker, "site"))
-	d.WaitExports()
+	settled(d)
 	if text := overlayText(d.win); !strings.Contains(text, "The export failed") {
 		t.Errorf("a failed export was not reported:\n%s", text)
 	}
@@ -321,7 +321,7 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "site")
 	d.exportSiteTo(out)
-	d.WaitExports()
+	settled(d)
 	page, err := os.ReadFile(filepath.Join(out, "pieces", "newest-interview.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -414,7 +414,7 @@ func TestTheNextExportStartsWhereTheLastOneSucceeded(t *testing.T) {
 	d := newTestDesk(t, testLibrary(t, interview()))
 	good := filepath.Join(t.TempDir(), "site")
 	d.exportSiteTo(good)
-	d.WaitExports()
+	settled(d)
 	if got := d.app.Preferences().String(prefExportDir); got != good {
 		t.Fatalf("after a successful export the next one starts in %q, want %q", got, good)
 	}
@@ -424,7 +424,7 @@ func TestTheNextExportStartsWhereTheLastOneSucceeded(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.exportSiteTo(foreign)
-	d.WaitExports()
+	settled(d)
 	if !strings.Contains(overlayText(d.win), "not empty") {
 		t.Errorf("the refused export was not reported:\n%s", overlayText(d.win))
 	}
@@ -442,7 +442,7 @@ func TestAFailedExportIsNotCalledCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.exportPieceTo(filepath.Join(t.TempDir(), "piece"))
-	d.WaitExports()
+	settled(d)
 	text := overlayText(d.win)
 	if strings.Contains(text, "cancelled") || !strings.Contains(text, "The export failed") || !strings.Contains(text, d.editor.piece.Slug) {
 		t.Errorf("a failed export was reported as:\n%s", text)

@@ -87,7 +87,8 @@ func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 // its folder in whole at the end, so a cancelled or failed export leaves
 // the previous one as it was.
 func (d *Desk) startExport(job exportJob) {
-	ctx, cancel := context.WithCancel(context.Background())
+	g := d.jobs
+	ctx, cancel := context.WithCancel(g.ctx)
 	bar := widget.NewProgressBar()
 	// Until the files are counted (the library is read first, which takes
 	// a while for a large one) the bar moves without claiming a figure.
@@ -99,8 +100,6 @@ func (d *Desk) startExport(job exportJob) {
 	dlg := dialog.NewCustomWithoutButtons(job.title, content, d.win)
 	dlg.Resize(fyne.NewSize(480, 160))
 	dlg.Show()
-	d.exporting.Add(1)
-	d.running.Add(1)
 
 	// Progress comes from the export's workers, once per file: thousands
 	// a second. Only a few redraws a second are worth making.
@@ -115,7 +114,7 @@ func (d *Desk) startExport(job exportJob) {
 		}
 		last = now
 		mu.Unlock()
-		fyne.Do(func() {
+		g.do(func() {
 			if reading.Visible() {
 				reading.Stop()
 				reading.Hide()
@@ -126,13 +125,11 @@ func (d *Desk) startExport(job exportJob) {
 			note.SetText(grouped(done) + " of " + grouped(total) + " files")
 		})
 	}
-	go func() {
-		defer d.exporting.Done()
-		defer d.running.Add(-1)
+	started := g.startAsked(func(context.Context) {
 		rep, err := d.runExport(ctx, job)
 		cancelled := ctx.Err() != nil // asked for by the editor, read before the context is released
 		cancel()
-		fyne.Do(func() {
+		g.do(func() {
 			reading.Stop()
 			dlg.Hide()
 			if err == nil && job.remember {
@@ -149,12 +146,13 @@ func (d *Desk) startExport(job exportJob) {
 				d.showExportReport(job, rep)
 			}
 		})
-	}()
+	})
+	if !started {
+		cancel()
+		reading.Stop()
+		dlg.Hide()
+	}
 }
-
-// backgroundRunning reports whether an export or a change of a manager's
-// is running in the background.
-func (d *Desk) backgroundRunning() bool { return d.running.Load() > 0 }
 
 // runExport takes a snapshot of the library and exports it.
 func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, error) {

@@ -110,7 +110,7 @@ func TestBuildingACompleteQAPieceFromNothing(t *testing.T) {
 	// The site, exported from the desk.
 	out := filepath.Join(t.TempDir(), "site")
 	d.exportSiteTo(out)
-	d.WaitExports()
+	settled(d)
 	page, err := os.ReadFile(filepath.Join(out, "pieces", p.Slug+".html"))
 	if err != nil {
 		t.Fatal(err)

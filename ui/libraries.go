@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -113,13 +115,15 @@ func (d *Desk) startIn(set func(fyne.ListableURI)) {
 
 // switchLibrary saves the open piece, then replaces the library on the
 // desk with the one at path. If the new one cannot be opened the desk
-// keeps the old one and says why.
+// keeps the old one and says why. The old library's background work is
+// stopped and waited for before it is closed and the new one put on the
+// desk.
 func (d *Desk) switchLibrary(path string, create bool) {
-	if d.opener == nil || !d.editor.flush() {
+	if d.opener == nil || d.retiring || !d.editor.flush() {
 		return
 	}
-	if d.backgroundRunning() {
-		d.showError(galley.Errorf(galley.EConflict, "An export or a change to the library is still running; open the other library when it has finished (an export can be cancelled)."))
+	if d.jobs.askedRunning() {
+		d.showError(galley.Errorf(galley.EConflict, "An export, a backup or a change to the library is still running; open the other library when it has finished (an export can be cancelled)."))
 		return
 	}
 	lib, closeLib, err := d.opener(path, create)
@@ -127,28 +131,91 @@ func (d *Desk) switchLibrary(path string, create bool) {
 		d.showError(err)
 		return
 	}
-	// The managers belong to the library being closed.
+	d.retire("Closing the library…", func() {
+		d.closeManagers()
+		if d.closeLib != nil {
+			if err := d.closeLib(); err != nil {
+				d.showError(err)
+			}
+		}
+		d.putOnDesk(lib, closeLib, path)
+		d.rememberLibrary(path)
+	})
+}
+
+// closeManagers closes the windows that belong to the library on the
+// desk (managers, photo library, trash, history).
+func (d *Desk) closeManagers() {
 	for _, w := range append([]fyne.Window(nil), d.managers...) {
 		w.Close()
 	}
-	if d.closeLib != nil {
-		if err := d.closeLib(); err != nil {
-			d.showError(err)
-		}
+}
+
+// newJobs makes the job group of a library put on the desk. Thumbnails
+// are made as many at a time as there are processors.
+func (d *Desk) newJobs() *jobs {
+	return newJobs(func(f func()) { d.ui(f) }, runtime.NumCPU())
+}
+
+// retire lets go of the library on the desk: its background work is
+// cancelled, and then runs on the UI goroutine once that work has ended,
+// or stopWait has passed (a read that cannot be interrupted is not
+// waited for forever). Meanwhile a working overlay keeps the editor from
+// typing into a desk about to change.
+func (d *Desk) retire(what string, then func()) {
+	g := d.jobs
+	g.stop()
+	if !g.busy() {
+		then()
+		return
 	}
+	d.retiring = true
+	hide := working(d.win, what)
+	d.settling.Add(1)
+	go func() {
+		defer d.settling.Done()
+		if !g.wait(d.stopWait) {
+			fyne.LogError("letting go of the library", errors.New("its background work did not end in time"))
+		}
+		// Still before the window closes: then is what closes it.
+		d.ui(func() {
+			hide()
+			d.retiring = false
+			then()
+			if d.quitAsked {
+				d.quitAsked = false
+				d.close()
+			}
+		})
+	}()
+}
+
+// putOnDesk puts lib, the library file at path, on the desk in place of
+// the one let go, with a job group of its own. When the desk looks after
+// its libraries (CheckAndMaintain), the new one is checked and kept up
+// like the one Galley started with.
+func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
 	d.lib, d.closeLib, d.libPath = lib, closeLib, path
 	d.libGen++
+	d.jobs = d.newJobs()
+	d.checking = false // the check of the library before ended with it
 	d.shelf.deleted = nil
 	d.shelf.undo.Hide()
 	d.editor.clear()
 	d.shelf.open(lib)
-	d.rememberLibrary(path)
 	d.setTitle()
 	d.win.SetMainMenu(d.mainMenu())
+	if d.upkeep {
+		d.checkAndMaintain()
+	}
 }
 
 // CloseLibrary closes the library on the desk, once the window is gone.
+// Its background work is stopped and waited for first (up to stopWait).
 func (d *Desk) CloseLibrary() error {
+	if !d.jobs.wait(d.stopWait) {
+		fyne.LogError("closing the library", errors.New("its background work did not end in time"))
+	}
 	if d.closeLib == nil {
 		return nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -40,8 +39,7 @@ type manager struct {
 	chosen  int
 	load    func() ([]managerRow, error)
 	buttons []*widget.Button
-	busy    sync.WaitGroup // changes running in the background
-	closed  bool           // the window was closed
+	closed  bool // the window was closed
 }
 
 type managerRow struct {
@@ -142,15 +140,10 @@ func (m *manager) apply(change func(ctx context.Context) error) {
 	libGen := d.libGen
 	hideManager := working(m.win, "Changing the library…")
 	hideDesk := working(d.win, "Changing the library…")
-	d.exporting.Add(1)
-	d.running.Add(1)
-	m.busy.Add(1)
-	go func() {
-		defer m.busy.Done()
-		defer d.exporting.Done()
-		defer d.running.Add(-1)
-		err := change(context.Background())
-		fyne.Do(func() {
+	g := d.jobs
+	started := g.startAsked(func(ctx context.Context) {
+		err := change(ctx)
+		g.do(func() {
 			hideManager()
 			hideDesk()
 			if libGen != d.libGen {
@@ -167,7 +160,11 @@ func (m *manager) apply(change func(ctx context.Context) error) {
 			m.reload()
 			d.vocabularyChanged()
 		})
-	}()
+	})
+	if !started {
+		hideManager()
+		hideDesk()
+	}
 }
 
 // working shows a modal "working" overlay on w with a moving bar, until

@@ -53,7 +53,6 @@ type photoLibraryWindow struct {
 	mu      sync.Mutex  // guards thumbs and loading: tests deliver fyne.Do on the loader's goroutine
 	thumbs  map[string]image.Image
 	loading map[string]bool
-	loaders sync.WaitGroup // thumbnail reads running in the background
 	chosen  int
 }
 
@@ -174,18 +173,20 @@ func (w *photoLibraryWindow) updateCell(i widget.GridWrapItemID, o fyne.CanvasOb
 	}
 }
 
-// loadThumb reads a thumbnail in the background; the grid redraws when it
-// arrives. Cells are reused while scrolling, so the grid is refreshed
-// rather than one image set.
+// loadThumb reads a thumbnail in the background, as one of the library's
+// queued jobs (a few at a time however many cells ask); the grid redraws
+// when it arrives. Cells are reused while scrolling, so the grid is
+// refreshed rather than one image set.
 func (w *photoLibraryWindow) loadThumb(hash string) {
 	w.mu.Lock()
 	w.loading[hash] = true
 	w.mu.Unlock()
-	lib := w.lib
-	w.loaders.Add(1)
-	go func() {
-		defer w.loaders.Done()
-		data, err := lib.Thumbnail(context.Background(), hash)
+	lib, g := w.lib, w.d.jobs
+	g.queue(func(ctx context.Context) {
+		if w.closed.Load() {
+			return // closed before its turn came
+		}
+		data, err := lib.Thumbnail(ctx, hash)
 		var img image.Image
 		if err == nil {
 			img, err = jpeg.Decode(bytes.NewReader(data))
@@ -202,7 +203,7 @@ func (w *photoLibraryWindow) loadThumb(hash string) {
 		if holdThumbnails != nil {
 			holdThumbnails()
 		}
-		fyne.Do(func() {
+		g.do(func() {
 			if err != nil {
 				fyne.LogError("a photo library thumbnail", err)
 				return
@@ -211,7 +212,7 @@ func (w *photoLibraryWindow) loadThumb(hash string) {
 				w.grid.Refresh()
 			}
 		})
-	}()
+	})
 }
 
 func (w *photoLibraryWindow) choose(i widget.GridWrapItemID) {

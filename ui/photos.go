@@ -227,11 +227,11 @@ func (t *photosTab) thumbnail(ph *galley.Photo, img *canvas.Image) {
 		return
 	}
 	data, hash := ph.Data, ph.Image.Hash
-	lib := t.e.d.lib
-	go func() {
+	lib, g := t.e.d.lib, t.e.d.jobs
+	g.queue(func(ctx context.Context) {
 		if data == nil {
 			var err error
-			if data, err = lib.ImageData(context.Background(), hash); err != nil {
+			if data, err = lib.ImageData(ctx, hash); err != nil {
 				fyne.LogError("reading a photo for its thumbnail", err)
 				return
 			}
@@ -241,12 +241,12 @@ func (t *photosTab) thumbnail(ph *galley.Photo, img *canvas.Image) {
 			fyne.LogError("making a thumbnail", err)
 			return
 		}
-		fyne.Do(func() {
+		g.do(func() {
 			t.thumbs[key] = th
 			img.Image = th
 			img.Refresh()
 		})
-	}()
+	})
 }
 
 func (t *photosTab) move(from, to int) {

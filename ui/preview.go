@@ -66,18 +66,18 @@ func (v *previewTab) showLead(p *galley.Piece) {
 		return
 	}
 	data, hash := lead.Data, lead.Image.Hash
-	lib := v.e.d.lib
+	lib, g := v.e.d.lib, v.e.d.jobs
 	v.shown = hash
-	go func() {
+	g.queue(func(ctx context.Context) {
 		var err error
 		if data == nil {
-			data, err = lib.ImageData(context.Background(), hash)
+			data, err = lib.ImageData(ctx, hash)
 		}
 		var img image.Image
 		if err == nil {
 			img, err = photo.Thumbnail("The lead photo", data, previewPhotoSize)
 		}
-		fyne.Do(func() {
+		g.do(func() {
 			if v.shown != hash {
 				return // another piece is on show now
 			}
@@ -91,7 +91,7 @@ func (v *previewTab) showLead(p *galley.Piece) {
 			v.photo.Refresh()
 			v.body.Refresh() // lay the column out again with the photo in it
 		})
-	}()
+	})
 }
 
 // pieceSegments lays a piece out as rich text, in the order of the

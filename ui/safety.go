@@ -48,7 +48,14 @@ func (readOnlyLibrary) RestoreRevision(context.Context, int64, int) (*galley.Pie
 // CheckAndMaintain checks the library in the background; a sound library
 // then gets its daily upkeep (backup, thinning, trash), a damaged one is
 // put in read-only mode with an offer to restore the newest good backup.
+// Every library opened on the desk afterwards (File → Open, New, Open
+// Recent, a restored backup) gets the same.
 func (d *Desk) CheckAndMaintain() {
+	d.upkeep = true
+	d.checkAndMaintain()
+}
+
+func (d *Desk) checkAndMaintain() {
 	d.check(func(err error) {
 		if err != nil {
 			d.damaged(err)
@@ -86,16 +93,15 @@ func (d *Desk) maintain() {
 	if !ok {
 		return
 	}
-	policy := d.revisionPolicy()
-	go func() {
-		ctx := context.Background()
+	policy, g := d.revisionPolicy(), d.jobs
+	g.start(func(ctx context.Context) {
 		_, errBackup := m.DailyBackup(ctx)
 		_, errThin := m.ThinRevisions(ctx, policy)
 		_, errPurge := m.PurgeTrash(ctx)
 		if err := errors.Join(errBackup, errThin, errPurge); err != nil {
-			fyne.Do(func() { d.showError(err) })
+			g.do(func() { d.showError(err) })
 		}
-	}()
+	})
 }
 
 // backUpNow writes a backup beside the library, in the background.
@@ -107,16 +113,17 @@ func (d *Desk) backUpNow() {
 	if !ok || !d.editor.flush() {
 		return
 	}
-	go func() {
-		path, err := b.BackupNow(context.Background())
-		fyne.Do(func() {
+	g := d.jobs
+	g.startAsked(func(ctx context.Context) {
+		path, err := b.BackupNow(ctx)
+		g.do(func() {
 			if err != nil {
 				d.showError(err)
 				return
 			}
 			dialog.ShowInformation("Backed up", "The library is backed up to\n"+path, d.win)
 		})
-	}()
+	})
 }
 
 // showRestore lists the library's backups to restore one.
@@ -172,10 +179,15 @@ func (d *Desk) restoreNewestGood() {
 }
 
 // restoreBackup closes the library, replaces it with the backup (checked
-// first; the library as it was is kept) and opens it again.
+// first; the library as it was is kept) and opens it again. The
+// library's background work is stopped and waited for before it is
+// closed: nothing of the desk reads or writes it while it is replaced.
 func (d *Desk) restoreBackup(backup string) {
-	if d.opener == nil || d.backgroundRunning() {
-		d.showError(galley.Errorf(galley.EConflict, "Wait for the export or the change to the library to finish, then restore."))
+	if d.opener == nil || d.retiring {
+		return
+	}
+	if d.jobs.askedRunning() {
+		d.showError(galley.Errorf(galley.EConflict, "Wait for the export, the backup or the change to the library to finish, then restore."))
 		return
 	}
 	if _, ro := d.lib.(readOnlyLibrary); !ro && !d.editor.flush() {
@@ -186,33 +198,30 @@ func (d *Desk) restoreBackup(backup string) {
 		d.showError(err)
 		return
 	}
-	for _, w := range append([]fyne.Window(nil), d.managers...) {
-		w.Close()
-	}
 	d.editor.discard()
-	d.editor.clear()
-	if d.closeLib != nil {
-		if err := d.closeLib(); err != nil {
-			d.showError(err)
+	d.retire("Restoring the backup…", func() {
+		d.closeManagers()
+		d.editor.clear()
+		if d.closeLib != nil {
+			if err := d.closeLib(); err != nil {
+				d.jobs = d.newJobs() // the library stays on the desk
+				d.showError(err)
+				return
+			}
+			d.closeLib = nil
+		}
+		kept, restoreErr := store.Restore(ctx, backup, d.libPath)
+		lib, closeLib, err := d.opener(d.libPath, false)
+		if err != nil {
+			d.jobs = d.newJobs()
+			d.showError(errors.Join(restoreErr, err))
 			return
 		}
-		d.closeLib = nil
-	}
-	kept, restoreErr := store.Restore(ctx, backup, d.libPath)
-	lib, closeLib, err := d.opener(d.libPath, false)
-	if err != nil {
-		d.showError(errors.Join(restoreErr, err))
-		return
-	}
-	d.lib, d.closeLib = lib, closeLib
-	d.libGen++
-	d.shelf.deleted = nil
-	d.shelf.undo.Hide()
-	d.shelf.open(lib)
-	d.setTitle()
-	if restoreErr != nil {
-		d.showError(restoreErr)
-		return
-	}
-	dialog.ShowInformation("Restored", "The library is restored from\n"+backup+"\n\nThe library as it was is kept as\n"+kept, d.win)
+		d.putOnDesk(lib, closeLib, d.libPath)
+		if restoreErr != nil {
+			d.showError(restoreErr)
+			return
+		}
+		dialog.ShowInformation("Restored", "The library is restored from\n"+backup+"\n\nThe library as it was is kept as\n"+kept, d.win)
+	})
 }

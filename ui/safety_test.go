@@ -70,14 +70,20 @@ func TestRestoringABackupFromTheDesk(t *testing.T) {
 	d.CloseLibrary()
 }
 
-// slowCheck holds the library's check until released.
+// slowCheck holds the library's check until released, as a large library
+// on a slow disk would, or until the check is cancelled (SQLite
+// interrupts a cancelled query).
 type slowCheck struct {
 	Library
 	release chan struct{}
 }
 
 func (s slowCheck) QuickCheck(ctx context.Context) error {
-	<-s.release
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	return s.Library.QuickCheck(ctx)
 }
 

@@ -104,7 +104,8 @@ func (s *shelf) open(lib Library) {
 	s.at = -1
 	s.list.Refresh()
 	s.count.SetText("Opening the library…")
-	go func() {
+	g := s.d.jobs
+	started := g.start(func(context.Context) {
 		first := newPager(lib)
 		err := first.Reset(f)
 		if err == nil && first.Len() > 0 {
@@ -114,7 +115,7 @@ func (s *shelf) open(lib Library) {
 		if holdFirstLook != nil {
 			holdFirstLook()
 		}
-		fyne.Do(func() {
+		g.do(func() {
 			defer close(ready)
 			if s.d.libGen != libGen {
 				return // another library replaced it meanwhile
@@ -139,7 +140,10 @@ func (s *shelf) open(lib Library) {
 			}
 			s.reselect(-1)
 		})
-	}()
+	})
+	if !started {
+		close(ready) // the desk is letting go of lib: there is nothing to wait for
+	}
 }
 
 // statusLabel is how a status reads in menus: "Draft", "Published".

@@ -43,11 +43,14 @@ func runGUI(path string, isDefault bool) error {
 	}
 	desk := ui.NewDesk(a, st)
 	desk.SetImageCache(imageCache(os.Getenv))
-	closeLib := st.Close
-	desk.SetLibraryOpener(st.Path(), openForDesk, func() error { return closeLib() })
+	desk.SetLibraryOpener(st.Path(), openForDesk, st.Close)
+	// This library and every one opened from the File menu afterwards:
+	// checked in the background, then backed up daily and kept trim.
 	desk.CheckAndMaintain()
+	// Closing the window stops the library's background work and waits
+	// for it first; CloseLibrary closes whichever library is on the desk
+	// by then.
 	desk.Window().ShowAndRun()
-	desk.WaitExports()
 	return desk.CloseLibrary()
 }
 
