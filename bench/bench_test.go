@@ -66,7 +66,7 @@ func BenchmarkImportBundle(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		report, err := st.Import(ctx, bu.Pieces, bu.ReadImage, store.ImportOptions{})
+		report, err := st.ImportStream(ctx, bu.All(), bu.ReadImage, store.ImportOptions{Slugs: bu.Slugs()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -68,7 +68,9 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 	if err != nil {
 		return err
 	}
-	// Read and check the whole bundle before the library is touched.
+	// Read and check the whole bundle before the library is touched; the
+	// import then reads it again, one piece at a time, so no more than a
+	// piece is ever held in memory.
 	b, err := bundle.Open(path)
 	if err != nil {
 		return err
@@ -79,12 +81,22 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 		return err
 	}
 	defer st.Close()
-	report, err := st.Import(ctx, b.Pieces, b.ReadImage, store.ImportOptions{Overwrite: *overwrite})
+	var renamed []string
+	report, err := st.ImportStream(ctx, b.All(), b.ReadImage, store.ImportOptions{
+		Overwrite: *overwrite,
+		Slugs:     b.Slugs(),
+		Renamed: func(title, wanted, got string) {
+			renamed = append(renamed, fmt.Sprintf("created %s for “%s”: %s is another piece's slug", got, title, wanted))
+		},
+	})
 	if err != nil {
 		// The store rolled everything back; say so in the same breath.
 		return galley.Errorf(galley.ErrorCode(err), "%s Nothing was imported.", galley.ErrorMessage(err))
 	}
 	fmt.Fprintf(e.stdout, "Imported %s into %s: %s.\n", path, st.Path(), describe(report))
+	for _, line := range renamed {
+		fmt.Fprintf(e.stdout, "  %s.\n", line)
+	}
 	return nil
 }
 

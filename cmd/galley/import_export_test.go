@@ -1,11 +1,68 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
+
+// writeOnePieceBundle writes a bundle folder of one piece given as JSON.
+func writeOnePieceBundle(t *testing.T, piece string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "bundle")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	index := `{"format": "galley.bundle/1", "pieces": [` + piece + `]}`
+	if err := os.WriteFile(filepath.Join(dir, "pieces.json"), []byte(index), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestImportKeepsAPieceWhoseSlugAnotherTitleGives imports two different
+// pieces without slugs, one bundle after the other, whose titles give one
+// slug. The second import once said "1 updated" and the first piece was
+// gone; --overwrite must not replace it either.
+func TestImportKeepsAPieceWhoseSlugAnotherTitleGives(t *testing.T) {
+	for _, c := range []struct{ first, second, slug string }{
+		{"Café", "Cafe", "cafe"},
+		{"🙂", "🎉", "piece"},
+	} {
+		lib := filepath.Join(t.TempDir(), "lib.galley")
+		r := galleyCmd(t, nil, "--db", lib, "import", writeOnePieceBundle(t, `{"title": "`+c.first+`", "body": "the first piece"}`))
+		if r.code != 0 || !strings.Contains(r.stdout, "1 created, 0 updated") {
+			t.Fatalf("first import: %+v", r)
+		}
+		for i, args := range [][]string{{"import"}, {"import", "--overwrite"}} {
+			bundle := writeOnePieceBundle(t, `{"title": "`+c.second+`", "body": "another piece, take `+args[len(args)-1]+`", "updated": "2001-01-01T00:00:00Z"}`)
+			r = galleyCmd(t, nil, append(append([]string{"--db", lib}, args...), bundle)...)
+			got := c.slug + "-" + string(rune('2'+i))
+			if r.code != 0 || !strings.Contains(r.stdout, "1 created, 0 updated, 0 unchanged") ||
+				!strings.Contains(r.stdout, "created "+got+" for “"+c.second+"”: "+c.slug+" is another piece's slug") {
+				t.Errorf("galley %s of “%s”: %+v", strings.Join(args, " "), c.second, r)
+			}
+		}
+		st, err := store.Open(lib)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := st.PieceBySlug(context.Background(), c.slug)
+		if err != nil || first.Title != c.first || first.Body != "the first piece" {
+			t.Errorf("%s is now %+v (%v)", c.slug, first, err)
+		}
+		if n, _ := st.CountPieces(context.Background(), galley.Filter{}); n != 3 {
+			t.Errorf("%d pieces, want 3", n)
+		}
+		st.Close()
+	}
+}
 
 // TestExportJSONKeepsTheLibrarysPermissions exports a library only its
 // owner may read: the zip (drafts and all) is no more readable than the

@@ -38,7 +38,7 @@ func importBundle(s *store.Store, path string) (galley.ImportReport, error) {
 		return galley.ImportReport{}, err
 	}
 	defer b.Close()
-	return s.Import(ctx, b.Pieces, b.ReadImage, store.ImportOptions{})
+	return s.ImportStream(ctx, b.All(), b.ReadImage, store.ImportOptions{Slugs: b.Slugs()})
 }
 
 // exportBundle does what `galley export json` does.
@@ -330,7 +330,7 @@ func TestBadImportsChangeNothing(t *testing.T) {
 		{"invalid date", `{"format": "galley.bundle/1", "pieces": [` + good + `, {"title": "Odd Date", "published": "2023-02-30"}]}`,
 			nil, []string{`"2023-02-30"`, "Odd Date"}},
 		{"no title", `{"format": "galley.bundle/1", "pieces": [` + good + `, {"summary": "untitled"}]}`, nil, []string{"piece 2", "title is missing"}},
-		{"duplicate slug", `{"format": "galley.bundle/1", "pieces": [` + good + `, {"title": "Good One"}]}`, nil, []string{`slug "good-one"`}},
+		{"duplicate slug", `{"format": "galley.bundle/1", "pieces": [` + good + `, {"title": "Good One, Again", "slug": "good-one"}]}`, nil, []string{`slug "good-one"`, "piece 2", "line 1"}},
 		{"two leads", `{"format": "galley.bundle/1", "pieces": [{"title": "Leads", "photos": [{"file": "photos/ok.jpg", "lead": true}, {"file": "photos/ok.jpg", "lead": true}]}]}`,
 			nil, []string{"lead", "Leads"}},
 		{"parent path", `{"format": "galley.bundle/1", "pieces": [{"title": "Escape", "photos": [{"file": "../secret.jpg"}]}]}`, nil, []string{"leads outside the bundle", "Escape"}},

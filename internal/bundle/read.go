@@ -5,18 +5,15 @@ package bundle
 
 import (
 	"archive/zip"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/photo"
@@ -28,70 +25,32 @@ const Format = "galley.bundle/1"
 // IndexName is the name of the bundle's index file.
 const IndexName = "pieces.json"
 
-// maxIndex caps pieces.json: a bundle of 100,000 long pieces fits, and
-// the parse (which holds a few copies of the text) stays within memory.
-const maxIndex = 512 << 20
-
-// The JSON shapes of the bundle format. Field names are the contract.
-type (
-	fileJSON struct {
-		Format string      `json:"format"`
-		Pieces []pieceJSON `json:"pieces"`
-	}
-	pieceJSON struct {
-		Slug         string            `json:"slug,omitempty"`
-		Title        string            `json:"title"`
-		Type         string            `json:"type,omitempty"`
-		Status       string            `json:"status,omitempty"`
-		Published    string            `json:"published,omitempty"`
-		Summary      string            `json:"summary,omitempty"`
-		Body         string            `json:"body,omitempty"`
-		Contributors []contributorJSON `json:"contributors,omitempty"`
-		Topics       []string          `json:"topics,omitempty"`
-		QA           []qaJSON          `json:"qa,omitempty"`
-		Photos       []photoJSON       `json:"photos,omitempty"`
-		Related      []string          `json:"related,omitempty"`
-		Created      string            `json:"created,omitempty"`
-		Updated      string            `json:"updated,omitempty"`
-	}
-	contributorJSON struct {
-		Name string `json:"name"`
-		Role string `json:"role,omitempty"`
-	}
-	qaJSON struct {
-		Question string `json:"question"`
-		Answer   string `json:"answer"`
-	}
-	photoJSON struct {
-		File         string   `json:"file"`
-		Alt          string   `json:"alt,omitempty"`
-		Decorative   bool     `json:"decorative,omitempty"`
-		Caption      string   `json:"caption,omitempty"`
-		Credit       string   `json:"credit,omitempty"`
-		Lead         bool     `json:"lead,omitempty"`
-		Photographer string   `json:"photographer,omitempty"`
-		Copyright    string   `json:"copyright,omitempty"`
-		DateCreated  string   `json:"date_created,omitempty"`
-		City         string   `json:"city,omitempty"`
-		Country      string   `json:"country,omitempty"`
-		Keywords     []string `json:"keywords,omitempty"`
-	}
-)
-
-// Bundle is an opened bundle: its pieces, checked against the format, and
-// access to its image files. Photos of Pieces name their file in Source.
+// Bundle is an opened bundle: its pieces.json checked against the format,
+// and access to its image files. Pieces are read from the file one at a
+// time (All), so a bundle of any size is never held in memory; photos of
+// the pieces name their file in Source.
 type Bundle struct {
+	// Pieces holds every piece of a bundle opened with OpenFS, whose files
+	// (the sample desk embedded in the binary) are in memory already.
+	// Open leaves it empty: read the pieces of a bundle on disk with All.
 	Pieces []galley.Piece
 
 	name   string // the path given to Open, for messages
 	fsys   fs.FS
 	closer io.Closer
+	slugs  map[string]bool // the slugs pieces give explicitly
 }
 
-// Open reads the bundle at path (a folder or a .zip file) and checks it: the
-// JSON, every field, that every photo file exists inside the bundle, and
-// that related slugs within it are consistent. Whether related slugs name
-// pieces already in a library is for the importer to check.
+// Open reads the bundle at path (a folder or a .zip file) and checks it,
+// one piece at a time: the JSON, every field, that every photo is a
+// regular file inside the bundle, and that slugs given explicitly are
+// unique. Whether related slugs name pieces in the bundle or in a library
+// is for the importer to check.
+//
+// Bundles other programs would read differently are refused: a zip with
+// two entries of one name, a JSON object giving one key twice, a key that
+// differs from a known one only in case, pieces.json or a photo that is
+// not a regular file (a FIFO is never waited on).
 //
 // Errors name the problem and the piece, and give the line and column in
 // pieces.json where there is one.
@@ -109,11 +68,15 @@ func Open(p string) (*Bundle, error) {
 		}
 		// os.Root refuses any path or symbolic link that leads outside the
 		// folder, so a bundle can only ever read its own files.
-		b.fsys, b.closer = root.FS(), root
+		b.fsys, b.closer = rootFS{root}, root
 	case strings.EqualFold(filepath.Ext(p), ".zip"):
 		zr, err := zip.OpenReader(p)
 		if err != nil {
 			return nil, galley.Errorf(galley.EInvalid, "%s is not a readable .zip file: %v.", p, err)
+		}
+		if err := checkZipNames(p, &zr.Reader); err != nil {
+			zr.Close()
+			return nil, err
 		}
 		b.fsys, b.closer = zr, zr
 		if sub := zipRoot(&zr.Reader); sub != "." {
@@ -125,7 +88,7 @@ func Open(p string) (*Bundle, error) {
 	default:
 		return nil, galley.Errorf(galley.EInvalid, "%s is neither a bundle folder nor a .zip file.", p)
 	}
-	if err := b.load(); err != nil {
+	if err := b.check(false); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -133,14 +96,60 @@ func Open(p string) (*Bundle, error) {
 }
 
 // OpenFS reads a bundle from a file system, such as the sample desk
-// embedded in the binary. name is used in messages.
+// embedded in the binary, checks it as Open does, and keeps its pieces in
+// Pieces. name is used in messages.
 func OpenFS(fsys fs.FS, name string) (*Bundle, error) {
 	b := &Bundle{name: name, fsys: fsys}
-	if err := b.load(); err != nil {
+	if err := b.check(true); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
+
+// check reads the whole of pieces.json once, so that a bundle that would
+// fail halfway is refused before anything is imported; keep says to hold
+// the pieces in b.Pieces.
+func (b *Bundle) check(keep bool) error {
+	b.slugs = map[string]bool{}
+	explicit := map[string]int{} // slug → number of the piece giving it
+	return b.scan(func(p *galley.Piece, n int, at func(string, ...any) error) error {
+		if p.Slug != "" {
+			if first, dup := explicit[p.Slug]; dup {
+				return at("piece %d %s has the slug %q, like piece %d", n, p.Name(), p.Slug, first)
+			}
+			explicit[p.Slug] = n
+			b.slugs[p.Slug] = true
+		}
+		if keep {
+			b.Pieces = append(b.Pieces, *p)
+		}
+		return nil
+	})
+}
+
+// All returns the pieces of the bundle, read again from pieces.json one at
+// a time and checked as Open checks them. A piece without a slug of its
+// own has an empty Slug: the library it goes into gives it one. The
+// sequence ends after the first error.
+func (b *Bundle) All() iter.Seq2[galley.Piece, error] {
+	return func(yield func(galley.Piece, error) bool) {
+		stopped := errors.New("stopped")
+		err := b.scan(func(p *galley.Piece, _ int, _ func(string, ...any) error) error {
+			if !yield(*p, nil) {
+				return stopped
+			}
+			return nil
+		})
+		if err != nil && err != stopped {
+			yield(galley.Piece{}, err)
+		}
+	}
+}
+
+// Slugs returns the slugs the bundle's pieces give explicitly. An importer
+// keeps them free for those pieces when it picks slugs for pieces that
+// have none, even before the pieces that give them come.
+func (b *Bundle) Slugs() map[string]bool { return b.slugs }
 
 // zipRoot finds the folder of a zip that holds pieces.json: the top, or the
 // single folder a zipped bundle folder usually sits in.
@@ -159,6 +168,23 @@ func zipRoot(zr *zip.Reader) string {
 	return "."
 }
 
+// checkZipNames refuses a zip holding two entries of one name (after the
+// cleaning a zip reader does: "photos//a.jpg" is "photos/a.jpg"). Which of
+// the two a program reads depends on the program, so a bundle checked
+// here could be a different bundle elsewhere.
+func checkZipNames(p string, zr *zip.Reader) error {
+	seen := make(map[string]bool, len(zr.File))
+	for _, f := range zr.File {
+		name := strings.TrimSuffix(f.Name, "/")
+		name = path.Clean("/" + strings.ReplaceAll(name, `\`, "/"))[1:]
+		if seen[name] {
+			return galley.Errorf(galley.EInvalid, "%s holds two entries named %q; programs differ on which one they read, so the bundle is refused. Zip the bundle again.", p, name)
+		}
+		seen[name] = true
+	}
+	return nil
+}
+
 // Close releases the bundle's files.
 func (b *Bundle) Close() error {
 	if b.closer == nil {
@@ -170,11 +196,11 @@ func (b *Bundle) Close() error {
 }
 
 // ReadImage returns the bytes of the image file at source, a path inside
-// the bundle.
+// the bundle. Only a regular file is read, and at most photo.MaxBytes.
 func (b *Bundle) ReadImage(source string) ([]byte, error) {
-	f, err := b.fsys.Open(source)
+	f, err := b.openRegular(source)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, photo.MaxBytes+1))
@@ -187,230 +213,69 @@ func (b *Bundle) ReadImage(source string) ([]byte, error) {
 	return data, nil
 }
 
-func (b *Bundle) load() error {
-	f, err := b.fsys.Open(IndexName)
-	if errors.Is(err, fs.ErrNotExist) {
-		return galley.Errorf(galley.EInvalid, "%s is not a Galley bundle: it has no %s.", b.name, IndexName)
-	}
+// openRegular opens the file at name in the bundle, refusing anything but
+// a regular file. What is checked is the opened file, so nothing can be
+// swapped in between; a FIFO is opened without waiting for a writer.
+func (b *Bundle) openRegular(name string) (fs.File, error) {
+	f, err := b.fsys.Open(name)
 	if err != nil {
-		return galley.Errorf(galley.EInvalid, "Cannot read %s in %s: %v.", IndexName, b.name, unwrapPathError(err))
+		return nil, unwrapPathError(err)
 	}
-	// A zip entry declares its size: refuse a huge one before inflating it.
-	if fi, err := f.Stat(); err == nil && fi.Size() > maxIndex {
+	fi, err := f.Stat()
+	if err != nil {
 		f.Close()
-		return galley.Errorf(galley.EInvalid, "%s in %s is larger than %d MB.", IndexName, b.name, maxIndex>>20)
+		return nil, unwrapPathError(err)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxIndex+1))
-	f.Close()
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, notRegular{name, fi.Mode()}
+	}
+	return f, nil
+}
+
+// notRegular is the error for a bundle entry that is not a regular file.
+type notRegular struct {
+	name string
+	mode fs.FileMode
+}
+
+func (e notRegular) Error() string {
+	kind := "a special file"
+	switch m := e.mode; {
+	case m.IsDir():
+		kind = "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		kind = "a FIFO"
+	case m&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		kind = "a device"
+	case m&fs.ModeSymlink != 0:
+		kind = "a symbolic link"
+	case m&fs.ModeSocket != 0:
+		kind = "a socket"
+	}
+	return fmt.Sprintf("%s is not a regular file (%s)", e.name, kind)
+}
+
+// rootFS is the file system of a bundle folder: os.Root's, with files
+// opened without waiting, so a FIFO in the folder is refused at once
+// instead of holding the import until something writes to it.
+type rootFS struct{ root *os.Root }
+
+// Open opens name inside the folder for reading.
+func (r rootFS) Open(name string) (fs.File, error) {
+	f, err := r.root.OpenFile(name, os.O_RDONLY|openNoWait, 0)
 	if err != nil {
-		return galley.Errorf(galley.EInvalid, "Cannot read %s in %s: %v.", IndexName, b.name, err)
+		return nil, err
 	}
-	if len(data) > maxIndex {
-		return galley.Errorf(galley.EInvalid, "%s in %s is larger than %d MB.", IndexName, b.name, maxIndex>>20)
-	}
-	if !utf8.Valid(data) {
-		return b.errorAt(data, firstInvalidUTF8(data), "the file is not valid UTF-8 text")
-	}
-	// Check the syntax of the whole file first: the offset of a syntax
-	// error from Unmarshal is exact, unlike a streaming Decoder's.
-	var whole json.RawMessage
-	if err := json.Unmarshal(data, &whole); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			msg := syn.Error()
-			switch {
-			case strings.Contains(msg, "unexpected end of JSON input"):
-				msg = "the file ends too early (a bracket or quote is not closed)"
-			case strings.Contains(msg, "after top-level value"):
-				msg = "unexpected text after the closing brace"
-			}
-			return b.errorAt(data, syn.Offset-1, "malformed JSON: %s", msg)
-		}
-		return b.jsonError(data, 0, err, "")
-	}
-	raws, starts, err := b.splitPieces(data)
-	if err != nil {
-		return err
-	}
-	slugs := map[string]int{}
-	for i, raw := range raws {
-		p, err := b.decodePiece(data, starts[i], raw, i)
-		if err != nil {
-			return err
-		}
-		if first, dup := slugs[p.Slug]; dup {
-			return b.errorAt(data, starts[i], "piece %d %s has the slug %q, like piece %d", i+1, p.Name(), p.Slug, first+1)
-		}
-		slugs[p.Slug] = i
-		b.Pieces = append(b.Pieces, *p)
-	}
-	for i, p := range b.Pieces {
-		for _, r := range p.Related {
-			if r.Slug == p.Slug {
-				return b.errorAt(data, starts[i], "piece %d %s lists itself as related", i+1, p.Name())
-			}
-		}
-	}
-	return nil
+	return f, nil
 }
 
-// splitPieces walks the top level of pieces.json, checks the format key and
-// returns each piece's raw JSON with its offset in the file.
-func (b *Bundle) splitPieces(data []byte) ([]json.RawMessage, []int64, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil {
-		return nil, nil, b.jsonError(data, 0, err, "")
-	} else if tok != json.Delim('{') {
-		return nil, nil, b.errorAt(data, 0, "the file must hold one JSON object, {\"format\": %q, \"pieces\": [...]}", Format)
-	}
-	var raws []json.RawMessage
-	var starts []int64
-	format, sawPieces := "", false
-	for dec.More() {
-		keyAt := skipSpace(data, dec.InputOffset())
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, nil, b.jsonError(data, 0, err, "")
-		}
-		switch tok {
-		case "format":
-			if err := dec.Decode(&format); err != nil {
-				return nil, nil, b.jsonError(data, 0, err, "the format")
-			}
-		case "pieces":
-			sawPieces = true
-			at := skipSpace(data, dec.InputOffset())
-			if tok, err := dec.Token(); err != nil {
-				return nil, nil, b.jsonError(data, 0, err, "")
-			} else if tok != json.Delim('[') {
-				return nil, nil, b.errorAt(data, at, "\"pieces\" must be a list, [ ... ]")
-			}
-			for dec.More() {
-				start := skipSpace(data, dec.InputOffset())
-				var raw json.RawMessage
-				if err := dec.Decode(&raw); err != nil {
-					return nil, nil, b.jsonError(data, 0, err, fmt.Sprintf("piece %d", len(raws)+1))
-				}
-				raws = append(raws, raw)
-				starts = append(starts, start)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, nil, b.jsonError(data, 0, err, "")
-			}
-		default:
-			return nil, nil, b.errorAt(data, keyAt, "unknown field %v at the top level (only \"format\" and \"pieces\" belong there)", quote(tok))
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, nil, b.jsonError(data, 0, err, "")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, nil, b.errorAt(data, skipSpace(data, dec.InputOffset()), "unexpected text after the closing brace")
-	}
-	if format != Format {
-		if format == "" {
-			return nil, nil, b.errorAt(data, 0, "the \"format\" key is missing; a bundle starts {\"format\": %q, ...}", Format)
-		}
-		return nil, nil, b.errorAt(data, 0, "the format is %q; this Galley reads %q", format, Format)
-	}
-	if !sawPieces {
-		return nil, nil, b.errorAt(data, 0, "the \"pieces\" list is missing")
-	}
-	return raws, starts, nil
-}
-
-func quote(tok json.Token) string {
-	if s, ok := tok.(string); ok {
-		return fmt.Sprintf("%q", s)
-	}
-	return fmt.Sprint(tok)
-}
-
-// decodePiece decodes and checks one piece. base is its offset in data, so
-// errors point into the whole file.
-func (b *Bundle) decodePiece(data []byte, base int64, raw json.RawMessage, i int) (*galley.Piece, error) {
-	var pj pieceJSON
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	what := fmt.Sprintf("piece %d", i+1)
-	if err := dec.Decode(&pj); err != nil {
-		var title struct {
-			Title string `json:"title"`
-		}
-		if json.Unmarshal(raw, &title) == nil && title.Title != "" {
-			what += " “" + title.Title + "”"
-		}
-		return nil, b.jsonError(data, base, err, what)
-	}
-	p := &galley.Piece{
-		Slug:    pj.Slug,
-		Title:   pj.Title,
-		Type:    pj.Type,
-		Summary: pj.Summary,
-		Body:    pj.Body,
-		Topics:  pj.Topics,
-	}
-	if pj.Title != "" {
-		what += " “" + pj.Title + "”"
-	}
-	fail := func(format string, args ...any) error {
-		return b.errorAt(data, base, "%s: %s", what, fmt.Sprintf(format, args...))
-	}
-	if strings.TrimSpace(pj.Title) == "" {
-		return nil, fail("the title is missing; it is the one field every piece needs")
-	}
-	var err error
-	if p.Status, err = galley.ParseStatus(pj.Status); err != nil {
-		return nil, fail("%s", galley.ErrorMessage(err))
-	}
-	if p.Published, err = galley.ParseDate(pj.Published); err != nil {
-		return nil, fail("the published date %s", galley.ErrorMessage(err))
-	}
-	if p.Created, err = parseStamp(pj.Created); err != nil {
-		return nil, fail("the created time %q is not an RFC 3339 time such as 2024-11-14T09:30:00Z", pj.Created)
-	}
-	if p.Updated, err = parseStamp(pj.Updated); err != nil {
-		return nil, fail("the updated time %q is not an RFC 3339 time such as 2024-11-14T09:30:00Z", pj.Updated)
-	}
-	if p.Slug == "" {
-		p.Slug = galley.Slugify(p.Title)
-	}
-	for _, c := range pj.Contributors {
-		p.Contributors = append(p.Contributors, galley.Contributor{Name: c.Name, Role: c.Role})
-	}
-	for _, qa := range pj.QA {
-		p.QA = append(p.QA, galley.QA{Question: qa.Question, Answer: qa.Answer})
-	}
-	for j, ph := range pj.Photos {
-		src, err := b.checkImagePath(ph.File)
-		if err != nil {
-			return nil, fail("photo %d: %s", j+1, galley.ErrorMessage(err))
-		}
-		p.Photos = append(p.Photos, galley.Photo{
-			Source: src, Alt: ph.Alt, Decorative: ph.Decorative,
-			Caption: ph.Caption, Credit: ph.Credit, Lead: ph.Lead,
-			Photographer: ph.Photographer, Copyright: ph.Copyright, DateCreated: ph.DateCreated,
-			City: ph.City, Country: ph.Country, Keywords: ph.Keywords,
-		})
-	}
-	for _, r := range pj.Related {
-		p.Related = append(p.Related, galley.PieceRef{Slug: r})
-	}
-	if err := p.Validate(); err != nil {
-		return nil, fail("%s", galley.ErrorMessage(err))
-	}
-	return p, nil
-}
-
-func parseStamp(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return time.Parse(time.RFC3339Nano, s)
-}
+// Stat describes name inside the folder without opening it.
+func (r rootFS) Stat(name string) (fs.FileInfo, error) { return r.root.Stat(name) }
 
 // checkImagePath refuses paths that could leave the bundle and files that
-// are missing, and returns the clean path inside the bundle.
+// are missing or not regular files, and returns the clean path inside the
+// bundle.
 func (b *Bundle) checkImagePath(file string) (string, error) {
 	if strings.TrimSpace(file) == "" {
 		return "", galley.Errorf(galley.EInvalid, "the \"file\" is missing")
@@ -434,111 +299,9 @@ func (b *Bundle) checkImagePath(file string) (string, error) {
 		return "", galley.Errorf(galley.EInvalid, "the file %q cannot be read: %v", file, unwrapPathError(err))
 	}
 	if !fi.Mode().IsRegular() {
-		return "", galley.Errorf(galley.EInvalid, "%q is not a regular file", file)
+		return "", galley.Errorf(galley.EInvalid, "%v; only image files can be photos", notRegular{fmt.Sprintf("%q", file), fi.Mode()})
 	}
 	return clean, nil
-}
-
-// jsonError explains a decoding error with its place in the file. base is
-// the offset of the JSON value the decoder was given.
-func (b *Bundle) jsonError(data []byte, base int64, err error, what string) error {
-	prefix := ""
-	if what != "" {
-		prefix = what + ": "
-	}
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return b.errorAt(data, base+syn.Offset, "%smalformed JSON: %s", prefix, strings.TrimPrefix(syn.Error(), "json: "))
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "a value"
-		} else {
-			field = "\"" + field + "\""
-		}
-		return b.errorAt(data, base+typ.Offset, "%s%s should be %s, not %s", prefix, field, kind(typ.Type.String()), typ.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return b.errorAt(data, int64(len(data)), "%smalformed JSON: the file ends too early", prefix)
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		at := base
-		if i := bytes.Index(data[base:], []byte(name)); i >= 0 {
-			at = base + int64(i)
-		}
-		return b.errorAt(data, at, "%sunknown field %s (see docs/bundle.md for the fields a piece can have)", prefix, name)
-	}
-	return b.errorAt(data, base, "%s%v", prefix, err)
-}
-
-func kind(goType string) string {
-	switch {
-	case goType == "string":
-		return "text"
-	case goType == "bool":
-		return "true or false"
-	case strings.HasPrefix(goType, "[]"):
-		return "a list"
-	case strings.HasPrefix(goType, "bundle."):
-		return "an object"
-	}
-	return goType
-}
-
-// errorAt builds an EInvalid error pointing at a byte offset of pieces.json.
-func (b *Bundle) errorAt(data []byte, offset int64, format string, args ...any) error {
-	line, col := lineCol(data, offset)
-	msg := strings.TrimSuffix(fmt.Sprintf(format, args...), ".")
-	return galley.Errorf(galley.EInvalid, "%s, line %d, column %d: %s.", filepath.Join(b.name, IndexName), line, col, msg)
-}
-
-// lineCol turns a byte offset into a 1-based line and column (in characters).
-func lineCol(data []byte, offset int64) (int, int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	if offset < 0 {
-		offset = 0
-	}
-	// An offset inside a character (a syntax error's offset is one byte
-	// back from where the decoder stopped, which at the end of a file can
-	// split its last character) points at that character.
-	for back := int64(1); back < utf8.UTFMax && offset-back >= 0 && offset < int64(len(data)) && !utf8.RuneStart(data[offset]); back++ {
-		if start := offset - back; utf8.RuneStart(data[start]) {
-			if _, size := utf8.DecodeRune(data[start:]); size > 1 && start+int64(size) > offset {
-				offset = start
-			}
-			break
-		}
-	}
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	lineStart := bytes.LastIndexByte(before, '\n') + 1
-	return line, utf8.RuneCount(before[lineStart:]) + 1
-}
-
-func skipSpace(data []byte, off int64) int64 {
-	for off < int64(len(data)) {
-		switch data[off] {
-		case ' ', '\t', '\n', '\r', ',', ':':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
-}
-
-func firstInvalidUTF8(data []byte) int64 {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size == 1 {
-			return int64(i)
-		}
-		i += size
-	}
-	return 0
 }
 
 // unwrapPathError drops the operation and path from an *fs.PathError, whose

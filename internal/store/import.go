@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"iter"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,45 +20,78 @@ type ImageReader func(source string) ([]byte, error)
 // ImportOptions tune Import.
 type ImportOptions struct {
 	// Overwrite replaces library pieces even when they were updated after
-	// the import's copy of them.
+	// the import's copy of them. It only ever replaces the same piece: one
+	// whose slug the import gives explicitly.
 	Overwrite bool
 	// KeepExisting leaves pieces whose slugs are already in the library as
 	// they are (reported as kept), adding only the new ones.
 	KeepExisting bool
+	// Slugs holds the slugs the pieces of a stream give explicitly, when
+	// the stream's source knows them in advance (a bundle does, having
+	// read it through once): a piece without a slug of its own is never
+	// given one of them, even before the piece that claims it comes.
+	// Import works them out from its slice itself.
+	Slugs map[string]bool
+	// Renamed, when set, is told of each piece without a slug of its own
+	// whose slug from its title (wanted) belongs to another piece, and the
+	// slug it was given instead (got).
+	Renamed func(title, wanted, got string)
 }
 
-// Import adds pieces to the library, or updates the pieces with the same
-// slugs, all in one transaction: any error leaves the library exactly as it
-// was. Related publications are given by slug and may name pieces later in
-// the same batch or already in the library. Photo bytes are read through
-// read one piece at a time, so a large bundle is never held in memory.
-//
-// Importing the same pieces twice leaves one copy of each; the second time
-// they are reported unchanged and keep their versions.
-//
-// An import never silently undoes newer work: when a piece in the library
-// was updated after the time the import gives for it, the import fails
-// with a conflict naming the piece, unless opt.Overwrite says to replace it.
+// Import is ImportStream over a slice of pieces.
 func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageReader, opt ImportOptions) (galley.ImportReport, error) {
-	var report galley.ImportReport
-	batch := make([]*galley.Piece, len(pieces))
-	seen := map[string]string{}
-	for i := range pieces {
-		p := clonePiece(&pieces[i])
-		p.ID, p.Version = 0, 0
-		if p.Slug == "" {
-			p.Slug = galley.Slugify(p.Title)
+	if opt.Slugs == nil {
+		opt.Slugs = map[string]bool{}
+		for i := range pieces {
+			if pieces[i].Slug != "" {
+				opt.Slugs[pieces[i].Slug] = true
+			}
 		}
-		if err := p.Validate(); err != nil {
-			return report, importError(p, err)
-		}
-		if other, dup := seen[p.Slug]; dup {
-			return report, galley.Errorf(galley.EInvalid, "Two pieces in the import have the slug %q: “%s” and “%s”.", p.Slug, other, p.Title)
-		}
-		seen[p.Slug] = p.Title
-		batch[i] = p
 	}
+	return s.ImportStream(ctx, seqOf(pieces), read, opt)
+}
 
+// seqOf turns a slice into the sequence ImportStream reads.
+func seqOf(pieces []galley.Piece) iter.Seq2[galley.Piece, error] {
+	return func(yield func(galley.Piece, error) bool) {
+		for _, p := range pieces {
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
+
+// ImportStream adds pieces to the library, taking them one at a time from
+// pieces, all in one transaction: any error, the stream's own included,
+// leaves the library exactly as it was. Only the piece being written is
+// held (with its photos, read through read), and of the pieces before it
+// only their IDs, slugs and related lists, so a bundle of any size is
+// imported in the memory of its largest piece.
+//
+// A piece with a slug of its own is the library piece of that slug: it is
+// created, or that piece is updated. Importing it twice leaves one copy;
+// the second time it is reported unchanged and keeps its version. An
+// import never silently undoes newer work: when the library's piece was
+// updated after the time the import gives for it, the import fails with a
+// conflict naming the piece, unless opt.Overwrite says to replace it.
+//
+// A piece without a slug (Slug "") is never taken for another piece
+// because their titles give the same slug ("Café" and "Cafe" are both
+// cafe): it gets the slug from its title, or, when that belongs to
+// another piece of the library or of the import, the first free one of
+// slug-2, slug-3, … as WordPress does. Only an identical copy in the
+// library (re-importing the same bundle) is recognised as itself, and
+// reported unchanged.
+//
+// Related publications are given by slug and may name pieces later in the
+// same batch or already in the library; a slug from the title of a piece
+// of the import names that piece, whatever slug it was given.
+//
+// Every piece the import changes starts a revision of its own, so the text
+// it replaced stays in the piece's history.
+func (s *Store) ImportStream(ctx context.Context, pieces iter.Seq2[galley.Piece, error], read ImageReader, opt ImportOptions) (galley.ImportReport, error) {
+	var report galley.ImportReport
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return report, err
@@ -64,17 +99,62 @@ func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageRea
 	defer tx.Rollback()
 	now := s.now()
 
-	// First every piece without its related list, so related slugs can
-	// point forward in the batch; then the related lists.
-	changed := make([]bool, len(batch))
-	for i, p := range batch {
+	// What is kept of each piece until the end: related lists are written
+	// once every piece is in, so they can point forward in the batch.
+	type written struct {
+		id      int64
+		title   string
+		slug    string
+		related []galley.PieceRef
+	}
+	var changed []written
+	explicit := map[string]string{}  // slugs pieces gave → their titles
+	claimed := map[string]bool{}     // slugs this import has given out
+	fromTitle := map[string]string{} // slug from a title → the slug that piece got
+	for item, err := range pieces {
+		if err != nil {
+			return galley.ImportReport{}, err
+		}
+		if err := ctx.Err(); err != nil {
+			return galley.ImportReport{}, err
+		}
+		p := clonePiece(&item)
+		p.ID, p.Version = 0, 0
+		p.Status = statusOrDraft(p.Status)
+		if err := p.Validate(); err != nil {
+			return galley.ImportReport{}, importError(p, err)
+		}
 		related := p.Related
 		p.Related = nil
-		status, err := s.importPiece(ctx, tx, p, related, read, now, opt)
+		// For telling an unchanged piece: related slugs resolved as far as
+		// the pieces read so far allow (see resolve).
+		known := resolve(related, explicit, opt.Slugs, fromTitle)
+		var status string
+		if p.Slug != "" {
+			if other, dup := explicit[p.Slug]; dup {
+				return galley.ImportReport{}, galley.Errorf(galley.EInvalid, "Two pieces in the import have the slug %q: “%s” and “%s”.", p.Slug, other, p.Title)
+			}
+			if claimed[p.Slug] {
+				return galley.ImportReport{}, galley.Errorf(galley.EInvalid, "“%s” has the slug %q, which this import had already given to an earlier piece without a slug of its own (from its title); give that piece a slug, or list this one's first.", p.Title, p.Slug)
+			}
+			explicit[p.Slug] = p.Title
+			status, err = s.importPiece(ctx, tx, p, known, read, now, opt)
+		} else {
+			wanted := galley.Slugify(p.Title)
+			status, err = s.importUnslugged(ctx, tx, p, known, read, now, func(slug string) bool { return claimed[slug] || opt.Slugs[slug] })
+			if err == nil {
+				if _, seen := fromTitle[wanted]; !seen {
+					fromTitle[wanted] = p.Slug
+				}
+				if p.Slug != wanted && status == "created" && opt.Renamed != nil {
+					opt.Renamed(p.Title, wanted, p.Slug)
+				}
+			}
+		}
 		if err != nil {
 			return galley.ImportReport{}, importError(p, err)
 		}
-		p.Related = related
+		claimed[p.Slug] = true
 		switch status {
 		case "created":
 			report.Created = append(report.Created, p.Slug)
@@ -87,21 +167,20 @@ func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageRea
 			report.Unchanged = append(report.Unchanged, p.Slug)
 			continue
 		}
-		changed[i] = true
+		changed = append(changed, written{p.ID, p.Title, p.Slug, related})
 	}
-	for i, p := range batch {
-		if !changed[i] {
-			continue
-		}
+	for _, w := range changed {
+		p := &galley.Piece{ID: w.id, Title: w.title, Slug: w.slug, Related: resolve(w.related, explicit, opt.Slugs, fromTitle)}
 		if err := s.writeRelated(ctx, tx, p); err != nil {
 			return galley.ImportReport{}, importError(p, err)
 		}
 	}
-	for i, p := range batch {
-		if changed[i] {
-			if err := s.recordRevision(ctx, tx, p.ID, now, false); err != nil {
-				return galley.ImportReport{}, importError(p, err)
-			}
+	for _, w := range changed {
+		// A revision of its own, whatever the revision window says: an
+		// import folded into the editor's last save would leave the text
+		// it replaced nowhere.
+		if err := s.recordChange(ctx, tx, w.id, now, ChangeImport); err != nil {
+			return galley.ImportReport{}, importError(&galley.Piece{Title: w.title, Slug: w.slug}, err)
 		}
 	}
 	if err := s.commit(tx); err != nil {
@@ -110,8 +189,106 @@ func (s *Store) Import(ctx context.Context, pieces []galley.Piece, read ImageRea
 	return report, nil
 }
 
-// importPiece writes one piece of an import (without its related list) and
-// says whether it was created, updated or left unchanged.
+// resolve turns the related slugs of an imported piece into the slugs of
+// the pieces meant: a slug a piece of the import gives explicitly (given,
+// or announced in advance) is that piece; one that a piece of the import
+// without a slug has from its title is that piece, under the slug it got;
+// any other is a library piece's.
+func resolve(related []galley.PieceRef, given map[string]string, announced map[string]bool, fromTitle map[string]string) []galley.PieceRef {
+	out := make([]galley.PieceRef, len(related))
+	for i, r := range related {
+		out[i] = r
+		if _, ok := given[r.Slug]; ok || announced[r.Slug] {
+			continue
+		}
+		if got, ok := fromTitle[r.Slug]; ok {
+			out[i].Slug = got
+		}
+	}
+	return out
+}
+
+// slugCandidate is the nth slug tried for a piece whose title gives base:
+// base itself, then base-2, base-3, … cut to fit the longest slug.
+func slugCandidate(base string, n int) string {
+	if n == 1 {
+		return base
+	}
+	suffix := "-" + strconv.Itoa(n)
+	return strings.TrimRight(base[:min(len(base), galley.MaxSlug-len(suffix))], "-") + suffix
+}
+
+// importUnslugged writes a piece that has no slug of its own: under the
+// slug from its title or the first free one after it, passing over the
+// slugs taken reports as spoken for in this import. A library piece is
+// only taken for it when it is an identical copy (the same bundle
+// imported again).
+func (s *Store) importUnslugged(ctx context.Context, tx *sql.Tx, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, taken func(string) bool) (string, error) {
+	base := galley.Slugify(p.Title)
+	for n := 1; ; n++ {
+		slug := slugCandidate(base, n)
+		if taken(slug) {
+			continue
+		}
+		var id int64
+		var title string
+		err := tx.QueryRowContext(ctx, `SELECT id, title FROM pieces WHERE slug = ?`, slug).Scan(&id, &title)
+		if errors.Is(err, sql.ErrNoRows) {
+			if err := readPhotos(p, read); err != nil {
+				return "", err
+			}
+			p.Slug = slug
+			if p.Created.IsZero() {
+				p.Created = now
+			}
+			if p.Updated.IsZero() {
+				p.Updated = now
+			}
+			return "created", s.createPiece(ctx, tx, p, fromImport)
+		}
+		if err != nil {
+			return "", s.txError(err)
+		}
+		if title != p.Title {
+			continue // another piece: the cheap test first
+		}
+		if err := readPhotos(p, read); err != nil {
+			return "", err
+		}
+		old, err := s.loadPiece(ctx, tx, id)
+		if err != nil {
+			return "", err
+		}
+		if sameContent(old, p, related) {
+			p.ID, p.Slug = id, slug
+			return "unchanged", nil
+		}
+	}
+}
+
+// readPhotos reads the photos of p that are not read yet through read and
+// checks them. Fields the bundle leaves empty are filled from the file's
+// own metadata; what the bundle gives is never replaced.
+func readPhotos(p *galley.Piece, read ImageReader) error {
+	for i := range p.Photos {
+		ph := &p.Photos[i]
+		if ph.Data != nil || ph.Source == "" {
+			continue
+		}
+		data, err := read(ph.Source)
+		if err != nil {
+			return galley.Errorf(galley.EInvalid, "Photo %d: cannot read %s: %v.", i+1, ph.Source, err)
+		}
+		if err := photo.Prepare(ph.Source, data, ph); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importPiece writes one piece of an import that gives its slug (without
+// its related list) and says whether it was created, updated or left
+// unchanged.
 func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, opt ImportOptions) (string, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ?`, p.Slug).Scan(&id)
@@ -122,20 +299,8 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 	if exists && opt.KeepExisting {
 		return "kept", nil
 	}
-	for i := range p.Photos {
-		ph := &p.Photos[i]
-		if ph.Data != nil || ph.Source == "" {
-			continue
-		}
-		data, err := read(ph.Source)
-		if err != nil {
-			return "", galley.Errorf(galley.EInvalid, "Photo %d: cannot read %s: %v.", i+1, ph.Source, err)
-		}
-		// Fields the bundle leaves empty are filled from the file's own
-		// metadata; what the bundle gives is never replaced.
-		if err := photo.Prepare(ph.Source, data, ph); err != nil {
-			return "", err
-		}
+	if err := readPhotos(p, read); err != nil {
+		return "", err
 	}
 
 	if !exists {
@@ -152,6 +317,7 @@ func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, re
 		return "", err
 	}
 	if sameContent(old, p, related) {
+		p.ID = id
 		return "unchanged", nil
 	}
 	if !opt.Overwrite && !p.Updated.IsZero() && old.Updated.After(p.Updated) {
