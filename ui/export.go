@@ -82,10 +82,11 @@ func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 	d.chooseFolder(title, "Export here", start, chosen)
 }
 
-// startExport runs job in the background with a progress dialog that can
-// cancel it. Widgets are touched only through fyne.Do. The export swaps
-// its folder in whole at the end, so a cancelled or failed export leaves
-// the previous one as it was.
+// startExport runs job in the background, as a job of the library's
+// group, with a progress dialog that can cancel it; widgets are touched
+// only through the group's do. The export swaps its folder in whole at
+// the end, so a cancelled or failed export leaves the previous one as it
+// was.
 func (d *Desk) startExport(job exportJob) {
 	g := d.jobs
 	ctx, cancel := context.WithCancel(g.ctx)

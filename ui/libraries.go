@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
 )
@@ -49,7 +51,7 @@ func (d *Desk) libraryMenuItems() []*fyne.MenuItem {
 	return []*fyne.MenuItem{
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open Library…", d.askOpenLibrary),
-		fyne.NewMenuItem("New Library…", d.askNewLibrary),
+		fyne.NewMenuItem("New Library…", func() { d.askNewLibrary() }),
 		recent,
 	}
 }
@@ -81,26 +83,59 @@ func (d *Desk) askOpenLibrary() {
 	dlg.Show()
 }
 
-func (d *Desk) askNewLibrary() {
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			d.showError(err)
+// newLibraryForm asks for the name and folder of a library to create.
+type newLibraryForm struct {
+	name   *widget.Entry
+	folder *folderField
+	dlg    *dialog.FormDialog
+}
+
+// askNewLibrary asks for a new library's name and folder, then creates
+// it and puts it on the desk. Fyne's save dialog is not used: it creates
+// the chosen file itself, empty, before Galley is told (so the new
+// library was refused as already existing), and once "overwrite" is
+// confirmed it empties an existing file, which would lose a library
+// chosen by mistake.
+func (d *Desk) askNewLibrary() *newLibraryForm {
+	f := &newLibraryForm{name: widget.NewEntry()}
+	f.name.SetText("Library")
+	f.name.Validator = func(s string) error {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "" || s == ".galley":
+			return errors.New("the library needs a name")
+		case strings.ContainsAny(s, `/\`) || s == "." || s == "..":
+			return errors.New("a name, without folders: choose the folder below")
+		}
+		return nil
+	}
+	start := ""
+	if d.libPath != "" {
+		start = filepath.Dir(d.libPath)
+	} else if home, err := os.UserHomeDir(); err == nil {
+		start = home
+	}
+	f.folder = d.folderField("Make the new library in this folder", start, "no folder chosen")
+	f.dlg = dialog.NewForm("New Library", "Create", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Name", f.name),
+		widget.NewFormItem("Folder", f.folder.box),
+	}, func(ok bool) {
+		if !ok {
 			return
 		}
-		if w == nil {
+		if f.folder.path == "" {
+			d.showError(galley.Errorf(galley.EInvalid, "Choose the folder to make the new library in."))
 			return
 		}
-		path := w.URI().Path()
-		w.Close()
-		if !strings.HasSuffix(path, ".galley") {
-			path += ".galley"
+		name := strings.TrimSpace(f.name.Text)
+		if !strings.HasSuffix(name, ".galley") {
+			name += ".galley"
 		}
-		d.switchLibrary(path, true)
+		d.switchLibrary(filepath.Join(f.folder.path, name), true)
 	}, d.win)
-	dlg.SetFileName("Library.galley")
-	d.startIn(dlg.SetLocation)
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	f.dlg.Resize(fyne.NewSize(640, 240))
+	f.dlg.Show()
+	return f
 }
 
 // startIn points a file dialog at the folder of the library on the desk.

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -122,5 +124,56 @@ func TestAManagerClosedWhileWorkingStillSaysWhatFailed(t *testing.T) {
 	m.wait()
 	if !strings.Contains(overlayText(d.win), "Report already exists") {
 		t.Errorf("the failure of a change whose manager was closed was not shown on the desk:\n%s", overlayText(d.win))
+	}
+}
+
+func TestNewLibraryMakesOneAndNeverEmptiesAnExistingOne(t *testing.T) {
+	first := testLibrary(t, &galley.Piece{Title: "In The First"})
+	d := newTestDesk(t, first)
+	// As Galley's own opener: a library to create must not exist yet.
+	d.SetLibraryOpener(first.Path(), func(path string, create bool) (Library, func() error, error) {
+		if _, err := os.Stat(path); create && err == nil {
+			return nil, nil, galley.Errorf(galley.EConflict, "%s already exists; open it with File → Open Library instead.", path)
+		}
+		return openStore(path, create)
+	}, func() error { return nil })
+	t.Cleanup(func() { d.CloseLibrary() })
+	dir := filepath.Dir(first.Path())
+
+	// An existing library's name is refused, and the file is left whole.
+	existing := libraryFile(t, &galley.Piece{Title: "Kept Whole"})
+	before, err := os.ReadFile(existing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := d.askNewLibrary()
+	f.folder.path = filepath.Dir(existing)
+	f.name.SetText("other")
+	tapButton(t, d.win, "Create")
+	if !strings.Contains(overlayText(d.win), "already exists") {
+		t.Errorf("choosing an existing library was not refused:\n%s", overlayText(d.win))
+	}
+	if after, err := os.ReadFile(existing); err != nil || !bytes.Equal(before, after) {
+		t.Fatalf("asking for a new library changed the existing one (%d bytes, was %d; %v)", len(after), len(before), err)
+	}
+
+	// A name without folders, in the folder of the library on the desk.
+	f = d.askNewLibrary()
+	if f.folder.path != dir {
+		t.Errorf("the new library would go in %q, not beside the library on the desk", f.folder.path)
+	}
+	f.name.SetText("a/b")
+	if f.name.Validate() == nil {
+		t.Error("a name with a folder in it was taken")
+	}
+	f.name.SetText("Second Desk")
+	tapButton(t, d.win, "Create")
+	opened(t, d)
+	want := filepath.Join(dir, "Second Desk.galley")
+	if _, err := os.Stat(want); err != nil || !strings.HasPrefix(d.win.Title(), "Second Desk") {
+		t.Fatalf("no new library %s on the desk (%v; title %q)", want, err, d.win.Title())
+	}
+	if n, _ := d.lib.CountPieces(context.Background(), galley.Filter{}); n != 0 || d.libPath != want {
+		t.Errorf("the desk holds %d pieces of %s", n, d.libPath)
 	}
 }
