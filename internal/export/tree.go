@@ -295,29 +295,6 @@ func (t *tree) record(path string, rec fileRecord, count *int, fresh string) {
 // checkBufs are the buffers holds reads files through.
 var checkBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
-// holds reports whether the file at path is a regular file of rec's size
-// and checksum.
-func holds(path string, rec fileRecord) bool {
-	if rec.Size < 0 {
-		return false
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != rec.Size {
-		return false // the cheap case: truncated, emptied or grown
-	}
-	buf := checkBufs.Get().(*[]byte)
-	defer checkBufs.Put(buf)
-	h := crc32.New(castagnoli)
-	// Hiding the file's WriteTo makes the copy use buf rather than
-	// allocate its own.
-	n, err := io.CopyBuffer(h, struct{ io.Reader }{f}, *buf)
-	return err == nil && n == rec.Size && h.Sum32() == rec.CRC
-}
-
 // damagedNote tells the editor which files of the previous export had
 // been changed since it was made (and so were made again), or "".
 func (t *tree) damagedNote() string {
