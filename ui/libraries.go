@@ -173,8 +173,8 @@ func (d *Desk) switchLibrary(path string, create bool) {
 				d.showError(err)
 			}
 		}
+		d.rememberLibrary(path) // before the menu is made again, so Open Recent offers it
 		d.putOnDesk(lib, closeLib, path)
-		d.rememberLibrary(path)
 	})
 }
 

@@ -37,6 +37,9 @@ func TestSwitchingLibrariesSavesAndRemembers(t *testing.T) {
 	if recent := d.recentLibraries(); len(recent) != 2 || recent[0] != second || recent[1] != first.Path() {
 		t.Errorf("recent libraries %v", recent)
 	}
+	if offered := recentMenu(d); len(offered) != 2 || offered[0] != second {
+		t.Errorf("File → Open Recent offers %v", offered)
+	}
 	// A library that cannot be opened leaves the desk as it was.
 	d.opener = func(string, bool) (Library, func() error, error) {
 		return nil, nil, galley.Errorf(galley.EInvalid, "broken.galley is not a Galley library.")
@@ -176,4 +179,17 @@ func TestNewLibraryMakesOneAndNeverEmptiesAnExistingOne(t *testing.T) {
 	if n, _ := d.lib.CountPieces(context.Background(), galley.Filter{}); n != 0 || d.libPath != want {
 		t.Errorf("the desk holds %d pieces of %s", n, d.libPath)
 	}
+}
+
+// recentMenu lists what File → Open Recent offers.
+func recentMenu(d *Desk) []string {
+	var paths []string
+	for _, it := range d.win.MainMenu().Items[0].Items {
+		if it.Label == "Open Recent" && it.ChildMenu != nil {
+			for _, r := range it.ChildMenu.Items {
+				paths = append(paths, r.Label)
+			}
+		}
+	}
+	return paths
 }
