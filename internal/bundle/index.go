@@ -538,7 +538,7 @@ func (p *indexParser) run(fn func(*galley.Piece, int, func(string, ...any) error
 	} else if p.s.bad || p.s.err != nil {
 		return p.endError()
 	}
-	if !sawFormat {
+	if !sawFormat || format == "" {
 		return p.fail(0, "the \"format\" key is missing; a bundle starts {\"format\": %q, ...}", Format)
 	}
 	if format != Format {
