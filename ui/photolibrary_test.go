@@ -13,7 +13,7 @@ func TestThePhotoLibraryFindsAndReusesAPhoto(t *testing.T) {
 		&galley.Piece{Title: "With Barges", Photos: []galley.Photo{{Data: fixture.JPEG(400, 300, 1), Caption: "Barges at the lock.", Credit: "Ines Varga"}}},
 		&galley.Piece{Title: "Needs A Photo"},
 	)
-	d := newTestDesk(t, lib)
+	d, q := queuedDesk(t, lib)
 	d.editor.open(findByTitle(t, lib, "Needs A Photo").ID)
 	w := d.showPhotoLibrary()
 	if w.total != 1 || w.count.Text != "1 photo" {
@@ -23,7 +23,10 @@ func TestThePhotoLibraryFindsAndReusesAPhoto(t *testing.T) {
 	if w.total != 1 {
 		t.Fatalf("searching the credit finds %d", w.total)
 	}
-	waitFor(t, "the thumbnail", func() bool { w.mu.Lock(); defer w.mu.Unlock(); return len(w.thumbs) == 1 })
+	pump(d, q) // the thumbnail is read in the background
+	if len(w.thumbs) != 1 {
+		t.Fatalf("%d thumbnails read, want the one photo's", len(w.thumbs))
+	}
 	w.grid.Select(0)
 	if !strings.Contains(w.details.Text, "Used in: With Barges") || w.add.Disabled() {
 		t.Fatalf("details: %q", w.details.Text)

@@ -42,21 +42,21 @@ func TestADamagedLibraryOpensReadOnly(t *testing.T) {
 
 func TestRestoringABackupFromTheDesk(t *testing.T) {
 	st := testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
-	d := newTestDesk(t, st)
+	d, q := queuedDesk(t, st)
 	path := st.Path()
 	d.SetLibraryOpener(path, openStore, st.Close)
 	// The daily upkeep makes today's backup.
 	d.maintain()
-	waitFor(t, "the daily backup", func() bool {
-		list, _ := store.Backups(path)
-		return len(list) == 1
-	})
+	pump(d, q)
+	if list, err := store.Backups(path); err != nil || len(list) != 1 {
+		t.Fatalf("the daily upkeep made %d backups (%v)", len(list), err)
+	}
 	id := d.editor.piece.ID
 	d.editor.story.title.SetText("After The Mistake")
 	d.editor.save(true)
 	backups, _ := store.Backups(path)
 	d.restoreBackup(backups[0].Path)
-	opened(t, d)
+	pump(d, q)
 	if !strings.Contains(overlayText(d.win), "before restore") {
 		t.Errorf("the restore does not say where the old library is kept:\n%s", overlayText(d.win))
 	}
