@@ -55,6 +55,10 @@ Usage:
 The library file is --db PATH, else $GALLEY_DB, else
 $XDG_DATA_HOME/galley/library.galley (~/.local/share/galley/library.galley),
 created with the sample desk on first use.
+
+Exit status: 0 done, 1 failed (the library is unchanged), 2 a mistake in
+the command line, 130 or 143 stopped by Ctrl+C or SIGTERM (cancelled; the
+next run clears what it left).
 `
 
 // env is what a command reads from its surroundings; tests supply their own.
