@@ -11,9 +11,10 @@ import (
 
 // textArea is a multi-line entry in which Tab moves to the next field
 // instead of typing a tab: answers, captions and summaries are prose, and
-// an editor filling a form expects Tab to go on to the next box.
+// an editor filling a form expects Tab to go on to the next box. It is a
+// WrapEntry, so typing through the line wraps stores what was typed.
 type textArea struct {
-	widget.Entry
+	WrapEntry
 	rows       int // lines of text the area shows before it scrolls
 	onShortcut func(fyne.Shortcut) bool
 	onBlur     func() // the cursor left the area
@@ -90,7 +91,7 @@ func (t *textArea) TypedShortcut(s fyne.Shortcut) {
 	if t.onShortcut != nil && t.onShortcut(s) {
 		return
 	}
-	t.Entry.TypedShortcut(s)
+	t.WrapEntry.TypedShortcut(s)
 }
 
 // tapIcon is a small icon button that stays out of the Tab order, so Tab

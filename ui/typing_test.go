@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"app.galley/galley/internal/galley"
+)
+
+// longAnswer is prose with a space at almost every place a line can wrap.
+const longAnswer = "When the water board met in the spring, the engineers brought maps of every weir on the lower river " +
+	"and a plan to open two of them before the floods. The farmers asked who would pay for the new channels, " +
+	"and the mayor said the province had promised a share of the cost but had not yet put it in writing. " +
+	"By the autumn the first gate was open, the fish ladders were built, and the meadows downstream were wet again."
+
+// Typing an answer and a summary key by key, as an editor does, through
+// the desk's own text areas at several window widths stores exactly what
+// was typed: a space typed where a line wraps stays where it was typed.
+func TestTypingThroughLineWrapsStoresWhatWasTyped(t *testing.T) {
+	for _, width := range []float32{520, 640, 760, 900, 1280} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			lib := testLibrary(t, &galley.Piece{Title: "Weirs"})
+			d := newTestDesk(t, lib)
+			d.Window().Resize(fyne.NewSize(width, 800))
+			e := d.editor
+			e.selectTab(e.qa.content)
+			e.qa.add()
+			row := e.qa.rows[0]
+			for _, r := range "What did the board decide?" {
+				row.question.TypedRune(r)
+			}
+			d.win.Canvas().Focus(row.answer)
+			for _, r := range longAnswer {
+				row.answer.TypedRune(r)
+			}
+			e.selectTab(e.story.content)
+			d.win.Canvas().Focus(e.story.summary)
+			summary := longAnswer[:strings.LastIndex(longAnswer[:260], " ")+1] + "and more."
+			for _, r := range summary {
+				e.story.summary.TypedRune(r)
+			}
+			if !e.save(true) {
+				t.Fatalf("save failed: %s", e.state.Text)
+			}
+			got := stored(t, lib, e.piece.ID)
+			if got.QA[0].Answer != longAnswer {
+				t.Errorf("at width %v the answer was stored as\n%q\nnot as typed\n%q", width, got.QA[0].Answer, longAnswer)
+			}
+			if got.Summary != summary {
+				t.Errorf("at width %v the summary was stored as\n%q\nnot as typed\n%q", width, got.Summary, summary)
+			}
+		})
+	}
+}
