@@ -414,8 +414,9 @@ func (s *Store) fillImages(ctx context.Context, tx *sql.Tx, p *galley.Piece) err
 	return nil
 }
 
-// RestoreRevision makes revision number the piece's current content, as a
-// save would: the piece gets a new version and the restore becomes a new
+// RestoreRevision makes revision number's words the piece's current
+// content — its status, publication date and slug stay as they are — as
+// a save would: the piece gets a new version and the restore becomes a new
 // revision of its own, so the content it replaces stays in the history.
 // Related pieces deleted since are left out. It returns the piece as now
 // stored.
@@ -434,6 +435,10 @@ func (s *Store) RestoreRevision(ctx context.Context, pieceID int64, number int) 
 		return nil, err
 	}
 	old.ID, old.Version, old.Created = pieceID, current.Version, current.Created
+	// A restore brings back the words, not where the piece stands: a
+	// published piece stays published, on its date and at its address
+	// (an older revision may have been a draft, under another slug).
+	old.Status, old.Published, old.Slug = current.Status, current.Published, current.Slug
 	if err := s.readyToRestore(ctx, tx, old); err != nil {
 		return nil, err
 	}

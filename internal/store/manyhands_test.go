@@ -415,3 +415,31 @@ func TestRestoreWhereNoLibraryIs(t *testing.T) {
 		t.Errorf("a backup folder was made for a library that did not exist")
 	}
 }
+
+// Restoring a revision brings back its words; a published piece stays
+// published, on its date, at its address.
+func TestRestoringARevisionKeepsThePiecePublished(t *testing.T) {
+	s := openTemp(t)
+	s.Author = "ada"
+	c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	p := &galley.Piece{Title: "Early Draft Title", Summary: "first words"}
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	c.advance(time.Hour)
+	p.Title, p.Summary, p.Slug = "Final Title", "published words", "final-title"
+	p.Status, p.Published = galley.StatusPublished, galley.Date{Year: 2026, Month: 3, Day: 2}
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RestoreRevision(ctx, p.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Summary != "first words" || got.Title != "Early Draft Title" {
+		t.Errorf("the words were not restored: %q / %q", got.Title, got.Summary)
+	}
+	if got.Status != galley.StatusPublished || got.Published != p.Published || got.Slug != "final-title" {
+		t.Errorf("restoring moved the piece: status %s, date %v, slug %s", got.Status, got.Published, got.Slug)
+	}
+}
