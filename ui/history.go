@@ -30,7 +30,7 @@ type historyWindow struct {
 	list    *widget.List
 	chosen  int
 	compare *widget.Select
-	diff    *widget.RichText
+	diff    *fyne.Container // the headings and marked text of the difference shown
 	restore *widget.Button
 }
 
@@ -42,8 +42,7 @@ func (d *Desk) showHistory() *historyWindow {
 		return nil
 	}
 	p = d.editor.piece
-	h := &historyWindow{d: d, win: d.app.NewWindow("History of " + p.Name()), pieceID: p.ID, chosen: -1, diff: widget.NewRichText()}
-	h.diff.Wrapping = fyne.TextWrapWord
+	h := &historyWindow{d: d, win: d.app.NewWindow("History of " + p.Name()), pieceID: p.ID, chosen: -1, diff: container.NewVBox()}
 	h.list = widget.NewList(func() int { return len(h.revs) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("#00 · Jan 2, 15:04 · someone · draft")
@@ -63,10 +62,10 @@ func (d *Desk) showHistory() *historyWindow {
 	h.compare.SetSelected(compareWithPrevious)
 	h.restore = widget.NewButtonWithIcon("Restore this revision", theme.HistoryIcon(), h.confirmRestore)
 	h.restore.Disable()
-	legend := widget.NewRichText(
-		&widget.TextSegment{Text: "Added ", Style: addedStyle},
-		&widget.TextSegment{Text: "removed", Style: removedStyle},
-	)
+	legend := newChangeText([]galley.TextChange{
+		{Op: galley.Kept, Text: "Marked: "}, {Op: galley.Added, Text: "words added"},
+		{Op: galley.Kept, Text: ", "}, {Op: galley.Removed, Text: "words removed"},
+	})
 	right := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Compare"), nil, h.compare), legend), container.NewHBox(h.restore), nil, nil,
 		container.NewVScroll(h.diff))
 	split := container.NewHSplit(h.list, right)
@@ -107,8 +106,7 @@ func (h *historyWindow) show() {
 	rev := h.revs[h.chosen]
 	newer, err := h.d.lib.RevisionPiece(ctx, h.pieceID, rev.Number)
 	if err != nil {
-		h.diff.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: galley.ErrorMessage(err)}}
-		h.diff.Refresh()
+		h.setDiff(wrappedLabel(galley.ErrorMessage(err)))
 		return
 	}
 	var older *galley.Piece
@@ -135,12 +133,10 @@ func (h *historyWindow) show() {
 		heading = fmt.Sprintf("Revision %d, the first:", rev.Number)
 	}
 	if err != nil {
-		h.diff.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: galley.ErrorMessage(err)}}
-		h.diff.Refresh()
+		h.setDiff(wrappedLabel(galley.ErrorMessage(err)))
 		return
 	}
-	h.diff.Segments = diffSegments(heading, galley.DiffPieces(older, newer))
-	h.diff.Refresh()
+	h.setDiff(diffObjects(heading, galley.DiffPieces(older, newer))...)
 	if h.chosen == 0 {
 		h.restore.Disable() // it is the text now
 	} else {
@@ -175,45 +171,48 @@ func (h *historyWindow) confirmRestore() {
 
 func revisionLabel(n int) string { return fmt.Sprintf("with revision %d", n) }
 
-var (
-	addedStyle   = widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameSuccess, TextStyle: fyne.TextStyle{Bold: true}}
-	removedStyle = widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameError, TextStyle: fyne.TextStyle{Italic: true}}
-	keptStyle    = widget.RichTextStyleInline
-)
+// setDiff shows objs as the difference.
+func (h *historyWindow) setDiff(objs ...fyne.CanvasObject) {
+	h.diff.Objects = objs
+	h.diff.Refresh()
+}
 
-// diffSegments lays a difference out as rich text: a heading per field,
-// added words bold in the success colour, removed ones italic in the
-// error colour.
-func diffSegments(heading string, d galley.PieceDiff) []widget.RichTextSegment {
-	segs := []widget.RichTextSegment{&widget.TextSegment{Text: heading, Style: widget.RichTextStyleParagraph}}
+// diffText spells the difference shown, removed words as [-…-] and added
+// ones as {+…+}, a line per heading, field or list.
+func (h *historyWindow) diffText() string {
+	var lines []string
+	for _, o := range h.diff.Objects {
+		switch o := o.(type) {
+		case *widget.Label:
+			lines = append(lines, o.Text)
+		case *changeText:
+			lines = append(lines, o.String())
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func wrappedLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// diffObjects lays a difference out: a heading per field, then its words
+// with removed ones struck through and added ones highlighted.
+func diffObjects(heading string, d galley.PieceDiff) []fyne.CanvasObject {
+	objs := []fyne.CanvasObject{wrappedLabel(heading)}
 	if d.Empty() {
-		return append(segs, &widget.TextSegment{Text: "No differences.", Style: widget.RichTextStyleParagraph})
+		return append(objs, wrappedLabel("No differences."))
 	}
 	changes := func(title string, list []galley.TextChange) {
-		segs = append(segs, &widget.TextSegment{Text: title, Style: widget.RichTextStyleSubHeading})
-		var run []*widget.TextSegment
-		for _, c := range list {
-			style := keptStyle
-			switch c.Op {
-			case galley.Added:
-				style = addedStyle
-			case galley.Removed:
-				style = removedStyle
-			}
-			run = append(run, &widget.TextSegment{Text: c.Text, Style: style})
-		}
-		if len(run) > 0 {
-			// The run's last stretch ends the line, so the next heading
-			// starts on its own.
-			run[len(run)-1].Style.Inline = false
-		}
-		for _, t := range run {
-			segs = append(segs, t)
-		}
+		t := wrappedLabel(title)
+		t.TextStyle.Bold = true
+		objs = append(objs, t, newChangeText(list))
 	}
 	line := func(title string, items []string) {
 		if len(items) > 0 {
-			segs = append(segs, &widget.TextSegment{Text: title + ": " + strings.Join(items, "; "), Style: widget.RichTextStyleParagraph})
+			objs = append(objs, wrappedLabel(title+": "+strings.Join(items, "; ")))
 		}
 	}
 	for _, f := range d.Fields {
@@ -238,5 +237,5 @@ func diffSegments(heading string, d galley.PieceDiff) []widget.RichTextSegment {
 	line("Topics removed", d.TopicsRemoved)
 	line("Related pieces added", d.RelatedAdded)
 	line("Related pieces removed", d.RelatedRemoved)
-	return segs
+	return objs
 }

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -52,16 +53,35 @@ func TestScreenshots(t *testing.T) {
 	}
 	for _, s := range shots {
 		s.show()
-		img := d.Window().Canvas().Capture()
-		f, err := os.Create(filepath.Join(dir, s.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := png.Encode(f, img); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
+		writePNG(t, filepath.Join(dir, s.file), d.Window())
+	}
+
+	// The history of an edit: words replaced, added and removed.
+	lib.RevisionWindow = 0
+	e.tabs.SelectIndex(0)
+	p := e.piece
+	e.story.title.SetText(strings.Replace(p.Title, " ", " Still ", 1))
+	summary := strings.Fields(p.Summary)
+	if len(summary) > 8 {
+		summary[3], summary[6] = "notably", "latest"
+		summary = append(summary[:1], summary[2:]...)
+	}
+	e.story.summary.SetText(strings.Join(summary, " ") + " It was revised before publication.")
+	h := d.showHistory()
+	h.win.Resize(fyne.NewSize(1100, 640))
+	writePNG(t, filepath.Join(dir, "desk-history.png"), h.win)
+}
+
+func writePNG(t *testing.T, path string, w fyne.Window) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

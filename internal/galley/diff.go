@@ -278,26 +278,77 @@ func tokensToRunes(a, b []string) ([]rune, []rune) {
 // so a difference never cuts a word in two.
 var wordPattern = regexp.MustCompile(`[\p{L}\p{M}\p{N}'’_-]+|\s+|.`)
 
-// WordDiff compares two texts word by word.
+// WordDiff compares two texts word by word. Every space, tab and line
+// break of both texts is kept: the Kept and Removed stretches, in order,
+// spell the older text exactly, and the Kept and Added ones the newer.
+//
+// A stretch never starts or ends inside a word. Where words were replaced,
+// the Removed stretch comes first and the Added one right after it, each
+// whole: "two three" replaced by "2 3" is one Removed "two three" and one
+// Added "2 3", not the two words interleaved with their replacements
+// (which reads as nonsense). The spaces between replaced words belong to
+// both stretches. A Removed stretch followed by an Added one touches
+// nothing but each other, so whoever shows the difference must show them
+// apart (the desk leaves a gap): drawn touching they read as one word,
+// "AgendaTalks".
 func WordDiff(a, b string) []TextChange {
 	wa, wb := wordPattern.FindAllString(a, -1), wordPattern.FindAllString(b, -1)
 	var out []TextChange
 	add := func(op ChangeOp, s string) {
+		if s == "" {
+			return
+		}
 		if n := len(out); n > 0 && out[n-1].Op == op {
 			out[n-1].Text += s
 			return
 		}
 		out = append(out, TextChange{Op: op, Text: s})
 	}
+	// An island is a run of changed tokens together with the white space
+	// kept between them; it is written out as everything removed, then
+	// everything added.
+	var removed, added, space strings.Builder
+	inIsland := false
+	flush := func() {
+		add(Removed, removed.String())
+		add(Added, added.String())
+		removed.Reset()
+		added.Reset()
+		inIsland = false
+	}
 	for _, p := range alignSequences(wa, wb) {
 		switch {
-		case p.a < 0:
-			add(Added, wb[p.b])
-		case p.b < 0:
-			add(Removed, wa[p.a])
+		case p.a < 0 || p.b < 0:
+			if inIsland {
+				// The kept white space since the last change joins the
+				// island on both sides.
+				removed.WriteString(space.String())
+				added.WriteString(space.String())
+			} else {
+				add(Kept, space.String())
+			}
+			space.Reset()
+			inIsland = true
+			if p.a < 0 {
+				added.WriteString(wb[p.b])
+			} else {
+				removed.WriteString(wa[p.a])
+			}
+		case strings.TrimSpace(wb[p.b]) == "":
+			// Kept white space: held back until it is known whether
+			// another change follows in the same island.
+			space.WriteString(wb[p.b])
 		default:
-			add(Kept, wb[p.b])
+			if inIsland {
+				flush()
+			}
+			add(Kept, space.String()+wb[p.b])
+			space.Reset()
 		}
 	}
+	if inIsland {
+		flush()
+	}
+	add(Kept, space.String())
 	return out
 }

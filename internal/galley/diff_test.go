@@ -37,6 +37,44 @@ func TestWordDiffNeverCutsAWord(t *testing.T) {
 	}
 }
 
+// TestWordDiffKeepsSpacesAndWordsApart: a replaced word is removed whole
+// and added whole, in that order, with the spaces of both texts kept,
+// so the desk can draw "Agenda" struck through and "Talks" highlighted
+// apart rather than "AgendaTalks".
+func TestWordDiffKeepsSpacesAndWordsApart(t *testing.T) {
+	cases := []struct{ a, b, want string }{
+		{"Ceasefire Agenda", "Ceasefire Talks", "Ceasefire [-Agenda-]{+Talks+}"},
+		// Several words replaced read as one replacement, not interleaved.
+		{"one two three four", "one 2 3 four", "one [-two three-]{+2 3+} four"},
+		{"The Agenda for peace", "The Talks on peace", "The [-Agenda for-]{+Talks on+} peace"},
+		{"a b c", "x b y", "[-a-]{+x+} b [-c-]{+y+}"},
+		// Spaces, tabs and line breaks are kept where they were.
+		{"Talks  resumed\n\nin Vienna.", "Talks  stalled\n\nin Vienna.", "Talks  [-resumed-]{+stalled+}\n\nin Vienna."},
+		{"End of line\nnext", "End of line\nthen next", "End of line\n{+then +}next"},
+	}
+	for _, c := range cases {
+		changes := WordDiff(c.a, c.b)
+		if got := render(changes); got != c.want {
+			t.Errorf("WordDiff(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
+		}
+		var older, newer strings.Builder
+		for i, ch := range changes {
+			if ch.Op != Added {
+				older.WriteString(ch.Text)
+			}
+			if ch.Op != Removed {
+				newer.WriteString(ch.Text)
+			}
+			if ch.Op == Added && i > 0 && changes[i-1].Op == Kept && i+1 < len(changes) && changes[i+1].Op == Removed {
+				t.Errorf("WordDiff(%q, %q): added words come before the removed ones they replace: %s", c.a, c.b, render(changes))
+			}
+		}
+		if older.String() != c.a || newer.String() != c.b {
+			t.Errorf("WordDiff(%q, %q) spells %q and %q: a space was lost", c.a, c.b, older.String(), newer.String())
+		}
+	}
+}
+
 func TestDiffPiecesNamesWhatAnEditorChanged(t *testing.T) {
 	older := &Piece{
 		Title: "River Talks", Summary: "A short intro.", Topics: []string{"Water", "Ice"},
