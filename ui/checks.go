@@ -2,14 +2,27 @@ package ui
 
 import (
 	"context"
-	"strings"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
 )
 
-// problems runs the pre-publish checks on the working copy: what a reader
-// or a screen reader would miss if the piece went out now.
-func (e *editor) problems() []string {
+// DefaultChecksDelay is how long the checks wait after a keystroke before
+// they are run again on the piece as typed: soon enough that "Question 1
+// is empty" goes as the answer is written, late enough not to run on
+// every key.
+const DefaultChecksDelay = 300 * time.Millisecond
+
+// checkProblems runs the pre-publish checks on the working copy: what a
+// reader or a screen reader would miss if the piece went out now.
+func (e *editor) checkProblems() []galley.Problem {
 	p := e.piece
 	if p == nil {
 		return nil
@@ -19,25 +32,154 @@ func (e *editor) problems() []string {
 		ids = append(ids, r.ID)
 	}
 	var status func(int64) (galley.Status, bool)
-	if st, err := e.d.lib.Statuses(context.Background(), ids); err == nil {
-		status = func(id int64) (galley.Status, bool) { s, ok := st[id]; return s, ok }
+	if len(ids) > 0 {
+		if st, err := e.d.lib.Statuses(context.Background(), ids); err == nil {
+			status = func(id int64) (galley.Status, bool) { s, ok := st[id]; return s, ok }
+		}
 	}
+	return p.Checks(status)
+}
+
+// problems is the messages of the failing checks.
+func (e *editor) problems() []string {
 	var msgs []string
-	for _, pr := range p.Checks(status) {
+	for _, pr := range e.checkProblems() {
 		msgs = append(msgs, pr.Message)
 	}
 	return msgs
 }
 
-// refreshChecks shows the failing checks above the tabs, so they are in
-// sight while the piece is finished rather than discovered at publishing.
-func (e *editor) refreshChecks() {
-	msgs := e.problems()
-	if len(msgs) == 0 {
-		e.checks.Hide()
-		return
-	}
-	text := "Before publishing: " + strings.Join(msgs, " ")
-	e.checks.SetText(text)
-	e.checks.Show()
+// checksBar is the one line beside the piece's name that counts the
+// failing checks; its button lists them. It keeps its height whether
+// none or ten fail, so the tabs below never move while the editor types
+// (a banner of the checks themselves grew from one line to three).
+type checksBar struct {
+	e      *editor
+	button *widget.Button
+	list   []galley.Problem
+	popup  *widget.PopUp
+	timer  *time.Timer
+	gen    int           // bumped by every refresh and edit, so a stale timer does nothing
+	due    bool          // edited since the checks last ran
+	delay  time.Duration // after the last edit
 }
+
+func newChecksBar(e *editor) *checksBar {
+	c := &checksBar{e: e, delay: DefaultChecksDelay}
+	c.button = widget.NewButtonWithIcon("", theme.ConfirmIcon(), c.show)
+	c.set(nil)
+	return c
+}
+
+// checksLabel says how many checks fail, in the words of the button.
+func checksLabel(n int) string {
+	switch n {
+	case 0:
+		return "Ready: no checks fail"
+	case 1:
+		return "1 check before publishing"
+	}
+	return fmt.Sprintf("%d checks before publishing", n)
+}
+
+// set shows list as the failing checks.
+func (c *checksBar) set(list []galley.Problem) {
+	c.list = list
+	c.button.SetText(checksLabel(len(list)))
+	if len(list) == 0 {
+		c.button.SetIcon(theme.ConfirmIcon())
+		c.button.Importance = widget.LowImportance
+	} else {
+		c.button.SetIcon(theme.WarningIcon())
+		c.button.Importance = widget.MediumImportance
+	}
+	c.button.Refresh()
+}
+
+// refresh runs the checks now.
+func (c *checksBar) refresh() {
+	c.gen++
+	c.due = false
+	c.stop()
+	c.set(c.e.checkProblems())
+}
+
+// edited runs the checks again once typing pauses, on the words as they
+// are in the editor, saved or not.
+func (c *checksBar) edited() {
+	c.gen++
+	c.due = true
+	c.stop()
+	gen, g := c.gen, c.e.d.jobs
+	// Through the job group: a timer that fires as the library is let go
+	// hands nothing to the UI.
+	c.timer = time.AfterFunc(c.delay, func() {
+		g.do(func() {
+			if gen == c.gen {
+				c.refresh()
+			}
+		})
+	})
+}
+
+func (c *checksBar) stop() {
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+}
+
+// partTab is the tab holding the part a check points at.
+func (e *editor) partTab(part string) fyne.CanvasObject {
+	switch part {
+	case galley.PartQA:
+		return e.qa.content
+	case galley.PartPhotos:
+		return e.photos.content
+	case galley.PartTopics:
+		return e.topics.content
+	case galley.PartRelated:
+		return e.related.content
+	}
+	return e.story.content
+}
+
+// show lists the failing checks under the button, each with a way to the
+// tab where it is put right.
+func (c *checksBar) show() {
+	c.refresh() // what the piece holds this moment
+	rows := container.NewVBox()
+	if len(c.list) == 0 {
+		rows.Add(widget.NewLabel("Nothing to put right before publishing."))
+	}
+	for _, pr := range c.list {
+		pr := pr
+		msg := widget.NewLabel(pr.Message)
+		msg.Wrapping = fyne.TextWrapWord
+		goTo := widget.NewButton("Show", func() {
+			c.hide()
+			c.e.selectTab(c.e.partTab(pr.Part))
+		})
+		rows.Add(container.NewBorder(nil, nil, nil, container.NewVBox(goTo, layout.NewSpacer()), msg))
+	}
+	scroll := container.NewVScroll(rows)
+	height := min(rows.MinSize().Height, 420)
+	// The width is fixed so the messages wrap; the height follows them
+	// up to a limit, past which the list scrolls.
+	scroll.SetMinSize(fyne.NewSize(560, height))
+	c.popup = widget.NewPopUp(scroll, c.e.d.win.Canvas())
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(c.button)
+	x := max(0, min(pos.X+c.button.Size().Width-560, c.e.d.win.Canvas().Size().Width-580))
+	c.popup.ShowAtPosition(fyne.NewPos(x, pos.Y+c.button.Size().Height))
+}
+
+func (c *checksBar) hide() {
+	if c.popup != nil {
+		c.popup.Hide()
+		c.popup = nil
+	}
+}
+
+// refreshChecks runs the checks on the working copy now (a piece was
+// opened or saved).
+func (e *editor) refreshChecks() { e.checks.refresh() }

@@ -42,7 +42,7 @@ type editor struct {
 
 	name    *widget.Label
 	state   *widget.Label
-	checks  *widget.Label
+	checks  *checksBar
 	tabs    *container.AppTabs
 	story   *storyTab
 	qa      *qaTab
@@ -63,10 +63,7 @@ func newEditor(d *Desk) *editor {
 	e.name.TextStyle.Bold = true
 	e.name.Truncation = fyne.TextTruncateEllipsis
 	e.state = widget.NewLabel("")
-	e.checks = widget.NewLabel("")
-	e.checks.Importance = widget.WarningImportance
-	e.checks.Wrapping = fyne.TextWrapWord
-	e.checks.Hide()
+	e.checks = newChecksBar(e)
 
 	e.story = newStoryTab(e)
 	e.qa = newQATab(e)
@@ -94,8 +91,10 @@ func newEditor(d *Desk) *editor {
 		}
 		e.loadVisible()
 	}
-	header := container.NewBorder(nil, nil, nil, e.state, e.name)
-	e.desk = container.NewBorder(container.NewVBox(header, e.checks), nil, nil, nil, e.tabs)
+	// One line above the tabs, whatever the checks say: the name, the
+	// count of failing checks, and the saved state.
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(e.checks.button, e.state), e.name)
+	e.desk = container.NewBorder(header, nil, nil, nil, e.tabs)
 
 	hint := widget.NewLabel("Choose a piece on the left, or start a new one with Ctrl+N.")
 	hint.Alignment = fyne.TextAlignCenter
@@ -160,6 +159,9 @@ func (e *editor) loadVisible() {
 // clear leaves the desk empty.
 func (e *editor) clear() {
 	e.stopTimer()
+	e.checks.gen++
+	e.checks.due = false
+	e.checks.stop()
 	e.piece, e.dirty, e.conflicted = nil, false, false
 	e.content.Objects = []fyne.CanvasObject{e.blank}
 	e.content.Refresh()
@@ -187,6 +189,7 @@ func (e *editor) changed() {
 	e.name.SetText(pieceName(e.piece))
 	e.setState("Unsaved changes")
 	e.schedule(e.delay)
+	e.checks.edited()
 }
 
 // Saving waits this long for another program's write to the library to

@@ -199,8 +199,8 @@ func TestPublishingAPieceThatFailsChecksAsksFirst(t *testing.T) {
 	lib := testLibrary(t, &galley.Piece{Title: "Unfinished", QA: []galley.QA{{Question: "Why?"}}})
 	d := newTestDesk(t, lib)
 	e := d.editor
-	if !e.checks.Visible() || !strings.Contains(e.checks.Text, "no summary") || !strings.Contains(e.checks.Text, "Question 1 has no answer") {
-		t.Errorf("the checks above the editor say %q", e.checks.Text)
+	if got := strings.Join(e.problems(), " "); e.checks.button.Text != checksLabel(3) || !strings.Contains(got, "no summary") || !strings.Contains(got, "Question 1 has no answer") {
+		t.Errorf("the checks above the editor say %q: %s", e.checks.button.Text, got)
 	}
 	e.story.status.SetSelected("Published")
 	text := overlayText(d.win)
@@ -446,5 +446,66 @@ func TestAFailedExportIsNotCalledCancelled(t *testing.T) {
 	text := overlayText(d.win)
 	if strings.Contains(text, "cancelled") || !strings.Contains(text, "The export failed") || !strings.Contains(text, d.editor.piece.Slug) {
 		t.Errorf("a failed export was reported as:\n%s", text)
+	}
+}
+
+// TestChecksFollowTypingAndKeepTheTabsInPlace: the checks are run again on
+// the words as typed once typing pauses, not only on saving ("Question 1
+// is empty" stayed while it was filled), and the line that counts them
+// keeps the tabs where they are as checks come and go (the banner of the
+// checks grew from one line to three and pushed the tabs down).
+func TestChecksFollowTypingAndKeepTheTabsInPlace(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Interview", Summary: "An intro.", Topics: []string{"Water"},
+		Contributors: []galley.Contributor{{Name: "Ada Quill"}}, QA: []galley.QA{{}}})
+	d, q := queuedDesk(t, lib)
+	e := d.editor
+	e.checks.delay = time.Millisecond
+	tabsAt := func() fyne.Position { return fyne.CurrentApp().Driver().AbsolutePositionForObject(e.tabs) }
+	before := tabsAt()
+	if e.checks.button.Text != checksLabel(1) || !strings.Contains(strings.Join(e.problems(), " "), "Question 1 is empty") {
+		t.Fatalf("the checks say %q: %v", e.checks.button.Text, e.problems())
+	}
+	handedOver := func() {
+		t.Helper()
+		// Each key restarts the pause; the hand-overs of the timers it
+		// stopped too late do nothing.
+		for e.checks.due {
+			waitFor(t, "the checks after typing", func() bool {
+				q.mu.Lock()
+				defer q.mu.Unlock()
+				return len(q.fs) > 0
+			})
+			pump(d, q)
+		}
+	}
+	e.selectTab(e.qa.content)
+	row := e.qa.rows[0]
+	test.Type(row.question, "Why now?")
+	handedOver()
+	if e.checks.list[0].Message != "Question 1 has no answer." {
+		t.Errorf("after typing the question, the checks say %v", e.checks.list)
+	}
+	test.Type(row.answer, "Because the season is dry.")
+	handedOver()
+	if e.checks.button.Text != checksLabel(0) || len(e.checks.list) != 0 {
+		t.Errorf("after typing the answer, the checks say %q: %v", e.checks.button.Text, e.checks.list)
+	}
+	if !e.dirty {
+		t.Error("the piece was saved: the checks must follow the words before they are saved")
+	}
+	if after := tabsAt(); after != before {
+		t.Errorf("the tabs moved from %v to %v as the checks went", before, after)
+	}
+	// The list under the button takes the editor to the part to put right.
+	row.answer.SetText("")
+	handedOver()
+	e.tabs.SelectIndex(0)
+	test.Tap(e.checks.button)
+	if e.checks.popup == nil || !strings.Contains(test.RenderObjectToMarkup(e.checks.popup), "Question 1 has no answer.") {
+		t.Fatal("the checks' button does not list them")
+	}
+	tapButton(t, d.win, "Show")
+	if e.tabs.Selected().Content != e.qa.content || e.checks.popup != nil {
+		t.Error("Show does not go to the Q&A tab")
 	}
 }
