@@ -33,6 +33,9 @@ if [ "$purpose" = test ]; then
 	packages+=(
 		xvfb xauth x11-utils # a display for the start-up smoke test
 		chromium             # axe-core and the hostile-content check run in it
+		# The team library's tests start a PostgreSQL server of their own
+		# (internal/pgtest): initdb and postgres from Debian's packages.
+		postgresql
 	)
 	# Java runs the Nu Html Checker; Node.js runs axe-core and playwright-core.
 	# A machine may have them from elsewhere: only add Debian's when missing.
