@@ -66,6 +66,7 @@ type Desk struct {
 	checking   bool          // the library's check is running; autosave waits
 	upkeep     bool          // every library opened gets the check and daily upkeep (CheckAndMaintain)
 	managers   []fyne.Window // manager windows open on this library
+	baseTheme  fyne.Theme    // the app's theme before the desk's choices were laid over it
 
 	// Background work. Each library on the desk has its own job group;
 	// letting go of the library (switch, restore, quit) stops it and waits
@@ -95,6 +96,7 @@ const DefaultStopWait = 10 * time.Second
 // NewDesk builds the main window for lib. It does not show it.
 func NewDesk(a fyne.App, lib Library) *Desk {
 	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib, ui: fyne.Do, stopWait: DefaultStopWait}
+	d.applyAppearance(d.appearance())
 	d.jobs = d.newJobs()
 	d.editor = newEditor(d)
 	d.shelf = newShelf(d)

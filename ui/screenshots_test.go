@@ -34,7 +34,10 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := test.NewTempApp(t)
-	a.Settings().SetTheme(theme.LightTheme())
+	// Fyne's theme in its light variant, as an editor who chose Light
+	// in Settings sees it.
+	a.Settings().SetTheme(theme.DefaultTheme())
+	a.Preferences().SetString(prefThemeVariant, themeLight)
 	d := NewDesk(a, lib)
 	opened(t, d)
 	d.Window().Resize(fyne.NewSize(1280, 800))

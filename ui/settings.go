@@ -102,7 +102,47 @@ func (d *Desk) showSettings() {
 	keepDaily.SetText(strconv.Itoa(int(policy.Daily.Hours() / 24)))
 	keepDaily.Validator = checkDays
 
+	// The look is tried at once, and kept only if the settings are saved.
+	oldVariant, oldScale := d.appearance()
+	variant, scale := oldVariant, oldScale
+	var variantLabels, sizeLabels []string
+	for _, c := range themeChoices {
+		variantLabels = append(variantLabels, c.label)
+	}
+	for _, c := range textSizes {
+		sizeLabels = append(sizeLabels, c.label)
+	}
+	themeSelect := widget.NewSelect(variantLabels, func(label string) {
+		for _, c := range themeChoices {
+			if c.label == label && c.value != variant {
+				variant = c.value
+				d.applyAppearance(variant, scale)
+			}
+		}
+	})
+	sizeSelect := widget.NewSelect(sizeLabels, func(label string) {
+		for _, c := range textSizes {
+			if c.label == label && c.scale != scale {
+				scale = c.scale
+				d.applyAppearance(variant, scale)
+			}
+		}
+	})
+	for _, c := range themeChoices {
+		if c.value == variant {
+			themeSelect.SetSelected(c.label)
+		}
+	}
+	sizeSelect.SetSelected(sizeLabels[1])
+	for _, c := range textSizes {
+		if c.scale == scale {
+			sizeSelect.SetSelected(c.label)
+		}
+	}
+
 	items := []*widget.FormItem{
+		widget.NewFormItem("Theme", themeSelect),
+		widget.NewFormItem("Text size", sizeSelect),
 		widget.NewFormItem("Site name", site),
 		widget.NewFormItem("Base URL", base),
 		widget.NewFormItem("Dates", style),
@@ -112,12 +152,14 @@ func (d *Desk) showSettings() {
 		widget.NewFormItem("Keep every revision for", container.NewBorder(nil, nil, nil, widget.NewLabel("days"), keepAll)),
 		widget.NewFormItem("then one a day until", container.NewBorder(nil, nil, nil, widget.NewLabel("days, then one a week"), keepDaily)),
 	}
-	items[1].HintText = "Gives canonical links and absolute addresses in the feed and sitemap."
-	items[3].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
+	items[3].HintText = "Gives canonical links and absolute addresses in the feed and sitemap."
+	items[5].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
 	dlg := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
+			d.applyAppearance(oldVariant, oldScale)
 			return
 		}
+		d.setAppearance(variant, scale)
 		p.SetString(prefSiteName, strings.TrimSpace(site.Text))
 		p.SetString(prefBaseURL, strings.TrimSpace(base.Text))
 		if style.Selected == styles[1] {
