@@ -54,7 +54,21 @@ if command -v dpkg-query >/dev/null 2>&1; then
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		"${sudo_cmd[@]}" apt-get update -qq
+		# Installing PostgreSQL would start the system's own server; the
+		# tests need only its programs and start servers of their own, so
+		# services are kept from starting during the install (Debian's
+		# policy-rc.d), unless the machine already has a policy of its own.
+		policy=/usr/sbin/policy-rc.d
+		if [ ! -e "$policy" ]; then
+			printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+			"${sudo_cmd[@]}" chmod 755 "$policy"
+			trap '"${sudo_cmd[@]}" rm -f "$policy"' EXIT
+		fi
 		DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+		if [ -n "$(trap -p EXIT)" ]; then
+			"${sudo_cmd[@]}" rm -f "$policy"
+			trap - EXIT
+		fi
 	fi
 else
 	say "not a Debian-like system; make sure these (or their equivalents) are installed: ${packages[*]}"

@@ -805,7 +805,7 @@ func copyFile(src, dst string) error {
 // meta reads a fact about the library ("" when unset).
 func (s *Store) meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.rdb.QueryRowContext(ctx, `SELECT value FROM library_meta WHERE key = ?`, key).Scan(&v)
+	err := s.rdb.QueryRowContext(ctx, s.dialect().rebind(`SELECT value FROM library_meta WHERE key = ?`), key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

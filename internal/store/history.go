@@ -201,7 +201,7 @@ const (
 
 // recordRevision keeps the piece as it now stands in the library, as an
 // editor's save (force false) or as a restore (force true).
-func (s *Store) recordRevision(ctx context.Context, tx *sql.Tx, id int64, now time.Time, force bool) error {
+func (s *Store) recordRevision(ctx context.Context, tx *txn, id int64, now time.Time, force bool) error {
 	change := ""
 	if force {
 		change = ChangeRevisionRestore
@@ -212,7 +212,7 @@ func (s *Store) recordRevision(ctx context.Context, tx *sql.Tx, id int64, now ti
 // recordChange keeps the piece as it now stands in the library, after a
 // change an editor did not type into it when change is not "" (an
 // import, a topic renamed).
-func (s *Store) recordChange(ctx context.Context, tx *sql.Tx, id int64, now time.Time, change string) error {
+func (s *Store) recordChange(ctx context.Context, tx *txn, id int64, now time.Time, change string) error {
 	p, err := s.loadPiece(ctx, tx, id)
 	if err != nil {
 		return err
@@ -231,7 +231,7 @@ func (s *Store) recordChange(ctx context.Context, tx *sql.Tx, id int64, now time
 // it: the consecutive autosaves of one sitting are one step of history.
 // Anything else starts a new revision, so the text before an import, a
 // restore or a rename is never folded away.
-func (s *Store) recordRevisionOf(ctx context.Context, tx *sql.Tx, p *galley.Piece, now time.Time, change string) error {
+func (s *Store) recordRevisionOf(ctx context.Context, tx *txn, p *galley.Piece, now time.Time, change string) error {
 	id := p.ID
 	raw, digest, err := docJSON(docOf(p))
 	if err != nil {
@@ -288,7 +288,7 @@ func (s *Store) recordRevisionOf(ctx context.Context, tx *sql.Tx, p *galley.Piec
 
 // keepRevisionImages records which images the revision shows, so they stay
 // in the library as long as it does.
-func (s *Store) keepRevisionImages(ctx context.Context, tx *sql.Tx, revID int64, p *galley.Piece) error {
+func (s *Store) keepRevisionImages(ctx context.Context, tx *txn, revID int64, p *galley.Piece) error {
 	var old []int64
 	err := queryEach(ctx, tx, `SELECT image_id FROM revision_images WHERE revision_id = ?`, []any{revID}, func(r *sql.Rows) error {
 		var id int64
@@ -354,7 +354,7 @@ func (s *Store) RevisionPiece(ctx context.Context, pieceID int64, number int) (*
 	return s.revisionPiece(ctx, tx, pieceID, number)
 }
 
-func (s *Store) revisionPiece(ctx context.Context, tx *sql.Tx, pieceID int64, number int) (*galley.Piece, error) {
+func (s *Store) revisionPiece(ctx context.Context, tx *txn, pieceID int64, number int) (*galley.Piece, error) {
 	var data []byte
 	var version int64
 	err := tx.QueryRowContext(ctx, `SELECT data, version FROM revisions WHERE piece_id = ? AND number = ?`, pieceID, number).Scan(&data, &version)
@@ -374,7 +374,7 @@ func (s *Store) revisionPiece(ctx context.Context, tx *sql.Tx, pieceID int64, nu
 
 // docPiece turns a kept document (a revision's or the trash's) back into
 // the piece with the given ID, its photos completed from the stored images.
-func (s *Store) docPiece(ctx context.Context, tx *sql.Tx, data []byte, id int64) (*galley.Piece, error) {
+func (s *Store) docPiece(ctx context.Context, tx *txn, data []byte, id int64) (*galley.Piece, error) {
 	doc, err := decodeDoc(data)
 	if err != nil {
 		return nil, err
@@ -390,7 +390,7 @@ func (s *Store) docPiece(ctx context.Context, tx *sql.Tx, data []byte, id int64)
 // readyToRestore makes a kept piece fit to be stored again: related
 // pieces deleted since are left out, a slug another piece has taken since
 // is given up for a new one, and the rules of a piece still hold.
-func (s *Store) readyToRestore(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) readyToRestore(ctx context.Context, tx *txn, p *galley.Piece) error {
 	p.Related = s.existingRelated(ctx, tx, p.Related)
 	if err := s.slugFree(ctx, tx, p); err != nil {
 		return err
@@ -399,7 +399,7 @@ func (s *Store) readyToRestore(ctx context.Context, tx *sql.Tx, p *galley.Piece)
 }
 
 // fillImages completes photos known by hash with their stored image.
-func (s *Store) fillImages(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) fillImages(ctx context.Context, tx *txn, p *galley.Piece) error {
 	for i := range p.Photos {
 		im := &p.Photos[i].Image
 		err := tx.QueryRowContext(ctx, `SELECT mime, width, height, size, has_gps FROM images WHERE sha256 = ?`, im.Hash).
@@ -458,7 +458,7 @@ func (s *Store) RestoreRevision(ctx context.Context, pieceID int64, number int) 
 }
 
 // existingRelated keeps the related pieces still in the library.
-func (s *Store) existingRelated(ctx context.Context, tx *sql.Tx, refs []galley.PieceRef) []galley.PieceRef {
+func (s *Store) existingRelated(ctx context.Context, tx *txn, refs []galley.PieceRef) []galley.PieceRef {
 	var out []galley.PieceRef
 	for _, r := range refs {
 		var one int
@@ -471,7 +471,7 @@ func (s *Store) existingRelated(ctx context.Context, tx *sql.Tx, refs []galley.P
 
 // slugFree lets the library derive a new slug when another piece has
 // taken p's since.
-func (s *Store) slugFree(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) slugFree(ctx context.Context, tx *txn, p *galley.Piece) error {
 	var other int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ? AND id <> ?`, p.Slug, p.ID).Scan(&other)
 	if err == nil {
@@ -489,7 +489,7 @@ func (s *Store) slugFree(ctx context.Context, tx *sql.Tx, p *galley.Piece) error
 // history of a deleted one — and past every ID the library had before its
 // last restore (id_floor), so a desk still holding a piece the restore
 // took away can never save it over a new piece of the same number.
-func (s *Store) nextPieceID(ctx context.Context, tx *sql.Tx) (int64, error) {
+func (s *Store) nextPieceID(ctx context.Context, tx *txn) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `
 		SELECT max(coalesce((SELECT max(id) FROM pieces), 0),

@@ -223,7 +223,7 @@ func slugCandidate(base string, n int) string {
 // slugs taken reports as spoken for in this import. A library piece is
 // only taken for it when it is an identical copy (the same bundle
 // imported again).
-func (s *Store) importUnslugged(ctx context.Context, tx *sql.Tx, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, taken func(string) bool) (string, error) {
+func (s *Store) importUnslugged(ctx context.Context, tx *txn, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, taken func(string) bool) (string, error) {
 	base := galley.Slugify(p.Title)
 	for n := 1; ; n++ {
 		slug := slugCandidate(base, n)
@@ -289,7 +289,7 @@ func readPhotos(p *galley.Piece, read ImageReader) error {
 // importPiece writes one piece of an import that gives its slug (without
 // its related list) and says whether it was created, updated or left
 // unchanged.
-func (s *Store) importPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, opt ImportOptions) (string, error) {
+func (s *Store) importPiece(ctx context.Context, tx *txn, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, opt ImportOptions) (string, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ?`, p.Slug).Scan(&id)
 	exists := err == nil

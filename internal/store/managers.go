@@ -95,7 +95,7 @@ func (s *Store) DeleteTopic(ctx context.Context, id int64) error {
 // topicExists returns a not-found error an editor understands when the
 // topic id is not in the vocabulary (the manager's list may be older than
 // a merge or delete made in another window).
-func (s *Store) topicExists(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) topicExists(ctx context.Context, tx *txn, id int64) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM topics WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -187,7 +187,7 @@ func (s *Store) DeleteType(ctx context.Context, id int64) error {
 
 // typeNameFree refuses a type name another type (not id) already has, in
 // any case or accents, since the two would be one type to readers.
-func (s *Store) typeNameFree(ctx context.Context, tx *sql.Tx, name string, id int64) error {
+func (s *Store) typeNameFree(ctx context.Context, tx *txn, name string, id int64) error {
 	var other string
 	err := tx.QueryRowContext(ctx, `SELECT name FROM types WHERE key = ? AND id <> ?`, galley.NameKey(name), id).Scan(&other)
 	if err == nil {

@@ -68,7 +68,7 @@ func (s *Store) CountPhotoLibrary(ctx context.Context, query string) (int, error
 		q, args = `SELECT count(DISTINCT image_id) FROM photos WHERE id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?)`, []any{m}
 	}
 	var n int
-	err := s.rdb.QueryRowContext(ctx, q, args...).Scan(&n)
+	err := s.rdb.QueryRowContext(ctx, s.dialect().rebind(q), args...).Scan(&n)
 	return n, s.txError(err)
 }
 
@@ -97,7 +97,7 @@ func (s *Store) PhotoUses(ctx context.Context, hash string) ([]galley.PieceRef, 
 // written), so a grid of thousands of photos decodes each one once.
 func (s *Store) Thumbnail(ctx context.Context, hash string) ([]byte, error) {
 	var data []byte
-	err := s.rdb.QueryRowContext(ctx, `SELECT t.data FROM thumbnails t JOIN images i ON i.id = t.image_id WHERE i.sha256 = ?`, hash).Scan(&data)
+	err := s.rdb.QueryRowContext(ctx, s.dialect().rebind(`SELECT t.data FROM thumbnails t JOIN images i ON i.id = t.image_id WHERE i.sha256 = ?`), hash).Scan(&data)
 	if err == nil {
 		return data, nil
 	}

@@ -82,7 +82,7 @@ const (
 	fromImport
 )
 
-func (s *Store) createPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
+func (s *Store) createPiece(ctx context.Context, tx *txn, p *galley.Piece, from origin) error {
 	if p.Status == "" {
 		p.Status = galley.StatusDraft
 	}
@@ -112,7 +112,7 @@ func (s *Store) createPiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, fr
 	return s.writeParts(ctx, tx, p, from)
 }
 
-func (s *Store) updatePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, now time.Time) error {
+func (s *Store) updatePiece(ctx context.Context, tx *txn, p *galley.Piece, now time.Time) error {
 	var version int64
 	var title string
 	err := tx.QueryRowContext(ctx, `SELECT version, title FROM pieces WHERE id = ?`, p.ID).Scan(&version, &title)
@@ -134,7 +134,7 @@ func (s *Store) updatePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, no
 
 // overwritePiece writes every field and part of p over the stored piece
 // p.ID and bumps its version. The caller has decided that this is allowed.
-func (s *Store) overwritePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
+func (s *Store) overwritePiece(ctx context.Context, tx *txn, p *galley.Piece, from origin) error {
 	if err := s.assignSlug(ctx, tx, p); err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (s *Store) overwritePiece(ctx context.Context, tx *sql.Tx, p *galley.Piece,
 
 // assignSlug derives a free slug from the title when p has none, and
 // refuses an explicit slug another piece already uses.
-func (s *Store) assignSlug(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) assignSlug(ctx context.Context, tx *txn, p *galley.Piece) error {
 	if p.Slug != "" {
 		var other string
 		err := tx.QueryRowContext(ctx, `SELECT title FROM pieces WHERE slug = ? AND id <> ?`, p.Slug, p.ID).Scan(&other)
@@ -194,7 +194,7 @@ func (s *Store) assignSlug(ctx context.Context, tx *sql.Tx, p *galley.Piece) err
 
 // typeID finds the type named name, adding it to the managed list when it
 // is new. The empty name is "no type".
-func (s *Store) typeID(ctx context.Context, tx *sql.Tx, name string) (sql.NullInt64, error) {
+func (s *Store) typeID(ctx context.Context, tx *txn, name string) (sql.NullInt64, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return sql.NullInt64{}, nil
@@ -214,11 +214,11 @@ func (s *Store) typeID(ctx context.Context, tx *sql.Tx, name string) (sql.NullIn
 
 // writeParts replaces the piece's byline, topics, Q&A, photos and related
 // list with p's, then brings its search entry up to date.
-func (s *Store) writeParts(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
+func (s *Store) writeParts(ctx context.Context, tx *txn, p *galley.Piece, from origin) error {
 	if err := s.writeContributors(ctx, tx, p, from); err != nil {
 		return err
 	}
-	steps := []func(context.Context, *sql.Tx, *galley.Piece) error{
+	steps := []func(context.Context, *txn, *galley.Piece) error{
 		s.writeTopics, s.writeQA, s.writePhotos, s.writeRelated,
 	}
 	for _, step := range steps {
@@ -229,7 +229,7 @@ func (s *Store) writeParts(ctx context.Context, tx *sql.Tx, p *galley.Piece, fro
 	return s.reindex(ctx, tx, p.ID)
 }
 
-func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Piece, from origin) error {
+func (s *Store) writeContributors(ctx context.Context, tx *txn, p *galley.Piece, from origin) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_contributors WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
@@ -253,7 +253,7 @@ func (s *Store) writeContributors(ctx context.Context, tx *sql.Tx, p *galley.Pie
 // a piece's role is taken only for someone new, or without a role yet, or
 // when an import says so (setRole). Most bylines name people already in the
 // library, so this reads before it writes.
-func (s *Store) contributorID(ctx context.Context, tx *sql.Tx, c *galley.Contributor, setRole bool) error {
+func (s *Store) contributorID(ctx context.Context, tx *txn, c *galley.Contributor, setRole bool) error {
 	role := strings.TrimSpace(c.Role)
 	var stored string
 	err := tx.QueryRowContext(ctx, `SELECT id, name, role FROM contributors WHERE key = ?`, galley.NameKey(c.Name)).Scan(&c.ID, &c.Name, &stored)
@@ -273,7 +273,7 @@ func (s *Store) contributorID(ctx context.Context, tx *sql.Tx, c *galley.Contrib
 
 // topicID finds or adds the topic named *name, and sets *name to its
 // stored spelling.
-func (s *Store) topicID(ctx context.Context, tx *sql.Tx, name *string) (int64, error) {
+func (s *Store) topicID(ctx context.Context, tx *txn, name *string) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id, name FROM topics WHERE key = ?`, galley.NameKey(*name)).Scan(&id, name)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -283,7 +283,7 @@ func (s *Store) topicID(ctx context.Context, tx *sql.Tx, name *string) (int64, e
 	return id, s.txError(err)
 }
 
-func (s *Store) writeTopics(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) writeTopics(ctx context.Context, tx *txn, p *galley.Piece) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_topics WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
@@ -299,7 +299,7 @@ func (s *Store) writeTopics(ctx context.Context, tx *sql.Tx, p *galley.Piece) er
 	return nil
 }
 
-func (s *Store) writeQA(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) writeQA(ctx context.Context, tx *txn, p *galley.Piece) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM qa WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
@@ -316,7 +316,7 @@ func (s *Store) writeQA(ctx context.Context, tx *sql.Tx, p *galley.Piece) error 
 
 // writePhotos replaces the piece's photos. Photos that were already on the
 // piece keep their IDs; image bytes no photo uses any more are dropped.
-func (s *Store) writePhotos(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error {
 	oldIDs := map[int64]bool{}
 	var oldImages []int64
 	rows, err := tx.QueryContext(ctx, `SELECT id, image_id FROM photos WHERE piece_id = ?`, p.ID)
@@ -372,7 +372,7 @@ func (s *Store) writePhotos(ctx context.Context, tx *sql.Tx, p *galley.Piece) er
 
 // imageFor stores a new photo's bytes (once per distinct content) or finds
 // the stored image a photo refers to, and returns the image's row ID.
-func (s *Store) imageFor(ctx context.Context, tx *sql.Tx, ph *galley.Photo, i int) (int64, error) {
+func (s *Store) imageFor(ctx context.Context, tx *txn, ph *galley.Photo, i int) (int64, error) {
 	if ph.Data != nil {
 		name := ph.Source
 		if name == "" {
@@ -405,7 +405,7 @@ func (s *Store) imageFor(ctx context.Context, tx *sql.Tx, ph *galley.Photo, i in
 	return id, nil
 }
 
-func (s *Store) dropUnusedImages(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (s *Store) dropUnusedImages(ctx context.Context, tx *txn, ids []int64) error {
 	for _, id := range ids {
 		// An image goes only when no photo, revision or trashed piece
 		// shows it any more.
@@ -421,7 +421,7 @@ func (s *Store) dropUnusedImages(ctx context.Context, tx *sql.Tx, ids []int64) e
 	return nil
 }
 
-func (s *Store) writeRelated(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) writeRelated(ctx context.Context, tx *txn, p *galley.Piece) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM related WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
@@ -461,7 +461,7 @@ func (s *Store) writeRelated(ctx context.Context, tx *sql.Tx, p *galley.Piece) e
 // the caller's transaction, so search never disagrees with the library.
 // The entry's rowid follows the piece's place in the newest-first order,
 // so it moves when the piece's date changes.
-func (s *Store) reindex(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) reindex(ctx context.Context, tx *txn, id int64) error {
 	if err := s.unindex(ctx, tx, id); err != nil {
 		return err
 	}
@@ -491,7 +491,7 @@ func (s *Store) reindex(ctx context.Context, tx *sql.Tx, id int64) error {
 const searchKey = `(unixepoch(sort_day) / 86400) * 4294967296 + id`
 
 // unindex removes the piece's full-text entry, if it has one.
-func (s *Store) unindex(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) unindex(ctx context.Context, tx *txn, id int64) error {
 	var old sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT search_rowid FROM pieces WHERE id = ?`, id).Scan(&old); err != nil {
 		return s.txError(err)
@@ -542,7 +542,7 @@ func (s *Store) PieceBySlug(ctx context.Context, slug string) (*galley.Piece, er
 	return s.loadPiece(ctx, tx, id)
 }
 
-func (s *Store) idForSlug(ctx context.Context, tx *sql.Tx, slug string) (int64, error) {
+func (s *Store) idForSlug(ctx context.Context, tx *txn, slug string) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE slug = ?`, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -551,7 +551,7 @@ func (s *Store) idForSlug(ctx context.Context, tx *sql.Tx, slug string) (int64, 
 	return id, s.txError(err)
 }
 
-func (s *Store) loadPiece(ctx context.Context, tx *sql.Tx, id int64) (*galley.Piece, error) {
+func (s *Store) loadPiece(ctx context.Context, tx *txn, id int64) (*galley.Piece, error) {
 	p := &galley.Piece{ID: id}
 	var typeName, published sql.NullString
 	var status, created, updated string
@@ -581,7 +581,7 @@ func (s *Store) loadPiece(ctx context.Context, tx *sql.Tx, id int64) (*galley.Pi
 	return p, nil
 }
 
-func (s *Store) loadParts(ctx context.Context, tx *sql.Tx, p *galley.Piece) error {
+func (s *Store) loadParts(ctx context.Context, tx *txn, p *galley.Piece) error {
 	err := queryEach(ctx, tx, `
 		SELECT c.id, c.name, c.role FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id
 		WHERE pc.piece_id = ? ORDER BY pc.position`, []any{p.ID}, func(r *sql.Rows) error {
@@ -741,7 +741,7 @@ func (s *Store) ImageData(ctx context.Context, hash string) ([]byte, error) {
 	return s.imageData(ctx, tx, hash)
 }
 
-func (s *Store) imageData(ctx context.Context, tx *sql.Tx, hash string) ([]byte, error) {
+func (s *Store) imageData(ctx context.Context, tx *txn, hash string) ([]byte, error) {
 	var data []byte
 	err := tx.QueryRowContext(ctx, `SELECT data FROM images WHERE sha256 = ?`, hash).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {

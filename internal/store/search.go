@@ -121,7 +121,7 @@ func (s *Store) CountPieces(ctx context.Context, f galley.Filter) (int, error) {
 		args = append(args, limit)
 	}
 	var n int
-	err = s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM (`+query+`)`, args...).Scan(&n)
+	err = s.rdb.QueryRowContext(ctx, s.dialect().rebind(`SELECT count(*) FROM (`+query+`)`), args...).Scan(&n)
 	return n, s.txError(err)
 }
 
@@ -140,7 +140,7 @@ func (s *Store) filterSQL(ctx context.Context, f galley.Filter) (string, []any, 
 	}
 	if f.Type != "" {
 		var id int64
-		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM types WHERE key = ?`, galley.NameKey(f.Type)).Scan(&id)
+		err := s.rdb.QueryRowContext(ctx, s.dialect().rebind(`SELECT id FROM types WHERE key = ?`), galley.NameKey(f.Type)).Scan(&id)
 		if err == sql.ErrNoRows {
 			return "", nil, galley.Errorf(galley.ENotFound, "There is no type named %q.", f.Type)
 		} else if err != nil {
@@ -151,7 +151,7 @@ func (s *Store) filterSQL(ctx context.Context, f galley.Filter) (string, []any, 
 	}
 	if f.Topic != "" {
 		var id int64
-		err := s.rdb.QueryRowContext(ctx, `SELECT id FROM topics WHERE key = ?`, galley.NameKey(f.Topic)).Scan(&id)
+		err := s.rdb.QueryRowContext(ctx, s.dialect().rebind(`SELECT id FROM topics WHERE key = ?`), galley.NameKey(f.Topic)).Scan(&id)
 		if err == sql.ErrNoRows {
 			return "", nil, galley.Errorf(galley.ENotFound, "There is no topic named %q.", f.Topic)
 		} else if err != nil {

@@ -15,7 +15,7 @@ import (
 // snapshot keeps SQLite from recycling its write-ahead log.
 type Snapshot struct {
 	s  *Store
-	tx *sql.Tx
+	tx *txn
 }
 
 // Snapshot takes a snapshot of the library.

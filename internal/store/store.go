@@ -533,7 +533,7 @@ func WithLockWait(ctx context.Context, d time.Duration) context.Context {
 // soonest: the desk's autosave gives up after a moment and tries again
 // later instead of freezing the window, while the command line waits its
 // ten seconds.
-func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+func (s *Store) beginWrite(ctx context.Context) (*txn, error) {
 	if err := s.inPlace("Your changes were not saved; put the file back where it was, then save again."); err != nil {
 		return nil, err
 	}
@@ -541,8 +541,11 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	return tx, nil
+	return &txn{tx, s.dialect()}, nil
 }
+
+// dialect is the library's: SQLite for a library file.
+func (s *Store) dialect() dialect { return sqliteDialect{} }
 
 // beginImmediate takes the write lock for beginWrite and the migrations.
 // Waiting too long gives EBusy; other errors are SQLite's, for the caller
@@ -623,12 +626,12 @@ func (s *Store) busyError() error {
 }
 
 // beginRead starts a read transaction on the query-only pool.
-func (s *Store) beginRead(ctx context.Context) (*sql.Tx, error) {
+func (s *Store) beginRead(ctx context.Context) (*txn, error) {
 	tx, err := s.rdb.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	return tx, nil
+	return &txn{tx, s.dialect()}, nil
 }
 
 // txError explains the failures an editor can do something about.
@@ -746,7 +749,7 @@ func notWritable(path string, library, dirReadOnly bool) (why, todo string, ok b
 }
 
 // commit commits tx, explaining the failures worth explaining.
-func (s *Store) commit(tx *sql.Tx) error {
+func (s *Store) commit(tx *txn) error {
 	if err := tx.Commit(); err != nil {
 		return s.txError(err)
 	}

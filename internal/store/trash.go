@@ -17,7 +17,7 @@ const TrashDays = 30
 // trashPiece keeps the piece, as stored, in the trash before it is deleted:
 // its words, its photos by reference (the images stay while it is there)
 // and the pieces that listed it as related.
-func (s *Store) trashPiece(ctx context.Context, tx *sql.Tx, id int64, relatedFrom []galley.PieceRef) error {
+func (s *Store) trashPiece(ctx context.Context, tx *txn, id int64, relatedFrom []galley.PieceRef) error {
 	p, err := s.loadPiece(ctx, tx, id)
 	if err != nil {
 		return err

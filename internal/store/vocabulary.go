@@ -67,7 +67,7 @@ func (s *Store) RenameTopic(ctx context.Context, id int64, name string) error {
 // touchPieces gives the pieces a query selects new versions, fresh
 // search entries and a revision saying what changed, after a change to
 // vocabulary they share.
-func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, change, query string, args ...any) error {
+func (s *Store) touchPieces(ctx context.Context, tx *txn, change, query string, args ...any) error {
 	ids, err := s.pieceIDs(ctx, tx, query, args...)
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func (s *Store) touchPieces(ctx context.Context, tx *sql.Tx, change, query strin
 // pieceIDs returns the piece IDs a query selects. A change that takes
 // vocabulary off pieces collects them first, as afterwards no query finds
 // them.
-func (s *Store) pieceIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+func (s *Store) pieceIDs(ctx context.Context, tx *txn, query string, args ...any) ([]int64, error) {
 	var ids []int64
 	err := queryEach(ctx, tx, query, args, func(r *sql.Rows) error {
 		var pid int64
@@ -96,7 +96,7 @@ func (s *Store) pieceIDs(ctx context.Context, tx *sql.Tx, query string, args ...
 // revision of their own recording the change: a rename is not the
 // editor's typing, and must not fold into (and so erase) the revision of
 // their last sitting.
-func (s *Store) touchIDs(ctx context.Context, tx *sql.Tx, ids []int64, change string) error {
+func (s *Store) touchIDs(ctx context.Context, tx *txn, ids []int64, change string) error {
 	now := s.now()
 	stamp := formatTime(now)
 	for _, pid := range ids {
