@@ -428,7 +428,7 @@ func (e *editor) copyOf(p *galley.Piece, suffix string) (*galley.Piece, error) {
 	if title == "" {
 		title = "Untitled piece"
 	}
-	c.Title = clip(title, galley.MaxTitle-len(suffix)) + suffix
+	c.Title = clip(title, galley.MaxTitle-utf8.RuneCountInString(suffix)) + suffix
 	c.Contributors = append([]galley.Contributor(nil), c.Contributors...)
 	c.Topics = append([]string(nil), p.Topics...)
 	c.QA = append([]galley.QA(nil), p.QA...)
@@ -462,15 +462,12 @@ func (e *editor) copyOf(p *galley.Piece, suffix string) (*galley.Piece, error) {
 	return &c, nil
 }
 
-// clip shortens s to at most n bytes without splitting a character.
+// clip shortens s to at most n characters.
 func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	return s
 }
 
 // showConflict asks what to do when the open piece was changed (theirs is

@@ -151,7 +151,7 @@ func (p *Piece) Name() string {
 // Limits on field sizes. They are generous; they exist so that a runaway
 // paste or a corrupt bundle cannot bloat the library unnoticed.
 const (
-	MaxTitle    = 500
+	MaxTitle    = 500     // characters, as an editor counts them, not bytes
 	MaxLine     = 2000    // names, roles, topics, types, credits
 	MaxText     = 1 << 20 // summary, body, answers, captions (1 MiB)
 	MaxQA       = 1000
@@ -167,7 +167,12 @@ func (p *Piece) Validate() error {
 	if strings.TrimSpace(p.Title) == "" {
 		return Errorf(EInvalid, "A piece needs a title.")
 	}
-	if err := checkText("title", p.Title, MaxTitle, true); err != nil {
+	// Counted in characters: "é" or "—" is one character to an editor,
+	// though two or three bytes. Every character of UTF-8 is at most four.
+	if n := utf8.RuneCountInString(p.Title); n > MaxTitle {
+		return Errorf(EInvalid, "The title is too long (%d characters; the limit is %d).", n, MaxTitle)
+	}
+	if err := checkText("title", p.Title, 4*MaxTitle, true); err != nil {
 		return err
 	}
 	if p.Slug != "" {

@@ -119,3 +119,18 @@ func TestParseStatus(t *testing.T) {
 		t.Errorf("status names are exact; got %v", err)
 	}
 }
+
+// TestLongTitleCountsCharacters: the title's limit is in characters, as
+// editors count them; a title of accented letters is not refused at half
+// the length, and the error names characters.
+func TestLongTitleCountsCharacters(t *testing.T) {
+	p := &Piece{Title: strings.Repeat("é", MaxTitle)} // 1,000 bytes
+	if err := p.Validate(); err != nil {
+		t.Errorf("a title of %d characters is refused: %v", MaxTitle, err)
+	}
+	p.Title = strings.Repeat("—", MaxTitle+1)
+	err := p.Validate()
+	if msg := ErrorMessage(err); !strings.Contains(msg, "501 characters") || !strings.Contains(msg, "limit is 500") {
+		t.Errorf("a title of 501 characters: %v", err)
+	}
+}
