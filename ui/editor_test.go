@@ -199,7 +199,7 @@ func TestPublishingAPieceThatFailsChecksAsksFirst(t *testing.T) {
 	lib := testLibrary(t, &galley.Piece{Title: "Unfinished", QA: []galley.QA{{Question: "Why?"}}})
 	d := newTestDesk(t, lib)
 	e := d.editor
-	if got := strings.Join(e.problems(), " "); e.checks.button.Text != checksLabel(3) || !strings.Contains(got, "no summary") || !strings.Contains(got, "Question 1 has no answer") {
+	if got := strings.Join(e.problems(), " "); e.checks.button.Text != checksLabel(4) || !strings.Contains(got, "no byline") || !strings.Contains(got, "no summary") || !strings.Contains(got, "Question 1 has no answer") {
 		t.Errorf("the checks above the editor say %q: %s", e.checks.button.Text, got)
 	}
 	e.story.status.SetSelected("Published")

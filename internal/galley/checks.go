@@ -41,8 +41,15 @@ func (p *Piece) Checks(status func(id int64) (Status, bool)) []Problem {
 		list = append(list, Problem{Part: part, Message: fmt.Sprintf(format, args...)})
 	}
 
+	if !slices.ContainsFunc(p.Contributors, func(c Contributor) bool { return !blank(c.Name) }) {
+		add(PartStory, "The piece has no byline; add who wrote it, or the expert who answers.")
+	}
 	if blank(p.Summary) {
 		add(PartStory, "The piece has no summary; lists, cards and feeds show it.")
+	}
+
+	if p.IsQA() && !slices.ContainsFunc(p.QA, func(qa QA) bool { return !blank(qa.Question) || !blank(qa.Answer) }) {
+		add(PartQA, "The piece is a Q&A with no questions; add them on the Q&A tab, or change its type.")
 	}
 
 	for i, qa := range p.QA {
@@ -83,6 +90,10 @@ func (p *Piece) Checks(status func(id int64) (Status, bool)) []Problem {
 	}
 	return list
 }
+
+// IsQA reports whether the piece's type is Q&A, the type whose page is
+// its questions and answers.
+func (p *Piece) IsQA() bool { return NameKey(p.Type) == NameKey("Q&A") }
 
 // PhotoProblems are the caption checks of photo i, as the Photos tab shows
 // them on the photo and the pre-publish checks list them for the piece.

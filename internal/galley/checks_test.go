@@ -9,11 +9,13 @@ import (
 // break one thing at a time.
 func ready() *Piece {
 	return &Piece{
-		ID:      1,
-		Title:   "After the Summit",
-		Summary: "What the summit changed.",
-		Topics:  []string{"Diplomacy"},
-		QA:      []QA{{Question: "What happened?", Answer: "A meeting."}},
+		ID:           1,
+		Title:        "After the Summit",
+		Type:         "Q&A",
+		Summary:      "What the summit changed.",
+		Contributors: []Contributor{{Name: "Ada Quill", Role: "senior fellow"}},
+		Topics:       []string{"Diplomacy"},
+		QA:           []QA{{Question: "What happened?", Answer: "A meeting."}},
 		Photos: []Photo{
 			{Image: Image{Hash: "a"}, Alt: "Two leaders shake hands", Caption: "Leaders meet on Monday.", Credit: "Pat Lens", Lead: true},
 			{Image: Image{Hash: "b"}, Decorative: true, Credit: "Galley"},
@@ -42,6 +44,28 @@ func TestChecks(t *testing.T) {
 			name: "no summary",
 			edit: func(p *Piece) { p.Summary = " \n" },
 			want: []Problem{{PartStory, "The piece has no summary; lists, cards and feeds show it."}},
+		},
+		{
+			name: "no byline",
+			edit: func(p *Piece) { p.Contributors = []Contributor{{Name: " "}} },
+			want: []Problem{{PartStory, "The piece has no byline; add who wrote it, or the expert who answers."}},
+		},
+		{
+			name: "a Q&A with no questions",
+			edit: func(p *Piece) { p.QA = []QA{{" ", ""}} },
+			want: []Problem{
+				{PartQA, "The piece is a Q&A with no questions; add them on the Q&A tab, or change its type."},
+				{PartQA, "Question 1 is empty: it has neither a question nor an answer."},
+			},
+		},
+		{
+			name: "another type needs no questions",
+			edit: func(p *Piece) { p.Type, p.QA = "Analysis", nil },
+		},
+		{
+			name: "a q&a typed in other case is a Q&A",
+			edit: func(p *Piece) { p.Type, p.QA = " q&a", nil },
+			want: []Problem{{PartQA, "The piece is a Q&A with no questions; add them on the Q&A tab, or change its type."}},
 		},
 		{
 			name: "empty answers and questions are named by number",
