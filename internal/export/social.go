@@ -44,10 +44,12 @@ type (
 func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView, any) {
 	url := s.canonical(path)
 	og := &ogView{
-		Type: "article", Title: p.Title, Description: p.Summary, URL: url,
+		Type: "article", Title: p.Title, Description: p.Description(), URL: url,
 		Published: p.Published.String(), Modified: p.Updated.UTC().Format("2006-01-02T15:04:05Z07:00"),
 		Tags: p.Topics,
 	}
+	// The structured data keeps the whole summary: it is read by
+	// programs, not shown cut to a line as the description is.
 	ld := &ldArticle{
 		Context: "https://schema.org", Type: "NewsArticle", Headline: p.Title, Description: p.Summary,
 		DatePublished: p.Published.String(), DateModified: og.Modified, Keywords: p.Topics,

@@ -315,7 +315,7 @@ func (s *site) piecePage(ctx context.Context, e *galley.Entry, path string) ([]b
 	}
 	page := &pageView{
 		Site: s.siteView(), Root: root, Title: p.Title + " | " + s.opt.SiteName,
-		Description: p.Summary, Canonical: s.canonical(path), Piece: v,
+		Description: p.Description(), Canonical: s.canonical(path), Piece: v,
 		Draft: p.Status != galley.StatusPublished,
 	}
 	page.NoIndex = page.Draft

@@ -148,6 +148,16 @@ func (p *Piece) Name() string {
 	return "the untitled piece"
 }
 
+// MaxDescription is the longest page description drawn from the summary,
+// in characters: about what search results show before they cut it
+// themselves, mid-word.
+const MaxDescription = 160
+
+// Description is the summary as a page's description: on one line, cut
+// between words to at most MaxDescription characters, the ellipsis
+// included, when it is longer.
+func (p *Piece) Description() string { return captionStart(p.Summary, MaxDescription-1) }
+
 // Limits on field sizes. They are generous; they exist so that a runaway
 // paste or a corrupt bundle cannot bloat the library unnoticed.
 const (

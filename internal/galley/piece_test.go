@@ -3,6 +3,7 @@ package galley
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSlugify(t *testing.T) {
@@ -132,5 +133,27 @@ func TestLongTitleCountsCharacters(t *testing.T) {
 	err := p.Validate()
 	if msg := ErrorMessage(err); !strings.Contains(msg, "501 characters") || !strings.Contains(msg, "limit is 500") {
 		t.Errorf("a title of 501 characters: %v", err)
+	}
+}
+
+// TestDescriptionIsCutBetweenWords: a long summary makes a description of
+// at most 160 characters ending in whole words and an ellipsis; a short
+// one is kept whole, on one line.
+func TestDescriptionIsCutBetweenWords(t *testing.T) {
+	long := "When Westmark and Norland signed the Arlen River accord, few expected it to outlast three changes of government on each side. " +
+		"Senior fellow Mara Ellison looks at why the agreement held."
+	d := (&Piece{Summary: long}).Description()
+	if n := utf8.RuneCountInString(d); n > MaxDescription || n < MaxDescription-30 {
+		t.Errorf("the description is %d characters: %q", n, d)
+	}
+	if !strings.HasSuffix(d, "…") || !strings.HasPrefix(long, strings.TrimSuffix(d, "…")) || long[len(d)-len("…")] != ' ' {
+		t.Errorf("the description is not cut between words: %q", d)
+	}
+	if got := (&Piece{Summary: "A short\nintro.  "}).Description(); got != "A short intro." {
+		t.Errorf("a short summary gives %q", got)
+	}
+	accented := strings.Repeat("é ", 100)
+	if n := utf8.RuneCountInString((&Piece{Summary: accented}).Description()); n > MaxDescription {
+		t.Errorf("a summary of accented letters gives %d characters", n)
 	}
 }
