@@ -821,3 +821,27 @@ func TestALateFirstLookKeepsANewerVocabulary(t *testing.T) {
 		t.Errorf("the desk's vocabulary lost the new topic: %v", d.vocab.Topics)
 	}
 }
+
+// TestASearchThatFindsNothingSaysSo: an empty list says whether nothing
+// matches the search (with a way back to every piece) or the library is
+// empty, where it was a blank list before.
+func TestASearchThatFindsNothingSaysSo(t *testing.T) {
+	d := newTestDesk(t, testLibrary(t, interview()))
+	s := d.shelf
+	if s.noneBox.Visible() {
+		t.Fatal("a list with a piece says it is empty")
+	}
+	test.Type(s.search, "zeppelin")
+	if s.pages.Len() != 0 || !s.noneBox.Visible() || s.none.Text != "No pieces match the search and filters." {
+		t.Fatalf("a search finding nothing shows %d rows and %q (shown: %v)", s.pages.Len(), s.none.Text, s.noneBox.Visible())
+	}
+	test.Tap(s.clear)
+	if s.search.Text != "" || s.pages.Len() != 1 || s.noneBox.Visible() {
+		t.Errorf("clearing the search shows %d rows, search %q", s.pages.Len(), s.search.Text)
+	}
+
+	empty := newTestDesk(t, testLibrary(t))
+	if !empty.shelf.noneBox.Visible() || !strings.Contains(empty.shelf.none.Text, "no pieces yet") || empty.shelf.clear.Visible() {
+		t.Errorf("an empty library says %q", empty.shelf.none.Text)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
@@ -32,6 +33,9 @@ type shelf struct {
 	list    *widget.List
 	count   *widget.Label
 	undo    *widget.Button
+	none    *widget.Label   // in place of the list when it is empty: why
+	noneBox *fyne.Container // none and what can be done about it
+	clear   *widget.Button  // clears the search and filters that found nothing
 	content fyne.CanvasObject
 
 	deleted  *deletedPiece // the last piece deleted, kept for Undo
@@ -67,11 +71,53 @@ func newShelf(d *Desk) *shelf {
 	newPiece := widget.NewButton("New piece", d.editor.newPiece)
 	newPiece.Importance = widget.HighImportance
 
+	s.none = widget.NewLabel("")
+	s.none.Alignment = fyne.TextAlignCenter
+	s.none.Wrapping = fyne.TextWrapWord
+	s.clear = widget.NewButton("Clear the search and filters", s.clearFilters)
+	s.noneBox = container.NewVBox(layout.NewSpacer(), s.none, container.NewCenter(s.clear), layout.NewSpacer())
+	s.noneBox.Hide()
+
 	filters := container.NewGridWithColumns(3, s.status, s.typ, s.topic)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, newPiece, s.search), filters)
 	bottom := container.NewBorder(nil, nil, nil, s.undo, s.count)
-	s.content = container.NewBorder(top, bottom, nil, nil, s.list)
+	s.content = container.NewBorder(top, bottom, nil, nil, container.NewStack(s.list, s.noneBox))
 	return s
+}
+
+// filtered reports whether a search or a filter narrows the list.
+func (s *shelf) filtered() bool {
+	f := s.filter()
+	return strings.TrimSpace(f.Query) != "" || f.Status != "" || f.Type != "" || f.Topic != ""
+}
+
+// showNone says, in place of an empty list, why it is empty: nothing
+// matches the search (and how to see everything again), or the library
+// holds no pieces yet.
+func (s *shelf) showNone(empty bool) {
+	if !empty {
+		s.noneBox.Hide()
+		return
+	}
+	if s.filtered() {
+		s.none.SetText("No pieces match the search and filters.")
+		s.clear.Show()
+	} else {
+		s.none.SetText("The library has no pieces yet.\nStart one with New piece (Ctrl+N).")
+		s.clear.Hide()
+	}
+	s.noneBox.Show()
+}
+
+// clearFilters shows every piece again.
+func (s *shelf) clearFilters() {
+	s.clearing = true
+	s.search.SetText("")
+	s.status.SetSelectedIndex(0)
+	s.typ.SetSelectedIndex(0)
+	s.topic.SetSelectedIndex(0)
+	s.clearing = false
+	s.reload()
 }
 
 // holdFirstLook, when set (by benchmarks), is called by the goroutine
@@ -104,6 +150,7 @@ func (s *shelf) open(lib Library) {
 	s.at = -1
 	s.list.Refresh()
 	s.count.SetText("Opening the library…")
+	s.noneBox.Hide()
 	g := s.d.jobs
 	started := g.start(func(context.Context) {
 		first := newPager(lib)
@@ -217,6 +264,7 @@ func (s *shelf) reload() {
 // showCount says under the list how many pieces it holds, or why it could
 // not be read.
 func (s *shelf) showCount(err error) {
+	s.showNone(err == nil && s.pages.Len() == 0)
 	if err != nil {
 		s.count.SetText(galley.ErrorMessage(err))
 	} else if s.pages.capped {
