@@ -845,3 +845,27 @@ func TestASearchThatFindsNothingSaysSo(t *testing.T) {
 		t.Errorf("an empty library says %q", empty.shelf.none.Text)
 	}
 }
+
+// TestAnEmptyLibraryOffersTheSample: a new, empty library offers the
+// sample pieces on the desk, as `galley sample` adds them, and opens the
+// newest once they are in.
+func TestAnEmptyLibraryOffersTheSample(t *testing.T) {
+	lib := testLibrary(t)
+	d, q := queuedDesk(t, lib)
+	s := d.shelf
+	if !s.noneBox.Visible() || !s.sample.Visible() {
+		t.Fatalf("an empty library does not offer the sample: %q", s.none.Text)
+	}
+	test.Tap(s.sample)
+	pump(d, q)
+	n, err := lib.CountPieces(context.Background(), galley.Filter{})
+	if err != nil || n == 0 {
+		t.Fatalf("the library holds %d pieces after adding the sample (%v)", n, err)
+	}
+	if s.pages.Len() != n || s.noneBox.Visible() || d.editor.piece == nil {
+		t.Errorf("after adding the sample the list shows %d of %d pieces, the message shown: %v, open piece: %v", s.pages.Len(), n, s.noneBox.Visible(), d.editor.piece != nil)
+	}
+	if len(s.typ.Options) < 2 {
+		t.Errorf("the type filter offers %v after adding the sample", s.typ.Options)
+	}
+}

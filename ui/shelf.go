@@ -36,6 +36,7 @@ type shelf struct {
 	none    *widget.Label   // in place of the list when it is empty: why
 	noneBox *fyne.Container // none and what can be done about it
 	clear   *widget.Button  // clears the search and filters that found nothing
+	sample  *widget.Button  // adds the sample pieces to an empty library
 	content fyne.CanvasObject
 
 	deleted  *deletedPiece // the last piece deleted, kept for Undo
@@ -75,7 +76,8 @@ func newShelf(d *Desk) *shelf {
 	s.none.Alignment = fyne.TextAlignCenter
 	s.none.Wrapping = fyne.TextWrapWord
 	s.clear = widget.NewButton("Clear the search and filters", s.clearFilters)
-	s.noneBox = container.NewVBox(layout.NewSpacer(), s.none, container.NewCenter(s.clear), layout.NewSpacer())
+	s.sample = widget.NewButton("Add the sample pieces", func() { d.addSample(nil) })
+	s.noneBox = container.NewVBox(layout.NewSpacer(), s.none, container.NewCenter(container.NewHBox(s.clear, s.sample)), layout.NewSpacer())
 	s.noneBox.Hide()
 
 	filters := container.NewGridWithColumns(3, s.status, s.typ, s.topic)
@@ -102,9 +104,16 @@ func (s *shelf) showNone(empty bool) {
 	if s.filtered() {
 		s.none.SetText("No pieces match the search and filters.")
 		s.clear.Show()
+		s.sample.Hide()
 	} else {
 		s.none.SetText("The library has no pieces yet.\nStart one with New piece (Ctrl+N).")
 		s.clear.Hide()
+		if s.d.canAddSample() {
+			s.none.SetText("The library has no pieces yet.\nStart one with New piece (Ctrl+N), or add the sample pieces to see finished ones.")
+			s.sample.Show()
+		} else {
+			s.sample.Hide()
+		}
 	}
 	s.noneBox.Show()
 }
