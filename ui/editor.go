@@ -36,12 +36,14 @@ type editor struct {
 	conflicted bool // a conflict dialog is waiting for the editor's choice
 	vocab      bool // a type or topic was added: the filters need refreshing
 	gen        int  // bumped by every edit, so a stale autosave does nothing
+	noticeGen  int  // bumped by every toast, so an older one's end does not hide it
 	timer      *time.Timer
 	delay      time.Duration
 	retry      time.Duration // the pause before an autosave tries a busy library again
 
 	name    *widget.Label
 	state   *widget.Label
+	notice  *widget.Label // a toast: what was just done, for a moment
 	checks  *checksBar
 	tabs    *container.AppTabs
 	story   *storyTab
@@ -64,6 +66,7 @@ func newEditor(d *Desk) *editor {
 	e.name.Truncation = fyne.TextTruncateEllipsis
 	e.state = widget.NewLabel("")
 	e.checks = newChecksBar(e)
+	e.notice = newNotice()
 
 	e.story = newStoryTab(e)
 	e.qa = newQATab(e)
@@ -93,7 +96,7 @@ func newEditor(d *Desk) *editor {
 	}
 	// One line above the tabs, whatever the checks say: the name, the
 	// count of failing checks, and the saved state.
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(e.checks.button, e.state), e.name)
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(e.notice, e.checks.button, e.state), e.name)
 	e.desk = container.NewBorder(header, nil, nil, nil, e.tabs)
 
 	hint := widget.NewLabel("Choose a piece on the left, or start a new one with Ctrl+N.")

@@ -253,7 +253,10 @@ func TestExportFromTheDesk(t *testing.T) {
 
 	// Copy HTML puts the article alone on the clipboard.
 	d.editor.open(findByTitle(t, lib, "Newest Interview").ID)
-	d.copyHTML()
+	d.runShortcut(shortcutCopyHTML)
+	if !d.editor.notice.Visible() || !strings.Contains(d.editor.notice.Text, "Copied the article") {
+		t.Errorf("Ctrl+Shift+C does not say the HTML was copied: %q", d.editor.notice.Text)
+	}
 	html := d.app.Clipboard().Content()
 	if !strings.HasPrefix(strings.TrimSpace(html), "<article") || !strings.Contains(html, "What about aquifers?") || strings.Contains(html, "<html") || strings.Contains(html, "<nav") {
 		t.Errorf("Copy HTML gave:\n%.400s", html)

@@ -231,6 +231,7 @@ func (d *Desk) copyHTML() {
 	}
 	d.app.Clipboard().SetContent(string(html))
 	d.editor.setState("HTML copied")
+	d.toast("Copied the article's HTML")
 }
 
 // piecePage is where a piece's page lies in an export.
