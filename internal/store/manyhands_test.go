@@ -443,3 +443,22 @@ func TestRestoringARevisionKeepsThePiecePublished(t *testing.T) {
 		t.Errorf("restoring moved the piece: status %s, date %v, slug %s", got.Status, got.Published, got.Slug)
 	}
 }
+
+// A PostgreSQL address is not taken for a file's path (a folder named
+// "postgres:" would be made, or a confusing error given), and the
+// address, which may hold a password, is not repeated.
+func TestAServerAddressIsNotAFile(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, addr := range []string{"postgres://dana:s3cret@db.example/galley", "POSTGRESQL://dana:s3cret@db.example/galley"} {
+		_, err := Open(addr)
+		if err == nil || galley.ErrorCode(err) != galley.EInvalid {
+			t.Fatalf("Open(%q) = %v", addr, err)
+		}
+		if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "dana") {
+			t.Errorf("the error repeats the address: %v", err)
+		}
+	}
+	if entries, _ := os.ReadDir("."); len(entries) != 0 {
+		t.Errorf("opening a server address made %v", entries[0].Name())
+	}
+}

@@ -84,6 +84,10 @@ func Open(path string, opts ...Options) (*Store, error) {
 	if len(opts) > 0 {
 		opt = opts[0]
 	}
+	if IsServerAddress(path) {
+		// Never echoed: such an address may carry a password.
+		return nil, galley.Errorf(galley.EInvalid, "That is the address of a PostgreSQL server: team libraries are not supported by this version of Galley yet. Give the path of a library file.")
+	}
 	if !fts5Available {
 		return nil, galley.Errorf(galley.EInternal, "This Galley was built without full-text search; build it with -tags sqlite_fts5 (the Makefile does).")
 	}
@@ -125,6 +129,14 @@ func Open(path string, opts ...Options) (*Store, error) {
 	}
 	s.rdb.SetMaxOpenConns(4)
 	return s, nil
+}
+
+// IsServerAddress reports whether a library is named by a PostgreSQL
+// address (postgres:// or postgresql://, as libpq takes them) rather than
+// a file's path.
+func IsServerAddress(library string) bool {
+	l := strings.ToLower(library)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
 }
 
 // resolvePath makes path absolute and follows symbolic links to the file
