@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os/exec"
 	"sync"
 	"time"
 
@@ -59,14 +60,15 @@ type Desk struct {
 	editor *editor
 	vocab  galley.Vocabulary // the names offered as choices, read again when they change
 
-	imageCache string        // where resized photos are kept between exports
-	opener     LibraryOpener // opens another library file; nil offers none
-	closeLib   func() error  // closes the library on the desk when another replaces it
-	libPath    string        // the library file on the desk, when known
-	checking   bool          // the library's check is running; autosave waits
-	upkeep     bool          // every library opened gets the check and daily upkeep (CheckAndMaintain)
-	managers   []fyne.Window // manager windows open on this library
-	baseTheme  fyne.Theme    // the app's theme before the desk's choices were laid over it
+	imageCache string                      // where resized photos are kept between exports
+	opener     LibraryOpener               // opens another library file; nil offers none
+	closeLib   func() error                // closes the library on the desk when another replaces it
+	libPath    string                      // the library file on the desk, when known
+	checking   bool                        // the library's check is running; autosave waits
+	upkeep     bool                        // every library opened gets the check and daily upkeep (CheckAndMaintain)
+	managers   []fyne.Window               // manager windows open on this library
+	baseTheme  fyne.Theme                  // the app's theme before the desk's choices were laid over it
+	browser    func(path string) *exec.Cmd // opens a file in a browser; nil: the desktop's (tests replace it)
 
 	// Background work. Each library on the desk has its own job group;
 	// letting go of the library (switch, restore, quit) stops it and waits

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -200,14 +199,6 @@ func (d *Desk) previewInBrowser() {
 	d.startExport(exportJob{title: "Preparing the preview", out: dir, opt: opt, done: func(export.Report) {
 		d.openFile(filepath.Join(dir, piecePage(slug)))
 	}})
-}
-
-// openFile opens a local file in the system's browser.
-func (d *Desk) openFile(path string) {
-	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
-	if err := d.app.OpenURL(u); err != nil {
-		d.showError(galley.Errorf(galley.EInternal, "Galley could not open a browser: %v. The page is at %s.", err, path))
-	}
 }
 
 // copyHTML puts the open piece's article HTML on the clipboard, as the
