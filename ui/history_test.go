@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
 )
@@ -55,6 +56,16 @@ func TestHistoryShowsWhatChangedAndRestores(t *testing.T) {
 	}
 	if len(h.revs) != 4 {
 		t.Errorf("restoring did not add a revision: %d", len(h.revs))
+	}
+	// The list says what made a revision that was not typed.
+	row := widget.NewLabel("")
+	h.list.UpdateItem(0, row)
+	if !strings.Contains(row.Text, "revision restored") {
+		t.Errorf("the restore's revision reads %q", row.Text)
+	}
+	h.list.UpdateItem(1, row)
+	if strings.Contains(row.Text, "restored") {
+		t.Errorf("an editor's save reads %q", row.Text)
 	}
 }
 
