@@ -98,7 +98,8 @@ func (d *Desk) showCodes() *codesWindow {
 	code, text := widget.NewEntry(), widget.NewEntry()
 	code.SetPlaceHolder("ap")
 	text.SetPlaceHolder("Associated Press")
-	add := widget.NewButton("Add or change", func() {
+	var add *widget.Button
+	add = widget.NewButton("Add or change", func() {
 		if err := w.codes.Set(strings.TrimSpace(code.Text), strings.TrimSpace(text.Text)); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), w.win)
 			return
@@ -108,6 +109,9 @@ func (d *Desk) showCodes() *codesWindow {
 		text.SetText("")
 		w.list.Refresh()
 	})
+	// Enter in either box adds the code, as the button does.
+	code.OnSubmitted = func(string) { add.OnTapped() }
+	text.OnSubmitted = func(string) { add.OnTapped() }
 	remove := widget.NewButton("Delete", func() {
 		if w.chose >= 0 && w.chose < w.codes.Len() {
 			w.codes.Delete(w.codes.List()[w.chose].Code)

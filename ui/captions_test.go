@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
@@ -34,6 +35,22 @@ func TestCodesExpandWhenTheCursorLeavesAField(t *testing.T) {
 	}
 	if d.codes().Len() != 2 {
 		t.Errorf("%d codes after a refused import, want the 2 from before", d.codes().Len())
+	}
+	// Enter in the new code's boxes adds it, as the button does.
+	var boxes []*widget.Entry
+	walk(t, w.win.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			boxes = append(boxes, e)
+		}
+	})
+	if len(boxes) != 2 {
+		t.Fatalf("the codes window has %d entries, want the code and its text", len(boxes))
+	}
+	boxes[0].SetText("ff")
+	boxes[1].SetText("Field Files")
+	boxes[1].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if d.codes().Len() != 3 {
+		t.Errorf("Enter did not add the code: %d codes", d.codes().Len())
 	}
 
 	e := d.editor

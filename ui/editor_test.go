@@ -290,7 +290,7 @@ func TestTheTopicManagerRenamesEverywhere(t *testing.T) {
 		})
 	}
 	name.SetText("Groundwater")
-	tapButton(t, m.win, "OK")
+	name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter confirms, as OK does
 	m.wait()
 	if overlayText(m.win) != "" || overlayText(d.win) != "" {
 		t.Errorf("a working overlay stayed after the rename:\n%s%s", overlayText(m.win), overlayText(d.win))
@@ -308,6 +308,25 @@ func TestTheTopicManagerRenamesEverywhere(t *testing.T) {
 	test.Type(d.editor.story.summary, " More.")
 	if !d.editor.save(true) {
 		t.Errorf("saving after a rename failed: %s", d.editor.state.Text)
+	}
+}
+
+// Merging a topic with no topic chosen to merge into says so and changes
+// nothing.
+func TestMergingIntoNothingSaysSo(t *testing.T) {
+	p := interview()
+	p.Topics = []string{"Rivers", "Dams"}
+	lib := testLibrary(t, p)
+	d := newTestDesk(t, lib)
+	m := d.showTopics()
+	m.list.Select(0)
+	test.Tap(m.buttons[1]) // Merge into…
+	tapButton(t, m.win, "Merge")
+	if text := overlayText(m.win); !strings.Contains(text, "Choose the topic to merge") {
+		t.Errorf("merging into nothing shows:\n%s", text)
+	}
+	if topics, _ := lib.Topics(context.Background()); len(topics) != 2 {
+		t.Errorf("merging into nothing left %d topics", len(topics))
 	}
 }
 

@@ -219,6 +219,8 @@ func (m *manager) ask(title, initial string, done func(string)) {
 			done(strings.TrimSpace(e.Text))
 		}
 	}, m.win)
+	// Enter in the name confirms, as OK does.
+	e.OnSubmitted = func(string) { dlg.Submit() }
 	dlg.Resize(fyne.NewSize(420, 160))
 	dlg.Show()
 	m.win.Canvas().Focus(e)
@@ -258,7 +260,10 @@ func (d *Desk) showTopics() *manager {
 		into := widget.NewSelect(names, nil)
 		dlg := dialog.NewForm("Merge “"+r.name+"”", "Merge", "Cancel",
 			[]*widget.FormItem{widget.NewFormItem("Into", into)}, func(ok bool) {
-				if ok && into.Selected != "" {
+				switch {
+				case ok && into.Selected == "":
+					dialog.ShowInformation("Nothing merged", "Choose the topic to merge “"+r.name+"” into; nothing was changed.", m.win)
+				case ok:
 					m.apply(func(ctx context.Context) error { return v.MergeTopics(ctx, r.id, ids[into.Selected]) })
 				}
 			}, m.win)
@@ -302,6 +307,8 @@ func (d *Desk) showContributors() *manager {
 					done(c)
 				}
 			}, m.win)
+		name.OnSubmitted = func(string) { dlg.Submit() }
+		role.OnSubmitted = func(string) { dlg.Submit() }
 		dlg.Resize(fyne.NewSize(480, 200))
 		dlg.Show()
 	}
