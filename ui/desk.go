@@ -107,7 +107,7 @@ func NewDesk(a fyne.App, lib Library) *Desk {
 	split.Offset = 0.32
 	d.win.SetContent(split)
 	d.win.SetMainMenu(d.mainMenu())
-	d.win.Resize(fyne.NewSize(1280, 800))
+	d.win.Resize(d.windowSize())
 	d.win.SetCloseIntercept(d.close)
 	d.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { d.editor.photos.dropped(uris) })
 	d.shelf.open(lib)
@@ -196,6 +196,7 @@ func (d *Desk) close() {
 // asked for (an export, a change from a manager, a backup) is stopped
 // only if they agree: what it has not finished is left as it was.
 func (d *Desk) quit() {
+	d.keepWindowSize()
 	if !d.jobs.askedRunning() {
 		d.closing = true
 		d.retire("Closing the library…", d.win.Close)
@@ -285,4 +286,49 @@ func (d *Desk) runShortcut(sc fyne.Shortcut) bool {
 		}
 	}
 	return false
+}
+
+// Preference keys for what the desk remembers between runs.
+const (
+	prefWindowWidth  = "windowWidth"
+	prefWindowHeight = "windowHeight"
+	prefLastPiece    = "lastPiece:" // + the library's path
+)
+
+// windowSize is the size the window had when Galley last closed, or
+// 1280 × 800 the first time.
+func (d *Desk) windowSize() fyne.Size {
+	p := d.app.Preferences()
+	w, h := p.Float(prefWindowWidth), p.Float(prefWindowHeight)
+	if w < 480 || h < 360 {
+		return fyne.NewSize(1280, 800)
+	}
+	return fyne.NewSize(float32(w), float32(h))
+}
+
+// keepWindowSize remembers the window's size for the next run.
+func (d *Desk) keepWindowSize() {
+	size := d.win.Canvas().Size()
+	if size.Width < 480 || size.Height < 360 {
+		return
+	}
+	p := d.app.Preferences()
+	p.SetFloat(prefWindowWidth, float64(size.Width))
+	p.SetFloat(prefWindowHeight, float64(size.Height))
+}
+
+// rememberPiece notes the piece open in the library on the desk, to open
+// it again next time.
+func (d *Desk) rememberPiece(id int64) {
+	if d.libPath != "" && id > 0 {
+		d.app.Preferences().SetInt(prefLastPiece+d.libPath, int(id))
+	}
+}
+
+// lastPiece is the piece last open in the library on the desk, or 0.
+func (d *Desk) lastPiece() int64 {
+	if d.libPath == "" {
+		return 0
+	}
+	return int64(d.app.Preferences().Int(prefLastPiece + d.libPath))
 }

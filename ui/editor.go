@@ -120,6 +120,7 @@ func (e *editor) load(p *galley.Piece) {
 	}
 	e.loadVisible()
 	e.name.SetText(pieceName(p))
+	e.d.rememberPiece(p.ID)
 	if p.ID == 0 {
 		e.setState("New: saved once it has a title")
 	} else {

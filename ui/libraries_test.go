@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"app.galley/galley/internal/galley"
@@ -192,4 +193,37 @@ func recentMenu(d *Desk) []string {
 		}
 	}
 	return paths
+}
+
+// The desk opens each library at the piece last open in it, and the
+// window at the size it last had.
+func TestTheDeskRemembersTheLastPieceAndItsSize(t *testing.T) {
+	old := &galley.Piece{Title: "An Older Piece", Published: galley.Date{Year: 2020, Month: 1, Day: 2}, Status: galley.StatusPublished}
+	first := testLibrary(t, old, &galley.Piece{Title: "The Newest Piece"})
+	d := newTestDesk(t, first)
+	d.SetLibraryOpener(first.Path(), openStore, func() error { return nil })
+	if d.editor.piece.Title != "The Newest Piece" {
+		t.Fatalf("a library opened for the first time shows %q, not its newest piece", d.editor.piece.Title)
+	}
+	if !d.editor.open(old.ID) {
+		t.Fatal("could not open the older piece")
+	}
+	second := filepath.Join(t.TempDir(), "second.galley")
+	d.switchLibrary(second, true)
+	opened(t, d)
+	d.switchLibrary(first.Path(), false)
+	opened(t, d)
+	if d.editor.piece == nil || d.editor.piece.ID != old.ID {
+		t.Errorf("back in the first library the desk shows %v, not the piece last open there", d.editor.piece)
+	}
+
+	d.win.Resize(fyne.NewSize(1010, 690))
+	d.quit()
+	settled(d)
+	again := NewDesk(d.app, first)
+	t.Cleanup(func() { stopped(t, again) })
+	opened(t, again)
+	if size := again.win.Canvas().Size(); size.Width != 1010 || size.Height != 690 {
+		t.Errorf("the next window opened at %v, not the size the last one had", size)
+	}
 }

@@ -190,7 +190,16 @@ func (s *shelf) open(lib Library) {
 			s.showCount(err)
 			s.list.Refresh()
 			if s.d.editor.piece == nil && first.Len() > 0 {
-				// Open the newest piece, so the desk never greets with a blank page.
+				// Open the piece the editor last had open in this library,
+				// else the newest, so the desk never greets with a blank
+				// page.
+				if id := s.d.lastPiece(); id > 0 {
+					if p, err := s.d.lib.Piece(context.Background(), id); err == nil {
+						s.d.editor.load(p)
+						s.reselect(-1)
+						return
+					}
+				}
 				s.list.Select(0)
 				return
 			}
