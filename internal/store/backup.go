@@ -32,7 +32,13 @@ const backupStamp = "2006-01-02T150405"
 
 // BackupDir is the folder beside a library where its backups are kept:
 // "library.galley backups" next to "library.galley".
+//
+// A library reached through a symbolic link keeps its backups beside the
+// file the link names, where every program that opens it finds them.
 func BackupDir(libraryPath string) string {
+	if real, err := resolvePath(libraryPath); err == nil {
+		libraryPath = real
+	}
 	return libraryPath + " backups"
 }
 
@@ -452,28 +458,56 @@ func Restore(ctx context.Context, backup, libraryPath string) (kept string, err 
 	if err := prepareRestore(ctx, backup, f.Name()); err != nil {
 		return "", err
 	}
-	kept = keptName(libraryPath, time.Now())
-	if _, err := os.Stat(libraryPath); errors.Is(err, fs.ErrNotExist) {
-		kept = "" // nothing to keep: the library is made from the backup
-	}
+	_, statErr := os.Stat(libraryPath)
+	keep := !errors.Is(statErr, fs.ErrNotExist) // else the library is made from the backup
 	st, err := Open(libraryPath)
 	if err != nil {
-		if galley.ErrorCode(err) == galley.EBusy || kept == "" {
+		if !keep || !damaged(ctx, libraryPath) {
+			// Busy, newer, another program's database, a full disk: a
+			// library that is not damaged is never swapped away.
 			return "", err
 		}
-		return swapDamaged(ctx, f.Name(), libraryPath, kept)
+		return swapDamaged(ctx, f.Name(), libraryPath, keptName(libraryPath, time.Now()))
 	}
-	err = st.restoreFrom(ctx, f.Name(), kept)
+	kept, err = st.restoreFrom(ctx, f.Name(), keep)
 	st.Close()
 	var se sqlite3.Error
 	if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
-		return swapDamaged(ctx, f.Name(), libraryPath, kept)
+		return swapDamaged(ctx, f.Name(), libraryPath, keptName(libraryPath, time.Now()))
 	}
 	if err != nil {
-		return "", err
+		return "", restoreError(libraryPath, err)
 	}
 	RotateBackups(libraryPath, time.Now())
 	return kept, nil
+}
+
+// restoreError says why a restore failed, in an editor's words; the
+// library is as it was.
+func restoreError(libraryPath string, err error) error {
+	var ge *galley.Error
+	if errors.As(err, &ge) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	if why, todo, ok := diskProblem(libraryPath, true, err); ok {
+		return galley.Errorf(galley.EInvalid, "The library %s cannot be restored: %s. Nothing was restored and the library is as it was; %s, then restore again.", libraryPath, why, todo)
+	}
+	return galley.Errorf(galley.EInternal, "The library %s could not be restored (%v). Nothing was restored and the library is as it was.", libraryPath, err)
+}
+
+// damaged reports whether the library at path is damaged — truncated, or
+// failing SQLite's quick_check — rather than refused for another reason
+// (another program's file, a newer Galley's, a locked or full disk).
+func damaged(ctx context.Context, path string) bool {
+	if _, err := probe(path); err != nil {
+		return strings.Contains(galley.ErrorMessage(err), "truncated")
+	}
+	err := CheckBackup(ctx, path)
+	if err == nil {
+		return false
+	}
+	msg := galley.ErrorMessage(err)
+	return strings.Contains(msg, "damaged") || strings.Contains(msg, "cannot be read as a library")
 }
 
 // keptName names the copy of a library kept before a restore.
@@ -564,49 +598,74 @@ func copyDatabase(ctx context.Context, src, dst string) error {
 
 // restoreFrom replaces every table of the library with the library file
 // at src, in one write transaction, after keeping the library as it stands
-// under that lock at kept.
-func (s *Store) restoreFrom(ctx context.Context, src, kept string) error {
+// under that lock (when keep is set); it returns where it was kept. A
+// failed restore leaves no kept copy behind: nothing was replaced.
+func (s *Store) restoreFrom(ctx context.Context, src string, keep bool) (kept string, err error) {
+	defer func() {
+		if err != nil && kept != "" {
+			os.Remove(kept)
+			kept = ""
+		}
+	}()
 	// A connection of the restore's own: the attached copy and the
 	// foreign-key setting must not outlive it in the store's pool.
 	db, err := sql.Open("sqlite3", dsn(s.path, "immediate", false))
 	if err != nil {
-		return err
+		return kept, err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return s.openError(err)
+		return kept, s.openError(err)
 	}
 	defer conn.Close()
 	// Every table is emptied and filled again: the foreign keys are
 	// checked once at the end instead of cascading row by row.
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-		return err
+		return kept, err
 	}
 	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS restored`, src); err != nil {
-		return fmt.Errorf("restore: attach the copy of the backup: %w", err)
+		return kept, fmt.Errorf("restore: attach the copy of the backup: %w", err)
 	}
 	defer conn.ExecContext(context.Background(), `DETACH DATABASE restored`)
 
 	tx, err := beginWaiting(ctx, conn, RestoreLockWait)
 	if err != nil {
 		if isBusy(err) || errors.Is(err, errWaitedTooLong) {
-			return galley.Errorf(galley.EBusy, "The library %s is busy: another program has been writing to it for over %v. Nothing was restored; try again when it has finished.", s.path, RestoreLockWait)
+			return kept, galley.Errorf(galley.EBusy, "The library %s is busy: another program has been writing to it for over %v. Nothing was restored; try again when it has finished.", s.path, RestoreLockWait)
 		}
-		return s.txError(err)
+		return kept, s.txError(err)
 	}
 	defer tx.Rollback()
 
 	// The library as it stands now, under the lock, so nothing written
-	// before the restore is in neither place.
-	if kept != "" {
-		if err := s.Backup(ctx, kept); err != nil {
-			return err
+	// before the restore is in neither place. The name is chosen under
+	// the lock too: two restores in one second keep two copies.
+	if keep {
+		for tries := 0; ; tries++ {
+			name := keptName(s.path, time.Now())
+			err := s.Backup(ctx, name)
+			if err == nil {
+				kept = name
+				break
+			}
+			if galley.ErrorCode(err) != galley.EConflict || tries == 3 {
+				return "", err
+			}
 		}
 	}
 	var maxVersion, maxID int64
-	err = tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM main.pieces`).Scan(&maxVersion)
+	err = tx.QueryRowContext(ctx, `
+		SELECT max(v) FROM (
+			SELECT coalesce(max(version), 0) AS v FROM main.pieces
+			UNION ALL SELECT coalesce(max(version), 0) FROM main.revisions
+			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM main.library_meta WHERE key = 'version_floor'), 0))`).Scan(&maxVersion)
+	if err == nil {
+		// Each piece's highest revision number before the restore.
+		_, err = tx.ExecContext(ctx, `CREATE TEMP TABLE restore_numbers AS
+			SELECT piece_id, max(number) AS number FROM main.revisions GROUP BY piece_id`)
+	}
 	if err == nil {
 		err = tx.QueryRowContext(ctx, `
 			SELECT max(coalesce((SELECT max(id) FROM main.pieces), 0),
@@ -615,19 +674,19 @@ func (s *Store) restoreFrom(ctx context.Context, src, kept string) error {
 			           coalesce((SELECT CAST(value AS INTEGER) FROM main.library_meta WHERE key = 'id_floor'), 0))`).Scan(&maxID)
 	}
 	if err != nil {
-		return err
+		return kept, err
 	}
 	tables, err := restoredTables(ctx, tx)
 	if err != nil {
-		return err
+		return kept, err
 	}
 	for _, t := range tables {
 		q := quoteIdent(t.name)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM main.`+q); err != nil {
-			return fmt.Errorf("restore: empty %s: %w", t.name, err)
+			return kept, fmt.Errorf("restore: empty %s: %w", t.name, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO main.`+q+` (`+t.columns+`) SELECT `+t.columns+` FROM restored.`+q); err != nil {
-			return fmt.Errorf("restore: fill %s: %w", t.name, err)
+			return kept, fmt.Errorf("restore: fill %s: %w", t.name, err)
 		}
 	}
 	steps := []struct {
@@ -638,6 +697,17 @@ func (s *Store) restoreFrom(ctx context.Context, src, kept string) error {
 		// can hold from before, so an older save is a conflict, never a
 		// silent overwrite of the restored text.
 		{`UPDATE main.pieces SET version = version + ?`, []any{maxVersion}},
+		{`UPDATE main.revisions SET version = version + ?`, []any{maxVersion}},
+		{`INSERT INTO main.library_meta (key, value) VALUES ('version_floor', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, []any{maxVersion}},
+		// Revisions are numbered past every number the piece's history
+		// showed before, so "revision 2" a History window or a script
+		// read before the restore never names another text afterwards.
+		// (Negated first: each step must keep every piece's numbers
+		// distinct.)
+		{`UPDATE main.revisions SET number = -(number + coalesce((SELECT n.number FROM temp.restore_numbers n WHERE n.piece_id = revisions.piece_id), 0))`, nil},
+		{`UPDATE main.revisions SET number = -number`, nil},
+		{`DROP TABLE temp.restore_numbers`, nil},
 		{`INSERT INTO main.library_meta (key, value) VALUES ('id_floor', ?)
 			ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)`, []any{maxID}},
 		// The search index of the pieces is the store's, not a table's
@@ -654,23 +724,23 @@ func (s *Store) restoreFrom(ctx context.Context, src, kept string) error {
 	}
 	for _, st := range steps {
 		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
-			return fmt.Errorf("restore: %w", err)
+			return kept, fmt.Errorf("restore: %w", err)
 		}
 	}
 	broken := 0
 	if err := queryEach(ctx, tx, `PRAGMA main.foreign_key_check`, nil, func(*sql.Rows) error { broken++; return nil }); err != nil {
-		return err
+		return kept, err
 	}
 	if broken > 0 {
-		return galley.Errorf(galley.EInvalid, "The backup's pieces refer to %d missing rows; nothing was restored.", broken)
+		return kept, galley.Errorf(galley.EInvalid, "The backup's pieces refer to %d missing rows; nothing was restored.", broken)
 	}
 	if err := tx.Commit(); err != nil {
-		return s.txError(err)
+		return kept, s.txError(err)
 	}
 	// The log now holds the whole library once more; give the space back
 	// when no reader needs it (a busy library keeps it until later).
 	conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
-	return nil
+	return kept, nil
 }
 
 // restoredTable is one table a restore copies, with its column list.

@@ -16,16 +16,28 @@ import (
 // prefix followed by a random part and suffix. Close it to give up the
 // claim.
 func tempFile(dir, prefix, suffix string) (*os.File, error) {
-	f, err := os.CreateTemp(dir, prefix+"*"+suffix)
-	if err != nil {
-		return nil, err
-	}
-	if err := claim(f); err != nil {
+	for {
+		f, err := os.CreateTemp(dir, prefix+"*"+suffix)
+		if err != nil {
+			return nil, err
+		}
+		if err := claim(f); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return nil, err
+		}
+		// Another program's sweep may have found the file in the moment
+		// before it was claimed, and removed it: then make another.
+		mine, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if now, err := os.Stat(f.Name()); err == nil && os.SameFile(mine, now) {
+			return f, nil
+		}
 		f.Close()
-		os.Remove(f.Name())
-		return nil, err
 	}
-	return f, nil
 }
 
 // tempPattern matches the names tempFile makes from prefix and suffix.

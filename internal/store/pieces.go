@@ -100,15 +100,18 @@ func (s *Store) createPiece(ctx context.Context, tx *txn, p *galley.Piece, from 
 			return err
 		}
 	}
+	// A new piece starts at version 1; one brought back from the trash
+	// past every version it had (the caller sets p.Version), so a desk
+	// still holding an old one cannot save over it.
+	p.Version = max(p.Version, 1)
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO pieces (id, slug, title, type_id, status, published, summary, body, version, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-		p.ID, p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Version,
 		formatTime(p.Created), formatTime(p.Updated))
 	if err != nil {
 		return s.txError(err)
 	}
-	p.Version = 1
 	return s.writeParts(ctx, tx, p, from)
 }
 

@@ -205,7 +205,8 @@ func TestStatusesFeedThePrePublishChecks(t *testing.T) {
 	gone := &galley.Piece{Title: "Soon Gone", Status: galley.StatusPublished}
 	save(t, s, out, draft, gone)
 	p := &galley.Piece{Title: "Going Out", Summary: "Ready.", Topics: []string{"Water"},
-		Related: []galley.PieceRef{{ID: out.ID}, {ID: draft.ID}, {ID: gone.ID}}}
+		Contributors: []galley.Contributor{{Name: "Ada Byline"}},
+		Related:      []galley.PieceRef{{ID: out.ID}, {ID: draft.ID}, {ID: gone.ID}}}
 	save(t, s, p)
 	if _, err := s.DeletePiece(ctx, gone.ID); err != nil {
 		t.Fatal(err)

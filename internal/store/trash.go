@@ -31,6 +31,12 @@ func (s *Store) trashPiece(ctx context.Context, tx *txn, id int64, relatedFrom [
 		from = append(from, r.ID)
 	}
 	fromJSON, _ := json.Marshal(from)
+	// The trash keeps no version: the library remembers the highest one a
+	// deleted piece had, so the piece (or a restored library) comes back
+	// past any version a desk may still hold.
+	if err := raiseVersionFloor(ctx, tx, p.Version); err != nil {
+		return s.txError(err)
+	}
 	var trashID int64
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO trash (piece_id, title, slug, deleted, author, related_from, data)
@@ -110,6 +116,12 @@ func (s *Store) RestoreTrashed(ctx context.Context, trashID int64) (*galley.Piec
 	if p.Created.IsZero() {
 		p.Created = now
 	}
+	// Past every version the piece had before it was deleted.
+	floor, err := versionFloor(ctx, tx)
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	p.Version = floor + 1
 	if err := s.createPiece(ctx, tx, p, fromEditor); err != nil {
 		return nil, err
 	}
@@ -204,4 +216,25 @@ func (s *Store) purgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
 		}
 	}
 	return len(entries), s.commit(tx)
+}
+
+// versionFloor is a version above every one a piece that left the library
+// (deleted, or taken away by a restore) ever had: the highest version
+// recorded in any revision or left by a deletion.
+func versionFloor(ctx context.Context, tx *txn) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `
+		SELECT max(v) FROM (
+			SELECT coalesce(max(version), 0) AS v FROM revisions
+			UNION ALL SELECT coalesce(max(version), 0) FROM pieces
+			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM library_meta WHERE key = 'version_floor'), 0))`).Scan(&v)
+	return v, err
+}
+
+// raiseVersionFloor records that a piece at version v left the library.
+func raiseVersionFloor(ctx context.Context, tx *txn, v int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO library_meta (key, value) VALUES ('version_floor', ?)
+		ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS BIGINT), CAST(excluded.value AS BIGINT))`, v)
+	return err
 }
