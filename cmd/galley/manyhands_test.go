@@ -322,7 +322,9 @@ func TestImportAndRestoreAtOnce(t *testing.T) {
 // before the import or after it, never half of it.
 func TestReadsDuringAnImport(t *testing.T) {
 	lib, _ := newLibrary(t)
-	bundle := writeLoadBundle(t, t.TempDir(), "load", 2500)
+	// Large enough that the import writes for several seconds, far longer
+	// than any read takes even on a busy machine.
+	bundle := writeLoadBundle(t, t.TempDir(), "load", 6000)
 	imp := start(t, "--db", lib, "import", bundle)
 	afterImportStarted(t, lib, 5*time.Second)
 	out := t.TempDir()
@@ -354,11 +356,11 @@ func TestReadsDuringAnImport(t *testing.T) {
 	t.Logf("import: %s", imp)
 	sound(t, lib)
 	sound(t, backup)
-	if n := slugsWith(t, backup, "load"); n != 0 && n != 2500 {
-		t.Errorf("a backup made during the import holds %d of its 2500 pieces", n)
+	if n := slugsWith(t, backup, "load"); n != 0 && n != 6000 {
+		t.Errorf("a backup made during the import holds %d of its 6000 pieces", n)
 	}
-	if n := slugsWith(t, lib, "load"); n != 2500 {
-		t.Errorf("the library holds %d of the import's 2500 pieces", n)
+	if n := slugsWith(t, lib, "load"); n != 6000 {
+		t.Errorf("the library holds %d of the import's 6000 pieces", n)
 	}
 }
 
