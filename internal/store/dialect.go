@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // A library lives in a SQLite file today and, for a team, on a PostgreSQL
@@ -99,4 +102,14 @@ func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql
 // QueryRowContext runs a query of one row written with ? placeholders.
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.Tx.QueryRowContext(ctx, t.d.rebind(query), args...)
+}
+
+// isUniqueViolation reports whether err is a refused duplicate of a
+// unique key or primary key.
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return false
 }

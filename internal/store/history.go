@@ -304,8 +304,10 @@ func (s *Store) keepRevisionImages(ctx context.Context, tx *txn, revID int64, p 
 	}
 	for _, ph := range p.Photos {
 		_, err := tx.ExecContext(ctx, `
-			INSERT OR IGNORE INTO revision_images (revision_id, image_id)
-			SELECT ?, id FROM images WHERE sha256 = ?`, revID, ph.Image.Hash)
+			INSERT INTO revision_images (revision_id, image_id)
+			SELECT id_of.revision_id, images.id FROM images, (SELECT CAST(? AS BIGINT) AS revision_id) id_of
+			WHERE images.sha256 = ?
+			ON CONFLICT DO NOTHING`, revID, ph.Image.Hash)
 		if err != nil {
 			return s.txError(err)
 		}
@@ -492,10 +494,11 @@ func (s *Store) slugFree(ctx context.Context, tx *txn, p *galley.Piece) error {
 func (s *Store) nextPieceID(ctx context.Context, tx *txn) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `
-		SELECT max(coalesce((SELECT max(id) FROM pieces), 0),
-		           coalesce((SELECT max(piece_id) FROM revisions), 0),
-		           coalesce((SELECT max(piece_id) FROM trash), 0),
-		           coalesce((SELECT CAST(value AS INTEGER) FROM library_meta WHERE key = 'id_floor'), 0)) + 1`).Scan(&id)
+		SELECT max(n) + 1 FROM (
+			SELECT coalesce(max(id), 0) AS n FROM pieces
+			UNION ALL SELECT coalesce(max(piece_id), 0) FROM revisions
+			UNION ALL SELECT coalesce(max(piece_id), 0) FROM trash
+			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM library_meta WHERE key = 'id_floor'), 0)) ids`).Scan(&id)
 	return id, s.txError(err)
 }
 

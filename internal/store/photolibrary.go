@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"image/jpeg"
+	"math"
 	"strings"
 	"time"
 
@@ -44,7 +45,7 @@ func (s *Store) PhotoLibrary(ctx context.Context, query string, limit, offset in
 		cond, args = matchCondition, append(args, m)
 	}
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt // no limit, in a form every database takes
 	}
 	args = append(args, limit, offset)
 	var list []galley.LibraryPhoto
@@ -121,7 +122,8 @@ func (s *Store) Thumbnail(ctx context.Context, hash string) ([]byte, error) {
 	// shows its thumbnails, made afresh.
 	// Nor does the grid wait for another program's long write to keep it.
 	if tx, err := s.beginWrite(WithLockWait(ctx, 100*time.Millisecond)); err == nil {
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO thumbnails (image_id, data) SELECT id, ? FROM images WHERE sha256 = ?`, data, hash)
+		_, err := tx.ExecContext(ctx, `INSERT INTO thumbnails (image_id, data) VALUES ((SELECT id FROM images WHERE sha256 = ?), ?)
+			ON CONFLICT (image_id) DO UPDATE SET data = excluded.data`, hash, data)
 		if err == nil {
 			_ = s.commit(tx)
 		} else {

@@ -355,16 +355,20 @@ func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error
 			if err != nil {
 				return err
 			}
-			var id any // a new photo gets a fresh ID
+			// A kept photo keeps its ID; a new one is numbered by the
+			// database (the column is left out rather than given NULL,
+			// which a PostgreSQL identity column refuses).
+			columns, marks := "", ""
+			args := []any{p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead,
+				ph.Photographer, ph.Copyright, ph.DateCreated, ph.City, ph.Country, strings.Join(ph.Keywords, "\n")}
 			if kept {
-				id = ph.ID
+				columns, marks = "id, ", "?, "
+				args = append([]any{ph.ID}, args...)
 			}
 			err = tx.QueryRowContext(ctx, `
-				INSERT INTO photos (id, piece_id, position, image_id, alt, decorative, caption, credit, lead,
+				INSERT INTO photos (`+columns+`piece_id, position, image_id, alt, decorative, caption, credit, lead,
 					photographer, copyright, date_created, city, country, keywords)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				id, p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead,
-				ph.Photographer, ph.Copyright, ph.DateCreated, ph.City, ph.Country, strings.Join(ph.Keywords, "\n")).Scan(&ph.ID)
+				VALUES (`+marks+`?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&ph.ID)
 			if err != nil {
 				return s.txError(err)
 			}
@@ -388,7 +392,7 @@ func (s *Store) imageFor(ctx context.Context, tx *txn, ph *galley.Photo, i int) 
 		var id int64
 		err = tx.QueryRowContext(ctx, `
 			INSERT INTO images (sha256, mime, width, height, size, has_gps, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (sha256) DO UPDATE SET sha256 = sha256
+			ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256
 			RETURNING id`, img.Hash, img.MIME, img.Width, img.Height, img.Size, img.HasGPS, ph.Data).Scan(&id)
 		if err != nil {
 			return 0, s.txError(err)
@@ -451,7 +455,7 @@ func (s *Store) writeRelated(ctx context.Context, tx *txn, p *galley.Piece) erro
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO related (piece_id, position, related_id) VALUES (?, ?, ?)`, p.ID, i, r.ID)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			if isUniqueViolation(err) {
 				return galley.Errorf(galley.EInvalid, "%s lists “%s” twice among its related publications.", p.Name(), r.Title)
 			}
 			return s.txError(err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 
 	"app.galley/galley/internal/galley"
@@ -23,7 +24,7 @@ func (s *Store) SuggestRelated(ctx context.Context, pieceID int64, topics []stri
 		return nil, nil
 	}
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt // no limit, in a form every database takes
 	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 	"unicode"
 
@@ -28,9 +29,9 @@ func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summa
 		// alone, then read only that page's rows. Skipping over the rows
 		// themselves costs a lookup for every row passed: 60 ms and more
 		// for a page near the end of 100,000 pieces, against 5 ms.
-		limit := f.Limit
+		limit := int64(f.Limit)
 		if limit <= 0 {
-			limit = -1
+			limit = math.MaxInt64 // no limit, in a form every database takes
 		}
 		query = `
 			SELECT ` + columns + `
@@ -59,8 +60,10 @@ func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summa
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 	} else if f.Offset > 0 {
-		query += ` LIMIT -1 OFFSET ?`
-		args = append(args, f.Offset)
+		// No limit: the largest one, which both SQLite and PostgreSQL
+		// take (SQLite's LIMIT -1 is its own).
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, int64(math.MaxInt64), f.Offset)
 	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
@@ -121,7 +124,7 @@ func (s *Store) CountPieces(ctx context.Context, f galley.Filter) (int, error) {
 		args = append(args, limit)
 	}
 	var n int
-	err = s.rdb.QueryRowContext(ctx, s.dialect().rebind(`SELECT count(*) FROM (`+query+`)`), args...).Scan(&n)
+	err = s.rdb.QueryRowContext(ctx, s.dialect().rebind(`SELECT count(*) FROM (`+query+`) AS matches`), args...).Scan(&n)
 	return n, s.txError(err)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"app.galley/galley/internal/galley"
@@ -50,8 +51,10 @@ func (s *Store) trashPiece(ctx context.Context, tx *txn, id int64, relatedFrom [
 	}
 	for _, ph := range p.Photos {
 		_, err := tx.ExecContext(ctx, `
-			INSERT OR IGNORE INTO trash_images (trash_id, image_id) SELECT ?, id FROM images WHERE sha256 = ?`,
-			trashID, ph.Image.Hash)
+			INSERT INTO trash_images (trash_id, image_id)
+			SELECT id_of.trash_id, images.id FROM images, (SELECT CAST(? AS BIGINT) AS trash_id) id_of
+			WHERE images.sha256 = ?
+			ON CONFLICT DO NOTHING`, trashID, ph.Image.Hash)
 		if err != nil {
 			return s.txError(err)
 		}
@@ -227,7 +230,7 @@ func versionFloor(ctx context.Context, tx *txn) (int64, error) {
 		SELECT max(v) FROM (
 			SELECT coalesce(max(version), 0) AS v FROM revisions
 			UNION ALL SELECT coalesce(max(version), 0) FROM pieces
-			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM library_meta WHERE key = 'version_floor'), 0))`).Scan(&v)
+			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM library_meta WHERE key = 'version_floor'), 0)) versions`).Scan(&v)
 	return v, err
 }
 
@@ -235,6 +238,7 @@ func versionFloor(ctx context.Context, tx *txn) (int64, error) {
 func raiseVersionFloor(ctx context.Context, tx *txn, v int64) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO library_meta (key, value) VALUES ('version_floor', ?)
-		ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS BIGINT), CAST(excluded.value AS BIGINT))`, v)
+		ON CONFLICT (key) DO UPDATE SET value = CAST((SELECT max(n) FROM (
+			SELECT CAST(library_meta.value AS BIGINT) AS n UNION ALL SELECT CAST(excluded.value AS BIGINT)) candidates) AS TEXT)`, strconv.FormatInt(v, 10))
 	return err
 }
