@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,14 +79,14 @@ func TestACaptionTemplateFillsChosenPhotos(t *testing.T) {
 	}})
 	d := newTestDesk(t, lib)
 	ph := d.editor.photos
-	if err := ph.applyTemplate("{city}, {country}, {date}. ({credit})", templateCaption, true, []int{0, 1}); err != nil {
+	if _, err := ph.applyTemplate("{city}, {country}, {date}. ({credit})", templateCaption, true, []int{0, 1}); err != nil {
 		t.Fatal(err)
 	}
 	got := d.editor.piece.Photos
 	if got[0].Caption != "Silt fans. Deltaville, Norland, Monday, March 2, 2026. (Lena Oduya)" || got[1].Caption != "A boat. Norland" || got[2].Caption != "Untouched." {
 		t.Errorf("captions: %q | %q | %q", got[0].Caption, got[1].Caption, got[2].Caption)
 	}
-	if err := ph.applyTemplate("{cty}", templateCredit, false, []int{0}); err == nil || !strings.Contains(err.Error(), "cty") {
+	if _, err := ph.applyTemplate("{cty}", templateCredit, false, []int{0}); err == nil || !strings.Contains(err.Error(), "cty") {
 		t.Errorf("a mistyped template: %v", err)
 	}
 	if got[0].Credit != "Lena Oduya" {
@@ -136,5 +137,104 @@ func TestDroppingAPhotoWithMetadataFillsItsWords(t *testing.T) {
 	}
 	if got := stored(t, lib, d.editor.piece.ID).Photos; !got[2].Image.HasGPS || got[0].Caption != ph[0].Caption {
 		t.Errorf("stored: %+v", got)
+	}
+}
+
+func TestATemplateSaysWhichPhotosItSkipsAndWhy(t *testing.T) {
+	p := &galley.Piece{Photos: []galley.Photo{
+		{Caption: "Silt fans.", City: "Deltaville"},
+		{Caption: "A boat. Deltaville", City: "Deltaville"},
+		{Caption: "Untouched."},
+		{Caption: "Keep me."},
+	}}
+	results, err := planTemplate(p, "{city}", templateCaption, false, []int{0, 1, 2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, r := range results {
+		texts = append(texts, r.text)
+	}
+	// Replacing with a template the photo has no details for keeps the
+	// caption rather than wiping it.
+	if want := []string{"Deltaville", "Deltaville", "Untouched.", "Keep me."}; !slices.Equal(texts, want) {
+		t.Errorf("replacing gives %q, want %q", texts, want)
+	}
+	if got, want := skippedReport(results), "2 photos skipped: {city} is empty for photo 3 and photo 4."; got != want {
+		t.Errorf("replacing reports %q, want %q", got, want)
+	}
+	results, _ = planTemplate(p, "{city}, {country}", templateCaption, true, []int{0, 1, 2})
+	if got, want := skippedReport(results), "2 photos skipped: photo 2 already had this text; {city} and {country} are empty for photo 3."; got != want {
+		t.Errorf("appending reports %q, want %q", got, want)
+	}
+	if !results[0].changed || results[0].missing() != "{country} is empty" {
+		t.Errorf("photo 1 is not filled as far as it can be: %+v", results[0])
+	}
+}
+
+func TestTheTemplateDialogPreviewsEachPhotoAndReportsSkips(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Templated", Photos: []galley.Photo{
+		{Data: fixture.JPEG(30, 20, 4), Caption: "Silt fans.", City: "Deltaville", Country: "Norland"},
+		{Data: fixture.JPEG(30, 20, 5), Caption: "A boat.", Country: "Norland"},
+		{Data: fixture.JPEG(30, 20, 6), Caption: "Untouched.", City: "Elsewhere"},
+	}})
+	d := newTestDesk(t, lib)
+	e := d.editor
+	w := e.photos.askTemplate()
+	if !w.apply.Disabled() {
+		t.Error("Apply is offered with no template typed")
+	}
+	if got := w.previews[0].Text; !strings.Contains(got, "Type a template") {
+		t.Errorf("the preview with no template: %q", got)
+	}
+	if h := w.list.Size().Height; h < 300 {
+		t.Errorf("the photo list is %v high, a row or two", h)
+	}
+	test.Type(w.tmpl, "{city}")
+	if w.apply.Disabled() {
+		t.Fatal("Apply stays disabled with a template typed")
+	}
+	if got := w.previews[0].Text; got != "→ Silt fans. Deltaville" {
+		t.Errorf("photo 1's preview: %q", got)
+	}
+	if got := w.previews[1].Text; got != "Skipped: {city} is empty." {
+		t.Errorf("photo 2's preview: %q", got)
+	}
+	test.Tap(w.chosen[2])
+	if got := w.previews[2].Text; !strings.HasPrefix(got, "Not chosen") {
+		t.Errorf("an unticked photo's preview: %q", got)
+	}
+	test.Type(w.tmpl, "}")
+	if !w.apply.Disabled() || !w.problem.Visible() || !strings.Contains(w.problem.Text, "}") {
+		t.Errorf("a template with a stray brace: Apply disabled %v, problem %q", w.apply.Disabled(), w.problem.Text)
+	}
+	w.tmpl.SetText("{city}")
+	test.Tap(w.apply)
+	got := e.piece.Photos
+	if got[0].Caption != "Silt fans. Deltaville" || got[1].Caption != "A boat." || got[2].Caption != "Untouched." {
+		t.Errorf("captions: %q | %q | %q", got[0].Caption, got[1].Caption, got[2].Caption)
+	}
+	if msg := overlayText(d.win); !strings.Contains(msg, "1 photo skipped: {city} is empty for photo 2.") {
+		t.Errorf("the report after applying:\n%s", msg)
+	}
+	if !e.dirty {
+		t.Error("a template that changed a caption left the piece saved")
+	}
+}
+
+func TestATemplateThatChangesNothingLeavesThePieceSaved(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Templated", Photos: []galley.Photo{
+		{Data: fixture.JPEG(30, 20, 4), Caption: "A boat."},
+	}})
+	d := newTestDesk(t, lib)
+	e := d.editor
+	w := e.photos.askTemplate()
+	test.Type(w.tmpl, "{city}, {country}")
+	test.Tap(w.apply)
+	if e.dirty || e.stateText() == "Unsaved changes" {
+		t.Errorf("nothing changed, yet the piece is unsaved (%q)", e.stateText())
+	}
+	if msg := overlayText(d.win); !strings.Contains(msg, "{city} and {country} are empty for photo 1") {
+		t.Errorf("the report after applying:\n%s", msg)
 	}
 }

@@ -44,7 +44,7 @@ func newPhotosTab(e *editor) *photosTab {
 	t := &photosTab{e: e, cards: container.NewVBox(), count: widget.NewLabel(""), thumbs: map[string]image.Image{}}
 	one := widget.NewButtonWithIcon("Add photo…", theme.ContentAddIcon(), t.askFile)
 	several := widget.NewButtonWithIcon("Add several from a folder…", theme.FolderOpenIcon(), t.askFolder)
-	tmpl := widget.NewButtonWithIcon("Apply template…", theme.DocumentCreateIcon(), t.askTemplate)
+	tmpl := widget.NewButtonWithIcon("Apply template…", theme.DocumentCreateIcon(), func() { t.askTemplate() })
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(tmpl, one, several), t.count)
 	t.content = container.NewBorder(bar, nil, nil, nil, container.NewVScroll(container.NewPadded(t.cards)))
 	return t

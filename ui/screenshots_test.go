@@ -14,6 +14,7 @@ import (
 
 	"app.galley/galley/assets"
 	"app.galley/galley/internal/bundle"
+	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
 
@@ -57,6 +58,27 @@ func TestScreenshots(t *testing.T) {
 	for _, s := range shots {
 		s.show()
 		writePNG(t, filepath.Join(dir, s.file), d.Window())
+	}
+
+	// A caption template, previewed on each photo before it is applied.
+	// The sample's photos carry no place or date: three copies of the
+	// first, two with the details a wire photo brings, stand in for a
+	// photo essay for the picture, and go again untouched.
+	e.selectTab(e.photos.content)
+	if photos := e.piece.Photos; len(photos) > 0 {
+		essay := []galley.Photo{photos[0], photos[0], photos[0]}
+		essay[0].City, essay[0].Country, essay[0].DateCreated = "Arlen Falls", "Westmark", "2026-09-08"
+		essay[1].City, essay[1].Country, essay[1].DateCreated = "", "Norland", "2026-09-09"
+		essay[1].Caption = "Survey boats moored below the weir."
+		essay[2].Caption = "Gauging station at the border crossing."
+		e.piece.Photos = essay
+		tw := e.photos.askTemplate()
+		tw.tmpl.SetText("{city}, {country}, {date}. ({credit})")
+		tw.mode.SetSelected("Replace")
+		tw.chosen[2].SetChecked(false)
+		writePNG(t, filepath.Join(dir, "desk-template.png"), d.Window())
+		tw.dlg.Hide()
+		e.piece.Photos = photos
 	}
 
 	// The history of an edit: words replaced, added and removed.

@@ -1,6 +1,7 @@
 package galley
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -242,4 +243,25 @@ func clip(s string, limit int) string {
 		return string(r[:limit]) + "…"
 	}
 	return s
+}
+
+// EmptyTemplateVars lists the variables tmpl uses that have no value in v,
+// each once, in the order the template first uses them and written as in
+// a template ("{city}"). An editor applying a template to many photos is
+// told which details a photo lacks, since an empty variable leaves no
+// trace in the text. A template with a mistake is the error ApplyTemplate
+// gives.
+func EmptyTemplateVars(tmpl string, v TemplateVars) ([]string, error) {
+	parts, err := parseTemplate(tmpl)
+	if err != nil {
+		return nil, err
+	}
+	var empty []string
+	for _, p := range parts {
+		name := "{" + p.text + "}"
+		if p.isVar && v.value(p.text) == "" && !slices.Contains(empty, name) {
+			empty = append(empty, name)
+		}
+	}
+	return empty, nil
 }

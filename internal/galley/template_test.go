@@ -1,6 +1,7 @@
 package galley
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,4 +198,18 @@ func FuzzApplyTemplate(f *testing.F) {
 			t.Fatalf("appending to %q gave %q, which lost the text", current, got)
 		}
 	})
+}
+
+func TestEmptyTemplateVarsNamesWhatAPhotoLacks(t *testing.T) {
+	v := TemplateVars{Credit: "Reuters", City: "  "}
+	got, err := EmptyTemplateVars("{City}, {country} ({credit}) {city} {date}", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"{city}", "{country}", "{date}"}; !slices.Equal(got, want) {
+		t.Errorf("empty variables %q, want %q", got, want)
+	}
+	if _, err := EmptyTemplateVars("{cty}", v); err == nil {
+		t.Error("a mistyped template gave no error")
+	}
 }
