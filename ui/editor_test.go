@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -529,5 +530,34 @@ func TestChecksFollowTypingAndKeepTheTabsInPlace(t *testing.T) {
 	tapButton(t, d.win, "Show")
 	if e.tabs.Selected().Content != e.qa.content || e.checks.popup != nil {
 		t.Error("Show does not go to the Q&A tab")
+	}
+}
+
+// TestTheSidebarKeepsItsWidthThroughADeleteAndItsUndo: the messages under
+// the list ("Moved … to the trash.", "… is back from the trash.") with
+// Undo beside them once widened the shelf past the divider, which jumped.
+func TestTheSidebarKeepsItsWidthThroughADeleteAndItsUndo(t *testing.T) {
+	long := &galley.Piece{Title: "Transboundary Water Cooperation in the Upper Basin: What Two Decades of Joint Monitoring Taught the Commission"}
+	lib := testLibrary(t, interview(), long)
+	d := newTestDesk(t, lib)
+	d.win.Resize(fyne.NewSize(960, 700))
+	split, ok := d.win.Content().(*container.Split)
+	if !ok {
+		t.Fatalf("the window's content is a %T, not the split", d.win.Content())
+	}
+	offset, width := split.Offset, d.shelf.content.Size().Width
+	d.editor.open(findByTitle(t, lib, long.Title).ID)
+	d.editor.confirmDelete()
+	tapButton(t, d.win, "Yes")
+	// A real window lays its content out again every frame the minimum
+	// sizes change; the test canvas when asked.
+	split.Refresh()
+	if got := d.shelf.content.Size().Width; got != width {
+		t.Errorf("after the delete the shelf is %v wide, was %v", got, width)
+	}
+	d.shelf.undoDelete()
+	split.Refresh()
+	if split.Offset != offset || d.shelf.content.Size().Width != width {
+		t.Errorf("after the undo: offset %v, shelf %v wide; before: %v, %v", split.Offset, d.shelf.content.Size().Width, offset, width)
 	}
 }

@@ -82,6 +82,9 @@ func newShelf(d *Desk) *shelf {
 
 	filters := container.NewGridWithColumns(3, s.status, s.typ, s.topic)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, newPiece, s.search), filters)
+	// The line under the list wraps rather than widening the shelf: a long
+	// title in "Moved … to the trash." pushed the divider over the piece.
+	s.count.Wrapping = fyne.TextWrapWord
 	bottom := container.NewBorder(nil, nil, nil, s.undo, s.count)
 	s.content = container.NewBorder(top, bottom, nil, nil, container.NewStack(s.list, s.noneBox))
 	return s
