@@ -469,6 +469,10 @@ func (s *Store) writeRelated(ctx context.Context, tx *txn, p *galley.Piece) erro
 // The entry's rowid follows the piece's place in the newest-first order,
 // so it moves when the piece's date changes.
 func (s *Store) reindex(ctx context.Context, tx *txn, id int64) error {
+	if s.onServer() {
+		_, err := tx.ExecContext(ctx, serverReindex, id)
+		return s.txError(err)
+	}
 	if err := s.unindex(ctx, tx, id); err != nil {
 		return err
 	}
@@ -499,6 +503,10 @@ const searchKey = `(unixepoch(sort_day) / 86400) * 4294967296 + id`
 
 // unindex removes the piece's full-text entry, if it has one.
 func (s *Store) unindex(ctx context.Context, tx *txn, id int64) error {
+	if s.onServer() {
+		_, err := tx.ExecContext(ctx, `UPDATE pieces SET search = NULL, search_rowid = NULL WHERE id = ?`, id)
+		return s.txError(err)
+	}
 	var old sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT search_rowid FROM pieces WHERE id = ?`, id).Scan(&old); err != nil {
 		return s.txError(err)

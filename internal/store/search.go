@@ -43,7 +43,17 @@ func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summa
 		args = append(args, limit, f.Offset)
 		f.Limit, f.Offset = 0, 0 // given above
 	}
-	if match != "" {
+	if match != "" && s.onServer() {
+		// The query is built once, in FROM; newest first as in a file.
+		cond := strings.Replace(where, " WHERE ", " AND ", 1)
+		query = `
+			SELECT ` + columns + `
+			FROM pieces p CROSS JOIN galley_tsquery(?) AS q
+			LEFT JOIN types t ON t.id = p.type_id
+			WHERE p.search @@ q` + cond + `
+			ORDER BY p.sort_day DESC, p.id DESC`
+		args = append([]any{match}, args...)
+	} else if match != "" {
 		// Walk the search index newest first (its rowids encode the order)
 		// and stop after one page, however many pieces match.
 		cond := strings.Replace(where, " WHERE ", " AND ", 1)
@@ -109,6 +119,9 @@ func (s *Store) CountPieces(ctx context.Context, f galley.Filter) (int, error) {
 	switch {
 	case match == "":
 		query = `SELECT 1 FROM pieces p` + where
+	case s.onServer():
+		query = `SELECT 1 FROM pieces p CROSS JOIN galley_tsquery(?) AS q WHERE p.search @@ q` + strings.Replace(where, " WHERE ", " AND ", 1)
+		args = append([]any{match}, args...)
 	case where == "":
 		// The search index alone knows how many pieces match; joining
 		// each match to its piece would cost a row lookup apiece.

@@ -53,6 +53,7 @@ type Store struct {
 	RevisionWindow time.Duration
 
 	file os.FileInfo // the library file as opened: see inPlace
+	d    dialect     // nil for a library file (SQLite)
 }
 
 // Path returns the library file's path.
@@ -546,6 +547,9 @@ func WithLockWait(ctx context.Context, d time.Duration) context.Context {
 // later instead of freezing the window, while the command line waits its
 // ten seconds.
 func (s *Store) beginWrite(ctx context.Context) (*txn, error) {
+	if s.onServer() {
+		return s.beginServerWrite(ctx)
+	}
 	if err := s.inPlace("Your changes were not saved; put the file back where it was, then save again."); err != nil {
 		return nil, err
 	}
@@ -556,8 +560,20 @@ func (s *Store) beginWrite(ctx context.Context) (*txn, error) {
 	return &txn{tx, s.dialect()}, nil
 }
 
-// dialect is the library's: SQLite for a library file.
-func (s *Store) dialect() dialect { return sqliteDialect{} }
+// dialect is the library's: SQLite for a library file, PostgreSQL for a
+// team library.
+func (s *Store) dialect() dialect {
+	if s.d == nil {
+		return sqliteDialect{}
+	}
+	return s.d
+}
+
+// onServer reports whether the library is a team library on PostgreSQL.
+func (s *Store) onServer() bool {
+	_, ok := s.d.(postgresDialect)
+	return ok
+}
 
 // beginImmediate takes the write lock for beginWrite and the migrations.
 // Waiting too long gives EBusy; other errors are SQLite's, for the caller
@@ -639,7 +655,12 @@ func (s *Store) busyError() error {
 
 // beginRead starts a read transaction on the query-only pool.
 func (s *Store) beginRead(ctx context.Context) (*txn, error) {
-	tx, err := s.rdb.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if s.onServer() {
+		// One snapshot for the whole read, as a deferred SQLite read has.
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := s.rdb.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, s.txError(err)
 	}
@@ -648,6 +669,9 @@ func (s *Store) beginRead(ctx context.Context) (*txn, error) {
 
 // txError explains the failures an editor can do something about.
 func (s *Store) txError(err error) error {
+	if s.onServer() {
+		return s.serverError(err)
+	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.Code {

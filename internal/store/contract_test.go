@@ -1,0 +1,300 @@
+//go:build linux
+
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/pgtest"
+)
+
+// The contract: what the store promises, held on both homes a library can
+// have — a file (SQLite) and a team library (a real PostgreSQL server,
+// started once for the package and stopped after it). Every behaviour
+// tested here must pass on both; the suite grows as the team library
+// does (docs/team-library.md).
+
+var (
+	serverOnce sync.Once
+	server     *pgtest.Server
+	serverErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if server != nil {
+		if err := server.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stop the test PostgreSQL server:", err)
+		}
+	}
+	os.Exit(code)
+}
+
+// home opens a fresh, empty library of one kind for a test, and a second
+// handle on the same library (as a second desk or program would have).
+type home struct {
+	name string
+	open func(t *testing.T) (first, second *Store)
+}
+
+func homes() []home {
+	return []home{
+		{"file", func(t *testing.T) (*Store, *Store) {
+			path := filepath.Join(t.TempDir(), "library.galley")
+			return openHandle(t, func() (*Store, error) { return Open(path) }), openHandle(t, func() (*Store, error) { return Open(path) })
+		}},
+		{"server", func(t *testing.T) (*Store, *Store) {
+			serverOnce.Do(func() { server, serverErr = pgtest.StartMain() })
+			if serverErr != nil {
+				t.Fatal(serverErr)
+			}
+			address := server.NewDatabase(t)
+			return openHandle(t, func() (*Store, error) { return openServer(ctx, address) }), openHandle(t, func() (*Store, error) { return openServer(ctx, address) })
+		}},
+	}
+}
+
+func openHandle(t *testing.T, open func() (*Store, error)) *Store {
+	t.Helper()
+	s, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// onBoth runs a contract test on a library file and on a team library.
+func onBoth(t *testing.T, test func(t *testing.T, a, b *Store)) {
+	for _, h := range homes() {
+		t.Run(h.name, func(t *testing.T) {
+			a, b := h.open(t)
+			test(t, a, b)
+		})
+	}
+}
+
+func contractPiece() *galley.Piece {
+	return &galley.Piece{
+		Title: "Q&A: Reading the Delta", Type: "Q&A", Status: galley.StatusDraft,
+		Published: galley.Date{Year: 2026, Month: 3, Day: 2},
+		Summary:   "A hydrologist explains what the silt says about the dams upstream.",
+		Body:      "Talks resumed on *Monday*.",
+		Contributors: []galley.Contributor{{Name: "Noor Haddad", Role: "hydrologist"},
+			{Name: "Dana Ébène", Role: "senior fellow"}},
+		Topics: []string{"Rivers", "Sediment Science"},
+		QA: []galley.QA{{Question: "Why the delta?", Answer: "Because the silt keeps a record."},
+			{Question: "And the dams?", Answer: "They hold the silt back."}},
+		Photos: []galley.Photo{{Data: fixture.JPEG(64, 48, 3), Alt: "Silt fans", Caption: "The delta on Monday.",
+			Credit: "Lena Oduya/Survey Office", Lead: true, Keywords: []string{"delta", "silt"}}},
+	}
+}
+
+func TestContractASavedPieceReadsBackWhole(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		other := &galley.Piece{Title: "Earlier Report", Status: galley.StatusPublished, Published: galley.Date{Year: 2025, Month: 1, Day: 2}}
+		if err := a.SavePiece(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		p := contractPiece()
+		p.Related = []galley.PieceRef{{ID: other.ID}}
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.PieceBySlug(ctx, "qa-reading-the-delta")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := clonePiece(p)
+		for _, x := range []*galley.Piece{got, want} {
+			for i := range x.Photos {
+				x.Photos[i].ID, x.Photos[i].Data = 0, nil
+			}
+			for i := range x.Contributors {
+				x.Contributors[i].ID = 0
+			}
+			x.Created, x.Updated = time.Time{}, time.Time{}
+			for i := range x.Related {
+				x.Related[i] = galley.PieceRef{ID: x.Related[i].ID}
+			}
+		}
+		if describePiece(got) != describePiece(want) {
+			t.Errorf("read back:\n%s\nsaved:\n%s", describePiece(got), describePiece(want))
+		}
+		data, err := b.ImageData(ctx, got.Photos[0].Image.Hash)
+		if err != nil || len(data) == 0 {
+			t.Errorf("the photo's bytes: %d, %v", len(data), err)
+		}
+	})
+}
+
+func TestContractAStaleSaveIsAConflict(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		p := contractPiece()
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := b.Piece(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs.Summary = "Their words, saved first."
+		if err := b.SavePiece(ctx, theirs); err != nil {
+			t.Fatal(err)
+		}
+		p.Summary = "My words, from before."
+		if err := a.SavePiece(ctx, p); galley.ErrorCode(err) != galley.EConflict {
+			t.Fatalf("a stale save = %v, want a conflict", err)
+		}
+		if got, _ := a.Piece(ctx, p.ID); got.Summary != "Their words, saved first." {
+			t.Errorf("the stale save changed the piece: %q", got.Summary)
+		}
+	})
+}
+
+func TestContractSearchFindsWordsAndPrefixesNewestFirst(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		older := &galley.Piece{Title: "Dams Upstream", Summary: "Silt and water.", Status: galley.StatusPublished, Published: galley.Date{Year: 2024, Month: 5, Day: 1}}
+		for _, p := range []*galley.Piece{older, contractPiece(), {Title: "Unrelated Notes"}} {
+			if err := a.SavePiece(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			query string
+			want  string
+		}{
+			{"silt", "Q&A: Reading the Delta|Dams Upstream"},
+			{"sedim sci", "Q&A: Reading the Delta"},
+			{"ebene", "Q&A: Reading the Delta"},
+			{"survey office", "Q&A: Reading the Delta"},
+			{"nothing-like-this", ""},
+		} {
+			list, err := b.FindPieces(ctx, galley.Filter{Query: c.query})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var titles []string
+			for _, s := range list {
+				titles = append(titles, s.Title)
+			}
+			if got := strings.Join(titles, "|"); got != c.want {
+				t.Errorf("search %q found %q, want %q", c.query, got, c.want)
+			}
+			if n, err := b.CountPieces(ctx, galley.Filter{Query: c.query}); err != nil || n != len(titles) {
+				t.Errorf("count %q = %d, %v; found %d", c.query, n, err, len(titles))
+			}
+		}
+	})
+}
+
+func TestContractRevisionsKeepEveryHandApart(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		a.Author, b.Author = "ada", "ada"
+		p := contractPiece()
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		p.Summary = "Second sitting, same editor."
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		topics, err := b.Topics(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.RenameTopic(ctx, topics[0].ID, "River Science"); err != nil {
+			t.Fatal(err)
+		}
+		revs, err := a.Revisions(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range revs {
+			got = append(got, fmt.Sprintf("%d:%s", r.Number, r.Change))
+		}
+		if strings.Join(got, " ") != "2:"+ChangeTopicRenamed+" 1:" {
+			t.Errorf("revisions %v, want the editor's saves gathered into 1 and the rename its own", got)
+		}
+	})
+}
+
+func TestContractDeleteAndRestoreFromTheTrash(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		p := contractPiece()
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.DeletePiece(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := b.FindPieces(ctx, galley.Filter{Query: "silt"}); len(list) != 0 {
+			t.Errorf("a deleted piece is still found: %v", list)
+		}
+		trash, err := b.Trash(ctx)
+		if err != nil || len(trash) != 1 {
+			t.Fatalf("trash %v, %v", trash, err)
+		}
+		back, err := b.RestoreTrashed(ctx, trash[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.ID != p.ID || back.Version <= p.Version || len(back.Photos) != 1 || len(back.QA) != 2 {
+			t.Errorf("back from the trash: %+v", back)
+		}
+		if list, _ := a.FindPieces(ctx, galley.Filter{Query: "silt"}); len(list) != 1 {
+			t.Errorf("the restored piece is not found again: %v", list)
+		}
+	})
+}
+
+// A database that holds another program's tables is refused untouched,
+// and a team library from a newer Galley likewise.
+func TestServerRefusesWhatIsNotItsLibrary(t *testing.T) {
+	serverOnce.Do(func() { server, serverErr = pgtest.StartMain() })
+	if serverErr != nil {
+		t.Fatal(serverErr)
+	}
+	address := server.NewDatabase(t)
+	db, err := sql.Open("pgx", address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE invoices (id int)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openServer(ctx, address); err == nil || !strings.Contains(err.Error(), "another program") {
+		t.Errorf("opening another program's database = %v", err)
+	}
+	var n int
+	db.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&n)
+	if n != 1 {
+		t.Errorf("the refused database now has %d tables", n)
+	}
+
+	newer := server.NewDatabase(t)
+	s, err := openServer(ctx, newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	ndb, _ := sql.Open("pgx", newer)
+	defer ndb.Close()
+	if _, err := ndb.Exec(`UPDATE galley_schema SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openServer(ctx, newer); err == nil || !strings.Contains(err.Error(), "newer Galley") {
+		t.Errorf("opening a newer team library = %v", err)
+	}
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql's "pgx" driver
+
+	"app.galley/galley/internal/galley"
+)
+
+// A team library lives on a PostgreSQL server (docs/team-library.md). It
+// is the same store as a library file's, speaking through the postgres
+// dialect; what differs is how it is opened, how writes take turns (an
+// advisory lock per library instead of SQLite's one writer) and how search
+// is indexed (a tsvector instead of FTS5).
+//
+// This is the first part of it: opening, the schema, the write lock,
+// saving, reading and search. The command line and the desk do not reach
+// it yet (Open refuses a server address), so no editor meets a team
+// library that lacks backups, restore or the live desk.
+
+//go:embed migrations/postgres/*.sql
+var serverMigrationFS embed.FS
+
+// writeLockKey is the advisory lock every write to a team library takes
+// first: the library's application ID ("GALY").
+const writeLockKey = ApplicationID
+
+// openServer opens the team library at a postgres:// address, creating
+// it in an empty database, and refuses a database that is not a Galley
+// library or holds a newer one, untouched.
+func openServer(ctx context.Context, address string) (*Store, error) {
+	db, err := sql.Open("pgx", address)
+	if err != nil {
+		return nil, galley.Errorf(galley.EInvalid, "The team library's address is not valid: %s.", redactError(err, address))
+	}
+	s := &Store{path: redactAddress(address), db: db, rdb: db, d: postgresDialect{},
+		Now: time.Now, Author: currentUser(), RevisionWindow: DefaultRevisionWindow}
+	if err := s.serverSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// redactAddress is the address as it may be shown: host and database,
+// never the user's password.
+func redactAddress(address string) string {
+	u, err := url.Parse(address)
+	if err != nil {
+		return "the team library"
+	}
+	u.User = nil
+	u.RawQuery = ""
+	return u.String()
+}
+
+// redactError says what went wrong without repeating a password.
+func redactError(err error, address string) string {
+	msg := err.Error()
+	if u, perr := url.Parse(address); perr == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "…")
+		}
+	}
+	return msg
+}
+
+type serverMigration struct {
+	version int
+	name    string
+}
+
+func serverMigrations() []serverMigration {
+	entries, err := fs.ReadDir(serverMigrationFS, "migrations/postgres")
+	if err != nil {
+		panic(err) // embedded
+	}
+	var ms []serverMigration
+	for _, e := range entries {
+		n, _, _ := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(n)
+		if err != nil {
+			panic("migration file without a number: " + e.Name())
+		}
+		ms = append(ms, serverMigration{v, e.Name()})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms
+}
+
+// serverSchema brings the team library's schema up to date under the
+// write lock, so two desks opening an empty database do not both make a
+// library in it.
+func (s *Store) serverSchema(ctx context.Context) error {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var marked bool
+	if err := tx.QueryRowContext(ctx, `SELECT to_regclass('galley_schema') IS NOT NULL`).Scan(&marked); err != nil {
+		return s.serverError(err)
+	}
+	version := 0
+	if marked {
+		var app int64
+		if err := tx.QueryRowContext(ctx, `SELECT application_id, version FROM galley_schema`).Scan(&app, &version); err != nil || app != ApplicationID {
+			return galley.Errorf(galley.EInvalid, "The database %s is not a Galley library; it was not changed.", s.path)
+		}
+	} else {
+		var tables int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables); err != nil {
+			return s.serverError(err)
+		}
+		if tables > 0 {
+			return galley.Errorf(galley.EInvalid, "The database %s holds tables of another program, not a Galley library; it was not changed.", s.path)
+		}
+	}
+	ms := serverMigrations()
+	if latest := ms[len(ms)-1].version; version > latest {
+		return galley.Errorf(galley.EInvalid, "The team library %s was made by a newer Galley (schema %d; this Galley knows up to %d). Update Galley to open it; nothing was changed.", s.path, version, latest)
+	}
+	for _, m := range ms {
+		if m.version <= version {
+			continue
+		}
+		script, err := serverMigrationFS.ReadFile("migrations/postgres/" + m.name)
+		if err != nil {
+			return err
+		}
+		// One script, run as it is: its functions are dollar-quoted.
+		if _, err := tx.Tx.ExecContext(ctx, string(script)); err != nil {
+			return fmt.Errorf("upgrade the team library %s to schema %d (%s): %w", s.path, m.version, m.name, s.serverError(err))
+		}
+	}
+	return s.commit(tx)
+}
+
+// beginServerWrite begins a write on a team library: READ COMMITTED, then
+// the library's advisory lock, so writes take turns as on a file and each
+// statement after the lock sees every write committed before it. The wait
+// for the lock is bounded as a file's is (LockWait, WithLockWait).
+func (s *Store) beginServerWrite(ctx context.Context) (*txn, error) {
+	wait := LockWait
+	if w, ok := ctx.Value(lockWaitKey{}).(time.Duration); ok && w < wait {
+		wait = w
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.serverError(err)
+	}
+	t := &txn{tx, s.dialect()}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = '%dms'`, max(1, wait.Milliseconds()))); err != nil {
+		tx.Rollback()
+		return nil, s.serverError(err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey)); err != nil {
+		tx.Rollback()
+		return nil, s.serverError(err)
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = 0`); err != nil {
+		tx.Rollback()
+		return nil, s.serverError(err)
+	}
+	return t, nil
+}
+
+// serverError explains a server's refusals an editor can act on.
+func (s *Store) serverError(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "55P03":
+			return s.busyError()
+		case pe.Code == "23505":
+			return err // the caller tells duplicates apart
+		case pe.Code == "53100":
+			return galley.Errorf(galley.EInvalid, "The server of the team library %s is out of disk space. Your changes were not saved.", s.path)
+		case pe.Code == "42501":
+			return galley.Errorf(galley.EInvalid, "The team library %s does not let you do that (%s).", s.path, pe.Message)
+		}
+	}
+	return err
+}
+
+// serverReindex is the team library's reindex of piece ?: the words a
+// file's piece_search holds (title, summary, body, Q&A, photos, people,
+// topics) and the newest-first key (days since 1970 of sort_day × 2^32 +
+// id, as the file's searchKey).
+const serverReindex = `
+	UPDATE pieces p SET
+		search_rowid = (p.sort_day::date - DATE '1970-01-01')::bigint * 4294967296 + p.id,
+		search = galley_tsvector(concat_ws(' ', p.title, p.summary, p.body,
+			(SELECT string_agg(question || ' ' || answer, ' ' ORDER BY position) FROM qa WHERE piece_id = p.id),
+			(SELECT string_agg(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ' ORDER BY position) FROM photos WHERE piece_id = p.id),
+			(SELECT string_agg(c.name, ' ' ORDER BY pc.position) FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
+			(SELECT string_agg(t.name, ' ' ORDER BY pt.position) FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)))
+	WHERE p.id = ?`
