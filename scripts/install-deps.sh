@@ -28,6 +28,9 @@ packages=(
 	# Fyne's GLFW driver: OpenGL and X11 headers
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
 	libxi-dev libxxf86vm-dev libxkbcommon-dev
+	# Spelling: libhunspell (linked through cgo) and the dictionary of
+	# Galley's default language; the tests read the real one too.
+	libhunspell-dev hunspell-en-us
 )
 if [ "$purpose" = test ]; then
 	packages+=(
