@@ -869,3 +869,54 @@ func TestAnEmptyLibraryOffersTheSample(t *testing.T) {
 		t.Errorf("the type filter offers %v after adding the sample", s.typ.Options)
 	}
 }
+
+func TestStepHighlightStaysWithinTheSuggestions(t *testing.T) {
+	for _, c := range []struct{ at, n, step, want int }{
+		{-1, 3, 1, 0},   // Down from the typed text: the first
+		{0, 3, 1, 1},    // Down: the next
+		{2, 3, 1, 2},    // Down on the last: stays
+		{0, 3, -1, -1},  // Up from the first: back to the typed text
+		{-1, 3, -1, -1}, // Up with none: none
+		{-1, 0, 1, -1},  // nothing suggested
+	} {
+		if got := stepHighlight(c.at, c.n, c.step); got != c.want {
+			t.Errorf("stepHighlight(%d, %d, %d) = %d, want %d", c.at, c.n, c.step, got, c.want)
+		}
+	}
+}
+
+func TestArrowKeysAndEnterChooseATopicSuggestion(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Other", Topics: []string{"Water & Climate", "Water Rights", "Wetlands"}}, &galley.Piece{Title: "Needs Topics"})
+	d := newTestDesk(t, lib)
+	d.editor.open(findByTitle(t, lib, "Needs Topics").ID)
+	tp := d.editor.topics
+	d.editor.selectTab(tp.content)
+	d.win.Canvas().Focus(tp.entry)
+	test.Type(tp.entry, "wat")
+	if len(tp.offered) != 2 {
+		t.Fatalf("typing %q suggests %q", "wat", tp.offered)
+	}
+	key := func(name fyne.KeyName) { d.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: name}) }
+	key(fyne.KeyDown)
+	key(fyne.KeyDown)
+	key(fyne.KeyDown) // past the last: stays on it
+	key(fyne.KeyUp)
+	key(fyne.KeyDown)
+	second := tp.offered[1]
+	if b := tp.matches.Objects[1].(*widget.Button); b.Importance != widget.HighImportance {
+		t.Errorf("the highlighted suggestion does not stand out (importance %v)", b.Importance)
+	}
+	key(fyne.KeyReturn)
+	if got := d.editor.piece.Topics; len(got) != 1 || got[0] != second {
+		t.Fatalf("Enter on the second suggestion added %q, want %q", got, second)
+	}
+	if tp.entry.Text != "" || d.win.Canvas().Focused() != fyne.Focusable(tp.entry) {
+		t.Errorf("after adding: entry %q, focus on %T", tp.entry.Text, d.win.Canvas().Focused())
+	}
+	// With nothing highlighted, Enter adds what was typed.
+	test.Type(tp.entry, "Arctic Shipping")
+	key(fyne.KeyReturn)
+	if got := d.editor.piece.Topics; len(got) != 2 || got[1] != "Arctic Shipping" {
+		t.Errorf("Enter with no suggestion highlighted: topics %q", got)
+	}
+}

@@ -22,8 +22,10 @@ const maxTopicSuggestions = 8
 type topicsTab struct {
 	e        *editor
 	chips    *fyne.Container
-	entry    *widget.Entry
+	entry    *topicEntry
 	matches  *fyne.Container
+	offered  []string // the suggested topics, in the order shown
+	at       int      // the suggestion Down and Up have highlighted, -1 for none
 	known    []galley.Topic
 	content  fyne.CanvasObject
 	primary  *widget.Label
@@ -31,9 +33,9 @@ type topicsTab struct {
 }
 
 func newTopicsTab(e *editor) *topicsTab {
-	t := &topicsTab{e: e, chips: container.New(&flowLayout{}), matches: container.New(&flowLayout{})}
-	t.entry = widget.NewEntry()
-	t.entry.SetPlaceHolder("Type a topic and press Enter; matching topics appear below")
+	t := &topicsTab{e: e, chips: container.New(&flowLayout{}), matches: container.New(&flowLayout{}), at: -1}
+	t.entry = newTopicEntry(t)
+	t.entry.SetPlaceHolder("Type a topic and press Enter, or Down to choose a matching topic below")
 	t.entry.OnChanged = func(string) { t.suggest() }
 	t.entry.OnSubmitted = func(s string) { t.add(s) }
 	t.primary = widget.NewLabel("")
@@ -150,16 +152,87 @@ func (t *topicsTab) suggest() {
 		}
 	}
 	prefix, inside = fromPhotos, rest
+	t.offered, t.at = t.offered[:0], -1
 	for _, k := range append(prefix, inside...) {
 		if len(t.matches.Objects) == maxTopicSuggestions {
 			break
 		}
 		name := k.Name
+		t.offered = append(t.offered, name)
 		b := widget.NewButton(name, func() { t.add(name) })
 		b.Importance = widget.LowImportance
 		t.matches.Add(b)
 	}
 	t.matches.Refresh()
+}
+
+// stepHighlight is the suggestion highlighted after Down (step 1) or Up
+// (-1) from at, among n: Down from the typed text (-1) goes to the first,
+// Up from the first goes back to the typed text, and neither runs past
+// the ends, so a held key settles rather than cycling.
+func stepHighlight(at, n, step int) int {
+	if n == 0 {
+		return -1
+	}
+	return max(-1, min(n-1, at+step))
+}
+
+// highlight marks suggestion i, or none for -1, as Enter's choice.
+func (t *topicsTab) highlight(i int) {
+	t.at = i
+	for j, o := range t.matches.Objects {
+		b := o.(*widget.Button)
+		want := widget.LowImportance
+		if j == i {
+			want = widget.HighImportance
+		}
+		if b.Importance != want {
+			b.Importance = want
+			b.Refresh()
+		}
+	}
+}
+
+// topicEntry is the topic entry: Down and Up move through the suggestions
+// below it and Enter adds the highlighted one, so a topic is chosen
+// without leaving the keyboard.
+type topicEntry struct {
+	widget.Entry
+	t *topicsTab
+}
+
+var _ fyne.Widget = (*topicEntry)(nil)
+
+func newTopicEntry(t *topicsTab) *topicEntry {
+	e := &topicEntry{t: t}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey moves the highlight on Down and Up and adds the highlighted
+// suggestion on Enter; other keys, and Enter with nothing highlighted,
+// are the entry's.
+func (e *topicEntry) TypedKey(k *fyne.KeyEvent) {
+	t := e.t
+	switch k.Name {
+	case fyne.KeyDown:
+		t.highlight(stepHighlight(t.at, len(t.offered), 1))
+		return
+	case fyne.KeyUp:
+		t.highlight(stepHighlight(t.at, len(t.offered), -1))
+		return
+	case fyne.KeyEscape:
+		if t.at >= 0 {
+			t.highlight(-1)
+			return
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if t.at >= 0 && t.at < len(t.offered) {
+			t.add(t.offered[t.at])
+			return
+		}
+	}
+	e.Entry.TypedKey(k)
 }
 
 func sortTopicsByUse(list []galley.Topic) {
