@@ -298,3 +298,22 @@ func TestServerRefusesWhatIsNotItsLibrary(t *testing.T) {
 		t.Errorf("opening a newer team library = %v", err)
 	}
 }
+
+// serverAddress is a fresh, empty database on the package's test server.
+func serverAddress(t *testing.T) string {
+	t.Helper()
+	serverOnce.Do(func() { server, serverErr = pgtest.StartMain() })
+	if serverErr != nil {
+		t.Fatal(serverErr)
+	}
+	return server.NewDatabase(t)
+}
+
+// openAny opens a library file or, given a postgres:// address, a team
+// library, as the command line will once it reaches team libraries.
+func openAny(library string, opts ...Options) (*Store, error) {
+	if IsServerAddress(library) {
+		return openServer(ctx, library)
+	}
+	return Open(library, opts...)
+}
