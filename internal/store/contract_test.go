@@ -317,3 +317,47 @@ func openAny(library string, opts ...Options) (*Store, error) {
 	}
 	return Open(library, opts...)
 }
+
+func TestContractThePhotoLibrarySearchesEveryPhoto(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		p := contractPiece()
+		p.Photos = append(p.Photos, galley.Photo{Data: fixture.JPEG(40, 30, 7), Alt: "A boat", Caption: "Fishers at Zürich harbour.", Credit: "Ana Kovač/Agency"})
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]int{"": 2, "zurich": 1, "kovac": 1, "silt": 1, "delta": 1, "nothing": 0} {
+			list, err := b.PhotoLibrary(ctx, q, 0, 0)
+			if err != nil || len(list) != want {
+				t.Errorf("photo library %q: %d photos (%v), want %d", q, len(list), err, want)
+			}
+			if n, err := b.CountPhotoLibrary(ctx, q); err != nil || n != want {
+				t.Errorf("photo library count %q = %d, %v; want %d", q, n, err, want)
+			}
+		}
+	})
+}
+
+// A write waits for another's, and gives up when asked to wait only
+// briefly, saying the library is busy, on both homes.
+func TestContractABusyLibraryGivesUpWhenAsked(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		p := &galley.Piece{Title: "Waiting"}
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		held, err := a.beginWrite(ctx) // another desk's long write
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Summary = "Typed meanwhile."
+		start := time.Now()
+		err = b.SavePiece(WithLockWait(ctx, 300*time.Millisecond), p)
+		if galley.ErrorCode(err) != galley.EBusy || time.Since(start) > 3*time.Second {
+			t.Errorf("saving behind another write = %v after %v, want busy at once", err, time.Since(start))
+		}
+		held.Rollback()
+		if err := b.SavePiece(WithLockWait(ctx, 300*time.Millisecond), p); err != nil {
+			t.Errorf("saving once the other write ended: %v", err)
+		}
+	})
+}

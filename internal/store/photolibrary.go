@@ -31,6 +31,18 @@ const photoLibraryQuery = `
 // match a search, typed as in the desk's search field.
 const matchCondition = ` AND i.id IN (SELECT image_id FROM photos WHERE id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?))`
 
+// serverMatchCondition is matchCondition on a team library, whose photos
+// carry their own search column.
+const serverMatchCondition = ` AND i.id IN (SELECT image_id FROM photos WHERE search @@ galley_tsquery(?))`
+
+// photoMatch is the library's condition for photos matching a search.
+func (s *Store) photoMatch() string {
+	if s.onServer() {
+		return serverMatchCondition
+	}
+	return matchCondition
+}
+
 // PhotoLibrary lists the library's photos across all pieces, one entry per
 // image (however many pieces use it), newest first: those whose caption,
 // credit, photographer or alt text matches query, or all when it is empty.
@@ -42,7 +54,7 @@ func (s *Store) PhotoLibrary(ctx context.Context, query string, limit, offset in
 	defer tx.Rollback()
 	cond, args := "", []any{}
 	if m := MatchExpression(query); m != "" {
-		cond, args = matchCondition, append(args, m)
+		cond, args = s.photoMatch(), append(args, m)
 	}
 	if limit <= 0 {
 		limit = math.MaxInt // no limit, in a form every database takes
@@ -64,9 +76,9 @@ func (s *Store) PhotoLibrary(ctx context.Context, query string, limit, offset in
 
 // CountPhotoLibrary counts the images PhotoLibrary would list.
 func (s *Store) CountPhotoLibrary(ctx context.Context, query string) (int, error) {
-	q, args := `SELECT count(DISTINCT image_id) FROM photos`, []any{}
+	q, args := `SELECT count(DISTINCT i.id) FROM images i WHERE i.id IN (SELECT image_id FROM photos)`, []any{}
 	if m := MatchExpression(query); m != "" {
-		q, args = `SELECT count(DISTINCT image_id) FROM photos WHERE id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?)`, []any{m}
+		q, args = q+s.photoMatch(), []any{m}
 	}
 	var n int
 	err := s.rdb.QueryRowContext(ctx, s.dialect().rebind(q), args...).Scan(&n)
