@@ -38,6 +38,9 @@ Usage:
   galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
          [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR] [--keep-photo-metadata]
                                               export publish-ready HTML
+  galley [--db PATH] checks [--language LANG] SLUG
+                                              print the piece's failing pre-publish checks, spelling
+                                              included, one a line; exit status 1 when any fails
   galley [--db PATH] revisions SLUG           list a piece's revisions, newest first
   galley [--db PATH] restore-revision SLUG N  make revision N the piece's text again (as a new revision)
   galley [--db PATH] photos add --piece SLUG FILE...
@@ -201,6 +204,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdCheck(ctx, rest, *db, e)
 	case "html":
 		return cmdHTML(ctx, rest, *db, e)
+	case "checks":
+		return cmdChecks(ctx, rest, *db, e)
 	case "revisions":
 		return cmdRevisions(ctx, rest, *db, e)
 	case "restore-revision":
