@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"app.galley/galley/internal/galley"
 )
@@ -16,6 +17,21 @@ import (
 type Snapshot struct {
 	s  *Store
 	tx *txn
+	// one is held by each read of a team library's snapshot: its
+	// transaction is one server connection, which answers one query at a
+	// time, while an export reads from several goroutines. (A file's
+	// connection takes them in turn by itself.)
+	one sync.Mutex
+}
+
+// lock takes the snapshot's connection for one read, where it must be
+// taken; the returned function lets it go.
+func (sn *Snapshot) lock() func() {
+	if !sn.s.onServer() {
+		return func() {}
+	}
+	sn.one.Lock()
+	return sn.one.Unlock
 }
 
 // Snapshot takes a snapshot of the library.
@@ -38,11 +54,13 @@ func (sn *Snapshot) Close() error { return sn.tx.Rollback() }
 
 // Piece loads a whole piece.
 func (sn *Snapshot) Piece(ctx context.Context, id int64) (*galley.Piece, error) {
+	defer sn.lock()()
 	return sn.s.loadPiece(ctx, sn.tx, id)
 }
 
 // ImageData returns the bytes of a stored image.
 func (sn *Snapshot) ImageData(ctx context.Context, hash string) ([]byte, error) {
+	defer sn.lock()()
 	return sn.s.imageData(ctx, sn.tx, hash)
 }
 
@@ -50,6 +68,7 @@ func (sn *Snapshot) ImageData(ctx context.Context, hash string) ([]byte, error) 
 // none is given), newest first, as entries: the details lists and cards
 // show. It reads the whole library in four queries, not four per piece.
 func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]galley.Entry, error) {
+	defer sn.lock()()
 	where, args := "", []any{}
 	if len(statuses) > 0 {
 		where = " WHERE p.status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")"
