@@ -15,9 +15,15 @@ import (
 // WrapEntry, so typing through the line wraps stores what was typed.
 type textArea struct {
 	WrapEntry
-	rows       int // lines of text the area shows before it scrolls
+	rows       int // lines of text the area shows at least
+	maxRows    int // lines it grows to with its text before it scrolls; 0 or rows: it never grows
 	onShortcut func(fyne.Shortcut) bool
 	onBlur     func() // the cursor left the area
+
+	fit     *widget.RichText // lays the text out as the entry does, to count its lines
+	fitText string           // what fit last measured, at fitWidth,
+	fitWide float32          // so MinSize measures only after an edit or a resize
+	fitRows int              // and the lines it took
 }
 
 // FocusLost runs the owner's hook after the entry's own.
@@ -49,18 +55,61 @@ func newTextAreaWith(rows int, placeholder, text string) *textArea {
 // not told otherwise.
 const entryDefaultRows = 3
 
-// MinSize is the entry's, resized to show t.rows lines. It stands in for
+// growing makes t grow with its text from its rows up to maxRows lines,
+// so an answer or a summary is read whole instead of through a scroll bar
+// a few lines high, and a page of them stays within reach.
+func (t *textArea) growing(maxRows int) *textArea {
+	t.maxRows = maxRows
+	return t
+}
+
+// MinSize is the entry's, resized to show t.rows lines, or as many lines
+// as the text takes at the area's width up to t.maxRows. It stands in for
 // SetMinRowsVisible, which refreshes the new entry at zero width and so
 // wraps its whole text a word to a line before it is ever shown.
 func (t *textArea) MinSize() fyne.Size {
 	m := t.Entry.MinSize()
-	if t.rows <= 0 || t.rows == entryDefaultRows {
+	rows := t.rows
+	if t.maxRows > t.rows {
+		rows = min(max(t.textRows(), t.rows), t.maxRows)
+	}
+	if rows <= 0 || rows == entryDefaultRows {
 		return m
 	}
 	pad := 2 * theme.InnerPadding()
 	line := (m.Height - pad) / entryDefaultRows
-	m.Height = line*float32(t.rows) + pad
+	m.Height = line*float32(rows) + pad
 	return m
+}
+
+// textRows is how many lines the text takes wrapped at the area's width,
+// by Fyne's own word wrapping; 0 before the area has a width.
+func (t *textArea) textRows() int {
+	// The entry's text is a rich text as wide as the entry, padded inside.
+	width := t.Size().Width
+	if width <= 0 || t.Text == "" {
+		return 0
+	}
+	if t.fit != nil && t.fitText == t.Text && t.fitWide == width {
+		return t.fitRows
+	}
+	if t.fit == nil {
+		t.fit = widget.NewRichTextWithText("")
+		t.fit.Wrapping = fyne.TextWrapWord
+	}
+	t.fit.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: t.Text, Style: widget.RichTextStyleInline}}
+	t.fit.Resize(fyne.NewSize(width, 0))
+	t.fit.Refresh()
+	// The height of one line and the step to each next one, measured in
+	// the theme's text size of the moment (Settings can change it).
+	one := widget.NewRichTextWithText("Mg").MinSize().Height
+	step := widget.NewRichTextWithText("Mg\nMg").MinSize().Height - one
+	rows := 1
+	if step > 0 {
+		rows += int((t.fit.MinSize().Height-one)/step + 0.5)
+	}
+	t.fitText, t.fitWide, t.fitRows = t.Text, width, rows
+	return rows
 }
 
 // AcceptsTab reports false so Tab moves the focus on.

@@ -83,7 +83,7 @@ func (q *qaTab) newRow(i int) *qaRow {
 	r := &qaRow{label: widget.NewLabel(fmt.Sprintf("Question %d", i+1))}
 	r.label.TextStyle.Bold = true
 	r.question = newTextAreaWith(2, "The question, as put to the guest", p.QA[i].Question)
-	r.answer = newTextAreaWith(4, "The answer (Markdown)", p.QA[i].Answer)
+	r.answer = newTextAreaWith(4, "The answer (Markdown)", p.QA[i].Answer).growing(12)
 	r.question.OnChanged = func(t string) {
 		if !q.e.loading && p == q.e.piece && i < len(p.QA) {
 			p.QA[i].Question = t

@@ -64,7 +64,7 @@ func newStoryTab(e *editor) *storyTab {
 			s.e.setState("Date not taken yet: use YYYY-MM-DD")
 		}
 	})
-	s.summary = newTextArea(4, "One or two sentences introducing the piece")
+	s.summary = newTextArea(4, "One or two sentences introducing the piece").growing(10)
 	s.summary.OnChanged = func(t string) {
 		if s.edit() {
 			s.e.piece.Summary = t

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
 )
@@ -51,6 +52,60 @@ func TestTypingThroughLineWrapsStoresWhatWasTyped(t *testing.T) {
 			}
 			if got.Summary != summary {
 				t.Errorf("at width %v the summary was stored as\n%q\nnot as typed\n%q", width, got.Summary, summary)
+			}
+		})
+	}
+}
+
+// TestAnswersGrowWithTheirText: an answer shows all its lines as it is
+// typed, up to twelve, instead of four lines and a scroll bar; past twelve
+// it scrolls, so a page of answers stays within reach.
+func TestAnswersGrowWithTheirText(t *testing.T) {
+	for _, width := range []float32{640, 1280} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			lib := testLibrary(t, &galley.Piece{Title: "Weirs"})
+			d := newTestDesk(t, lib)
+			d.Window().Resize(fyne.NewSize(width, 800))
+			e := d.editor
+			e.selectTab(e.qa.content)
+			e.qa.add()
+			answer := e.qa.rows[0].answer
+			empty := answer.Size().Height
+			// What the entry itself lays out: its text, in its last rich text.
+			var text *widget.RichText
+			walk(t, answer, func(o fyne.CanvasObject) {
+				if rt, ok := o.(*widget.RichText); ok {
+					text = rt
+				}
+			})
+			twelve := newTextArea(12, "").MinSize().Height
+			typed := ""
+			for _, word := range strings.SplitAfter(longAnswer+" "+longAnswer, " ") {
+				for _, r := range word {
+					answer.TypedRune(r)
+				}
+				typed += word
+				d.win.Content().Refresh() // a window lays out again as sizes change
+				if h := answer.Size().Height; h < twelve && text.MinSize().Height > h+1 {
+					t.Fatalf("after %d characters the answer's text is %v high in a box %v high", len(typed), text.MinSize().Height, answer.Size().Height)
+				}
+				// The entry's own border adds a few pixels, never a line.
+				if h := answer.Size().Height; h > max(empty, text.MinSize().Height)+8 {
+					t.Fatalf("after %d characters the answer's text is %v high in a box %v high, with lines to spare", len(typed), text.MinSize().Height, h)
+				}
+			}
+			if answer.Size().Height <= empty {
+				t.Errorf("the answer stayed %v high with %d characters", empty, len(typed))
+			}
+			answer.SetText(strings.Repeat(longAnswer+"\n\n", 4))
+			d.win.Content().Refresh()
+			if got := answer.Size().Height; got != twelve {
+				t.Errorf("a very long answer is %v high, want twelve lines (%v)", got, twelve)
+			}
+			answer.SetText("")
+			d.win.Content().Refresh()
+			if got := answer.Size().Height; got != empty {
+				t.Errorf("emptied, the answer is %v high, was %v", got, empty)
 			}
 		})
 	}
