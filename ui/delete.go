@@ -56,7 +56,8 @@ func (e *editor) deletePiece() {
 	if e.dirty {
 		e.save(false)
 	}
-	if _, err := e.d.lib.DeletePiece(context.Background(), p.ID); err != nil {
+	listedBy, err := e.d.lib.DeletePiece(context.Background(), p.ID)
+	if err != nil {
 		e.d.showError(err)
 		return
 	}
@@ -66,8 +67,41 @@ func (e *editor) deletePiece() {
 	s.deleted = &deletedPiece{id: p.ID, name: p.Name()}
 	s.refreshChoices()
 	s.reload()
-	s.count.SetText(fmt.Sprintf("Moved %s to the trash.", p.Name()))
+	s.count.SetText(deletedMessage(p.Name(), listedBy))
 	s.undo.Show()
+}
+
+// deletedMessage says that the piece named name went to the trash and,
+// when other pieces listed it as related, that it left their lists, naming
+// them: an editor of one of those pieces would otherwise find a related
+// publication gone with no word why. Undo puts it back on them.
+func deletedMessage(name string, listedBy []galley.PieceRef) string {
+	msg := fmt.Sprintf("Moved %s to the trash.", name)
+	if len(listedBy) == 0 {
+		return msg
+	}
+	const most = 3 // a line under the list, not an inventory
+	var names []string
+	for i, r := range listedBy {
+		if i == most {
+			names = append(names, plural(len(listedBy)-most, "other"))
+			break
+		}
+		names = append(names, refLabel(r))
+	}
+	return msg + " It is no longer listed as related by " + andList(names) + "; Undo delete puts it back there."
+}
+
+// refLabel names a piece an editor knows by its title, quoted as the desk
+// quotes titles, or by its slug when it has none.
+func refLabel(r galley.PieceRef) string {
+	switch {
+	case r.Title != "":
+		return "“" + r.Title + "”"
+	case r.Slug != "":
+		return r.Slug
+	}
+	return fmt.Sprintf("piece %d", r.ID)
 }
 
 // undoDelete brings back the last deleted piece from the trash.

@@ -161,6 +161,9 @@ func TestDeletingAPieceCanBeUndone(t *testing.T) {
 	if d.editor.piece != nil || !d.shelf.undo.Visible() || !strings.Contains(d.shelf.count.Text, "to the trash") {
 		t.Errorf("the desk does not show the deletion (count %q)", d.shelf.count.Text)
 	}
+	if !strings.Contains(d.shelf.count.Text, "no longer listed as related by “Points To It”") {
+		t.Errorf("the deletion does not name the piece that listed it as related: %q", d.shelf.count.Text)
+	}
 	// Library → Trash lists it.
 	tw := d.showTrash()
 	if len(tw.entries) != 1 || tw.entries[0].Title != "Newest Interview" {
@@ -559,5 +562,21 @@ func TestTheSidebarKeepsItsWidthThroughADeleteAndItsUndo(t *testing.T) {
 	split.Refresh()
 	if split.Offset != offset || d.shelf.content.Size().Width != width {
 		t.Errorf("after the undo: offset %v, shelf %v wide; before: %v, %v", split.Offset, d.shelf.content.Size().Width, offset, width)
+	}
+}
+
+func TestADeletionNamesThePiecesThatListedIt(t *testing.T) {
+	refs := []galley.PieceRef{{ID: 1, Title: "River Talks"}, {ID: 2, Slug: "basin-data"}, {ID: 3, Title: "C"}, {ID: 4, Title: "D"}, {ID: 5, Title: "E"}}
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{0, "Moved “Dams” to the trash."},
+		{2, "Moved “Dams” to the trash. It is no longer listed as related by “River Talks” and basin-data; Undo delete puts it back there."},
+		{5, "Moved “Dams” to the trash. It is no longer listed as related by “River Talks”, basin-data, “C” and 2 others; Undo delete puts it back there."},
+	} {
+		if got := deletedMessage("“Dams”", refs[:c.n]); got != c.want {
+			t.Errorf("listed by %d:\n got %s\nwant %s", c.n, got, c.want)
+		}
 	}
 }
