@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"app.galley/galley/internal/galley"
+)
+
+// copyTables are the tables of a library in the order a copy fills them:
+// every table before those whose rows point to it.
+var copyTables = []string{
+	"types", "topics", "contributors", "images", "thumbnails", "pieces",
+	"piece_contributors", "piece_topics", "qa", "photos", "related",
+	"revisions", "revision_images", "trash", "trash_images", "library_meta",
+}
+
+// flagColumns hold yes or no: integers in a file, booleans on a server.
+var flagColumns = map[string]bool{"has_gps": true, "decorative": true, "lead": true}
+
+// CopyInto copies the whole library — pieces, photos, revisions, the
+// trash, vocabularies, settings kept in the library — into to, which must
+// be empty: a library file into a team library to start a team, or a team
+// library into a file to take it offline or archive it. It reads one
+// snapshot of the library and writes to in one transaction: to ends up
+// with all of it or, on any error, as it was.
+func (s *Store) CopyInto(ctx context.Context, to *Store) error {
+	from, err := s.beginRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer from.Rollback()
+	tx, err := to.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var pieces int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pieces`).Scan(&pieces); err != nil {
+		return to.txError(err)
+	}
+	if pieces > 0 {
+		return galley.Errorf(galley.EConflict, "%s already holds %d pieces; copy into an empty library.", to.path, pieces)
+	}
+	// An empty library may still hold types and settings of its own.
+	for i := len(copyTables) - 1; i >= 0; i-- {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+copyTables[i]); err != nil {
+			return to.txError(err)
+		}
+	}
+	for _, table := range copyTables {
+		cols, err := copyColumns(ctx, s, from, to, tx, table)
+		if err == nil {
+			err = copyRows(ctx, from, tx, table, cols, to.onServer())
+		}
+		if err != nil {
+			return fmt.Errorf("copy the %s of %s into %s: %w", strings.ReplaceAll(table, "_", " "), s.path, to.path, to.txError(err))
+		}
+	}
+	if err := to.afterCopy(ctx, tx); err != nil {
+		return err
+	}
+	return to.commit(tx)
+}
+
+// copyColumns are the columns of table a copy carries: those both homes
+// store, not the ones each computes itself (a piece's sort day, the team
+// library's search columns).
+func copyColumns(ctx context.Context, s *Store, from *txn, to *Store, toTx *txn, table string) ([]string, error) {
+	have, err := s.storedColumns(ctx, from, table)
+	if err != nil {
+		return nil, err
+	}
+	want, err := to.storedColumns(ctx, toTx, table)
+	if err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, c := range want {
+		for _, h := range have {
+			if c == h {
+				cols = append(cols, c)
+			}
+		}
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("no columns in common")
+	}
+	return cols, nil
+}
+
+// storedColumns lists the columns of table that hold data rather than
+// compute it, in their order.
+func (s *Store) storedColumns(ctx context.Context, tx *txn, table string) ([]string, error) {
+	q := `SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid`
+	if s.onServer() {
+		q = `SELECT column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' AND column_name <> 'search'
+			ORDER BY ordinal_position`
+	}
+	var cols []string
+	err := queryEach(ctx, tx, q, []any{table}, func(r *sql.Rows) error {
+		var c string
+		err := r.Scan(&c)
+		cols = append(cols, c)
+		return err
+	})
+	return cols, err
+}
+
+// copyRows copies one table's rows, in the order of its first column.
+func copyRows(ctx context.Context, from, to *txn, table string, cols []string, toServer bool) error {
+	list := strings.Join(cols, ", ")
+	insert := `INSERT INTO ` + table + ` (` + list + `) VALUES (?` + strings.Repeat(", ?", len(cols)-1) + `)`
+	return queryEach(ctx, from, `SELECT `+list+` FROM `+table+` ORDER BY `+cols[0], nil, func(r *sql.Rows) error {
+		values := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range values {
+			ptrs[i] = &values[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, c := range cols {
+			if flagColumns[c] {
+				values[i] = flag(values[i], toServer)
+			}
+		}
+		_, err := to.ExecContext(ctx, insert, values...)
+		return err
+	})
+}
+
+// flag turns a yes-or-no value into the target home's form.
+func flag(v any, toServer bool) any {
+	var yes bool
+	switch x := v.(type) {
+	case bool:
+		yes = x
+	case int64:
+		yes = x != 0
+	}
+	if toServer {
+		return yes
+	}
+	if yes {
+		return int64(1)
+	}
+	return int64(0)
+}
+
+// afterCopy makes what each home computes from the copied rows: the
+// pieces' search index, and on a server the next numbers of its
+// self-numbering tables.
+func (s *Store) afterCopy(ctx context.Context, tx *txn) error {
+	if s.onServer() {
+		if _, err := tx.ExecContext(ctx, strings.Replace(serverReindex, "WHERE p.id = ?", "", 1)); err != nil {
+			return s.txError(err)
+		}
+		for _, table := range []string{"types", "topics", "contributors", "images", "photos", "revisions", "trash"} {
+			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), coalesce((SELECT max(id) FROM `+table+`), 0) + 1, false)`); err != nil {
+				return s.txError(err)
+			}
+		}
+		return nil
+	}
+	for _, q := range []string{
+		`INSERT INTO piece_search (piece_search) VALUES ('delete-all')`,
+		`UPDATE pieces SET search_rowid = ` + searchKey,
+		fileSearchRebuild,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return s.txError(err)
+		}
+	}
+	return nil
+}
+
+// fileSearchRebuild fills a library file's piece search index from its
+// pieces, under the keys they carry.
+const fileSearchRebuild = `INSERT INTO piece_search (rowid, title, summary, body, qa, photos, people, topics)
+	SELECT p.search_rowid, p.title, p.summary, p.body,
+		(SELECT group_concat(question || ' ' || answer, ' ') FROM qa WHERE piece_id = p.id),
+		(SELECT group_concat(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ') FROM photos WHERE piece_id = p.id),
+		(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
+		(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
+	FROM pieces p WHERE p.search_rowid IS NOT NULL`
