@@ -51,11 +51,14 @@ Usage:
   galley [--db PATH] backup [--out FILE | --list]
                                               back the library up (beside it, rotated, unless --out)
   galley [--db PATH] restore FILE             replace the library with a checked backup (the old one is kept)
+  galley copy FROM TO                         copy a whole library between a file and a team library
+                                              (postgres://…); TO must be new or empty
   galley [--db PATH] sample                   add the sample desk to the library
   galley [--db PATH] check                    read the whole library file looking for damage
   galley version                              print the version
 
-The library file is --db PATH, else $GALLEY_DB, else
+The library is --db PATH (a file, or a team library's postgres://
+address), else $GALLEY_DB, else
 $XDG_DATA_HOME/galley/library.galley (~/.local/share/galley/library.galley),
 created with the sample desk on first use.
 
@@ -220,6 +223,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdPhotos(ctx, rest, *db, e)
 	case "restore":
 		return cmdRestore(ctx, rest, *db, e)
+	case "copy":
+		return cmdCopy(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

@@ -56,6 +56,9 @@ type BackupFile struct {
 // place only when whole, so dest is never a half-written file, and it
 // gets the library file's permissions (a library kept private stays
 // private in its backups). dest must not exist.
+//
+// The backup of a team library is a library file too: one snapshot of
+// the server copied into it, which anyone can open.
 func (s *Store) Backup(ctx context.Context, dest string) error {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
@@ -63,6 +66,9 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	}
 	if _, err := os.Lstat(dest); err == nil {
 		return galley.Errorf(galley.EConflict, "%s already exists; choose another name for the backup.", dest)
+	}
+	if s.onServer() {
+		return s.backupServer(ctx, dest)
 	}
 	tmp, err := s.backupCopy(ctx, dest)
 	if err != nil {
@@ -201,6 +207,9 @@ func syncDir(dir string) error {
 // the folder. It returns the new backup's path. Two backups made in the
 // same second (by two programs) get two names.
 func (s *Store) BackupNow(ctx context.Context) (string, error) {
+	if s.onServer() {
+		return "", galley.Errorf(galley.EInvalid, "A team library has no backup folder beside it: back it up to a file with galley backup --out FILE.")
+	}
 	dir := BackupDir(s.path)
 	stamp := s.now().Local().Format(backupStamp)
 	name := libraryName(s.path)
@@ -243,7 +252,13 @@ func libraryName(libraryPath string) string {
 // DailyBackup backs the library up unless that was done today; the desk
 // calls it when a library opens. It returns the new backup's path, or ""
 // when none was needed.
+//
+// A team library is backed up by whoever runs its server (and with
+// galley backup --out FILE); a desk does not write a copy on every open.
 func (s *Store) DailyBackup(ctx context.Context) (string, error) {
+	if s.onServer() {
+		return "", nil
+	}
 	last, err := s.meta(ctx, "last_backup")
 	if err != nil {
 		return "", err
@@ -432,6 +447,9 @@ const RestoreLockWait = 2 * time.Minute
 func Restore(ctx context.Context, backup, libraryPath string) (kept string, err error) {
 	if backup, err = filepath.Abs(backup); err != nil {
 		return "", err
+	}
+	if IsServerAddress(libraryPath) {
+		return "", galley.Errorf(galley.EInvalid, "Restoring a team library in place is not ready yet: copy the backup into a new, empty database with galley copy, and point everyone at it.")
 	}
 	if err := CheckBackup(ctx, backup); err != nil {
 		return "", err

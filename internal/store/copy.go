@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"app.galley/galley/internal/galley"
@@ -187,3 +189,31 @@ const fileSearchRebuild = `INSERT INTO piece_search (rowid, title, summary, body
 		(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
 		(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
 	FROM pieces p WHERE p.search_rowid IS NOT NULL`
+
+// backupServer writes a library file at dest holding one snapshot of the
+// team library: made under a working name beside dest, linked into place
+// when whole.
+func (s *Store) backupServer(ctx context.Context, dest string) error {
+	dir := filepath.Dir(dest)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return galley.Errorf(galley.EInternal, "Could not make the backup folder %s: %v", dir, unwrapPathErr(err))
+	}
+	tmp := filepath.Join(dir, "."+filepath.Base(dest)+".copying")
+	removeLibraryFiles(tmp)
+	defer removeLibraryFiles(tmp)
+	file, err := Open(tmp)
+	if err != nil {
+		return err
+	}
+	err = s.CopyInto(ctx, file)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Link(tmp, dest); err != nil {
+		return galley.Errorf(galley.EConflict, "The backup could not be put at %s: %v.", dest, unwrapPathErr(err))
+	}
+	return syncDir(dir)
+}

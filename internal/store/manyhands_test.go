@@ -445,17 +445,17 @@ func TestRestoringARevisionKeepsThePiecePublished(t *testing.T) {
 }
 
 // A PostgreSQL address is not taken for a file's path (a folder named
-// "postgres:" would be made, or a confusing error given), and the
-// address, which may hold a password, is not repeated.
+// "postgres:" would be made), and the address, which may hold a
+// password, is not repeated when the server cannot be reached.
 func TestAServerAddressIsNotAFile(t *testing.T) {
 	t.Chdir(t.TempDir())
-	for _, addr := range []string{"postgres://dana:s3cret@db.example/galley", "POSTGRESQL://dana:s3cret@db.example/galley"} {
+	for _, addr := range []string{"postgres://dana:s3cret@/galley?host=/nonexistent-galley-socket", "POSTGRESQL://dana:s3cret@/galley?host=/nonexistent-galley-socket"} {
 		_, err := Open(addr)
-		if err == nil || galley.ErrorCode(err) != galley.EInvalid {
-			t.Fatalf("Open(%q) = %v", addr, err)
+		if err == nil {
+			t.Fatalf("Open(%q) reached no server yet succeeded", addr)
 		}
-		if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "dana") {
-			t.Errorf("the error repeats the address: %v", err)
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("the error repeats the password: %v", err)
 		}
 	}
 	if entries, _ := os.ReadDir("."); len(entries) != 0 {

@@ -86,8 +86,7 @@ func Open(path string, opts ...Options) (*Store, error) {
 		opt = opts[0]
 	}
 	if IsServerAddress(path) {
-		// Never echoed: such an address may carry a password.
-		return nil, galley.Errorf(galley.EInvalid, "That is the address of a PostgreSQL server: team libraries are not supported by this version of Galley yet. Give the path of a library file.")
+		return openServer(context.Background(), path)
 	}
 	if !fts5Available {
 		return nil, galley.Errorf(galley.EInternal, "This Galley was built without full-text search; build it with -tags sqlite_fts5 (the Makefile does).")
@@ -275,6 +274,15 @@ func (s *Store) init(opt Options) error {
 // an error describing any damage. It only reads, on the reading pool, so
 // editing can go on meanwhile.
 func (s *Store) QuickCheck(ctx context.Context) error {
+	if s.onServer() {
+		// A server checks its own pages; what can be checked from here is
+		// that it answers, with a library in it.
+		var n int
+		if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM galley_schema`).Scan(&n); err != nil || n != 1 {
+			return galley.Errorf(galley.EInvalid, "The team library %s does not answer as a Galley library (%v).", s.path, s.serverError(err))
+		}
+		return nil
+	}
 	return s.quickCheck(ctx, s.rdb)
 }
 
