@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -139,37 +138,50 @@ func (w *photoLibraryWindow) item(i int) (galley.LibraryPhoto, bool) {
 // cellSize is a grid cell: a thumbnail and two lines of caption.
 var cellSize = fyne.NewSize(180, 190)
 
+// libraryCell is a grid cell: a thumbnail and its words. The grid reuses
+// cells while scrolling, and updateCell finds their parts here.
+type libraryCell struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	frame   *thumbFrame
+	label   *widget.Label
+}
+
+var _ fyne.Widget = (*libraryCell)(nil)
+
+// CreateRenderer draws the cell's content.
+func (c *libraryCell) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(c.content)
+}
+
 func (w *photoLibraryWindow) newCell() fyne.CanvasObject {
-	img := canvas.NewImageFromImage(nil)
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(170, 128))
+	frame := newThumbFrame(fyne.NewSize(170, 128))
 	label := widget.NewLabel("")
 	label.Truncation = fyne.TextTruncateEllipsis
 	label.SizeName = theme.SizeNameCaptionText
-	return container.NewGridWrap(cellSize, container.NewBorder(nil, label, nil, nil, img))
+	c := &libraryCell{content: container.NewGridWrap(cellSize, container.NewBorder(nil, label, nil, nil, frame.box)), frame: frame, label: label}
+	c.ExtendBaseWidget(c)
+	return c
 }
 
 func (w *photoLibraryWindow) updateCell(i widget.GridWrapItemID, o fyne.CanvasObject) {
-	cell := o.(*fyne.Container).Objects[0].(*fyne.Container)
-	img, label := cell.Objects[0].(*canvas.Image), cell.Objects[1].(*widget.Label)
+	cell := o.(*libraryCell)
 	lp, ok := w.item(i)
 	if !ok {
-		label.SetText("")
-		img.Image = nil
-		img.Refresh()
+		cell.label.SetText("")
+		cell.frame.show(nil, 0, 0)
 		return
 	}
 	text := lp.Photo.Caption
 	if text == "" {
 		text = lp.Photo.Alt
 	}
-	label.SetText(text)
-	hash := lp.Photo.Image.Hash
-	th, loading := w.thumb(hash)
-	img.Image = th
-	img.Refresh()
+	cell.label.SetText(text)
+	im := lp.Photo.Image
+	th, loading := w.thumb(im.Hash)
+	cell.frame.show(th, im.Width, im.Height)
 	if th == nil && !loading {
-		w.loadThumb(hash)
+		w.loadThumb(im.Hash)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 )
@@ -23,7 +25,14 @@ func TestThePhotoLibraryFindsAndReusesAPhoto(t *testing.T) {
 	if w.total != 1 {
 		t.Fatalf("searching the credit finds %d", w.total)
 	}
+	cell := libraryCellAt(t, w, 0)
+	if !cell.frame.loading() || cell.frame.size.Text != "400 × 300" {
+		t.Errorf("before its thumbnail arrives the cell shows %q (placeholder %v)", cell.frame.size.Text, cell.frame.loading())
+	}
 	pump(d, q) // the thumbnail is read in the background
+	if cell := libraryCellAt(t, w, 0); cell.frame.loading() || cell.frame.img.Image == nil {
+		t.Error("the thumbnail arrived, yet the cell still shows its placeholder")
+	}
 	if len(w.thumbs) != 1 {
 		t.Fatalf("%d thumbnails read, want the one photo's", len(w.thumbs))
 	}
@@ -45,5 +54,57 @@ func TestThePhotoLibraryFindsAndReusesAPhoto(t *testing.T) {
 	w.search.SetText("nothing like this")
 	if w.total != 0 {
 		t.Errorf("a search without matches shows %d", w.total)
+	}
+}
+
+// libraryCellAt is the grid's cell showing photo i.
+func libraryCellAt(t *testing.T, w *photoLibraryWindow, i int) *libraryCell {
+	t.Helper()
+	var cells []*libraryCell
+	walk(t, w.grid, func(o fyne.CanvasObject) {
+		if c, ok := o.(*libraryCell); ok {
+			cells = append(cells, c)
+		}
+	})
+	if i >= len(cells) {
+		t.Fatalf("the grid shows %d cells", len(cells))
+	}
+	return cells[i]
+}
+
+func TestAPhotoHoldsItsPlaceUntilItsThumbnailArrives(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Wide", Photos: []galley.Photo{{Data: fixture.JPEG(400, 100, 1), Caption: "A weir."}}})
+	d, q := queuedDesk(t, lib)
+	e := d.editor
+	e.open(findByTitle(t, lib, "Wide").ID)
+	e.selectTab(e.photos.content)
+	f := e.photos.frames[0]
+	if !f.loading() || f.size.Text != "400 × 100" || f.img.Image != nil {
+		t.Fatalf("before the thumbnail: placeholder %v saying %q", f.loading(), f.size.Text)
+	}
+	// The grey box has the photo's shape in the thumbnail's place.
+	if got := f.shape.MinSize(); got != fyne.NewSize(200, 50) {
+		t.Errorf("the placeholder is %v", got)
+	}
+	pump(d, q)
+	if f := e.photos.frames[0]; f.loading() || f.img.Image == nil {
+		t.Error("the thumbnail arrived, yet the card still shows its placeholder")
+	}
+}
+
+func TestPlaceholderSizeFitsThePhotoInItsArea(t *testing.T) {
+	area := fyne.NewSize(200, 150)
+	for _, c := range []struct {
+		w, h int
+		want fyne.Size
+	}{
+		{4000, 3000, fyne.NewSize(200, 150)},
+		{1000, 1000, fyne.NewSize(150, 150)},
+		{400, 100, fyne.NewSize(200, 50)},
+		{0, 0, area},
+	} {
+		if got := placeholderSize(area, c.w, c.h); got != c.want {
+			t.Errorf("placeholderSize(%d × %d) = %v, want %v", c.w, c.h, got, c.want)
+		}
 	}
 }

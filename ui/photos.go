@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -38,6 +37,7 @@ type photosTab struct {
 	content  fyne.CanvasObject
 	thumbs   map[string]image.Image // by image hash
 	captions []*textArea            // each card's caption, in order
+	frames   []*thumbFrame          // each card's thumbnail, in order
 }
 
 func newPhotosTab(e *editor) *photosTab {
@@ -62,6 +62,7 @@ func (t *photosTab) rebuild() {
 	t.e.releaseFocus()
 	t.cards.Objects = nil
 	t.captions = t.captions[:0]
+	t.frames = t.frames[:0]
 	n := 0
 	if p != nil {
 		n = len(p.Photos)
@@ -86,11 +87,9 @@ func thumbKey(ph *galley.Photo) string { return ph.Image.Hash }
 func (t *photosTab) card(i int) fyne.CanvasObject {
 	p := t.e.piece
 	ph := &p.Photos[i]
-	img := canvas.NewImageFromImage(nil)
-	img.FillMode = canvas.ImageFillContain
-	img.ScaleMode = canvas.ImageScaleSmooth
-	img.SetMinSize(fyne.NewSize(200, 150))
-	t.thumbnail(ph, img)
+	frame := newThumbFrame(fyne.NewSize(200, 150))
+	t.frames = append(t.frames, frame)
+	t.thumbnail(ph, frame)
 
 	// Fields set before the first refresh: each is laid out once.
 	alt := newLineEntry("Alt text: what the photo shows, for readers who cannot see it", ph.Alt)
@@ -163,7 +162,7 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		warn.Wrapping = fyne.TextWrapWord
 		body.Add(warn)
 	}
-	return container.NewVBox(head, container.NewBorder(nil, nil, img, nil, body), widget.NewSeparator())
+	return container.NewVBox(head, container.NewBorder(nil, nil, frame.box, nil, body), widget.NewSeparator())
 }
 
 // details are the photo's fields beyond its words: who took it, whose it
@@ -218,14 +217,16 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// thumbnail fills img with the photo's thumbnail, made in the background
-// the first time: decoding a large photo takes longer than a frame.
-func (t *photosTab) thumbnail(ph *galley.Photo, img *canvas.Image) {
+// thumbnail fills frame with the photo's thumbnail, made in the
+// background the first time (decoding a large photo takes longer than a
+// frame); until then the frame holds the photo's place.
+func (t *photosTab) thumbnail(ph *galley.Photo, frame *thumbFrame) {
 	key := thumbKey(ph)
 	if th, ok := t.thumbs[key]; ok {
-		img.Image = th
+		frame.show(th, ph.Image.Width, ph.Image.Height)
 		return
 	}
+	frame.show(nil, ph.Image.Width, ph.Image.Height)
 	data, hash := ph.Data, ph.Image.Hash
 	lib, g := t.e.d.lib, t.e.d.jobs
 	g.queue(func(ctx context.Context) {
@@ -243,8 +244,7 @@ func (t *photosTab) thumbnail(ph *galley.Photo, img *canvas.Image) {
 		}
 		g.do(func() {
 			t.thumbs[key] = th
-			img.Image = th
-			img.Refresh()
+			frame.show(th, 0, 0)
 		})
 	})
 }
