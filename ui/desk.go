@@ -321,7 +321,7 @@ func (d *Desk) keepWindowSize() {
 // it again next time.
 func (d *Desk) rememberPiece(id int64) {
 	if d.libPath != "" && id > 0 {
-		d.app.Preferences().SetInt(prefLastPiece+d.libPath, int(id))
+		d.app.Preferences().SetInt(prefLastPiece+store.Shown(d.libPath), int(id))
 	}
 }
 
@@ -330,5 +330,5 @@ func (d *Desk) lastPiece() int64 {
 	if d.libPath == "" {
 		return 0
 	}
-	return int64(d.app.Preferences().Int(prefLastPiece + d.libPath))
+	return int64(d.app.Preferences().Int(prefLastPiece + store.Shown(d.libPath)))
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // SetLibraryOpener lets the desk open and create other library files
@@ -32,7 +33,12 @@ func (d *Desk) setTitle() {
 		d.win.SetTitle("Galley")
 		return
 	}
-	d.win.SetTitle(strings.TrimSuffix(filepath.Base(d.libPath), filepath.Ext(d.libPath)) + " — Galley")
+	name := store.Shown(d.libPath)
+	if store.IsServerAddress(name) {
+		// A team library is named by its database, never its password.
+		name = filepath.Base(strings.TrimRight(name, "/"))
+	}
+	d.win.SetTitle(strings.TrimSuffix(filepath.Base(name), filepath.Ext(name)) + " — Galley")
 }
 
 // libraryMenuItems are File menu entries for switching libraries, offered

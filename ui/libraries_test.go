@@ -227,3 +227,24 @@ func TestTheDeskRemembersTheLastPieceAndItsSize(t *testing.T) {
 		t.Errorf("the next window opened at %v, not the size the last one had", size)
 	}
 }
+
+// A team library's address is remembered, and titles the window, without
+// its password.
+func TestATeamLibrarysPasswordIsNeverKept(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Team Piece"})
+	d := newTestDesk(t, lib)
+	address := "postgres://dana:s3cret@db.example/newsroom"
+	d.SetLibraryOpener(address, openStore, func() error { return nil })
+	d.rememberPiece(d.editor.piece.ID)
+	for _, kept := range d.recentLibraries() {
+		if strings.Contains(kept, "s3cret") {
+			t.Errorf("the recent libraries keep %q", kept)
+		}
+	}
+	if strings.Contains(d.win.Title(), "s3cret") || !strings.HasPrefix(d.win.Title(), "newsroom") {
+		t.Errorf("the window is titled %q", d.win.Title())
+	}
+	if d.lastPiece() != d.editor.piece.ID {
+		t.Error("the last piece of a team library was not remembered")
+	}
+}

@@ -63,6 +63,9 @@ func (d *Desk) rememberLibrary(path string) {
 	if path == "" {
 		return
 	}
+	// A team library's password stays out of the preferences: it comes
+	// from ~/.pgpass or PGPASSWORD, as for every PostgreSQL client.
+	path = store.Shown(path)
 	list := []string{path}
 	for _, p := range d.recentLibraries() {
 		if p != path && len(list) < maxRecent {

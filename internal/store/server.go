@@ -54,6 +54,16 @@ func openServer(ctx context.Context, address string) (*Store, error) {
 	return s, nil
 }
 
+// Shown gives a library's name as it may be shown or kept (in a window
+// title, a recent-libraries list, the preferences): a file's path as it
+// is, a team library's address without its password.
+func Shown(library string) string {
+	if IsServerAddress(library) {
+		return redactAddress(library)
+	}
+	return library
+}
+
 // redactAddress is the address as it may be shown: host and database,
 // never the user's password.
 func redactAddress(address string) string {
