@@ -71,8 +71,14 @@ func redactAddress(address string) string {
 	if err != nil {
 		return "the team library"
 	}
-	u.User = nil
-	u.RawQuery = ""
+	if u.User != nil {
+		u.User = url.User(u.User.Username()) // a name is not a secret
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
 	return u.String()
 }
 
