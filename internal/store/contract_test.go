@@ -361,3 +361,37 @@ func TestContractABusyLibraryGivesUpWhenAsked(t *testing.T) {
 		}
 	})
 }
+
+// Related pieces are suggested by shared topics, then newest first, with
+// undated pieces after dated ones, on both homes.
+func TestContractRelatedSuggestionsRankTheSame(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		mk := func(title string, topics []string, year int) *galley.Piece {
+			p := &galley.Piece{Title: title, Topics: topics}
+			if year > 0 {
+				p.Status, p.Published = galley.StatusPublished, galley.Date{Year: year, Month: 1, Day: 1}
+			}
+			if err := a.SavePiece(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		mk("Both Topics Old", []string{"Rivers", "Dams"}, 2020)
+		mk("One Topic New", []string{"Rivers"}, 2025)
+		mk("One Topic Undated", []string{"Dams"}, 0)
+		mk("Both Topics New", []string{"Rivers", "Dams"}, 2024)
+		mk("Unrelated", []string{"Fish"}, 2026)
+		list, err := b.SuggestRelated(ctx, 0, []string{"Rivers", "Dams"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range list {
+			got = append(got, s.Title)
+		}
+		want := "Both Topics New|Both Topics Old|One Topic New|One Topic Undated"
+		if strings.Join(got, "|") != want {
+			t.Errorf("suggestions %v, want %s", got, want)
+		}
+	})
+}

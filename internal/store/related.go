@@ -52,7 +52,13 @@ func (s *Store) SuggestRelated(ctx context.Context, pieceID int64, topics []stri
 
 	args := append(ids, pieceID, pieceID, limit)
 	var list []galley.Summary
-	err = queryEach(ctx, tx, suggestQuery(len(ids)), args, func(r *sql.Rows) error {
+	q := suggestQuery(len(ids))
+	if s.onServer() {
+		// The index hint is SQLite's; PostgreSQL's planner has no such
+		// words and chooses for itself.
+		q = strings.Replace(q, " INDEXED BY pieces_recency", "", 1)
+	}
+	err = queryEach(ctx, tx, q, args, func(r *sql.Rows) error {
 		sum, err := scanSummary(r)
 		list = append(list, sum)
 		return err
