@@ -184,6 +184,9 @@ func TestTheTemplateDialogPreviewsEachPhotoAndReportsSkips(t *testing.T) {
 	if !w.apply.Disabled() {
 		t.Error("Apply is offered with no template typed")
 	}
+	if d.win.Canvas().Focused() != fyne.Focusable(w.tmpl) {
+		t.Error("the dialog opens without the cursor in the template")
+	}
 	if got := w.previews[0].Text; !strings.Contains(got, "Type a template") {
 		t.Errorf("the preview with no template: %q", got)
 	}

@@ -219,6 +219,8 @@ func (t *photosTab) askTemplate() *templateDialog {
 	w.update()
 	w.dlg.Resize(fyne.NewSize(720, 640))
 	w.dlg.Show()
+	// The template is what the editor came to type.
+	t.e.d.win.Canvas().Focus(w.tmpl)
 	return w
 }
 
