@@ -395,3 +395,95 @@ func TestContractRelatedSuggestionsRankTheSame(t *testing.T) {
 		}
 	})
 }
+
+// The managers' changes, the vocabulary, statuses, the photo's uses, the
+// whole-library walk an export json makes, thinning and the trash's purge
+// behave alike on both homes.
+func TestContractManagersAndUpkeep(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		p := contractPiece()
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		q := &galley.Piece{Title: "Second", Topics: []string{"Silt"}, Contributors: []galley.Contributor{{Name: "Noor Haddad"}}}
+		if err := a.SavePiece(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		topics, err := b.Topics(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, tp := range topics {
+			ids[tp.Name] = tp.ID
+		}
+		if err := b.MergeTopics(ctx, ids["Silt"], ids["Sediment Science"]); err != nil {
+			t.Fatalf("merge: %v", err)
+		}
+		if err := b.DeleteTopic(ctx, ids["Rivers"]); err != nil {
+			t.Fatalf("delete topic: %v", err)
+		}
+		typ, err := b.CreateType(ctx, "Field Notes")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.RenameType(ctx, typ.ID, "Hearing Transcript"); err != nil {
+			t.Fatal(err)
+		}
+		people, err := b.Contributors(ctx)
+		if err != nil || len(people) != 2 {
+			t.Fatalf("contributors %v, %v", people, err)
+		}
+		noor := people[0]
+		if noor.Name != "Noor Haddad" {
+			noor = people[1]
+		}
+		noor.Role = "hydrologist and author"
+		if err := b.UpdateContributor(ctx, noor); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := a.Piece(ctx, q.ID)
+		if fmt.Sprint(got.Topics) != "[Sediment Science]" || got.Contributors[0].Role != "hydrologist and author" {
+			t.Errorf("after the managers: topics %v, role %q", got.Topics, got.Contributors[0].Role)
+		}
+		vocab, err := a.Vocabulary(ctx)
+		if err != nil || len(vocab.Topics) != 1 || len(vocab.Types) < 2 {
+			t.Errorf("vocabulary %+v, %v", vocab, err)
+		}
+		st, err := a.Statuses(ctx, []int64{p.ID, q.ID, 9999})
+		if err != nil || len(st) != 2 || st[p.ID] != galley.StatusDraft {
+			t.Errorf("statuses %v, %v", st, err)
+		}
+		full, _ := a.Piece(ctx, p.ID)
+		if uses, err := b.PhotoUses(ctx, full.Photos[0].Image.Hash); err != nil || len(uses) != 1 || uses[0].ID != p.ID {
+			t.Errorf("photo uses %v, %v", uses, err)
+		}
+		walked := 0
+		if err := b.EachPiece(ctx, func(p *galley.Piece, images ImageFunc) error {
+			walked++
+			for _, ph := range p.Photos {
+				if data, err := images(ph.Image.Hash); err != nil || len(data) == 0 {
+					return fmt.Errorf("photo of %s: %d bytes, %v", p.Title, len(data), err)
+				}
+			}
+			return nil
+		}); err != nil || walked != 2 {
+			t.Errorf("walking the library: %d pieces, %v", walked, err)
+		}
+		if _, err := b.ThinRevisions(ctx, DefaultRevisionPolicy); err != nil {
+			t.Errorf("thinning: %v", err)
+		}
+		if _, err := a.DeletePiece(ctx, q.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.PurgeTrash(ctx); err != nil {
+			t.Errorf("purging the trash: %v", err)
+		}
+		if n, err := b.EmptyTrash(ctx); err != nil || n != 1 {
+			t.Errorf("emptying the trash: %d, %v", n, err)
+		}
+		if v, err := b.SchemaVersion(ctx); err != nil || v < 1 {
+			t.Errorf("schema version %d, %v", v, err)
+		}
+	})
+}

@@ -509,8 +509,12 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 
 // SchemaVersion returns the library's schema version.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	q := "PRAGMA user_version"
+	if s.onServer() {
+		q = "SELECT version FROM galley_schema"
+	}
 	var v int
-	err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	err := s.rdb.QueryRowContext(ctx, q).Scan(&v)
 	return v, err
 }
 
