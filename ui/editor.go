@@ -45,6 +45,7 @@ type editor struct {
 	state   *widget.Label
 	notice  *widget.Label // a toast: what was just done, for a moment
 	checks  *checksBar
+	spell   *spellingPanel
 	tabs    *container.AppTabs
 	story   *storyTab
 	qa      *qaTab
@@ -66,6 +67,7 @@ func newEditor(d *Desk) *editor {
 	e.name.Truncation = fyne.TextTruncateEllipsis
 	e.state = widget.NewLabel("")
 	e.checks = newChecksBar(e)
+	e.spell = newSpellingPanel(e)
 	e.notice = newNotice()
 
 	e.story = newStoryTab(e)
@@ -96,7 +98,7 @@ func newEditor(d *Desk) *editor {
 	}
 	// One line above the tabs, whatever the checks say: the name, the
 	// count of failing checks, and the saved state.
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(e.notice, e.checks.button, e.state), e.name)
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(e.notice, e.checks.button, e.spell.button, e.state), e.name)
 	e.desk = container.NewBorder(header, nil, nil, nil, e.tabs)
 
 	hint := widget.NewLabel("Choose a piece on the left, or start a new one with Ctrl+N.")
@@ -127,6 +129,7 @@ func (e *editor) load(p *galley.Piece) {
 		e.setState("Saved")
 	}
 	e.refreshChecks()
+	e.spell.reset()
 	e.content.Objects = []fyne.CanvasObject{e.desk}
 	e.content.Refresh()
 }
@@ -166,6 +169,7 @@ func (e *editor) clear() {
 	e.checks.gen++
 	e.checks.due = false
 	e.checks.stop()
+	e.spell.clear()
 	e.piece, e.dirty, e.conflicted = nil, false, false
 	e.content.Objects = []fyne.CanvasObject{e.blank}
 	e.content.Refresh()
@@ -194,6 +198,7 @@ func (e *editor) changed() {
 	e.setState("Unsaved changes")
 	e.schedule(e.delay)
 	e.checks.edited()
+	e.spell.edited()
 }
 
 // Saving waits this long for another program's write to the library to

@@ -147,6 +147,14 @@ func TestWordListAndIgnoredWords(t *testing.T) {
 	}
 }
 
+func TestAMissingSpaceDoesNotHideAWord(t *testing.T) {
+	c := NewChecker(english(t), nil, nil)
+	got := words(c.Check(&galley.Piece{Summary: "They met.Negociators agreed, e.g. on the U.S.A. plan, with a Ph.D. and example.org."}, nil))
+	if !slices.Equal(got, []string{"Negociators"}) {
+		t.Errorf("flagged %v, want Negociators: a full stop without its space is not an abbreviation", got)
+	}
+}
+
 func TestDecorativePhotosHaveNoAltToCheck(t *testing.T) {
 	c := NewChecker(english(t), nil, nil)
 	p := &galley.Piece{Photos: []galley.Photo{

@@ -83,7 +83,7 @@ func chunkWords(s string, i, j int, yield func(token)) {
 			i += n
 			continue
 		}
-		start := i
+		start, part := i, i // part: where the run after the last dot began
 		for i < j {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if isWordRune(r) {
@@ -92,7 +92,13 @@ func chunkWords(s string, i, j int, yield func(token)) {
 			}
 			if isJoiner(r) && i+n < j {
 				if next, _ := utf8.DecodeRuneInString(s[i+n:]); isWordRune(next) {
+					if r == '.' && sentenceBreak(s[part:i], s[i+n:j]) {
+						break
+					}
 					i += n
+					if r == '.' {
+						part = i
+					}
 					continue
 				}
 			}
@@ -112,6 +118,25 @@ func chunkWords(s string, i, j int, yield func(token)) {
 		yield(token{word: s[start:end], start: start, end: end})
 		i = end
 	}
+}
+
+// sentenceBreak reports whether a dot between before and after ends a
+// sentence whose space was left out ("agreed.The") rather than joining
+// an abbreviation ("e.g", "U.S", "Ph.D") or an address: two words of two
+// letters or more, the second capitalised.
+func sentenceBreak(before, after string) bool {
+	first, _ := utf8.DecodeRuneInString(after)
+	if !unicode.IsUpper(first) || utf8.RuneCountInString(before) < 2 || isUpper(before) {
+		return false
+	}
+	n := 0
+	for _, r := range after {
+		if !isWordRune(r) {
+			break
+		}
+		n++
+	}
+	return n >= 2
 }
 
 // markdownParser reads Markdown as the export does (tables and
