@@ -3,10 +3,12 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -486,4 +488,72 @@ func TestContractManagersAndUpkeep(t *testing.T) {
 			t.Errorf("schema version %d, %v", v, err)
 		}
 	})
+}
+
+// A save in another program reaches a watching desk of a team library
+// within a second, naming the piece; a library file has nothing to watch.
+func TestWatchSeesAnotherProgramsSave(t *testing.T) {
+	address := serverAddress(t)
+	desk, err := openServer(ctx, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	p := fullPiece("Watched Piece", 1)
+	if err := desk.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	changes := make(chan Change, 16)
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- desk.Watch(wctx, func(c Change) { changes <- c }) }()
+	time.Sleep(300 * time.Millisecond) // listening
+
+	other := startChild(t, "Other", "TestTwoProcessChild", envTwoProcChild+"=conflict",
+		"GALLEY_TWOPROC_LIB="+address, "GALLEY_TWOPROC_LABEL=Other", "GALLEY_TWOPROC_PIECE="+strconv.FormatInt(p.ID, 10))
+	defer other.kill()
+	if line, ok := other.next(60 * time.Second); !ok || !strings.HasPrefix(line, "loaded ") {
+		t.Fatalf("the other program did not load the piece\n%s", other.report())
+	}
+	other.send("round 1")
+	lines, err := other.wait()
+	if err != nil || len(lines) != 1 || !strings.HasPrefix(lines[0], "saved ") {
+		t.Fatalf("the other program's save: %v %v\n%s", lines, err, other.report())
+	}
+	saved := time.Now()
+	select {
+	case c := <-changes:
+		if c.All || len(c.Pieces) != 1 || c.Pieces[0] != p.ID {
+			t.Errorf("the desk was told %+v, want piece %d", c, p.ID)
+		}
+		t.Logf("the desk heard of the save %v after the other program reported it", time.Since(saved).Round(time.Millisecond))
+	case <-time.After(time.Second):
+		t.Fatal("the desk heard nothing within a second of another program's save")
+	}
+	// A rolled-back write announces nothing.
+	tx, err := desk.beginWrite(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.touched(p.ID)
+	tx.Rollback()
+	select {
+	case c := <-changes:
+		t.Errorf("a rolled-back write was announced: %+v", c)
+	case <-time.After(300 * time.Millisecond):
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Errorf("Watch ended with %v", err)
+	}
+
+	file, err := Open(filepath.Join(t.TempDir(), "library.galley"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	if err := file.Watch(ctx, func(Change) { t.Error("a library file reported a change") }); err != nil {
+		t.Errorf("watching a file: %v", err)
+	}
 }

@@ -87,6 +87,19 @@ func numberPlaceholders(query string) string {
 type txn struct {
 	*sql.Tx
 	d dialect
+	// changed are the pieces the transaction changed, announced to the
+	// other desks of a team library when it commits.
+	changed []int64
+}
+
+// touched notes that the transaction changed (or removed) piece id.
+func (t *txn) touched(id int64) {
+	for _, c := range t.changed {
+		if c == id {
+			return
+		}
+	}
+	t.changed = append(t.changed, id)
 }
 
 // ExecContext runs a statement written with ? placeholders.

@@ -233,6 +233,7 @@ func (s *Store) recordChange(ctx context.Context, tx *txn, id int64, now time.Ti
 // restore or a rename is never folded away.
 func (s *Store) recordRevisionOf(ctx context.Context, tx *txn, p *galley.Piece, now time.Time, change string) error {
 	id := p.ID
+	tx.touched(id)
 	raw, digest, err := docJSON(docOf(p))
 	if err != nil {
 		return err

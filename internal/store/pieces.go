@@ -731,6 +731,7 @@ func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, e
 	if err := s.unindex(ctx, tx, id); err != nil {
 		return nil, err
 	}
+	tx.touched(id)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM pieces WHERE id = ?`, id); err != nil {
 		return nil, s.txError(err)
 	}

@@ -45,7 +45,7 @@ func openServer(ctx context.Context, address string) (*Store, error) {
 	if err != nil {
 		return nil, galley.Errorf(galley.EInvalid, "The team library's address is not valid: %s.", redactError(err, address))
 	}
-	s := &Store{path: redactAddress(address), db: db, rdb: db, d: postgresDialect{},
+	s := &Store{path: redactAddress(address), address: address, db: db, rdb: db, d: postgresDialect{},
 		Now: time.Now, Author: currentUser(), RevisionWindow: DefaultRevisionWindow}
 	if err := s.serverSchema(ctx); err != nil {
 		db.Close()
@@ -177,7 +177,7 @@ func (s *Store) beginServerWrite(ctx context.Context) (*txn, error) {
 	if err != nil {
 		return nil, s.serverError(err)
 	}
-	t := &txn{tx, s.dialect()}
+	t := &txn{Tx: tx, d: s.dialect()}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = '%dms'`, max(1, wait.Milliseconds()))); err != nil {
 		tx.Rollback()
 		return nil, s.serverError(err)

@@ -54,6 +54,9 @@ type Store struct {
 
 	file os.FileInfo // the library file as opened: see inPlace
 	d    dialect     // nil for a library file (SQLite)
+	// address is a team library's postgres:// address, as given (with
+	// any password): for the connection Watch listens on. Never shown.
+	address string
 }
 
 // Path returns the library file's path.
@@ -569,7 +572,7 @@ func (s *Store) beginWrite(ctx context.Context) (*txn, error) {
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	return &txn{tx, s.dialect()}, nil
+	return &txn{Tx: tx, d: s.dialect()}, nil
 }
 
 // dialect is the library's: SQLite for a library file, PostgreSQL for a
@@ -676,7 +679,7 @@ func (s *Store) beginRead(ctx context.Context) (*txn, error) {
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	return &txn{tx, s.dialect()}, nil
+	return &txn{Tx: tx, d: s.dialect()}, nil
 }
 
 // txError explains the failures an editor can do something about.
@@ -798,6 +801,9 @@ func notWritable(path string, library, dirReadOnly bool) (why, todo string, ok b
 
 // commit commits tx, explaining the failures worth explaining.
 func (s *Store) commit(tx *txn) error {
+	if err := s.announce(tx); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return s.txError(err)
 	}
