@@ -448,8 +448,27 @@ func Restore(ctx context.Context, backup, libraryPath string) (kept string, err 
 	if backup, err = filepath.Abs(backup); err != nil {
 		return "", err
 	}
+	if err := CheckBackup(ctx, backup); err != nil {
+		return "", err
+	}
 	if IsServerAddress(libraryPath) {
-		return "", galley.Errorf(galley.EInvalid, "Restoring a team library in place is not ready yet: copy the backup into a new, empty database with galley copy, and point everyone at it.")
+		// The team library as it was is kept beside the backup, as a
+		// library file.
+		st, err := Open(libraryPath)
+		if err != nil {
+			return "", err
+		}
+		defer st.Close()
+		name := strings.TrimPrefix(filepath.Base(st.Path()), "?")
+		if i := strings.IndexAny(name, "?#"); i >= 0 {
+			name = name[:i]
+		}
+		kept = filepath.Join(filepath.Dir(backup), fmt.Sprintf("%s before restore %s.galley", name, time.Now().Format(backupStamp)))
+		if err := st.restoreServer(ctx, backup, kept); err != nil {
+			os.Remove(kept)
+			return "", err
+		}
+		return kept, nil
 	}
 	if err := CheckBackup(ctx, backup); err != nil {
 		return "", err

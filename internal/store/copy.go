@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"app.galley/galley/internal/galley"
@@ -46,7 +47,18 @@ func (s *Store) CopyInto(ctx context.Context, to *Store) error {
 	if pieces > 0 {
 		return galley.Errorf(galley.EConflict, "%s already holds %d pieces; copy into an empty library.", to.path, pieces)
 	}
-	// An empty library may still hold types and settings of its own.
+	if err := s.replaceInto(ctx, from, to, tx); err != nil {
+		return err
+	}
+	if err := to.afterCopy(ctx, tx); err != nil {
+		return err
+	}
+	return to.commit(tx)
+}
+
+// replaceInto empties every table of to (in tx, children first) and fills
+// it with the rows from reads (parents first).
+func (s *Store) replaceInto(ctx context.Context, from *txn, to *Store, tx *txn) error {
 	for i := len(copyTables) - 1; i >= 0; i-- {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+copyTables[i]); err != nil {
 			return to.txError(err)
@@ -61,10 +73,78 @@ func (s *Store) CopyInto(ctx context.Context, to *Store) error {
 			return fmt.Errorf("copy the %s of %s into %s: %w", strings.ReplaceAll(table, "_", " "), s.path, to.path, to.txError(err))
 		}
 	}
-	if err := to.afterCopy(ctx, tx); err != nil {
+	return nil
+}
+
+// restoreServer replaces the team library's content with the library
+// file at backup, as a restore of a file does: one transaction under the
+// write lock, after keeping the team library as it then stands in a file
+// at kept; every restored piece and revision is numbered past what the
+// desks may hold, and new pieces past every ID the library had.
+func (s *Store) restoreServer(ctx context.Context, backup, kept string) error {
+	src, err := Open(backup)
+	if err != nil {
 		return err
 	}
-	return to.commit(tx)
+	defer src.Close()
+	from, err := src.beginRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer from.Rollback()
+	tx, err := s.beginWrite(WithLockWait(ctx, RestoreLockWait))
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// The library as it stands under the lock: no write can come between
+	// this copy and the restore.
+	if err := s.backupServer(ctx, kept); err != nil {
+		return err
+	}
+	var maxVersion, maxID int64
+	err = tx.QueryRowContext(ctx, `
+		SELECT max(v) FROM (
+			SELECT coalesce(max(version), 0) AS v FROM pieces
+			UNION ALL SELECT coalesce(max(version), 0) FROM revisions
+			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM library_meta WHERE key = 'version_floor'), 0)) versions`).Scan(&maxVersion)
+	if err == nil {
+		maxID, err = s.nextPieceID(ctx, tx)
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `CREATE TEMP TABLE restore_numbers ON COMMIT DROP AS
+			SELECT piece_id, max(number) AS number FROM revisions GROUP BY piece_id`)
+	}
+	if err != nil {
+		return s.txError(err)
+	}
+	if err := src.replaceInto(ctx, from, s, tx); err != nil {
+		return err
+	}
+	for _, st := range []struct {
+		query string
+		args  []any
+	}{
+		{`UPDATE pieces SET version = version + ?`, []any{maxVersion}},
+		{`UPDATE revisions SET version = version + ?`, []any{maxVersion}},
+		{`UPDATE revisions SET number = -(number + coalesce((SELECT n.number FROM restore_numbers n WHERE n.piece_id = revisions.piece_id), 0))`, nil},
+		{`UPDATE revisions SET number = -number`, nil},
+		{`INSERT INTO library_meta (key, value) VALUES ('version_floor', ?), ('id_floor', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, []any{strconv.FormatInt(maxVersion, 10), strconv.FormatInt(maxID-1, 10)}},
+	} {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return s.txError(err)
+		}
+	}
+	if err := s.afterCopy(ctx, tx); err != nil {
+		return err
+	}
+	// Every desk reloads what it shows.
+	tx.changed = []int64{}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify(?, '*')`, changeChannel); err != nil {
+		return s.txError(err)
+	}
+	return s.commit(tx)
 }
 
 // copyColumns are the columns of table a copy carries: those both homes

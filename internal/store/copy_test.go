@@ -119,3 +119,63 @@ func TestCopyBetweenHomesKeepsEverything(t *testing.T) {
 		t.Errorf("the refused copy left %d pieces on the server, want %d", n, len(list))
 	}
 }
+
+// A team library restored from a backup file: the backup's pieces come
+// back, the library as it was is kept as a file, a desk's stale save is a
+// conflict and a piece the restore took away is gone, and new pieces are
+// numbered past every one it had.
+func TestRestoreATeamLibrary(t *testing.T) {
+	address := serverAddress(t)
+	desk, err := openServer(ctx, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	p := contractPiece()
+	if err := desk.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "newsroom.galley")
+	if err := desk.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	p.Summary = "Written after the backup."
+	if err := desk.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	later := &galley.Piece{Title: "Taken Away By The Restore"}
+	if err := desk.SavePiece(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+
+	kept, err := Restore(ctx, backup, address)
+	if err != nil {
+		t.Fatalf("restoring the team library: %v", err)
+	}
+	got, err := desk.Piece(ctx, p.ID)
+	if err != nil || got.Summary != contractPiece().Summary {
+		t.Errorf("after the restore the piece reads %q (%v)", got.Summary, err)
+	}
+	p.Summary = "A stale save."
+	if err := desk.SavePiece(ctx, p); galley.ErrorCode(err) != galley.EConflict {
+		t.Errorf("a stale save after the restore = %v, want a conflict", err)
+	}
+	if err := desk.SavePiece(ctx, later); galley.ErrorCode(err) != galley.ENotFound {
+		t.Errorf("saving a piece the restore took away = %v, want not found", err)
+	}
+	fresh := &galley.Piece{Title: "After The Restore"}
+	if err := desk.SavePiece(ctx, fresh); err != nil || fresh.ID <= later.ID {
+		t.Errorf("a new piece after the restore: ID %d (%v), want past %d", fresh.ID, err, later.ID)
+	}
+	if found, err := desk.FindPieces(ctx, galley.Filter{Query: "silt"}); err != nil || len(found) != 1 {
+		t.Errorf("search after the restore: %d, %v", len(found), err)
+	}
+	k, err := Open(kept)
+	if err != nil {
+		t.Fatalf("the kept copy %s: %v", kept, err)
+	}
+	defer k.Close()
+	if _, err := k.PieceBySlug(ctx, "taken-away-by-the-restore"); err != nil {
+		t.Errorf("the kept copy lacks the piece written after the backup: %v", err)
+	}
+}
