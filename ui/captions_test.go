@@ -15,6 +15,7 @@ import (
 
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/photo"
 )
 
 func TestCodesExpandWhenTheCursorLeavesAField(t *testing.T) {
@@ -129,8 +130,11 @@ func TestDroppingAPhotoWithMetadataFillsItsWords(t *testing.T) {
 	if !ph[2].Image.HasGPS || ph[0].Image.HasGPS {
 		t.Error("GPS is not told apart")
 	}
-	if !strings.Contains(strings.Join(d.editor.problems(), " "), "the export removes the location") {
-		t.Errorf("no check warns about the GPS location: %v", d.editor.problems())
+	if strings.Contains(strings.Join(d.editor.problems(), " "), "GPS") {
+		t.Errorf("a GPS location fails a check: %v", d.editor.problems())
+	}
+	if notes := d.editor.checkNotes(); len(notes) != 1 || !strings.Contains(notes[0].Message, "Photo 3") || !strings.Contains(notes[0].Message, "the export removes the location") {
+		t.Errorf("no note tells of the GPS location: %v", notes)
 	}
 	if !d.editor.save(true) {
 		t.Fatal(d.editor.state.Text)
@@ -239,5 +243,54 @@ func TestATemplateThatChangesNothingLeavesThePieceSaved(t *testing.T) {
 	}
 	if msg := overlayText(d.win); !strings.Contains(msg, "{city} and {country} are empty for photo 1") {
 		t.Errorf("the report after applying:\n%s", msg)
+	}
+}
+
+func TestTheLocationIsRemovedFromAPhotoOnRequest(t *testing.T) {
+	withGPS := fixture.AddJPEGExif(fixture.JPEG(1600, 1000, 9), fixture.Exif(false, fixture.GPSPosition))
+	lib := testLibrary(t, &galley.Piece{Title: "Located", Summary: "Barges wait.", Topics: []string{"Shipping"}, Contributors: []galley.Contributor{{Name: "Ines Varga"}}, Photos: []galley.Photo{
+		{Data: withGPS, Caption: "Barges at the lock.", Credit: "Ines Varga", Alt: "Three barges.", City: "Lockport"},
+	}})
+	d, q := queuedDesk(t, lib)
+	e := d.editor
+	e.open(findByTitle(t, lib, "Located").ID)
+	e.selectTab(e.photos.content)
+	e.checks.refresh()
+	if got := e.checks.button.Text; got != "Ready: no checks fail, 1 note" {
+		t.Errorf("with only a GPS location the checks say %q (%v)", got, e.problems())
+	}
+	var strip *widget.Button
+	walk(t, e.photos.cards, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Remove the location now" {
+			strip = b
+		}
+	})
+	if strip == nil {
+		t.Fatal("the photo card offers no way to remove the location")
+	}
+	old := e.piece.Photos[0].Image.Hash
+	test.Tap(strip)
+	pump(d, q)
+	ph := e.piece.Photos[0]
+	if ph.Image.HasGPS || ph.Image.Hash == old || !e.dirty {
+		t.Fatalf("after removing the location: GPS %v, same image %v, unsaved %v", ph.Image.HasGPS, ph.Image.Hash == old, e.dirty)
+	}
+	if len(e.checkNotes()) != 0 {
+		t.Errorf("the note stays: %v", e.checkNotes())
+	}
+	if !e.save(true) {
+		t.Fatal(e.state.Text)
+	}
+	got := stored(t, lib, e.piece.ID).Photos[0]
+	data, err := lib.ImageData(t.Context(), got.Image.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := photo.ReadMetadata(data)
+	if err != nil || m.HasGPS || got.Image.HasGPS || m.Caption != "Barges at the lock." || m.City != "Lockport" {
+		t.Errorf("the stored image: GPS %v/%v, caption %q, city %q (%v)", m.HasGPS, got.Image.HasGPS, m.Caption, m.City, err)
+	}
+	if _, err := lib.ImageData(t.Context(), old); err == nil {
+		t.Error("the image with the location is still in the library")
 	}
 }

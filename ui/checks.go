@@ -40,6 +40,15 @@ func (e *editor) checkProblems() []galley.Problem {
 	return p.Checks(status)
 }
 
+// checkNotes are what the editor should know before publishing but need
+// not put right (a photo's GPS location, which the export removes).
+func (e *editor) checkNotes() []galley.Problem {
+	if e.piece == nil {
+		return nil
+	}
+	return e.piece.Notes()
+}
+
 // problems is the messages of the failing checks.
 func (e *editor) problems() []string {
 	var msgs []string
@@ -57,6 +66,7 @@ type checksBar struct {
 	e      *editor
 	button *widget.Button
 	list   []galley.Problem
+	notes  []galley.Problem // told apart, never counted as failing
 	popup  *widget.PopUp
 	timer  *time.Timer
 	gen    int           // bumped by every refresh and edit, so a stale timer does nothing
@@ -67,25 +77,29 @@ type checksBar struct {
 func newChecksBar(e *editor) *checksBar {
 	c := &checksBar{e: e, delay: DefaultChecksDelay}
 	c.button = widget.NewButtonWithIcon("", theme.ConfirmIcon(), c.show)
-	c.set(nil)
+	c.set(nil, nil)
 	return c
 }
 
-// checksLabel says how many checks fail, in the words of the button.
-func checksLabel(n int) string {
-	switch n {
-	case 0:
+// checksLabel says how many checks fail, in the words of the button, and
+// how many notes there are when none fails: notes do not hold a piece
+// back, but the editor should know the list has something in it.
+func checksLabel(n, notes int) string {
+	switch {
+	case n == 0 && notes > 0:
+		return "Ready: no checks fail, " + plural(notes, "note")
+	case n == 0:
 		return "Ready: no checks fail"
-	case 1:
+	case n == 1:
 		return "1 check before publishing"
 	}
 	return fmt.Sprintf("%d checks before publishing", n)
 }
 
-// set shows list as the failing checks.
-func (c *checksBar) set(list []galley.Problem) {
-	c.list = list
-	c.button.SetText(checksLabel(len(list)))
+// set shows list as the failing checks, and notes.
+func (c *checksBar) set(list, notes []galley.Problem) {
+	c.list, c.notes = list, notes
+	c.button.SetText(checksLabel(len(list), len(notes)))
 	if len(list) == 0 {
 		c.button.SetIcon(theme.ConfirmIcon())
 		c.button.Importance = widget.LowImportance
@@ -101,7 +115,7 @@ func (c *checksBar) refresh() {
 	c.gen++
 	c.due = false
 	c.stop()
-	c.set(c.e.checkProblems())
+	c.set(c.e.checkProblems(), c.e.checkNotes())
 }
 
 // edited runs the checks again once typing pauses, on the words as they
@@ -152,17 +166,36 @@ func (c *checksBar) show() {
 	if len(c.list) == 0 {
 		rows.Add(widget.NewLabel("Nothing to put right before publishing."))
 	}
-	for _, pr := range c.list {
-		pr := pr
+	row := func(pr galley.Problem, note bool) fyne.CanvasObject {
 		msg := widget.NewLabel(pr.Message)
 		msg.Wrapping = fyne.TextWrapWord
+		var icon fyne.CanvasObject
+		if note {
+			msg.Importance = widget.LowImportance
+			icon = container.NewVBox(widget.NewIcon(theme.InfoIcon()))
+		}
 		goTo := widget.NewButton("Show", func() {
 			c.hide()
 			c.e.selectTab(c.e.partTab(pr.Part))
 		})
-		rows.Add(container.NewBorder(nil, nil, nil, container.NewVBox(goTo, layout.NewSpacer()), msg))
+		return container.NewBorder(nil, nil, icon, container.NewVBox(goTo, layout.NewSpacer()), msg)
+	}
+	for _, pr := range c.list {
+		rows.Add(row(pr, false))
+	}
+	if len(c.notes) > 0 {
+		head := widget.NewLabel("Notes: these do not hold the piece back")
+		head.TextStyle.Bold = true
+		rows.Add(head)
+	}
+	for _, pr := range c.notes {
+		rows.Add(row(pr, true))
 	}
 	scroll := container.NewVScroll(rows)
+	// Laid out at the popup's width first: wrapped messages know their
+	// height only once they know their width, and a note cut in half
+	// hid under the popup's edge.
+	rows.Resize(fyne.NewSize(560, rows.MinSize().Height))
 	height := min(rows.MinSize().Height, 420)
 	// The width is fixed so the messages wrap; the height follows them
 	// up to a limit, past which the list scrolls.

@@ -203,7 +203,7 @@ func TestPublishingAPieceThatFailsChecksAsksFirst(t *testing.T) {
 	lib := testLibrary(t, &galley.Piece{Title: "Unfinished", QA: []galley.QA{{Question: "Why?"}}})
 	d := newTestDesk(t, lib)
 	e := d.editor
-	if got := strings.Join(e.problems(), " "); e.checks.button.Text != checksLabel(4) || !strings.Contains(got, "no byline") || !strings.Contains(got, "no summary") || !strings.Contains(got, "Question 1 has no answer") {
+	if got := strings.Join(e.problems(), " "); e.checks.button.Text != checksLabel(4, 0) || !strings.Contains(got, "no byline") || !strings.Contains(got, "no summary") || !strings.Contains(got, "Question 1 has no answer") {
 		t.Errorf("the checks above the editor say %q: %s", e.checks.button.Text, got)
 	}
 	e.story.status.SetSelected("Published")
@@ -488,7 +488,7 @@ func TestChecksFollowTypingAndKeepTheTabsInPlace(t *testing.T) {
 	e.checks.delay = time.Millisecond
 	tabsAt := func() fyne.Position { return fyne.CurrentApp().Driver().AbsolutePositionForObject(e.tabs) }
 	before := tabsAt()
-	if e.checks.button.Text != checksLabel(1) || !strings.Contains(strings.Join(e.problems(), " "), "Question 1 is empty") {
+	if e.checks.button.Text != checksLabel(1, 0) || !strings.Contains(strings.Join(e.problems(), " "), "Question 1 is empty") {
 		t.Fatalf("the checks say %q: %v", e.checks.button.Text, e.problems())
 	}
 	handedOver := func() {
@@ -513,7 +513,7 @@ func TestChecksFollowTypingAndKeepTheTabsInPlace(t *testing.T) {
 	}
 	test.Type(row.answer, "Because the season is dry.")
 	handedOver()
-	if e.checks.button.Text != checksLabel(0) || len(e.checks.list) != 0 {
+	if e.checks.button.Text != checksLabel(0, 0) || len(e.checks.list) != 0 {
 		t.Errorf("after typing the answer, the checks say %q: %v", e.checks.button.Text, e.checks.list)
 	}
 	if !e.dirty {

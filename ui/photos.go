@@ -162,7 +162,37 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		warn.Wrapping = fyne.TextWrapWord
 		body.Add(warn)
 	}
+	if notes := galley.PhotoNotes(i, *ph); len(notes) > 0 {
+		body.Add(t.noteRow(i, notes))
+	}
 	return container.NewVBox(head, container.NewBorder(nil, nil, frame.box, nil, body), widget.NewSeparator())
+}
+
+// noteRow tells photo i's notes, which do not hold the piece back (the
+// export removes a GPS location), in quieter words than its checks, with
+// a button to remove the location from the stored image where the desk
+// can.
+func (t *photosTab) noteRow(i int, notes []string) fyne.CanvasObject {
+	note := widget.NewLabel(strings.Join(notes, "\n"))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	var strip fyne.CanvasObject
+	if canRemoveLocation(t.e.piece.Photos[i]) {
+		var b *widget.Button
+		b = widget.NewButtonWithIcon("Remove the location now", theme.DeleteIcon(), func() {
+			b.Disable()
+			b.SetText("Removing the location…")
+			t.removeLocation(i, func(err error) {
+				if err != nil {
+					b.Enable()
+					b.SetText("Remove the location now")
+					t.e.d.showError(err)
+				}
+			})
+		})
+		strip = container.NewVBox(b)
+	}
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.InfoIcon())), strip, note)
 }
 
 // details are the photo's fields beyond its words: who took it, whose it

@@ -117,20 +117,45 @@ func PhotoProblems(i int, ph Photo) []string {
 	if caption != "" && !endsSentence(caption) {
 		add("%s: the caption does not end with a full stop, question mark or exclamation mark.", name)
 	}
-	if ph.Image.HasGPS {
-		add("%s records where it was taken (GPS); the export removes the location.", name)
-	}
 	if ph.Image.Width > 0 && ph.Image.Width < WidestExport {
 		add("%s is %d pixels wide, narrower than the widest size pages use (%d); it will look soft on large screens.", name, ph.Image.Width, WidestExport)
 	}
 	return list
 }
 
-// PhotoProblemsOf lists the caption checks of all the piece's photos.
+// PhotoNotes are what an editor should know about photo i that need not
+// be put right before publishing: a GPS position in the file, which the
+// export removes. They are told apart from PhotoProblems so that a note
+// never holds a piece back.
+func PhotoNotes(i int, ph Photo) []string {
+	var list []string
+	if ph.Image.HasGPS {
+		list = append(list, fmt.Sprintf("%s records where it was taken (GPS); the export removes the location.", photoName(i, ph)))
+	}
+	return list
+}
+
+// Notes lists what the piece's editor should know before publishing but
+// need not act on, by part and in the order of the piece as Checks lists
+// its problems. Checks does not include them: a piece with notes and no
+// problems is ready.
+func (p *Piece) Notes() []Problem {
+	var list []Problem
+	for i, ph := range p.Photos {
+		for _, msg := range PhotoNotes(i, ph) {
+			list = append(list, Problem{Part: PartPhotos, Message: msg})
+		}
+	}
+	return list
+}
+
+// PhotoProblemsOf lists the caption checks of all the piece's photos, and
+// their notes, as a report of photos just added tells them.
 func PhotoProblemsOf(p *Piece) []string {
 	var list []string
 	for i, ph := range p.Photos {
 		list = append(list, PhotoProblems(i, ph)...)
+		list = append(list, PhotoNotes(i, ph)...)
 	}
 	return list
 }

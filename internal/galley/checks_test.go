@@ -193,7 +193,7 @@ func TestCaptionChecks(t *testing.T) {
 		{"alt text the same as the caption", func(ph *Photo) { ph.Alt = ph.Caption }, "same alt text as its caption"},
 		{"alt text too long", func(ph *Photo) { ph.Alt = strings.Repeat("a long description ", 14) }, "keep it under 250"},
 		{"a caption without a sentence mark", func(ph *Photo) { ph.Caption = "Leaders meet on Monday" }, "does not end with a full stop"},
-		{"a file with GPS", func(ph *Photo) { ph.Image.HasGPS = true }, "the export removes the location"},
+		{"a file with GPS: a note, not a problem", func(ph *Photo) { ph.Image.HasGPS = true }, ""},
 		{"a narrow photo", func(ph *Photo) { ph.Image.Width = 800 }, "800 pixels wide, narrower than the widest size pages use (1600)"},
 		{"a wide photo", func(ph *Photo) { ph.Image.Width = 2400 }, ""},
 	}
@@ -207,5 +207,24 @@ func TestCaptionChecks(t *testing.T) {
 		case c.want != "" && (len(got) != 1 || !strings.Contains(got[0].Message, c.want) || got[0].Part != PartPhotos):
 			t.Errorf("%s: got %v, want one photo problem saying %q", c.name, got, c.want)
 		}
+	}
+}
+
+func TestAGPSLocationIsANoteNotAProblem(t *testing.T) {
+	p := ready()
+	p.Photos[0].Image.HasGPS = true
+	if got := p.Checks(lookup); len(got) != 0 {
+		t.Errorf("a GPS location fails a check: %v", got)
+	}
+	notes := p.Notes()
+	if len(notes) != 1 || notes[0].Part != PartPhotos || !strings.Contains(notes[0].Message, "the export removes the location") {
+		t.Errorf("notes: %v", notes)
+	}
+	if got := PhotoProblemsOf(p); len(got) != 1 || got[0] != notes[0].Message {
+		t.Errorf("the report of photos added: %v", got)
+	}
+	p.Photos[0].Image.HasGPS = false
+	if got := p.Notes(); len(got) != 0 {
+		t.Errorf("notes without GPS: %v", got)
 	}
 }
