@@ -294,3 +294,36 @@ func TestTheLocationIsRemovedFromAPhotoOnRequest(t *testing.T) {
 		t.Error("the image with the location is still in the library")
 	}
 }
+
+func TestWithoutLocationKeepsThePictureAndTheWords(t *testing.T) {
+	ph := galley.Photo{Caption: "A ferry at dawn.", Alt: "A ferry.", Credit: "Ola Nordmann", City: "Bergen"}
+	turned := fixture.JPEGWithExif(40, 20, 3, 6, "Camera") // stored sideways, shown turned
+	for _, c := range []struct {
+		name string
+		data []byte
+		mime string
+		w, h int
+	}{
+		{"a JPEG with GPS", fixture.AddJPEGExif(fixture.JPEG(40, 20, 1), fixture.Exif(false, fixture.GPSPosition)), "image/jpeg", 40, 20},
+		{"a JPEG turned by EXIF", turned, "image/jpeg", 20, 40},
+		{"a PNG with GPS", fixture.AddPNGExif(fixture.PNG(40, 20, 2), fixture.Exif(true, fixture.GPSPosition)), "image/png", 40, 20},
+	} {
+		ph.Image.MIME = c.mime
+		out, err := withoutLocation(c.data, ph)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		img, err := photo.Inspect(c.name, out)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		m, _ := photo.ReadMetadata(out)
+		if img.HasGPS || m.HasGPS || img.Width != c.w || img.Height != c.h || m.Caption != ph.Caption || m.City != "Bergen" {
+			t.Errorf("%s: GPS %v/%v, %d × %d, caption %q, city %q", c.name, img.HasGPS, m.HasGPS, img.Width, img.Height, m.Caption, m.City)
+		}
+	}
+	ph.Image.MIME = "image/webp"
+	if _, err := withoutLocation(fixture.WebP(4, 4, 1), ph); err == nil {
+		t.Error("a WebP is rewritten, though Galley cannot write its metadata")
+	}
+}
