@@ -360,7 +360,9 @@ func (s *spellingPanel) header() fyne.CanvasObject {
 		choose.Disable()
 	}
 	title := widget.NewLabelWithStyle("Spelling", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewBorder(nil, widget.NewSeparator(), title, container.NewHBox(choose, words))
+	// The language list takes the width left, so a language's name
+	// reads whole.
+	return container.NewBorder(nil, widget.NewSeparator(), title, words, choose)
 }
 
 // languageLabel names a dictionary for the language list:
@@ -374,7 +376,6 @@ func (s *spellingPanel) row(m spell.Misspelling) fyne.CanvasObject {
 	word := widget.NewLabelWithStyle("“"+m.Word+"”", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel("in " + m.Where())
 	where.Wrapping = fyne.TextWrapWord
-	where.Importance = widget.LowImportance
 
 	actions := container.NewHBox()
 	for _, sug := range m.Suggestions {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -9,8 +11,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/assets"
+	"app.galley/galley/internal/bundle"
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/spell"
@@ -303,3 +308,43 @@ func TestFindWordTakesTheNearestOccurrence(t *testing.T) {
 
 var _ spellingLibrary = (*store.Store)(nil)
 var _ spell.Library = (*store.Store)(nil)
+
+// TestScreenshotSpelling draws docs/screenshots/desk-spelling.png: the
+// sample interview with a word mistyped in its first answer, and the
+// spelling list open over the Q&A tab. Like TestScreenshots, it writes
+// to the folder named by GALLEY_SCREENSHOTS and is skipped without it.
+func TestScreenshotSpelling(t *testing.T) {
+	dir := os.Getenv("GALLEY_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set GALLEY_SCREENSHOTS to a folder to write the screenshots")
+	}
+	lib := testLibrary(t)
+	b, err := bundle.OpenFS(assets.Sample(), "the sample desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Import(context.Background(), b.Pieces, b.ReadImage, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(theme.DefaultTheme())
+	a.Preferences().SetString(prefThemeVariant, themeLight)
+	d := NewDesk(a, lib)
+	opened(t, d)
+	q := &uiQueue{}
+	d.ui = q.do
+	t.Cleanup(func() { stopped(t, d) })
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	e := d.editor
+	e.spell.delay = time.Hour
+	if !e.piece.IsQA() {
+		t.Fatalf("the sample's newest piece is %q, not a Q&A", e.piece.Title)
+	}
+	e.selectTab(e.qa.content)
+	answer := e.qa.rows[0].answer
+	answer.SetText(strings.Replace(answer.Text, "negotiators", "negociators", 1))
+	checkSpelling(d, q)
+	d.Window().Content().Refresh() // the header laid out for "Unsaved changes"
+	test.Tap(e.spell.button)
+	writePNG(t, filepath.Join(dir, "desk-spelling.png"), d.Window())
+}
