@@ -17,6 +17,15 @@ type deletedPiece struct {
 }
 
 // confirmDelete asks before deleting the open piece.
+// relatedLister reads which pieces list a piece as related; a library
+// that cannot say is asked nothing (the message then names them after
+// the delete).
+type relatedLister interface {
+	RelatedBy(ctx context.Context, id int64) ([]galley.PieceRef, error)
+}
+
+var _ relatedLister = (*store.Store)(nil)
+
 func (e *editor) confirmDelete() {
 	p := e.piece
 	if p == nil {
@@ -36,8 +45,17 @@ func (e *editor) confirmDelete() {
 		confirm(e.d.win, "Discard this new piece?", "The new piece has not been saved. Discard what you wrote in it?", drop)
 		return
 	}
-	dialog.ShowConfirm("Delete this piece?",
-		fmt.Sprintf("Move %s to the trash?\nEdit → Undo Delete, or Library → Trash for %d days, brings it back.", p.Name(), store.TrashDays),
+	msg := fmt.Sprintf("Move %s to the trash?\nEdit → Undo Delete, or Library → Trash for %d days, brings it back.", p.Name(), store.TrashDays)
+	if rl, ok := e.d.lib.(relatedLister); ok {
+		if refs, err := rl.RelatedBy(context.Background(), p.ID); err == nil && len(refs) > 0 {
+			names := make([]string, len(refs))
+			for i, r := range refs {
+				names[i] = refLabel(r)
+			}
+			msg += "\n" + fmt.Sprintf("It is listed as related by %s; it will leave their lists (Undo Delete puts it back).", andList(names))
+		}
+	}
+	dialog.ShowConfirm("Delete this piece?", msg,
 		func(ok bool) {
 			if ok && e.piece == p {
 				e.deletePiece()

@@ -580,3 +580,25 @@ func TestADeletionNamesThePiecesThatListedIt(t *testing.T) {
 		}
 	}
 }
+
+// Before deleting a piece others list as related, the confirmation names
+// them.
+func TestDeletingAPieceOthersListSaysWhichFirst(t *testing.T) {
+	dams := &galley.Piece{Title: "Dams"}
+	lib := testLibrary(t, dams)
+	for _, title := range []string{"River Talks", "Basin Data"} {
+		if err := lib.SavePiece(context.Background(), &galley.Piece{Title: title, Related: []galley.PieceRef{{ID: dams.ID}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := newTestDesk(t, lib)
+	d.editor.open(dams.ID)
+	d.editor.confirmDelete()
+	if text := overlayText(d.win); !strings.Contains(text, "listed as related by “Basin Data” and “River Talks”") {
+		t.Errorf("the confirmation says:\n%s", text)
+	}
+	tapButton(t, d.win, "No")
+	if _, err := lib.Piece(context.Background(), dams.ID); err != nil {
+		t.Errorf("declining deleted the piece: %v", err)
+	}
+}

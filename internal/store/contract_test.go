@@ -557,3 +557,21 @@ func TestWatchSeesAnotherProgramsSave(t *testing.T) {
 		t.Errorf("watching a file: %v", err)
 	}
 }
+
+func TestContractRelatedByNamesThePiecesListingOne(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		target := &galley.Piece{Title: "Dams"}
+		if err := a.SavePiece(ctx, target); err != nil {
+			t.Fatal(err)
+		}
+		for _, title := range []string{"River Talks", "Basin Data"} {
+			if err := a.SavePiece(ctx, &galley.Piece{Title: title, Related: []galley.PieceRef{{ID: target.ID}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		refs, err := b.RelatedBy(ctx, target.ID)
+		if err != nil || len(refs) != 2 || refs[0].Title != "Basin Data" || refs[1].Title != "River Talks" {
+			t.Errorf("RelatedBy = %+v, %v", refs, err)
+		}
+	})
+}

@@ -156,3 +156,23 @@ func scanSummary(r *sql.Rows) (galley.Summary, error) {
 	sum.Updated, err = parseTime(updated)
 	return sum, err
 }
+
+// RelatedBy lists the pieces whose related publications include piece id,
+// by title: what deleting it would take it off.
+func (s *Store) RelatedBy(ctx context.Context, id int64) ([]galley.PieceRef, error) {
+	tx, err := s.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var refs []galley.PieceRef
+	err = queryEach(ctx, tx, `
+		SELECT p.id, p.slug, p.title FROM related r JOIN pieces p ON p.id = r.piece_id
+		WHERE r.related_id = ? ORDER BY p.title, p.id`, []any{id}, func(r *sql.Rows) error {
+		var ref galley.PieceRef
+		err := r.Scan(&ref.ID, &ref.Slug, &ref.Title)
+		refs = append(refs, ref)
+		return err
+	})
+	return refs, s.txError(err)
+}
