@@ -28,6 +28,16 @@ import (
 // word being typed is not yet misspelt.
 const DefaultSpellingDelay = 600 * time.Millisecond
 
+// spellingSuggestBudget bounds the time one check in the background
+// spends on suggestions for words it has not met before (some 30 to
+// 150 ms each): a page pasted in another language lists its words at
+// once, and their suggestions come with the checks that follow.
+const spellingSuggestBudget = 400 * time.Millisecond
+
+// maxSpellingRows is how many words the list shows: more is a page in
+// another language or a wrong dictionary, which the list says instead.
+const maxSpellingRows = 60
+
 // spellingLibrary is what the spelling panel needs of the library on the
 // desk: what spell.Library reads, and the word list and language it
 // changes. A *store.Store is one; a library without a word list gets
@@ -227,6 +237,7 @@ func (s *spellingPanel) check(ctx context.Context, lib spellingLibrary, p *galle
 		if c, err = spell.ForLibrary(ctx, lib, lang); err != nil {
 			return nil, lang, err
 		}
+		c.SuggestBudget = spellingSuggestBudget
 		s.mu.Lock()
 		s.checker, s.forLib, s.forLang = c, lib, lang
 		s.mu.Unlock()
@@ -321,7 +332,17 @@ func (s *spellingPanel) fill() {
 	case len(s.list) == 0:
 		rows.Add(widget.NewLabel("Every word is in the dictionary or the library's word list."))
 	}
-	for _, m := range s.list {
+	for i, m := range s.list {
+		if i == maxSpellingRows {
+			n, words := len(s.list)-i, "words"
+			if n == 1 {
+				words = "word"
+			}
+			more := widget.NewLabel(fmt.Sprintf("… and %d more %s. Is the piece in another language than %s?", n, words, spell.LanguageName(s.lang)))
+			more.Wrapping = fyne.TextWrapWord
+			rows.Add(more)
+			break
+		}
 		rows.Add(s.row(m))
 	}
 	scroll := container.NewVScroll(rows)

@@ -255,7 +255,8 @@ func TestWithoutADictionarySpellingIsNotCheckedAndSavingGoesOn(t *testing.T) {
 		t.Errorf("the button says %q", e.spell.button.Text)
 	}
 	test.Tap(e.spell.button)
-	if markup := test.RenderObjectToMarkup(e.spell.popup); !strings.Contains(markup, "install the package hunspell-xx") {
+	markup := test.RenderObjectToMarkup(e.spell.popup)
+	if !strings.Contains(markup, "install the package hunspell-xx") {
 		t.Errorf("the list does not say what to install:\n%s", markup)
 	}
 	e.spell.hide()
@@ -291,6 +292,32 @@ func TestTheLanguageListNamesTheInstalledDictionaries(t *testing.T) {
 	pump(d, q)
 	if len(e.spell.list) != 0 || e.spell.lang != "en_GB" {
 		t.Errorf("in British English the list holds %v (%s)", listed(e.spell), e.spell.lang)
+	}
+}
+
+// TestAPageInAnotherLanguageIsListedShort: a hundred unknown words are
+// listed at once (their suggestions come with later checks) and the list
+// stops at a screenful, asking about the language.
+func TestAPageInAnotherLanguageIsListedShort(t *testing.T) {
+	var words []string
+	for i := range 100 {
+		words = append(words, "zq"+string(rune('a'+i/26))+string(rune('a'+i%26))+"vexlor")
+	}
+	lib := testLibrary(t, &galley.Piece{Title: "Elsewhere", Summary: strings.Join(words, " ")})
+	start := time.Now()
+	d, _ := spellingDesk(t, lib)
+	took := time.Since(start)
+	e := d.editor
+	if len(e.spell.list) != 100 {
+		t.Fatalf("the list holds %d words", len(e.spell.list))
+	}
+	if took > 10*time.Second {
+		t.Errorf("the first check took %v", took)
+	}
+	test.Tap(e.spell.button)
+	markup := test.RenderObjectToMarkup(e.spell.popup)
+	if !strings.Contains(markup, "… and 40 more words. Is the piece in another language than American English?") {
+		t.Errorf("the list of a hundred words does not stop at a screenful:\n%s", markup[len(markup)-1500:])
 	}
 }
 

@@ -3,6 +3,7 @@ package spell
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -174,6 +175,10 @@ func Problems(list []Misspelling) []galley.Problem {
 // and topics. It only reads once made, so one Checker may check pieces on
 // several goroutines.
 type Checker struct {
+	// SuggestBudget bounds the time one Check spends finding suggestions
+	// for words it has not met before; 0 finds them all.
+	SuggestBudget time.Duration
+
 	dict  *Dictionary
 	known map[string][]string // the forms added, by case-folded word
 }
@@ -298,16 +303,38 @@ func (c *Checker) Check(p *galley.Piece, ignored []string) []Misspelling {
 			list[i].Places = append(list[i].Places, pl)
 		})
 	}
-	for i := range list {
-		list[i].Suggestions = c.dict.Suggest(list[i].Word, MaxSuggestions)
-	}
+	c.suggest(list)
 	return list
+}
+
+// maxSuggestedRunes is the longest word suggestions are looked for: past
+// it libhunspell finds none, slowly.
+const maxSuggestedRunes = 40
+
+// suggest fills in the suggestions of list. Libhunspell takes some 30 to
+// 150 ms a word, so with a SuggestBudget, words not seen before get
+// theirs only while the budget lasts; the next check, which finds the
+// earlier ones remembered, goes on with the rest. A pasted page in
+// another language thus costs each check a moment, not a minute.
+func (c *Checker) suggest(list []Misspelling) {
+	var deadline time.Time
+	if c.SuggestBudget > 0 {
+		deadline = time.Now().Add(c.SuggestBudget)
+	}
+	for i := range list {
+		w := list[i].Word
+		if utf8.RuneCountInString(w) > maxSuggestedRunes {
+			continue
+		}
+		compute := deadline.IsZero() || time.Now().Before(deadline)
+		list[i].Suggestions, _ = c.dict.suggestions(w, MaxSuggestions, compute)
+	}
 }
 
 // with is c with more words known: those ignored in a piece and the
 // piece's own names.
 func (c *Checker) with(ignored []string, p *galley.Piece) *Checker {
-	more := &Checker{dict: c.dict, known: make(map[string][]string, len(c.known)+len(ignored))}
+	more := &Checker{SuggestBudget: c.SuggestBudget, dict: c.dict, known: make(map[string][]string, len(c.known)+len(ignored))}
 	for k, v := range c.known {
 		more.known[k] = v
 	}

@@ -117,9 +117,19 @@ func (d *Dictionary) spell(word string) bool {
 // Suggest returns up to n of libhunspell's suggestions for word, best
 // first; none for a word it knows.
 func (d *Dictionary) Suggest(word string, n int) []string {
+	list, _ := d.suggestions(word, n, true)
+	return list
+}
+
+// suggestions is Suggest, or with compute false only what was found
+// before, and whether there was anything found before.
+func (d *Dictionary) suggestions(word string, n int, compute bool) ([]string, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	list, seen := d.suggests[word]
+	if !seen && !compute {
+		return nil, false
+	}
 	if !seen {
 		list = d.suggest(word)
 		if len(d.suggests) >= cacheLimit {
@@ -130,7 +140,7 @@ func (d *Dictionary) Suggest(word string, n int) []string {
 	if len(list) > n {
 		list = list[:n]
 	}
-	return append([]string(nil), list...)
+	return append([]string(nil), list...), true
 }
 
 func (d *Dictionary) suggest(word string) []string {

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package spell
 
 import (
@@ -8,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"app.galley/galley/internal/galley"
 )
@@ -152,6 +155,25 @@ func TestAMissingSpaceDoesNotHideAWord(t *testing.T) {
 	got := words(c.Check(&galley.Piece{Summary: "They met.Negociators agreed, e.g. on the U.S.A. plan, with a Ph.D. and example.org."}, nil))
 	if !slices.Equal(got, []string{"Negociators"}) {
 		t.Errorf("flagged %v, want Negociators: a full stop without its space is not an abbreviation", got)
+	}
+}
+
+func TestSuggestionsWithinABudget(t *testing.T) {
+	c := NewChecker(english(t), nil, nil)
+	c.SuggestBudget = time.Nanosecond
+	p := &galley.Piece{Summary: "The goverrnment and the parlaiment met."}
+	for _, m := range c.Check(p, nil) {
+		if len(m.Suggestions) != 0 {
+			t.Errorf("%s had suggestions found past the budget: %v", m.Word, m.Suggestions)
+		}
+	}
+	// Found once, they are remembered and given at once.
+	c.SuggestBudget = 0
+	c.Check(p, nil)
+	c.SuggestBudget = time.Nanosecond
+	got := c.Check(p, nil)
+	if len(got) != 2 || !slices.Contains(got[0].Suggestions, "government") || !slices.Contains(got[1].Suggestions, "parliament") {
+		t.Errorf("after a check without a budget: %+v", got)
 	}
 }
 
