@@ -62,6 +62,7 @@ func (d *Desk) checkAndMaintain() {
 			return
 		}
 		d.maintain()
+		d.watch()
 	})
 }
 

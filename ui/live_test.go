@@ -1,0 +1,94 @@
+//go:build linux
+
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/pgtest"
+	"app.galley/galley/internal/store"
+)
+
+// runFor runs what the desk's background work hands to the UI, on the
+// test's goroutine, until cond holds or a second and a half has passed.
+// (pump waits for every job to end; the watcher of a team library runs as
+// long as the library is on the desk.)
+func runFor(q *uiQueue, cond func() bool) bool {
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		for _, f := range q.take() {
+			f()
+		}
+		if cond() {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
+// A desk on a team library sees another program's save of the open piece
+// at once: without edits of its own the piece is brought up to date, with
+// edits it is asked what to do; the list shows a new piece.
+func TestADeskSeesAnotherDesksSave(t *testing.T) {
+	srv := pgtest.Start(t)
+	address := srv.NewDatabase(t)
+	lib, err := store.Open(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	p := &galley.Piece{Title: "Shared Draft", Summary: "First words."}
+	if err := lib.SavePiece(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	d, q := queuedDesk(t, lib)
+	d.CheckAndMaintain()
+	if !runFor(q, func() bool { return !d.checking && d.editor.piece != nil && d.editor.piece.ID == p.ID }) {
+		t.Fatal("the desk did not open the piece and check the library")
+	}
+	time.Sleep(500 * time.Millisecond) // the watcher, started after the check, listens
+
+	other, err := store.Open(address) // another desk
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	theirs, _ := other.Piece(context.Background(), p.ID)
+	theirs.Summary = "Their words, saved on another desk."
+	if err := other.SavePiece(context.Background(), theirs); err != nil {
+		t.Fatal(err)
+	}
+	if !runFor(q, func() bool { return d.editor.piece.Summary == theirs.Summary }) {
+		t.Fatalf("the open piece still reads %q after another desk's save", d.editor.piece.Summary)
+	}
+	if !strings.Contains(d.editor.stateText(), "another desk") {
+		t.Errorf("the state says %q", d.editor.stateText())
+	}
+
+	// With edits of its own, the desk asks at once instead of waiting for
+	// its next save to fail.
+	d.editor.story.summary.SetText("My edit, not saved yet.")
+	theirs.Summary = "Their second words."
+	if err := other.SavePiece(context.Background(), theirs); err != nil {
+		t.Fatal(err)
+	}
+	if !runFor(q, func() bool { return strings.Contains(overlayText(d.win), "changed elsewhere") }) {
+		t.Errorf("no question about the change:\n%s", overlayText(d.win))
+	}
+	if d.editor.piece.Summary != "My edit, not saved yet." {
+		t.Errorf("the editor's words were replaced: %q", d.editor.piece.Summary)
+	}
+
+	// A piece made elsewhere joins the list.
+	if err := other.SavePiece(context.Background(), &galley.Piece{Title: "Made Elsewhere"}); err != nil {
+		t.Fatal(err)
+	}
+	if !runFor(q, func() bool { return d.shelf.list.Length() == 2 }) {
+		t.Errorf("the list holds %d pieces", d.shelf.list.Length())
+	}
+}
