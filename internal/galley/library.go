@@ -94,6 +94,13 @@ type Revision struct {
 	Change string
 }
 
+// Presence is a desk that has a piece of a team library open.
+type Presence struct {
+	Who     string    // the database user's name
+	PieceID int64     // the piece open, 0 for none
+	Since   time.Time // when it was opened
+}
+
 // TrashEntry is a deleted piece waiting in the trash.
 type TrashEntry struct {
 	ID      int64 // the entry's

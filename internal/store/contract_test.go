@@ -575,3 +575,55 @@ func TestContractRelatedByNamesThePiecesListingOne(t *testing.T) {
 		}
 	})
 }
+
+// Desks on a team library see which piece another desk has open, and a
+// desk that is killed is gone from the list without anyone cleaning up.
+func TestPresenceEndsWithTheDesk(t *testing.T) {
+	address := serverAddress(t)
+	s, err := openServer(ctx, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p := &galley.Piece{Title: "Open Elsewhere"}
+	if err := s.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := s.Join(ctx, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mine.Leave()
+	dana := startChild(t, "Dana", "TestTwoProcessChild", envTwoProcChild+"=present",
+		"GALLEY_TWOPROC_LIB="+address, "GALLEY_TWOPROC_LABEL=dana", "GALLEY_TWOPROC_PIECE="+strconv.FormatInt(p.ID, 10))
+	defer dana.kill()
+	if line, ok := dana.next(60 * time.Second); !ok || line != "present" {
+		t.Fatalf("the other desk did not join\n%s", dana.report())
+	}
+	list, err := s.Presence(ctx, mine)
+	if err != nil || len(list) != 1 || list[0].Who != "dana" || list[0].PieceID != p.ID || list[0].Since.IsZero() {
+		t.Fatalf("presence %+v, %v; want dana on piece %d", list, err, p.ID)
+	}
+	dana.kill() // a crash: no goodbye
+	dana.wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		list, err = s.Presence(ctx, mine)
+		if err == nil && len(list) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a killed desk is still present: %+v, %v", list, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// A file has no other desks.
+	file, err := Open(filepath.Join(t.TempDir(), "library.galley"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	if se, err := file.Join(ctx, "ada"); se != nil || err != nil {
+		t.Errorf("joining a file: %v, %v", se, err)
+	}
+}

@@ -41,6 +41,22 @@ func TestTwoProcessChild(t *testing.T) {
 	case "conflict":
 		id, _ := strconv.ParseInt(os.Getenv("GALLEY_TWOPROC_PIECE"), 10, 64)
 		twoProcConflict(t, path, label, id)
+	case "present":
+		// A desk with a piece open on a team library, until it is killed.
+		id, _ := strconv.ParseInt(os.Getenv("GALLEY_TWOPROC_PIECE"), 10, 64)
+		s, err := openAny(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		se, err := s.Join(ctx, label)
+		if err == nil {
+			err = se.Open(ctx, id)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		childSay("present")
+		childWait(t)
 	default:
 		t.Fatalf("unknown mode %q", mode)
 	}
