@@ -56,9 +56,12 @@ type Desk struct {
 	win    fyne.Window
 	lib    Library
 	libGen int // bumped when another library (or a restored one) replaces lib; not when it turns read-only
-	shelf  *shelf
-	editor *editor
-	vocab  galley.Vocabulary // the names offered as choices, read again when they change
+	// session is the desk's presence on a team library (nil on a file):
+	// it ends with the library's background work.
+	session *store.Session
+	shelf   *shelf
+	editor  *editor
+	vocab   galley.Vocabulary // the names offered as choices, read again when they change
 
 	imageCache string                      // where resized photos are kept between exports
 	opener     LibraryOpener               // opens another library file; nil offers none
@@ -320,6 +323,9 @@ func (d *Desk) keepWindowSize() {
 // rememberPiece notes the piece open in the library on the desk, to open
 // it again next time.
 func (d *Desk) rememberPiece(id int64) {
+	if d.session != nil {
+		d.openPresence()
+	}
 	if d.libPath != "" && id > 0 {
 		d.app.Preferences().SetInt(prefLastPiece+store.Shown(d.libPath), int(id))
 	}

@@ -28,8 +28,9 @@ type editorPart interface {
 // autosave. It owns the working copy of the piece; every tab edits that
 // copy, and saving hands it to the library as a whole.
 type editor struct {
-	d     *Desk
-	piece *galley.Piece // the working copy; nil when no piece is open
+	d       *Desk
+	present *widget.Label // who else has the piece open, on a team library
+	piece   *galley.Piece // the working copy; nil when no piece is open
 
 	dirty      bool // edits not yet in the library
 	loading    bool // widgets are being filled from a piece, not typed into
@@ -98,7 +99,10 @@ func newEditor(d *Desk) *editor {
 	}
 	// One line above the tabs, whatever the checks say: the name, the
 	// count of failing checks, and the saved state.
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(e.notice, e.checks.button, e.spell.button, e.state), e.name)
+	e.present = widget.NewLabel("")
+	e.present.Importance = widget.WarningImportance
+	e.present.Hide() // shown only while another desk has the piece open
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(e.present, e.notice, e.checks.button, e.spell.button, e.state), e.name)
 	e.desk = container.NewBorder(header, nil, nil, nil, e.tabs)
 
 	hint := widget.NewLabel("Choose a piece on the left, or start a new one with Ctrl+N.")

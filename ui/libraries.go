@@ -238,6 +238,8 @@ func (d *Desk) retire(what string, then func()) {
 func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
 	d.lib, d.closeLib, d.libPath = lib, closeLib, path
 	d.libGen++
+	d.session = nil // the library let go took the desk's presence with it
+	d.setPresent("")
 	d.jobs = d.newJobs()
 	d.checking = false // the check of the library before ended with it
 	d.shelf.deleted = nil

@@ -2,7 +2,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"os/user"
 	"slices"
+	"strings"
 	"time"
 
 	"app.galley/galley/internal/galley"
@@ -30,14 +33,96 @@ func (d *Desk) watch() {
 	}
 	g := d.jobs
 	g.start(func(ctx context.Context) {
+		// On a team library the desk is present for as long as it
+		// watches: the other desks see which piece it has open.
+		var se *store.Session
+		if j, ok := d.lib.(joiner); ok {
+			se, _ = j.Join(ctx, currentUser())
+			defer se.Leave()
+			g.do(func() {
+				d.session = se
+				d.openPresence()
+			})
+		}
 		w.Watch(ctx, func(c store.Change) {
 			g.do(func() { d.changedElsewhere(c) })
 		})
 	})
 }
 
+// joiner is a library other desks can be present on: a team library.
+type joiner interface {
+	Join(ctx context.Context, who string) (*store.Session, error)
+	Presence(ctx context.Context, mine *store.Session) ([]galley.Presence, error)
+}
+
+var _ joiner = (*store.Store)(nil)
+
+// currentUser names this desk to the others: the operating system's user.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "someone"
+}
+
+// openPresence tells the other desks which piece this one has open, and
+// shows who else has it open.
+func (d *Desk) openPresence() {
+	se := d.session
+	j, ok := d.lib.(joiner)
+	if se == nil || !ok {
+		d.setPresent("")
+		return
+	}
+	var id int64
+	if p := d.editor.piece; p != nil {
+		id = p.ID
+	}
+	g := d.jobs
+	g.start(func(ctx context.Context) {
+		se.Open(ctx, id)
+		list, err := j.Presence(ctx, se)
+		if err != nil {
+			return
+		}
+		g.do(func() { d.showPresence(list) })
+	})
+}
+
+// showPresence says who else has the open piece open.
+func (d *Desk) showPresence(list []galley.Presence) {
+	p := d.editor.piece
+	var names []string
+	for _, pr := range list {
+		if p != nil && p.ID != 0 && pr.PieceID == p.ID {
+			names = append(names, fmt.Sprintf("%s since %s", pr.Who, pr.Since.Local().Format("15:04")))
+		}
+	}
+	if len(names) == 0 {
+		d.setPresent("")
+		return
+	}
+	d.setPresent("Open by " + strings.Join(names, ", "))
+}
+
+// setPresent shows who else has the piece open, taking no room when no
+// one does.
+func (d *Desk) setPresent(text string) {
+	d.editor.present.SetText(text)
+	if text == "" {
+		d.editor.present.Hide()
+	} else {
+		d.editor.present.Show()
+	}
+}
+
 // changedElsewhere takes in a change another program made.
 func (d *Desk) changedElsewhere(c store.Change) {
+	if c.Presence {
+		d.openPresence()
+		return
+	}
 	d.shelf.reload()
 	e := d.editor
 	p := e.piece

@@ -84,6 +84,22 @@ func TestADeskSeesAnotherDesksSave(t *testing.T) {
 		t.Errorf("the editor's words were replaced: %q", d.editor.piece.Summary)
 	}
 
+	// The other desk opens the piece: this desk shows who has it open.
+	se, err := other.Join(context.Background(), "dana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := se.Open(context.Background(), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if !runFor(q, func() bool { return strings.HasPrefix(d.editor.present.Text, "Open by dana since ") }) {
+		t.Errorf("the desk shows %q for the other desk on its piece", d.editor.present.Text)
+	}
+	se.Leave()
+	if !runFor(q, func() bool { return d.editor.present.Text == "" }) {
+		t.Errorf("after the other desk left the desk still shows %q", d.editor.present.Text)
+	}
+
 	// A piece made elsewhere joins the list.
 	if err := other.SavePiece(context.Background(), &galley.Piece{Title: "Made Elsewhere"}); err != nil {
 		t.Fatal(err)

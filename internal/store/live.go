@@ -49,6 +49,8 @@ var ctx0 = context.Background()
 type Change struct {
 	Pieces []int64
 	All    bool
+	// Presence says a desk opened a piece, joined or left.
+	Presence bool
 }
 
 // Watch calls fn with each change made to the team library, by any
@@ -114,6 +116,9 @@ func (s *Store) listen(ctx context.Context, fn func(Change), ready func()) error
 func parseChange(payload string) Change {
 	if payload == "*" {
 		return Change{All: true}
+	}
+	if payload == "presence" {
+		return Change{Presence: true}
 	}
 	var c Change
 	for _, f := range strings.Split(payload, ",") {

@@ -57,7 +57,13 @@ func (s *Store) Join(ctx context.Context, who string) (*Session, error) {
 		conn.Close(ctx)
 		return nil, s.serverError(err)
 	}
+	se.tell(ctx)
 	return se, nil
+}
+
+// tell lets the other desks know this desk's presence changed.
+func (se *Session) tell(ctx context.Context) {
+	se.conn.Exec(ctx, `SELECT pg_notify($1, 'presence')`, changeChannel)
 }
 
 // Open says this desk now has piece id open (0 for none).
@@ -70,7 +76,11 @@ func (se *Session) Open(ctx context.Context, id int64) error {
 		piece = id
 	}
 	_, err := se.conn.Exec(ctx, `UPDATE presence SET piece_id = $1, since = $2 WHERE session_key = $3`, piece, formatTime(se.s.now()), se.key)
-	return se.s.serverError(err)
+	if err != nil {
+		return se.s.serverError(err)
+	}
+	se.tell(ctx)
+	return nil
 }
 
 // Leave ends the desk's presence.
@@ -80,6 +90,7 @@ func (se *Session) Leave() error {
 	}
 	ctx := context.Background()
 	se.conn.Exec(ctx, `DELETE FROM presence WHERE session_key = $1`, se.key)
+	se.tell(ctx)
 	return se.conn.Close(ctx)
 }
 
