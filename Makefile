@@ -40,7 +40,7 @@ package: deps
 # Draw the desk on the sample library into docs/screenshots, with Fyne's
 # software painter (no display needed).
 screenshots: deps
-	GALLEY_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestScreenshots$$' ./ui
+	GALLEY_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestScreenshot' ./ui
 
 # Repaint the icon and the sample desk's photos.
 generate:

@@ -45,7 +45,8 @@ for target in \
 	FuzzMarkdown:./internal/export \
 	FuzzInspect:./internal/photo \
 	FuzzReadMetadata:./internal/photo \
-	FuzzEmbed:./internal/photo; do
+	FuzzEmbed:./internal/photo \
+	FuzzWords:./internal/spell; do
 	go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime "${FUZZRUNS:-10000x}" -fuzzminimizetime 200x "${target#*:}"
 done
 

@@ -49,11 +49,18 @@ func (e *editor) checkNotes() []galley.Problem {
 	return e.piece.Notes()
 }
 
-// problems is the messages of the failing checks.
+// problems is the messages of the failing checks, the possible
+// misspellings last: what marking the piece ready or published asks
+// about first.
 func (e *editor) problems() []string {
 	var msgs []string
 	for _, pr := range e.checkProblems() {
 		msgs = append(msgs, pr.Message)
+	}
+	if e.spell != nil {
+		for _, pr := range e.spell.problems() {
+			msgs = append(msgs, pr.Message)
+		}
 	}
 	return msgs
 }

@@ -375,3 +375,21 @@ func TestScreenshotSpelling(t *testing.T) {
 	test.Tap(e.spell.button)
 	writePNG(t, filepath.Join(dir, "desk-spelling.png"), d.Window())
 }
+
+// Marking a piece published asks about its possible misspellings too.
+func TestPublishingAsksAboutMisspellings(t *testing.T) {
+	lib := testLibrary(t, misspeltInterview())
+	d, _ := spellingDesk(t, lib)
+	if len(d.editor.spell.list) == 0 {
+		t.Fatal("the misspelt interview has no unknown words")
+	}
+	found := false
+	for _, msg := range d.editor.problems() {
+		if strings.Contains(msg, d.editor.spell.list[0].Word) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the problems asked about before publishing leave out %q: %v", d.editor.spell.list[0].Word, d.editor.problems())
+	}
+}
