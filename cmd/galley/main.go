@@ -53,6 +53,9 @@ Usage:
   galley [--db PATH] restore FILE             replace the library with a checked backup (the old one is kept)
   galley copy FROM TO                         copy a whole library between a file and a team library
                                               (postgres://…); TO must be new or empty
+  galley team init ADDRESS                    set up a team library's writer and editor roles
+  galley --db ADDRESS team add USER --role writer|editor
+                                              let a database user in (the server enforces the role)
   galley [--db PATH] sample                   add the sample desk to the library
   galley [--db PATH] check                    read the whole library file looking for damage
   galley version                              print the version
@@ -225,6 +228,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdRestore(ctx, rest, *db, e)
 	case "copy":
 		return cmdCopy(ctx, rest, *db, e)
+	case "team":
+		return cmdTeam(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

@@ -53,3 +53,35 @@ func TestCopyStartsATeamLibrary(t *testing.T) {
 		t.Errorf("copying into a team library with pieces = %+v", r)
 	}
 }
+
+// galley team init and add set up roles the server enforces: a writer's
+// publish is refused with a sentence, an editor's goes through.
+func TestTeamRolesFromTheCommandLine(t *testing.T) {
+	srv := pgtest.Start(t)
+	address := srv.NewDatabase(t)
+	if r := galleyCmd(t, nil, "team", "init", address); r.code != 0 || !strings.Contains(r.stdout, "is ready") {
+		t.Fatalf("team init = %+v", r)
+	}
+	for user, role := range map[string]string{"dana": "writer", "eve": "editor"} {
+		if r := galleyCmd(t, nil, "--db", address, "team", "add", user, "--role", role); r.code != 0 {
+			t.Fatalf("team add %s = %+v", user, r)
+		}
+	}
+	as := func(user string) string { return strings.Replace(address, "galley_admin@", user+"@", 1) }
+	lib := filepath.Join(t.TempDir(), "desk.galley")
+	importTestBundle(t, lib) // one published piece among them
+	// A writer's import of a published piece is refused, and changes nothing.
+	r := galleyCmd(t, nil, "--db", as("dana"), "import", writeTestBundle(t))
+	if r.code != 1 || !strings.Contains(r.stderr, "only an editor") {
+		t.Errorf("a writer importing a published piece = %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", as("dana"), "list"); r.stdout != "" {
+		t.Errorf("the refused import left:\n%s", r.stdout)
+	}
+	if r := galleyCmd(t, nil, "--db", as("eve"), "import", writeTestBundle(t)); r.code != 0 {
+		t.Errorf("an editor importing = %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", as("dana"), "delete", "grid-talks"); r.code != 1 {
+		t.Errorf("a writer deleting = %+v", r)
+	}
+}

@@ -520,6 +520,9 @@ var DefaultRevisionPolicy = RevisionPolicy{KeepAll: 7 * 24 * time.Hour, Daily: 9
 // library, and returns how many went. Images only those revisions showed
 // go with them.
 func (s *Store) ThinRevisions(ctx context.Context, policy RevisionPolicy) (int, error) {
+	if !s.may(ctx, "revisions", "DELETE") {
+		return 0, nil
+	}
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return 0, err

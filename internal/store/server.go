@@ -51,6 +51,12 @@ func openServer(ctx context.Context, address string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	// On a team library a revision is signed by the database user, the
+	// name the server knows the editor by.
+	var who string
+	if err := db.QueryRowContext(ctx, `SELECT current_user`).Scan(&who); err == nil && who != "" {
+		s.Author = who
+	}
 	return s, nil
 }
 

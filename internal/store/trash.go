@@ -167,6 +167,9 @@ func (s *Store) EmptyTrash(ctx context.Context) (int, error) {
 
 // PurgeTrash deletes for good the pieces trashed more than TrashDays ago.
 func (s *Store) PurgeTrash(ctx context.Context) (int, error) {
+	if !s.may(ctx, "trash", "DELETE") {
+		return 0, nil
+	}
 	return s.purgeTrash(ctx, s.now().Add(-TrashDays*24*time.Hour))
 }
 

@@ -1,0 +1,118 @@
+//go:build linux
+
+package store
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"app.galley/galley/internal/galley"
+)
+
+// asUser is the address of the same team library for another database
+// user (the test server trusts its socket).
+func asUser(t *testing.T, address, user string) string {
+	t.Helper()
+	u, err := url.Parse(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(user)
+	return u.String()
+}
+
+// A writer drafts, edits and sends to review; only an editor publishes,
+// deletes, empties the trash and renames topics — refused by the server,
+// whatever program asks.
+func TestRolesAreEnforcedByTheServer(t *testing.T) {
+	address := serverAddress(t)
+	if err := InitTeam(ctx, address); err != nil {
+		t.Fatal(err)
+	}
+	if err := InitTeam(ctx, address); err != nil {
+		t.Fatalf("running team init again: %v", err)
+	}
+	for user, role := range map[string]string{"dana": "writer", "eve": "editor"} {
+		if err := AddToTeam(ctx, address, user, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := AddToTeam(ctx, address, "mallory", "owner"); galley.ErrorCode(err) != galley.EInvalid {
+		t.Errorf("adding with a role that does not exist = %v", err)
+	}
+	writer, err := openServer(ctx, asUser(t, address, "dana"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	editor, err := openServer(ctx, asUser(t, address, "eve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer editor.Close()
+
+	p := contractPiece()
+	if err := writer.SavePiece(ctx, p); err != nil {
+		t.Fatalf("a writer's draft: %v", err)
+	}
+	p.Summary, p.Status = "Sent for review.", galley.StatusReview
+	p.Photos = nil // a photo dropped: its image goes
+	if err := writer.SavePiece(ctx, p); err != nil {
+		t.Fatalf("a writer sending to review: %v", err)
+	}
+	p.Status = galley.StatusPublished
+	err = writer.SavePiece(ctx, p)
+	if err == nil || !strings.Contains(err.Error(), "only an editor") {
+		t.Errorf("a writer publishing = %v, want refused", err)
+	}
+	p.Status = galley.StatusReview
+	// A hand-made client is refused as well.
+	if _, err := writer.db.ExecContext(ctx, `UPDATE pieces SET status = 'published' WHERE id = $1`, p.ID); err == nil {
+		t.Error("a writer's own SQL published a piece")
+	}
+	if _, err := writer.DeletePiece(ctx, p.ID); err == nil {
+		t.Error("a writer deleted a piece")
+	}
+	topics, _ := writer.Topics(ctx)
+	if err := writer.RenameTopic(ctx, topics[0].ID, "Renamed By A Writer"); err == nil {
+		t.Error("a writer renamed a topic")
+	}
+	if n, err := writer.ThinRevisions(ctx, DefaultRevisionPolicy); err != nil || n != 0 {
+		t.Errorf("a writer's upkeep: %d, %v (want it left to an editor)", n, err)
+	}
+
+	theirs, err := editor.Piece(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs.Status = galley.StatusPublished
+	theirs.Published = galley.Date{Year: 2026, Month: 11, Day: 30}
+	if err := editor.SavePiece(ctx, theirs); err != nil {
+		t.Fatalf("an editor publishing: %v", err)
+	}
+	if err := editor.RenameTopic(ctx, topics[0].ID, "Renamed By An Editor"); err != nil {
+		t.Errorf("an editor renaming a topic: %v", err)
+	}
+	// History says who did what, by their database names.
+	revs, err := editor.Revisions(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authors := map[string]bool{}
+	for _, r := range revs {
+		authors[r.Author] = true
+	}
+	if !authors["dana"] || !authors["eve"] {
+		t.Errorf("revisions signed by %v, want dana and eve", authors)
+	}
+	if _, err := editor.DeletePiece(ctx, p.ID); err != nil {
+		t.Errorf("an editor deleting: %v", err)
+	}
+	if _, err := writer.EmptyTrash(ctx); err == nil {
+		t.Error("a writer emptied the trash")
+	}
+	if _, err := editor.EmptyTrash(ctx); err != nil {
+		t.Errorf("an editor emptying the trash: %v", err)
+	}
+}
