@@ -31,6 +31,9 @@ func (e *editor) confirmDelete() {
 	if p == nil {
 		return
 	}
+	if p.ID != 0 && e.d.editorOnly("deleting a piece") {
+		return
+	}
 	if p.ID == 0 {
 		drop := func() {
 			if e.piece == p {

@@ -59,9 +59,12 @@ type Desk struct {
 	// session is the desk's presence on a team library (nil on a file):
 	// it ends with the library's background work.
 	session *store.Session
-	shelf   *shelf
-	editor  *editor
-	vocab   galley.Vocabulary // the names offered as choices, read again when they change
+	// role is the user's on a team library ("writer", "editor"; "" for
+	// a file): what the desk explains before the server refuses.
+	role   string
+	shelf  *shelf
+	editor *editor
+	vocab  galley.Vocabulary // the names offered as choices, read again when they change
 
 	imageCache string                      // where resized photos are kept between exports
 	opener     LibraryOpener               // opens another library file; nil offers none

@@ -239,6 +239,7 @@ func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
 	d.lib, d.closeLib, d.libPath = lib, closeLib, path
 	d.libGen++
 	d.session = nil // the library let go took the desk's presence with it
+	d.role = ""
 	d.setPresent("")
 	d.jobs = d.newJobs()
 	d.checking = false // the check of the library before ended with it

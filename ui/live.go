@@ -27,6 +27,7 @@ var _ watcher = (*store.Store)(nil)
 // is brought up to date, or the editor asked what to do when they have
 // unsaved edits of their own.
 func (d *Desk) watch() {
+	d.learnRole()
 	w, ok := d.lib.(watcher)
 	if !ok {
 		return

@@ -108,3 +108,45 @@ func TestADeskSeesAnotherDesksSave(t *testing.T) {
 		t.Errorf("the list holds %d pieces", d.shelf.list.Length())
 	}
 }
+
+// A writer's desk says, before trying, that publishing, deleting and
+// renaming topics are for an editor — what the server would refuse.
+func TestAWritersDeskExplainsWhatIsForAnEditor(t *testing.T) {
+	srv := pgtest.Start(t)
+	address := srv.NewDatabase(t)
+	if err := store.InitTeam(context.Background(), address); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.AddToTeam(context.Background(), address, "dana", "writer"); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := store.Open(strings.Replace(address, "galley_admin@", "dana@", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	p := &galley.Piece{Title: "A Writer's Draft", Topics: []string{"Rivers"}}
+	if err := lib.SavePiece(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	d, q := queuedDesk(t, lib)
+	d.CheckAndMaintain()
+	if !runFor(q, func() bool { return d.role == "writer" }) {
+		t.Fatalf("the desk learned the role %q", d.role)
+	}
+	d.editor.story.status.SetSelected("Published")
+	if d.editor.piece.Status != galley.StatusDraft || d.editor.story.status.Selected != "Draft" {
+		t.Errorf("a writer's desk marked the piece %s (select %q)", d.editor.piece.Status, d.editor.story.status.Selected)
+	}
+	if !strings.Contains(overlayText(d.win), "is for an editor") {
+		t.Errorf("no word about publishing being for an editor:\n%s", overlayText(d.win))
+	}
+	tapButton(t, d.win, "OK")
+	d.editor.confirmDelete()
+	if text := overlayText(d.win); !strings.Contains(text, "deleting a piece is for an editor") {
+		t.Errorf("deleting as a writer shows:\n%s", text)
+	}
+	if _, err := lib.Piece(context.Background(), p.ID); err != nil {
+		t.Errorf("the piece is gone: %v", err)
+	}
+}

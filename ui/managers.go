@@ -242,12 +242,18 @@ func (d *Desk) showTopics() *manager {
 		return rows, err
 	})
 	rename := widget.NewButton("Rename…", func() {
+		if d.editorOnly("renaming a topic") {
+			return
+		}
 		r := m.row()
 		m.ask("Rename topic", r.name, func(name string) {
 			m.apply(func(ctx context.Context) error { return v.RenameTopic(ctx, r.id, name) })
 		})
 	})
 	merge := widget.NewButton("Merge into…", func() {
+		if d.editorOnly("merging topics") {
+			return
+		}
 		r := m.row()
 		var names []string
 		ids := map[string]int64{}
@@ -271,6 +277,9 @@ func (d *Desk) showTopics() *manager {
 		dlg.Show()
 	})
 	remove := widget.NewButton("Delete…", func() {
+		if d.editorOnly("deleting a topic") {
+			return
+		}
 		r := m.row()
 		confirm(m.win, "Delete topic?", fmt.Sprintf("Delete the topic “%s”? It is removed from %s.", r.name, plural(r.pieces, "piece")),
 			func() { m.apply(func(ctx context.Context) error { return v.DeleteTopic(ctx, r.id) }) })

@@ -192,6 +192,12 @@ func (s *storyTab) statusChanged(label string) {
 			st = x
 		}
 	}
+	if (st == galley.StatusReady || st == galley.StatusPublished) && st != p.Status && s.e.d.editorOnly("marking a piece "+strings.ToLower(label)) {
+		s.settling = true
+		s.status.SetSelected(statusLabel(orDraft(p.Status)))
+		s.settling = false
+		return
+	}
 	apply := func() {
 		p.Status = st
 		if st == galley.StatusPublished {

@@ -85,6 +85,9 @@ func (t *trashWindow) reload() {
 }
 
 func (t *trashWindow) confirmEmpty() {
+	if t.d.editorOnly("emptying the trash") {
+		return
+	}
 	confirm(t.win, "Empty the trash?",
 		fmt.Sprintf("Delete the %s in the trash for good, with their history? This cannot be undone.", plural(len(t.entries), "piece")),
 		func() {

@@ -133,3 +133,20 @@ func (s *Store) may(ctx context.Context, table, action string) bool {
 
 // quoteLiteral quotes s as an SQL string literal.
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// Role says what the user may do on the library: "editor" or "writer" on
+// a team library with roles, "" where everything is allowed (a library
+// file, or a team library whose roles were never set up).
+func (s *Store) Role(ctx context.Context) (string, error) {
+	if !s.onServer() {
+		return "", nil
+	}
+	var role string
+	err := s.rdb.QueryRowContext(ctx, `
+		SELECT CASE
+			WHEN NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'galley_editor') THEN ''
+			WHEN pg_has_role(current_user, 'galley_editor', 'MEMBER') THEN 'editor'
+			WHEN pg_has_role(current_user, 'galley_writer', 'MEMBER') THEN 'writer'
+			ELSE 'reader' END`).Scan(&role)
+	return role, s.serverError(err)
+}
