@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -464,14 +465,26 @@ func Restore(ctx context.Context, backup, libraryPath string) (kept string, err 
 			name = name[:i]
 		}
 		kept = filepath.Join(filepath.Dir(backup), fmt.Sprintf("%s before restore %s.galley", name, time.Now().Format(backupStamp)))
-		if err := st.restoreServer(ctx, backup, kept); err != nil {
+		// As for a file: the backup is only read, through a copy brought
+		// to the current schema.
+		dir, prefix, suffix := filepath.Dir(backup), "."+filepath.Base(backup)+".", ".restoring"
+		sweep(dir, tempPattern(prefix, suffix))
+		f, err := tempFile(dir, prefix, suffix)
+		if err != nil {
+			return "", galley.Errorf(galley.EInternal, "The backup could not be copied beside itself: %v", unwrapPathErr(err))
+		}
+		defer func() {
+			removeLibraryFiles(f.Name())
+			f.Close()
+		}()
+		if err := prepareRestore(ctx, backup, f.Name()); err != nil {
+			return "", err
+		}
+		if err := st.restoreServer(ctx, f.Name(), kept); err != nil {
 			os.Remove(kept)
 			return "", err
 		}
 		return kept, nil
-	}
-	if err := CheckBackup(ctx, backup); err != nil {
-		return "", err
 	}
 	if libraryPath, err = resolvePath(libraryPath); err != nil {
 		return "", err
@@ -692,24 +705,8 @@ func (s *Store) restoreFrom(ctx context.Context, src string, keep bool) (kept st
 			}
 		}
 	}
-	var maxVersion, maxID int64
-	err = tx.QueryRowContext(ctx, `
-		SELECT max(v) FROM (
-			SELECT coalesce(max(version), 0) AS v FROM main.pieces
-			UNION ALL SELECT coalesce(max(version), 0) FROM main.revisions
-			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM main.library_meta WHERE key = 'version_floor'), 0))`).Scan(&maxVersion)
-	if err == nil {
-		// Each piece's highest revision number before the restore.
-		_, err = tx.ExecContext(ctx, `CREATE TEMP TABLE restore_numbers AS
-			SELECT piece_id, max(number) AS number FROM main.revisions GROUP BY piece_id`)
-	}
-	if err == nil {
-		err = tx.QueryRowContext(ctx, `
-			SELECT max(coalesce((SELECT max(id) FROM main.pieces), 0),
-			           coalesce((SELECT max(piece_id) FROM main.revisions), 0),
-			           coalesce((SELECT max(piece_id) FROM main.trash), 0),
-			           coalesce((SELECT CAST(value AS INTEGER) FROM main.library_meta WHERE key = 'id_floor'), 0))`).Scan(&maxID)
-	}
+	t := &txn{Tx: tx, d: sqliteDialect{}}
+	maxVersion, maxID, err := s.restoreMarks(ctx, t)
 	if err != nil {
 		return kept, err
 	}
@@ -726,43 +723,14 @@ func (s *Store) restoreFrom(ctx context.Context, src string, keep bool) (kept st
 			return kept, fmt.Errorf("restore: fill %s: %w", t.name, err)
 		}
 	}
-	steps := []struct {
-		query string
-		args  []any
-	}{
-		// Every restored piece is numbered past every version an editor
-		// can hold from before, so an older save is a conflict, never a
-		// silent overwrite of the restored text.
-		{`UPDATE main.pieces SET version = version + ?`, []any{maxVersion}},
-		{`UPDATE main.revisions SET version = version + ?`, []any{maxVersion}},
-		{`INSERT INTO main.library_meta (key, value) VALUES ('version_floor', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, []any{maxVersion}},
-		// Revisions are numbered past every number the piece's history
-		// showed before, so "revision 2" a History window or a script
-		// read before the restore never names another text afterwards.
-		// (Negated first: each step must keep every piece's numbers
-		// distinct.)
-		{`UPDATE main.revisions SET number = -(number + coalesce((SELECT n.number FROM temp.restore_numbers n WHERE n.piece_id = revisions.piece_id), 0))`, nil},
-		{`UPDATE main.revisions SET number = -number`, nil},
-		{`DROP TABLE temp.restore_numbers`, nil},
-		{`INSERT INTO main.library_meta (key, value) VALUES ('id_floor', ?)
-			ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)`, []any{maxID}},
-		// The search index of the pieces is the store's, not a table's
-		// copy: made again from the restored pieces (the photos' is kept
-		// by its triggers).
-		{`INSERT INTO main.piece_search (piece_search) VALUES ('delete-all')`, nil},
-		{`INSERT INTO main.piece_search (rowid, title, summary, body, qa, photos, people, topics)
-		SELECT p.search_rowid, p.title, p.summary, p.body,
-			(SELECT group_concat(question || ' ' || answer, ' ') FROM main.qa WHERE piece_id = p.id),
-			(SELECT group_concat(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ') FROM main.photos WHERE piece_id = p.id),
-			(SELECT group_concat(c.name, ' ') FROM main.piece_contributors pc JOIN main.contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
-			(SELECT group_concat(t.name, ' ') FROM main.piece_topics pt JOIN main.topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
-		FROM main.pieces p WHERE p.search_rowid IS NOT NULL`, nil},
+	if err := renumberRestored(ctx, t, maxVersion, maxID); err != nil {
+		return kept, fmt.Errorf("restore: %w", err)
 	}
-	for _, st := range steps {
-		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
-			return kept, fmt.Errorf("restore: %w", err)
-		}
+	// The search index of the pieces is the store's, not a table's copy:
+	// made again from the restored pieces (the photos' is kept by its
+	// triggers).
+	if err := s.afterCopy(ctx, t); err != nil {
+		return kept, err
 	}
 	broken := 0
 	if err := queryEach(ctx, tx, `PRAGMA main.foreign_key_check`, nil, func(*sql.Rows) error { broken++; return nil }); err != nil {
@@ -778,6 +746,51 @@ func (s *Store) restoreFrom(ctx context.Context, src string, keep bool) (kept st
 	// when no reader needs it (a busy library keeps it until later).
 	conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return kept, nil
+}
+
+// restoreMarks reads, under a restore's write lock, what the restored
+// library must be numbered past: the highest version any piece has had
+// and the highest piece ID, and (in a temporary table for
+// renumberRestored) each piece's highest revision number.
+func (s *Store) restoreMarks(ctx context.Context, tx *txn) (maxVersion, maxID int64, err error) {
+	if maxVersion, err = versionFloor(ctx, tx); err != nil {
+		return 0, 0, s.txError(err)
+	}
+	next, err := s.nextPieceID(ctx, tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	_, err = tx.ExecContext(ctx, `CREATE TEMP TABLE restore_numbers AS
+		SELECT piece_id, max(number) AS number FROM revisions GROUP BY piece_id`)
+	return maxVersion, next - 1, s.txError(err)
+}
+
+// renumberRestored numbers what a restore brought back past the marks
+// restoreMarks read: every piece and revision past every version an
+// editor can hold from before (an older save is a conflict, never a
+// silent overwrite of the restored text), each piece's revisions past the
+// numbers its history showed (so "revision 2", read before the restore,
+// never names another text afterwards), and new pieces past every ID.
+func renumberRestored(ctx context.Context, tx *txn, maxVersion, maxID int64) error {
+	for _, st := range []struct {
+		query string
+		args  []any
+	}{
+		{`UPDATE pieces SET version = version + ?`, []any{maxVersion}},
+		{`UPDATE revisions SET version = version + ?`, []any{maxVersion}},
+		// Negated first: each step must keep every piece's numbers
+		// distinct.
+		{`UPDATE revisions SET number = -(number + coalesce((SELECT n.number FROM restore_numbers n WHERE n.piece_id = revisions.piece_id), 0))`, nil},
+		{`UPDATE revisions SET number = -number`, nil},
+		{`DROP TABLE restore_numbers`, nil},
+		{`INSERT INTO library_meta (key, value) VALUES ('version_floor', ?), ('id_floor', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, []any{strconv.FormatInt(maxVersion, 10), strconv.FormatInt(maxID, 10)}},
+	} {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // restoredTable is one table a restore copies, with its column list.

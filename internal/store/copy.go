@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"app.galley/galley/internal/galley"
@@ -102,39 +101,15 @@ func (s *Store) restoreServer(ctx context.Context, backup, kept string) error {
 	if err := s.backupServer(ctx, kept); err != nil {
 		return err
 	}
-	var maxVersion, maxID int64
-	err = tx.QueryRowContext(ctx, `
-		SELECT max(v) FROM (
-			SELECT coalesce(max(version), 0) AS v FROM pieces
-			UNION ALL SELECT coalesce(max(version), 0) FROM revisions
-			UNION ALL SELECT coalesce((SELECT CAST(value AS BIGINT) FROM library_meta WHERE key = 'version_floor'), 0)) versions`).Scan(&maxVersion)
-	if err == nil {
-		maxID, err = s.nextPieceID(ctx, tx)
-	}
-	if err == nil {
-		_, err = tx.ExecContext(ctx, `CREATE TEMP TABLE restore_numbers ON COMMIT DROP AS
-			SELECT piece_id, max(number) AS number FROM revisions GROUP BY piece_id`)
-	}
+	maxVersion, maxID, err := s.restoreMarks(ctx, tx)
 	if err != nil {
-		return s.txError(err)
+		return err
 	}
 	if err := src.replaceInto(ctx, from, s, tx); err != nil {
 		return err
 	}
-	for _, st := range []struct {
-		query string
-		args  []any
-	}{
-		{`UPDATE pieces SET version = version + ?`, []any{maxVersion}},
-		{`UPDATE revisions SET version = version + ?`, []any{maxVersion}},
-		{`UPDATE revisions SET number = -(number + coalesce((SELECT n.number FROM restore_numbers n WHERE n.piece_id = revisions.piece_id), 0))`, nil},
-		{`UPDATE revisions SET number = -number`, nil},
-		{`INSERT INTO library_meta (key, value) VALUES ('version_floor', ?), ('id_floor', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, []any{strconv.FormatInt(maxVersion, 10), strconv.FormatInt(maxID-1, 10)}},
-	} {
-		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
-			return s.txError(err)
-		}
+	if err := renumberRestored(ctx, tx, maxVersion, maxID); err != nil {
+		return s.txError(err)
 	}
 	if err := s.afterCopy(ctx, tx); err != nil {
 		return err
@@ -251,7 +226,7 @@ func (s *Store) afterCopy(ctx context.Context, tx *txn) error {
 	for _, q := range []string{
 		`INSERT INTO piece_search (piece_search) VALUES ('delete-all')`,
 		`UPDATE pieces SET search_rowid = ` + searchKey,
-		fileSearchRebuild,
+		fileSearchInsert("p.search_rowid", "p.search_rowid IS NOT NULL"),
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return s.txError(err)
@@ -260,28 +235,24 @@ func (s *Store) afterCopy(ctx context.Context, tx *txn) error {
 	return nil
 }
 
-// fileSearchRebuild fills a library file's piece search index from its
-// pieces, under the keys they carry.
-const fileSearchRebuild = `INSERT INTO piece_search (rowid, title, summary, body, qa, photos, people, topics)
-	SELECT p.search_rowid, p.title, p.summary, p.body,
-		(SELECT group_concat(question || ' ' || answer, ' ') FROM qa WHERE piece_id = p.id),
-		(SELECT group_concat(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ') FROM photos WHERE piece_id = p.id),
-		(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
-		(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
-	FROM pieces p WHERE p.search_rowid IS NOT NULL`
-
 // backupServer writes a library file at dest holding one snapshot of the
-// team library: made under a working name beside dest, linked into place
-// when whole.
+// team library: made under a working name of its own beside dest (as a
+// file's backup is, and swept the same way when a run was killed), linked
+// into place when whole.
 func (s *Store) backupServer(ctx context.Context, dest string) error {
 	dir := filepath.Dir(dest)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return galley.Errorf(galley.EInternal, "Could not make the backup folder %s: %v", dir, unwrapPathErr(err))
 	}
-	tmp := filepath.Join(dir, "."+filepath.Base(dest)+".copying")
-	removeLibraryFiles(tmp)
+	sweep(dir, tempPattern(partialPrefix(dest), partialSuffix))
+	f, err := tempFile(dir, partialPrefix(dest), partialSuffix)
+	if err != nil {
+		return galley.Errorf(galley.EInternal, "The backup to %s failed: %v", dest, unwrapPathErr(err))
+	}
+	tmp := f.Name()
+	f.Close()
 	defer removeLibraryFiles(tmp)
-	file, err := Open(tmp)
+	file, err := Open(tmp) // the empty working file becomes a new library
 	if err != nil {
 		return err
 	}

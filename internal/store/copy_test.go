@@ -148,9 +148,13 @@ func TestRestoreATeamLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	before, _ := os.ReadFile(backup)
 	kept, err := Restore(ctx, backup, address)
 	if err != nil {
 		t.Fatalf("restoring the team library: %v", err)
+	}
+	if after, _ := os.ReadFile(backup); !bytes.Equal(before, after) {
+		t.Error("restoring from the backup changed the backup file")
 	}
 	got, err := desk.Piece(ctx, p.ID)
 	if err != nil || got.Summary != contractPiece().Summary {

@@ -481,19 +481,26 @@ func (s *Store) reindex(ctx context.Context, tx *txn, id int64) error {
 	if err != nil {
 		return s.txError(err)
 	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO piece_search (rowid, title, summary, body, qa, photos, people, topics)
-		SELECT ?, p.title, p.summary, p.body,
-			(SELECT group_concat(question || ' ' || answer, ' ') FROM qa WHERE piece_id = p.id),
-			(SELECT group_concat(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ') FROM photos WHERE piece_id = p.id),
-			(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
-			(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
-		FROM pieces p WHERE p.id = ?`, key, id)
+	_, err = tx.ExecContext(ctx, fileSearchInsert("?", "p.id = ?"), key, id)
 	if err != nil {
 		return s.txError(err)
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE pieces SET search_rowid = ? WHERE id = ?`, key, id)
 	return s.txError(err)
+}
+
+// fileSearchInsert fills a library file's search entries for the pieces
+// where says (p is the piece), under the rowid key gives: everything an
+// editor might remember of a piece — title, summary, body, Q&A, photos'
+// words, people, topics.
+func fileSearchInsert(key, where string) string {
+	return `INSERT INTO piece_search (rowid, title, summary, body, qa, photos, people, topics)
+		SELECT ` + key + `, p.title, p.summary, p.body,
+			(SELECT group_concat(question || ' ' || answer, ' ') FROM qa WHERE piece_id = p.id),
+			(SELECT group_concat(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ') FROM photos WHERE piece_id = p.id),
+			(SELECT group_concat(c.name, ' ') FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
+			(SELECT group_concat(t.name, ' ') FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)
+		FROM pieces p WHERE ` + where
 }
 
 // searchKey computes a piece's search rowid: days since 1970 of its sort
