@@ -87,21 +87,9 @@ func (s *Store) CountPhotoLibrary(ctx context.Context, query string) (int, error
 
 // PhotoUses lists the pieces that show the image, newest first.
 func (s *Store) PhotoUses(ctx context.Context, hash string) ([]galley.PieceRef, error) {
-	tx, err := s.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	var refs []galley.PieceRef
-	err = queryEach(ctx, tx, `
+	return s.pieceRefs(ctx, `
 		SELECT DISTINCT p.id, p.slug, p.title FROM photos ph JOIN pieces p ON p.id = ph.piece_id
-		JOIN images i ON i.id = ph.image_id WHERE i.sha256 = ? ORDER BY p.id DESC`, []any{hash}, func(r *sql.Rows) error {
-		var ref galley.PieceRef
-		err := r.Scan(&ref.ID, &ref.Slug, &ref.Title)
-		refs = append(refs, ref)
-		return err
-	})
-	return refs, s.txError(err)
+		JOIN images i ON i.id = ph.image_id WHERE i.sha256 = ? ORDER BY p.id DESC`, hash)
 }
 
 // Thumbnail returns a JPEG thumbnail of the image, at most ThumbnailSize

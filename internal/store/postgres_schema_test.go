@@ -462,7 +462,7 @@ func TestPostgresSchema(t *testing.T) {
 
 	t.Run("PieceSearchNewestFirst", func(t *testing.T) {
 		// The store's PostgreSQL dialect would write pieces.search with
-		// postgresReindex and search with postgresSearch (see
+		// serverReindex (the store's) and search with postgresSearch (see
 		// docs/team-library.md): they find what FTS5 finds in a file, in
 		// the same order, and the newest-first keys agree.
 		ctx := context.Background()
@@ -498,7 +498,7 @@ func TestPostgresSchema(t *testing.T) {
 			copyTable(t, file, pg, table)
 		}
 		for _, p := range pieces {
-			if _, err := pg.Exec(ctx, numberPlaceholders(postgresReindex), p.ID); err != nil {
+			if _, err := pg.Exec(ctx, numberPlaceholders(serverReindex), p.ID); err != nil {
 				t.Fatalf("reindex piece %d: %v", p.ID, err)
 			}
 		}
@@ -570,20 +570,6 @@ func TestPostgresSchema(t *testing.T) {
 		}
 	})
 }
-
-// postgresReindex is the team library's reindex of piece ?: the words
-// FTS5's piece_search holds in a file (title, summary, body, Q&A, photos,
-// people, topics) and the newest-first key (sort_day's days since 1970 ×
-// 2^32 + id, unixepoch(sort_day) / 86400 in SQLite).
-const postgresReindex = `
-	UPDATE pieces p SET
-		search_rowid = (p.sort_day::date - DATE '1970-01-01')::bigint * 4294967296 + p.id,
-		search = galley_tsvector(concat_ws(' ', p.title, p.summary, p.body,
-			(SELECT string_agg(question || ' ' || answer, ' ' ORDER BY position) FROM qa WHERE piece_id = p.id),
-			(SELECT string_agg(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ' ORDER BY position) FROM photos WHERE piece_id = p.id),
-			(SELECT string_agg(c.name, ' ' ORDER BY pc.position) FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
-			(SELECT string_agg(t.name, ' ' ORDER BY pt.position) FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)))
-	WHERE p.id = ?`
 
 // postgresSearch finds the pieces whose words match what an editor typed,
 // newest first. The query is made once, in FROM: as a condition, a

@@ -160,15 +160,20 @@ func scanSummary(r *sql.Rows) (galley.Summary, error) {
 // RelatedBy lists the pieces whose related publications include piece id,
 // by title: what deleting it would take it off.
 func (s *Store) RelatedBy(ctx context.Context, id int64) ([]galley.PieceRef, error) {
+	return s.pieceRefs(ctx, `
+		SELECT p.id, p.slug, p.title FROM related r JOIN pieces p ON p.id = r.piece_id
+		WHERE r.related_id = ? ORDER BY p.title, p.id`, id)
+}
+
+// pieceRefs reads the pieces a query selects as (id, slug, title).
+func (s *Store) pieceRefs(ctx context.Context, query string, args ...any) ([]galley.PieceRef, error) {
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	var refs []galley.PieceRef
-	err = queryEach(ctx, tx, `
-		SELECT p.id, p.slug, p.title FROM related r JOIN pieces p ON p.id = r.piece_id
-		WHERE r.related_id = ? ORDER BY p.title, p.id`, []any{id}, func(r *sql.Rows) error {
+	err = queryEach(ctx, tx, query, args, func(r *sql.Rows) error {
 		var ref galley.PieceRef
 		err := r.Scan(&ref.ID, &ref.Slug, &ref.Title)
 		refs = append(refs, ref)
