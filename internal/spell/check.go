@@ -2,6 +2,7 @@ package spell
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -203,17 +204,18 @@ func NewChecker(dict *Dictionary, words, names []string) *Checker {
 // Lang is the language of the checker's dictionary ("en_US").
 func (c *Checker) Lang() string { return c.dict.Lang }
 
+// addWord adds w to the words the checker knows. The key's list is
+// clipped before it grows, so a checker sharing its lists with another
+// (with) never writes into the other's.
 func (c *Checker) addWord(w string) {
 	if w == "" {
 		return
 	}
 	key := folder.String(w)
-	for _, have := range c.known[key] {
-		if have == w {
-			return
-		}
+	if slices.Contains(c.known[key], w) {
+		return
 	}
-	c.known[key] = append(c.known[key], w)
+	c.known[key] = append(slices.Clip(c.known[key]), w)
 }
 
 func (c *Checker) addName(name string) {
@@ -339,9 +341,9 @@ func (c *Checker) with(ignored []string, p *galley.Piece) *Checker {
 		more.known[k] = v
 	}
 	for _, w := range ignored {
-		more.addWordCopy(strings.TrimSpace(w))
+		more.addWord(strings.TrimSpace(w))
 	}
-	names := func(name string) { plainWords(name, func(t token) { more.addWordCopy(t.word) }) }
+	names := func(name string) { plainWords(name, func(t token) { more.addWord(t.word) }) }
 	for _, person := range p.Contributors {
 		names(person.Name)
 	}
@@ -349,21 +351,6 @@ func (c *Checker) with(ignored []string, p *galley.Piece) *Checker {
 		names(t)
 	}
 	return more
-}
-
-// addWordCopy is addWord on a checker whose lists are shared with
-// another's: a key's list is copied before it grows.
-func (c *Checker) addWordCopy(w string) {
-	if w == "" {
-		return
-	}
-	key := folder.String(w)
-	for _, have := range c.known[key] {
-		if have == w {
-			return
-		}
-	}
-	c.known[key] = append(append([]string(nil), c.known[key]...), w)
 }
 
 // checkText calls bad for every unknown word of one field.
