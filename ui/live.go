@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os/user"
 	"slices"
 	"strings"
 	"time"
@@ -38,7 +37,7 @@ func (d *Desk) watch() {
 		// watches: the other desks see which piece it has open.
 		var se *store.Session
 		if j, ok := d.lib.(joiner); ok {
-			se, _ = j.Join(ctx, currentUser())
+			se, _ = j.Join(ctx, "") // as the library knows its user
 			defer se.Leave()
 			g.do(func() {
 				d.session = se
@@ -58,14 +57,6 @@ type joiner interface {
 }
 
 var _ joiner = (*store.Store)(nil)
-
-// currentUser names this desk to the others: the operating system's user.
-func currentUser() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	return "someone"
-}
 
 // openPresence tells the other desks which piece this one has open, and
 // shows who else has it open.

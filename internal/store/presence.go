@@ -24,11 +24,15 @@ type Session struct {
 // session's own key is the second.
 const presenceLock = 2
 
-// Join makes this desk present on the team library, as who. A library
-// file has no other desks: Join returns nil and no error.
+// Join makes this desk present on the team library, as who ("" for the
+// name its revisions are signed with: the database user). A library file
+// has no other desks: Join returns nil and no error.
 func (s *Store) Join(ctx context.Context, who string) (*Session, error) {
 	if !s.onServer() {
 		return nil, nil
+	}
+	if who == "" {
+		who = s.Author
 	}
 	conn, err := pgx.Connect(ctx, s.address)
 	if err != nil {
