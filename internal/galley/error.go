@@ -20,6 +20,10 @@ const (
 	EInvalid  = "invalid"   // the input breaks a rule of the model
 	ENotFound = "not_found" // the thing asked for does not exist
 	EInternal = "internal"  // anything else: a bug or an I/O failure
+	// EUnavailable: the team library's server cannot be reached (it is
+	// restarting, or the network is gone); nothing changed there, and the
+	// same request may succeed once it is back.
+	EUnavailable = "unavailable"
 )
 
 // Error is a domain error: a code for programs and a message for people.

@@ -51,45 +51,58 @@ type Change struct {
 	All    bool
 	// Presence says a desk opened a piece, joined or left.
 	Presence bool
+	// Lost says the connection to the server went (it stopped, or the
+	// network did): until a Change with Back, saves will not reach it.
+	Lost bool
+	// Back says the server can be reached again after Lost. All is set
+	// with it: notices sent meanwhile were missed.
+	Back bool
 }
 
 // Watch calls fn with each change made to the team library, by any
 // program, until ctx ends; it returns why it stopped. It does nothing for
 // a library file and returns at once with nil.
 //
-// fn runs on Watch's goroutine. A dropped connection is reported as a
-// Change with All set once it is back, since notices sent meanwhile are
-// lost.
+// fn runs on Watch's goroutine. A dropped connection is reported at once
+// as a Change with Lost set, and once the server is back as a Change with
+// Back and All set, since notices sent meanwhile are lost. Watch tries to
+// reconnect every second meanwhile.
 func (s *Store) Watch(ctx context.Context, fn func(Change)) error {
 	if !s.onServer() {
 		return nil
 	}
 	missed := false
+	back := func() {
+		if missed {
+			missed = false
+			fn(Change{All: true, Back: true})
+		}
+	}
 	for ctx.Err() == nil {
 		err := s.listen(ctx, func(c Change) {
-			if missed {
-				missed = false
-				fn(Change{All: true})
-			}
+			back()
 			fn(c)
-		}, func() {
-			if missed {
-				missed = false
-				fn(Change{All: true})
-			}
-		})
+		}, back)
 		if ctx.Err() != nil {
 			return nil
 		}
-		missed = true
-		_ = err
+		if !missed {
+			missed = true
+			if unreachable(err) {
+				fn(Change{Lost: true})
+			}
+		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(time.Second):
+		case <-time.After(watchRetry):
 		}
 	}
 	return nil
 }
+
+// watchRetry is the pause between Watch's attempts to reach a server that
+// went away.
+const watchRetry = time.Second
 
 // listen holds one connection listening on the library's channel until
 // it fails or ctx ends. ready runs once it listens.

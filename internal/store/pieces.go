@@ -30,7 +30,8 @@ func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 // An update over a version that changed since p was loaded fails with an
 // EConflict error naming the piece: the editor's text is never silently
 // overwritten, nor does it overwrite someone else's.
-func (s *Store) SavePiece(ctx context.Context, p *galley.Piece) error {
+func (s *Store) SavePiece(ctx context.Context, p *galley.Piece) (err error) {
+	defer func() { err = s.reach(err) }()
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -541,7 +542,8 @@ func nullTime(t time.Time) any {
 
 // Piece loads the piece with the given ID, with everything that hangs off
 // it except image bytes (see ImageData).
-func (s *Store) Piece(ctx context.Context, id int64) (*galley.Piece, error) {
+func (s *Store) Piece(ctx context.Context, id int64) (_ *galley.Piece, err error) {
+	defer func() { err = s.reach(err) }()
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -551,7 +553,8 @@ func (s *Store) Piece(ctx context.Context, id int64) (*galley.Piece, error) {
 }
 
 // PieceBySlug loads the piece with the given slug.
-func (s *Store) PieceBySlug(ctx context.Context, slug string) (*galley.Piece, error) {
+func (s *Store) PieceBySlug(ctx context.Context, slug string) (_ *galley.Piece, err error) {
+	defer func() { err = s.reach(err) }()
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -695,7 +698,8 @@ func queryEach(ctx context.Context, q querier, query string, args []any, fn func
 // from their lists (and get a new version, so an editor holding one of
 // them open does not quietly put the link back); they are returned so the
 // caller can say so, and RestoreTrashed puts the links back.
-func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, error) {
+func (s *Store) DeletePiece(ctx context.Context, id int64) (_ []galley.PieceRef, err error) {
+	defer func() { err = s.reach(err) }()
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
@@ -755,7 +759,8 @@ func (s *Store) DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, e
 }
 
 // ImageData returns the bytes of the stored image with the given hash.
-func (s *Store) ImageData(ctx context.Context, hash string) ([]byte, error) {
+func (s *Store) ImageData(ctx context.Context, hash string) (_ []byte, err error) {
+	defer func() { err = s.reach(err) }()
 	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err

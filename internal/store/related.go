@@ -100,7 +100,8 @@ func suggestQuery(n int) string {
 // the library; IDs of pieces not (or no longer) in the library are absent
 // from the map. The desk uses it to run a piece's pre-publish checks
 // (galley.Piece.Checks) on its related publications.
-func (s *Store) Statuses(ctx context.Context, ids []int64) (map[int64]galley.Status, error) {
+func (s *Store) Statuses(ctx context.Context, ids []int64) (_ map[int64]galley.Status, err error) {
+	defer func() { err = s.reach(err) }()
 	out := make(map[int64]galley.Status, len(ids))
 	if len(ids) == 0 {
 		return out, nil

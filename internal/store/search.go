@@ -12,7 +12,8 @@ import (
 
 // FindPieces lists the pieces that pass f, newest first (by publication
 // date, or by creation day for undated drafts).
-func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summary, error) {
+func (s *Store) FindPieces(ctx context.Context, f galley.Filter) (_ []galley.Summary, err error) {
+	defer func() { err = s.reach(err) }()
 	match := MatchExpression(f.Query)
 	f.Query = "" // searched below, not in the WHERE clause
 	where, args, err := s.filterSQL(ctx, f)
@@ -107,7 +108,8 @@ func (s *Store) FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summa
 // "more than a couple of thousand", not the exact figure, and counting
 // every match of a one-letter prefix in 100,000 pieces takes longer than
 // a keystroke may.
-func (s *Store) CountPieces(ctx context.Context, f galley.Filter) (int, error) {
+func (s *Store) CountPieces(ctx context.Context, f galley.Filter) (_ int, err error) {
+	defer func() { err = s.reach(err) }()
 	match := MatchExpression(f.Query)
 	limit := f.Limit
 	f.Query = ""

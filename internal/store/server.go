@@ -3,14 +3,19 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -41,15 +46,17 @@ const writeLockKey = ApplicationID
 // it in an empty database, and refuses a database that is not a Galley
 // library or holds a newer one, untouched.
 func openServer(ctx context.Context, address string) (*Store, error) {
+	shown := redactAddress(address) // as the editor wrote it
+	address = withConnectTimeout(address)
 	db, err := sql.Open("pgx", address)
 	if err != nil {
 		return nil, galley.Errorf(galley.EInvalid, "The team library's address is not valid: %s.", redactError(err, address))
 	}
-	s := &Store{path: redactAddress(address), address: address, db: db, rdb: db, d: postgresDialect{},
+	s := &Store{path: shown, address: address, db: db, rdb: db, d: postgresDialect{},
 		Now: time.Now, Author: currentUser(), RevisionWindow: DefaultRevisionWindow}
 	if err := s.serverSchema(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, s.reach(err)
 	}
 	// On a team library a revision is signed by the database user, the
 	// name the server knows the editor by.
@@ -199,8 +206,12 @@ func (s *Store) beginServerWrite(ctx context.Context) (*txn, error) {
 	return t, nil
 }
 
-// serverError explains a server's refusals an editor can act on.
+// serverError explains a server's refusals an editor can act on, and
+// says so plainly when the server cannot be reached at all.
 func (s *Store) serverError(err error) error {
+	if unreachable(err) {
+		return s.unavailable(err)
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
@@ -215,6 +226,77 @@ func (s *Store) serverError(err error) error {
 		}
 	}
 	return err
+}
+
+// unreachable reports whether err means the server could not be reached
+// or went away mid-request (stopped, restarting, the network gone), as
+// opposed to a refusal the server gave. The same request may succeed once
+// it is back; a refusal would be refused again.
+func unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08 is "connection exception"; 57P01–57P03 are an
+		// administrator's shutdown, a crash shutdown and a server still
+		// starting up.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED):
+		return true
+	}
+	// pgconn's own word for a connection it closed after a failure.
+	return pgconn.Timeout(err) || strings.Contains(err.Error(), "conn closed")
+}
+
+// unavailable is the error of a request that could not reach the server.
+func (s *Store) unavailable(err error) error {
+	var ge *galley.Error
+	if errors.As(err, &ge) && ge.Code == galley.EUnavailable {
+		return err
+	}
+	return galley.Errorf(galley.EUnavailable, "The team library %s cannot be reached: the server is not answering (%s).", s.path, redactError(err, s.address))
+}
+
+// reach turns an error from a team library's server that means it could
+// not be reached into EUnavailable; other errors pass unchanged. The
+// desk's calls end in it, so a connection lost halfway through a save is
+// told apart from a refusal however deep in the save it broke.
+func (s *Store) reach(err error) error {
+	if err != nil && s.onServer() && unreachable(err) {
+		return s.unavailable(err)
+	}
+	return err
+}
+
+// defaultConnectTimeout bounds how long connecting to a team library's
+// server may take when its address does not say: without it a server
+// behind a dead network leaves a desk waiting minutes for the system's
+// own timeout.
+const defaultConnectTimeout = "10"
+
+// withConnectTimeout adds connect_timeout to an address that sets none
+// (neither in the address nor in PGCONNECT_TIMEOUT, which libpq and pgx
+// read).
+func withConnectTimeout(address string) string {
+	u, err := url.Parse(address)
+	if err != nil || os.Getenv("PGCONNECT_TIMEOUT") != "" {
+		return address
+	}
+	q := u.Query()
+	if q.Has("connect_timeout") {
+		return address
+	}
+	q.Set("connect_timeout", defaultConnectTimeout)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // serverReindex is the team library's reindex of piece ?: the words a

@@ -189,7 +189,8 @@ func (s *Store) Contributors(ctx context.Context) ([]galley.Contributor, error) 
 // Vocabulary reads the types, topics and contributors editors choose from,
 // in one consistent read and without counting pieces (the managers' lists
 // count; the choices need not).
-func (s *Store) Vocabulary(ctx context.Context) (galley.Vocabulary, error) {
+func (s *Store) Vocabulary(ctx context.Context) (_ galley.Vocabulary, err error) {
+	defer func() { err = s.reach(err) }()
 	var v galley.Vocabulary
 	tx, err := s.beginRead(ctx)
 	if err != nil {
