@@ -39,6 +39,8 @@ if [ "$purpose" = test ]; then
 		# The team library's tests start a PostgreSQL server of their own
 		# (internal/pgtest): initdb and postgres from Debian's packages.
 		postgresql
+		# The spelling tests switch a library to British English.
+		hunspell-en-gb
 	)
 	# Java runs the Nu Html Checker; Node.js runs axe-core and playwright-core.
 	# A machine may have them from elsewhere: only add Debian's when missing.

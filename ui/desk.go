@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/outbox"
 	"app.galley/galley/internal/store"
 )
 
@@ -25,6 +26,7 @@ type Library interface {
 	FindPieces(ctx context.Context, f galley.Filter) ([]galley.Summary, error)
 	CountPieces(ctx context.Context, f galley.Filter) (int, error)
 	Piece(ctx context.Context, id int64) (*galley.Piece, error)
+	PieceBySlug(ctx context.Context, slug string) (*galley.Piece, error)
 	SavePiece(ctx context.Context, p *galley.Piece) error
 	DeletePiece(ctx context.Context, id int64) ([]galley.PieceRef, error)
 	Trash(ctx context.Context) ([]galley.TrashEntry, error)
@@ -64,6 +66,7 @@ type Desk struct {
 	role   string
 	shelf  *shelf
 	editor *editor
+	split  *container.Split // the shelf beside the editor
 	vocab  galley.Vocabulary // the names offered as choices, read again when they change
 
 	imageCache string                      // where resized photos are kept between exports
@@ -86,6 +89,15 @@ type Desk struct {
 	quitAsked bool           // the window was closed while a library was let go
 	closing   bool           // the window is closing: its library is let go for good
 	settling  sync.WaitGroup // letting go of libraries in the background, for tests
+
+	// Changes that cannot reach a team library are kept on this computer
+	// (offline.go).
+	outboxRoot string       // where outboxes are kept; "" keeps none
+	outbox     *outbox.Box  // the team library's on the desk; nil for a file
+	offline    offlineState // what the banner says
+	offlineBar *offlineBar
+	probing    bool // asking the server whether it is back
+	sending    bool // sending the kept changes
 }
 
 // LibraryOpener opens (create false) or creates (create true) the library
@@ -108,10 +120,12 @@ func NewDesk(a fyne.App, lib Library) *Desk {
 	d.jobs = d.newJobs()
 	d.editor = newEditor(d)
 	d.shelf = newShelf(d)
+	d.offlineBar = newOfflineBar(d)
 
-	split := container.NewHSplit(d.shelf.content, d.editor.content)
-	split.Offset = 0.32
-	d.win.SetContent(split)
+	d.split = container.NewHSplit(d.shelf.content, d.editor.content)
+	d.split.Offset = 0.32
+	// The offline banner above both, taking no room while hidden.
+	d.win.SetContent(container.NewBorder(d.offlineBar.content, nil, nil, nil, d.split))
 	d.win.SetMainMenu(d.mainMenu())
 	d.win.Resize(d.windowSize())
 	d.win.SetCloseIntercept(d.close)

@@ -36,6 +36,7 @@ type editor struct {
 	loading    bool // widgets are being filled from a piece, not typed into
 	conflicted bool // a conflict dialog is waiting for the editor's choice
 	vocab      bool // a type or topic was added: the filters need refreshing
+	outKey     string // the open piece's changes are kept on this computer under this key (offline.go)
 	gen        int  // bumped by every edit, so a stale autosave does nothing
 	noticeGen  int  // bumped by every toast, so an older one's end does not hide it
 	timer      *time.Timer
@@ -117,7 +118,7 @@ func newEditor(d *Desk) *editor {
 func (e *editor) load(p *galley.Piece) {
 	e.stopTimer()
 	e.releaseFocus()
-	e.piece, e.dirty, e.conflicted = p, false, false
+	e.piece, e.dirty, e.conflicted, e.outKey = p, false, false, ""
 	// Only the tab in view is filled now; the others when they are
 	// chosen. Building every Q&A box and photo card of a piece that is
 	// only glanced at would slow down going through the list.
@@ -174,7 +175,7 @@ func (e *editor) clear() {
 	e.checks.due = false
 	e.checks.stop()
 	e.spell.clear()
-	e.piece, e.dirty, e.conflicted = nil, false, false
+	e.piece, e.dirty, e.conflicted, e.outKey = nil, false, false, ""
 	e.content.Objects = []fyne.CanvasObject{e.blank}
 	e.content.Refresh()
 }
@@ -262,6 +263,10 @@ func (e *editor) save(explicit bool) bool {
 		e.setState("New: saved once it has a title")
 		return false
 	}
+	if e.d.offline.offline && e.d.outbox != nil {
+		// The team library is out of reach: kept here, without a wait.
+		return e.keepOffline()
+	}
 	c := withoutBlankRows(p)
 	// Saving runs on the UI goroutine: while another program writes to the
 	// library, the window waits for it only a moment, then says so.
@@ -269,8 +274,19 @@ func (e *editor) save(explicit bool) bool {
 	if explicit {
 		wait = saveLockWait
 	}
-	if err := e.d.lib.SavePiece(store.WithLockWait(context.Background(), wait), &c); err != nil {
+	ctx := store.WithLockWait(context.Background(), wait)
+	if e.d.outbox != nil {
+		// A team library: a save the network holds up is given up, and
+		// kept on this computer, rather than freezing the window.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, teamSaveWait)
+		defer cancel()
+	}
+	if err := e.d.lib.SavePiece(ctx, &c); err != nil {
 		return e.saveFailed(err, explicit)
+	}
+	if e.outKey != "" {
+		e.dropKept() // the library holds them now
 	}
 	// Take back what the library decided: the ID, version, slug, times,
 	// and the stored images of photos just added (their bytes are no
@@ -312,6 +328,10 @@ func withoutBlankRows(p *galley.Piece) galley.Piece {
 func (e *editor) saveFailed(err error, explicit bool) bool {
 	p := e.piece
 	code := galley.ErrorCode(err)
+	if code == galley.EUnavailable && e.d.outbox != nil {
+		e.d.goOffline()
+		return e.keepOffline()
+	}
 	if p.ID != 0 && (code == galley.EConflict || code == galley.ENotFound) {
 		// A taken slug is a conflict too; only a changed version is
 		// someone else's edit.
@@ -395,8 +415,16 @@ func (e *editor) open(id int64) bool {
 	if !e.flush() {
 		return false
 	}
+	if en, ok := e.d.kept(id); ok {
+		e.loadKept(en)
+		e.d.shelf.reselect(-1)
+		return true
+	}
 	p, err := e.d.lib.Piece(context.Background(), id)
 	if err != nil {
+		if galley.ErrorCode(err) == galley.EUnavailable {
+			e.d.goOffline()
+		}
 		e.d.showError(err)
 		return false
 	}
@@ -506,6 +534,7 @@ func (e *editor) showConflict(theirs *galley.Piece) {
 			e.showConflict(theirs)
 			return
 		}
+		e.dropKept() // the copy holds them
 		e.load(c)
 		e.d.shelf.reload()
 		e.setState("Your edits are saved as a copy")
@@ -515,6 +544,7 @@ func (e *editor) showConflict(theirs *galley.Piece) {
 	if theirs != nil {
 		reload := widget.NewButton("Reload theirs", func() {
 			dlg.Hide()
+			e.dropKept() // the editor chose theirs
 			e.load(theirs)
 			e.d.shelf.reload()
 		})

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -544,10 +543,7 @@ func TestTheSidebarKeepsItsWidthThroughADeleteAndItsUndo(t *testing.T) {
 	lib := testLibrary(t, interview(), long)
 	d := newTestDesk(t, lib)
 	d.win.Resize(fyne.NewSize(960, 700))
-	split, ok := d.win.Content().(*container.Split)
-	if !ok {
-		t.Fatalf("the window's content is a %T, not the split", d.win.Content())
-	}
+	split := d.split
 	offset, width := split.Offset, d.shelf.content.Size().Width
 	d.editor.open(findByTitle(t, lib, long.Title).ID)
 	d.editor.confirmDelete()

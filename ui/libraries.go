@@ -57,6 +57,7 @@ func (d *Desk) libraryMenuItems() []*fyne.MenuItem {
 	return []*fyne.MenuItem{
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open Library…", d.askOpenLibrary),
+		fyne.NewMenuItem("Open Team Library…", func() { d.askTeamLibrary() }),
 		fyne.NewMenuItem("New Library…", func() { d.askNewLibrary() }),
 		recent,
 	}
@@ -116,7 +117,7 @@ func (d *Desk) askNewLibrary() *newLibraryForm {
 		return nil
 	}
 	start := ""
-	if d.libPath != "" {
+	if d.libPath != "" && !store.IsServerAddress(d.libPath) {
 		start = filepath.Dir(d.libPath)
 	} else if home, err := os.UserHomeDir(); err == nil {
 		start = home
@@ -146,7 +147,7 @@ func (d *Desk) askNewLibrary() *newLibraryForm {
 
 // startIn points a file dialog at the folder of the library on the desk.
 func (d *Desk) startIn(set func(fyne.ListableURI)) {
-	if d.libPath == "" {
+	if d.libPath == "" || store.IsServerAddress(d.libPath) {
 		return
 	}
 	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(d.libPath))); err == nil {
@@ -236,7 +237,9 @@ func (d *Desk) retire(what string, then func()) {
 // its libraries (CheckAndMaintain), the new one is checked and kept up
 // like the one Galley started with.
 func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
-	d.lib, d.closeLib, d.libPath = lib, closeLib, path
+	// A team library is known by its address without its password,
+	// which stays in the store alone.
+	d.lib, d.closeLib, d.libPath = lib, closeLib, store.Shown(path)
 	d.libGen++
 	d.session = nil // the library let go took the desk's presence with it
 	d.role = ""
@@ -247,6 +250,7 @@ func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
 	d.shelf.undo.Hide()
 	d.editor.clear()
 	d.shelf.open(lib)
+	d.openOutbox()
 	d.setTitle()
 	d.win.SetMainMenu(d.mainMenu())
 	if d.upkeep {
@@ -260,10 +264,43 @@ func (d *Desk) CloseLibrary() error {
 	if !d.jobs.wait(d.stopWait) {
 		fyne.LogError("closing the library", errors.New("its background work did not end in time"))
 	}
+	d.closeOutbox()
 	if d.closeLib == nil {
 		return nil
 	}
 	err := d.closeLib()
 	d.closeLib = nil
 	return err
+}
+
+// askTeamLibrary asks for a team library's address and puts it on the
+// desk. The password is best left to ~/.pgpass or PGPASSWORD, as for
+// every PostgreSQL client: one typed in the address is used to connect
+// but never kept (the recent libraries, the window title and the
+// preferences name the library without it).
+func (d *Desk) askTeamLibrary() *dialog.FormDialog {
+	address := widget.NewEntry()
+	address.SetPlaceHolder("postgres://dana@db.example.org/newsroom")
+	address.Validator = func(s string) error {
+		if !store.IsServerAddress(strings.TrimSpace(s)) {
+			return errors.New("a PostgreSQL address: postgres://user@host/database")
+		}
+		return nil
+	}
+	hint := widget.NewLabel("The address of the team library's database, as for psql: postgres://user@host:port/database, " +
+		"or postgres:///database?host=/run/postgresql for a local socket; sslmode and PGSERVICE work as in libpq. " +
+		"The password comes from ~/.pgpass or PGPASSWORD and is never kept by Galley.")
+	hint.Wrapping = fyne.TextWrapWord
+	dlg := dialog.NewForm("Open Team Library", "Open", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Address", address),
+		widget.NewFormItem("", hint),
+	}, func(ok bool) {
+		if ok {
+			d.switchLibrary(strings.TrimSpace(address.Text), false)
+		}
+	}, d.win)
+	dlg.Resize(fyne.NewSize(640, 280))
+	dlg.Show()
+	d.win.Canvas().Focus(address)
+	return dlg
 }

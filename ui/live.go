@@ -111,6 +111,13 @@ func (d *Desk) setPresent(text string) {
 
 // changedElsewhere takes in a change another program made.
 func (d *Desk) changedElsewhere(c store.Change) {
+	switch {
+	case c.Lost:
+		d.goOffline()
+		return
+	case c.Back:
+		d.backOnline()
+	}
 	if c.Presence {
 		d.openPresence()
 		return
@@ -130,7 +137,7 @@ func (d *Desk) changedElsewhere(c store.Change) {
 	case theirs.Version == p.Version:
 		return // this desk's own save
 	}
-	if e.dirty || theirs == nil {
+	if e.dirty || e.outKey != "" || theirs == nil {
 		e.showConflict(theirs)
 		return
 	}

@@ -57,6 +57,13 @@ func (d *Desk) CheckAndMaintain() {
 
 func (d *Desk) checkAndMaintain() {
 	d.check(func(err error) {
+		if galley.ErrorCode(err) == galley.EUnavailable {
+			// Out of reach is not damaged: the desk works offline and
+			// watches for the server's return.
+			d.goOffline()
+			d.watch()
+			return
+		}
 		if err != nil {
 			d.damaged(err)
 			return

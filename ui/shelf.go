@@ -197,6 +197,11 @@ func (s *shelf) open(lib Library) {
 				// else the newest, so the desk never greets with a blank
 				// page.
 				if id := s.d.lastPiece(); id > 0 {
+					if en, ok := s.d.kept(id); ok {
+						s.d.editor.loadKept(en)
+						s.reselect(-1)
+						return
+					}
 					if p, err := s.d.lib.Piece(context.Background(), id); err == nil {
 						s.d.editor.load(p)
 						s.reselect(-1)

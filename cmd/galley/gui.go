@@ -11,6 +11,7 @@ import (
 
 	"app.galley/galley/assets"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/outbox"
 	"app.galley/galley/internal/store"
 	"app.galley/galley/ui"
 )
@@ -36,27 +37,70 @@ func runGUI(path string, isDefault bool) error {
 	})
 	a := app.NewWithID(appID)
 	a.SetIcon(icon)
+	root, rootErr := outbox.Root()
+	if rootErr != nil {
+		fyne.LogError("no folder for the changes a team library cannot take yet", rootErr)
+	}
+	var desk *ui.Desk
+	start := func(st *store.Store) {
+		desk = ui.NewDesk(a, st)
+		desk.SetImageCache(imageCache(os.Getenv))
+		desk.SetLibraryOpener(st.Path(), openForDesk, st.Close)
+		if rootErr == nil {
+			// What cannot reach a team library is kept on this
+			// computer and saved once it can.
+			desk.SetOutbox(root)
+		}
+		// This library and every one opened from the File menu
+		// afterwards: checked in the background, then backed up daily
+		// and kept trim.
+		desk.CheckAndMaintain()
+		desk.Window().Show()
+	}
 	st, err := openPath(context.Background(), path, isDefault, os.Stderr)
-	if err != nil {
+	switch {
+	case err == nil:
+		start(st)
+	case galley.ErrorCode(err) == galley.EUnavailable:
+		// The team library's server is away: say how many changes wait
+		// for it here, and try again when the editor asks.
+		kept := 0
+		if rootErr == nil {
+			kept = outbox.Waiting(root, store.Shown(path))
+		}
+		ui.UnreachableWindow(a, err, kept, func() error {
+			st, err := openPath(context.Background(), path, isDefault, os.Stderr)
+			if err != nil {
+				return err
+			}
+			fyne.Do(func() { start(st) })
+			return nil
+		}).Show()
+	default:
 		ui.ErrorWindow(a, "Galley cannot open the library", err).ShowAndRun()
 		return err
 	}
-	desk := ui.NewDesk(a, st)
-	desk.SetImageCache(imageCache(os.Getenv))
-	desk.SetLibraryOpener(st.Path(), openForDesk, st.Close)
-	// This library and every one opened from the File menu afterwards:
-	// checked in the background, then backed up daily and kept trim.
-	desk.CheckAndMaintain()
 	// Closing the window stops the library's background work and waits
 	// for it first; CloseLibrary closes whichever library is on the desk
 	// by then.
-	desk.Window().ShowAndRun()
+	a.Run()
+	if desk == nil {
+		return err
+	}
 	return desk.CloseLibrary()
 }
 
 // openForDesk opens (or creates) another library file for the desk's
 // File menu.
 func openForDesk(path string, create bool) (ui.Library, func() error, error) {
+	if store.IsServerAddress(path) {
+		// A team library is there or not on its server: opening says.
+		st, err := store.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, st.Close, nil
+	}
 	_, err := os.Stat(path)
 	switch {
 	case create && err == nil:

@@ -210,6 +210,9 @@ func TestAKilledDesksEditsAreTakenOver(t *testing.T) {
 		t.Fatal("the first desk kept nothing within 30 s")
 	}
 
+	if n := Waiting(root, library); n != 1 {
+		t.Errorf("Waiting counts %d changes, want the running desk's 1", n)
+	}
 	beside := open(t, root)
 	if beside.Len() != 0 {
 		t.Errorf("a second desk took %d entries of a desk still running", beside.Len())

@@ -114,3 +114,45 @@ func TestWatchTellsOfALostServer(t *testing.T) {
 	}
 	wait("that the server is back", func(c Change) bool { return c.Back && c.All })
 }
+
+// A desk's presence comes back with the server: the first Open after a
+// restart joins again, with the piece it has open.
+func TestPresenceComesBackWithTheServer(t *testing.T) {
+	srv := pgtest.Start(t)
+	address := srv.NewDatabase(t)
+	desk, err := openServer(ctx, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	p := fullPiece("Open Across a Restart", 1)
+	if err := desk.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	se, err := desk.Join(ctx, "dana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer se.Leave()
+	if err := se.Open(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	other, err := openServer(ctx, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if list, err := other.Presence(ctx, nil); err != nil || len(list) != 0 {
+		t.Fatalf("before the desk spoke again: %v %v (the restart ended every session)", list, err)
+	}
+	if err := se.Open(ctx, p.ID); err != nil {
+		t.Fatalf("Open after the restart: %v", err)
+	}
+	list, err := other.Presence(ctx, nil)
+	if err != nil || len(list) != 1 || list[0].Who != "dana" || list[0].PieceID != p.ID {
+		t.Errorf("after the restart the desk is present as %+v (%v), want dana on piece %d", list, err, p.ID)
+	}
+}

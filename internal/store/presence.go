@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,11 +14,20 @@ import (
 // open, seen by every other desk. It holds a connection of its own, and
 // with it an advisory lock that makes its row count: when the desk ends —
 // closed, crashed or cut off — the server lets go of the lock and the
-// desk is no longer present, without anyone cleaning up.
+// desk is no longer present, without anyone cleaning up. When the server
+// went and came back, the next Open joins again.
+//
+// Its methods may be called from several goroutines: a pgx connection
+// serves one at a time, so they take turns.
 type Session struct {
-	s    *Store
-	conn *pgx.Conn
-	key  int64
+	s   *Store
+	who string
+
+	mu     sync.Mutex
+	conn   *pgx.Conn // nil after the connection was lost, until the next Open
+	key    int64
+	piece  int64 // the piece last said open, told again after a reconnection
+	closed bool
 }
 
 // presenceLock is the first key of a session's advisory lock; the
@@ -34,35 +44,55 @@ func (s *Store) Join(ctx context.Context, who string) (*Session, error) {
 	if who == "" {
 		who = s.Author
 	}
+	se := &Session{s: s, who: who}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	if err := se.connect(ctx); err != nil {
+		return nil, err
+	}
+	return se, nil
+}
+
+// connect opens the session's connection, takes a lock of its own and
+// writes its row; the caller holds se.mu.
+func (se *Session) connect(ctx context.Context) error {
+	s := se.s
 	conn, err := pgx.Connect(ctx, s.address)
 	if err != nil {
-		return nil, s.serverError(err)
+		return s.serverError(err)
 	}
-	se := &Session{s: s, conn: conn}
+	fail := func(err error) error {
+		conn.Close(context.Background())
+		return err
+	}
 	for tries := 0; ; tries++ {
-		se.key = int64(rand.Int32N(1<<31-1) + 1)
+		if se.key == 0 || tries > 0 {
+			se.key = int64(rand.Int32N(1<<31-1) + 1)
+		}
 		var got bool
 		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2::int)`, presenceLock, se.key).Scan(&got); err != nil {
-			conn.Close(ctx)
-			return nil, s.serverError(err)
+			return fail(s.serverError(err))
 		}
 		if got {
 			break
 		}
 		if tries == 10 {
-			conn.Close(ctx)
-			return nil, galley.Errorf(galley.EBusy, "Could not join the team library %s; try again.", s.path)
+			return fail(galley.Errorf(galley.EBusy, "Could not join the team library %s; try again.", s.path))
 		}
 	}
-	_, err = conn.Exec(ctx, `INSERT INTO presence (session_key, who, since) VALUES ($1, $2, $3)
-		ON CONFLICT (session_key) DO UPDATE SET who = excluded.who, piece_id = NULL, since = excluded.since`,
-		se.key, who, formatTime(s.now()))
-	if err != nil {
-		conn.Close(ctx)
-		return nil, s.serverError(err)
+	var piece any
+	if se.piece > 0 {
+		piece = se.piece
 	}
+	_, err = conn.Exec(ctx, `INSERT INTO presence (session_key, who, piece_id, since) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (session_key) DO UPDATE SET who = excluded.who, piece_id = excluded.piece_id, since = excluded.since`,
+		se.key, se.who, piece, formatTime(s.now()))
+	if err != nil {
+		return fail(s.serverError(err))
+	}
+	se.conn = conn
 	se.tell(ctx)
-	return se, nil
+	return nil
 }
 
 // tell lets the other desks know this desk's presence changed.
@@ -70,10 +100,21 @@ func (se *Session) tell(ctx context.Context) {
 	se.conn.Exec(ctx, `SELECT pg_notify($1, 'presence')`, changeChannel)
 }
 
-// Open says this desk now has piece id open (0 for none).
+// Open says this desk now has piece id open (0 for none). After the
+// server went and came back it joins again first.
 func (se *Session) Open(ctx context.Context, id int64) error {
 	if se == nil {
 		return nil
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	if se.closed {
+		return nil
+	}
+	se.piece = id
+	if se.conn == nil || se.conn.IsClosed() {
+		se.conn = nil
+		return se.connect(ctx)
 	}
 	var piece any
 	if id > 0 {
@@ -81,6 +122,13 @@ func (se *Session) Open(ctx context.Context, id int64) error {
 	}
 	_, err := se.conn.Exec(ctx, `UPDATE presence SET piece_id = $1, since = $2 WHERE session_key = $3`, piece, formatTime(se.s.now()), se.key)
 	if err != nil {
+		if unreachable(err) {
+			// The connection died with the server (restarted, cut
+			// off): join again at once, which fails if it is still away.
+			se.conn.Close(context.Background())
+			se.conn = nil
+			return se.connect(ctx)
+		}
 		return se.s.serverError(err)
 	}
 	se.tell(ctx)
@@ -92,10 +140,18 @@ func (se *Session) Leave() error {
 	if se == nil {
 		return nil
 	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	se.closed = true
+	if se.conn == nil {
+		return nil
+	}
 	ctx := context.Background()
 	se.conn.Exec(ctx, `DELETE FROM presence WHERE session_key = $1`, se.key)
 	se.tell(ctx)
-	return se.conn.Close(ctx)
+	err := se.conn.Close(ctx)
+	se.conn = nil
+	return err
 }
 
 // Presence lists the desks present on the team library with their open
@@ -107,7 +163,9 @@ func (s *Store) Presence(ctx context.Context, mine *Session) ([]galley.Presence,
 	}
 	var exclude int64
 	if mine != nil {
+		mine.mu.Lock()
 		exclude = mine.key
+		mine.mu.Unlock()
 	}
 	// Rows whose lock nobody holds belong to desks that are gone.
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM presence p WHERE NOT EXISTS (
