@@ -66,7 +66,7 @@ type Desk struct {
 	role   string
 	shelf  *shelf
 	editor *editor
-	split  *container.Split // the shelf beside the editor
+	split  *container.Split  // the shelf beside the editor
 	vocab  galley.Vocabulary // the names offered as choices, read again when they change
 
 	imageCache string                      // where resized photos are kept between exports

@@ -32,13 +32,13 @@ type editor struct {
 	present *widget.Label // who else has the piece open, on a team library
 	piece   *galley.Piece // the working copy; nil when no piece is open
 
-	dirty      bool // edits not yet in the library
-	loading    bool // widgets are being filled from a piece, not typed into
-	conflicted bool // a conflict dialog is waiting for the editor's choice
-	vocab      bool // a type or topic was added: the filters need refreshing
+	dirty      bool   // edits not yet in the library
+	loading    bool   // widgets are being filled from a piece, not typed into
+	conflicted bool   // a conflict dialog is waiting for the editor's choice
+	vocab      bool   // a type or topic was added: the filters need refreshing
 	outKey     string // the open piece's changes are kept on this computer under this key (offline.go)
-	gen        int  // bumped by every edit, so a stale autosave does nothing
-	noticeGen  int  // bumped by every toast, so an older one's end does not hide it
+	gen        int    // bumped by every edit, so a stale autosave does nothing
+	noticeGen  int    // bumped by every toast, so an older one's end does not hide it
 	timer      *time.Timer
 	delay      time.Duration
 	retry      time.Duration // the pause before an autosave tries a busy library again
