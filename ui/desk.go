@@ -61,6 +61,9 @@ type Desk struct {
 	// session is the desk's presence on a team library (nil on a file):
 	// it ends with the library's background work.
 	session *store.Session
+	// presence is who is on the team library and which piece each has
+	// open, as last heard (this desk not included).
+	presence []galley.Presence
 	// role is the user's on a team library ("writer", "editor"; "" for
 	// a file): what the desk explains before the server refuses.
 	role   string

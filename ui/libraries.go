@@ -242,6 +242,7 @@ func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
 	d.lib, d.closeLib, d.libPath = lib, closeLib, store.Shown(path)
 	d.libGen++
 	d.session = nil // the library let go took the desk's presence with it
+	d.presence = nil
 	d.role = ""
 	d.setPresent("")
 	d.jobs = d.newJobs()

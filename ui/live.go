@@ -71,6 +71,9 @@ func (d *Desk) openPresence() {
 	if p := d.editor.piece; p != nil {
 		id = p.ID
 	}
+	// Who else has this piece open, as last heard, at once; the server
+	// is asked again below.
+	d.showPresence(d.presence)
 	g := d.jobs
 	g.start(func(ctx context.Context) {
 		se.Open(ctx, id)
@@ -82,20 +85,39 @@ func (d *Desk) openPresence() {
 	})
 }
 
-// showPresence says who else has the open piece open.
+// showPresence says who else has the open piece open, beside its name,
+// and in the list beside every piece another desk has open.
 func (d *Desk) showPresence(list []galley.Presence) {
-	p := d.editor.piece
+	if !slices.Equal(list, d.presence) {
+		d.presence = list
+		d.shelf.list.Refresh()
+	}
 	var names []string
-	for _, pr := range list {
-		if p != nil && p.ID != 0 && pr.PieceID == p.ID {
-			names = append(names, fmt.Sprintf("%s since %s", pr.Who, pr.Since.Local().Format("15:04")))
-		}
+	if p := d.editor.piece; p != nil {
+		names = d.openBy(p.ID, true)
 	}
 	if len(names) == 0 {
 		d.setPresent("")
 		return
 	}
 	d.setPresent("Open by " + strings.Join(names, ", "))
+}
+
+// openBy names the other desks that have piece id open, as last heard,
+// with since when if since is set.
+func (d *Desk) openBy(id int64, since bool) []string {
+	var names []string
+	for _, pr := range d.presence {
+		if id == 0 || pr.PieceID != id {
+			continue
+		}
+		if since {
+			names = append(names, fmt.Sprintf("%s since %s", pr.Who, pr.Since.Local().Format("15:04")))
+		} else {
+			names = append(names, pr.Who)
+		}
+	}
+	return names
 }
 
 // setPresent shows who else has the piece open, taking no room when no

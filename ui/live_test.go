@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/pgtest"
 	"app.galley/galley/internal/store"
@@ -94,6 +97,11 @@ func TestADeskSeesAnotherDesksSave(t *testing.T) {
 	}
 	if !runFor(q, func() bool { return strings.HasPrefix(d.editor.present.Text, "Open by dana since ") }) {
 		t.Errorf("the desk shows %q for the other desk on its piece", d.editor.present.Text)
+	}
+	row := newSummaryRow()
+	d.shelf.updateRow(0, row)
+	if meta := row.(*fyne.Container).Objects[1].(*widget.Label).Text; !strings.HasSuffix(meta, " · open by dana") {
+		t.Errorf("the list says %q of the piece the other desk has open", meta)
 	}
 	se.Leave()
 	if !runFor(q, func() bool { return d.editor.present.Text == "" }) {

@@ -174,6 +174,7 @@ func (d *Desk) goOffline() {
 	}
 	d.offline.offline = true
 	d.showOffline()
+	d.showPresence(nil) // who else is there is not known while away
 	d.probe()
 }
 
@@ -331,7 +332,7 @@ func (e *editor) keepOffline() bool {
 	}
 	e.stopTimer()
 	e.outKey, e.dirty = key, false
-	e.setState("Offline: kept on this computer " + time.Now().Format("15:04"))
+	e.setState("Kept offline " + time.Now().Format("15:04"))
 	e.d.showOffline()
 	return true
 }
@@ -345,10 +346,10 @@ func (e *editor) loadKept(en outbox.Entry) {
 	e.load(&p)
 	e.outKey = en.Key
 	if e.d.offline.offline {
-		e.setState("Offline: kept on this computer")
+		e.setState("Kept offline")
 		return
 	}
-	e.setState("Kept on this computer, not yet saved")
+	e.setState("Kept offline, not yet saved")
 	e.dirty = true
 	e.schedule(e.delay)
 }

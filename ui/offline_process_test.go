@@ -248,7 +248,7 @@ func TestAWritingDeskLosesNothingWhileTheServerRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(w, 5, 9)
-	state := w.until("offline=true", "waiting=1", "dirty=false", "kept on this computer")
+	state := w.until("offline=true", "waiting=1", "dirty=false", `line="Kept offline`)
 	if !strings.Contains(state, `banner="Offline — 1 change waiting.`) {
 		t.Errorf("the writer's banner: %s", state)
 	}

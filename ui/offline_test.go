@@ -4,13 +4,19 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/assets"
+	"app.galley/galley/internal/bundle"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/outbox"
 	"app.galley/galley/internal/pgtest"
@@ -110,7 +116,7 @@ func TestTheDeskKeepsWritingWhenTheServerGoes(t *testing.T) {
 	}
 	offlineWords := "Typed with the server stopped, word by word, through the wrap."
 	typeSummary(d, offlineWords)
-	if !runFor(q, func() bool { return strings.Contains(e.stateText(), "kept on this computer") }) {
+	if !runFor(q, func() bool { return strings.HasPrefix(e.stateText(), "Kept offline") }) {
 		t.Fatalf("the offline words were not kept: %s", e.stateText())
 	}
 	if e.dirty {
@@ -350,4 +356,78 @@ func TestOpenTeamLibrary(t *testing.T) {
 	if got := d.recentLibraries()[0]; got != store.Shown(address) {
 		t.Errorf("the recent list starts with %q, want %q", got, store.Shown(address))
 	}
+}
+
+// TestScreenshotTeam draws the README's pictures of the desk on a team
+// library (GALLEY_SCREENSHOTS, `make screenshots`): another desk's
+// presence on the open piece, then the offline banner with two changes
+// waiting while the server is stopped.
+func TestScreenshotTeam(t *testing.T) {
+	dir := os.Getenv("GALLEY_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set GALLEY_SCREENSHOTS to a folder to write the screenshots")
+	}
+	srv := pgtest.Start(t)
+	address := srv.NewDatabase(t)
+	lib, err := store.Open(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	b, err := bundle.OpenFS(assets.Sample(), "the sample desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Import(context.Background(), b.Pieces, b.ReadImage, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(theme.DefaultTheme())
+	a.Preferences().SetString(prefThemeVariant, themeLight)
+	d := NewDesk(a, lib)
+	opened(t, d)
+	q := &uiQueue{}
+	d.ui = q.do
+	t.Cleanup(func() { stopped(t, d) })
+	d.Window().Resize(fyne.NewSize(1280, 800))
+	d.SetLibraryOpener(lib.Path(), nil, nil)
+	d.SetOutbox(t.TempDir())
+	d.SetAutosaveDelay(30 * time.Millisecond)
+	d.CheckAndMaintain()
+	if !runFor(q, func() bool { return !d.checking && d.session != nil }) {
+		t.Fatal("the desk did not join the team library")
+	}
+	e := d.editor
+	other, err := store.Open(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	se, err := other.Join(context.Background(), "dana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer se.Leave()
+	se.Open(context.Background(), e.piece.ID)
+	if !runFor(q, func() bool { return strings.HasPrefix(e.present.Text, "Open by dana") }) {
+		t.Fatalf("no presence shown: %q", e.present.Text)
+	}
+	d.Window().Content().Refresh()
+	writePNG(t, filepath.Join(dir, "desk-presence.png"), d.Window())
+
+	if err := srv.StopServer(); err != nil {
+		t.Fatal(err)
+	}
+	runFor(q, func() bool { return d.offline.offline })
+	typeSummary(d, " Updated while the server was away.")
+	runFor(q, func() bool { return d.outbox.Len() == 1 })
+	e.newPiece()
+	for _, r := range "Notes From the Field Office" {
+		e.story.title.TypedRune(r)
+	}
+	if !runFor(q, func() bool { return d.outbox.Len() == 2 }) {
+		t.Fatalf("%d changes kept", d.outbox.Len())
+	}
+	d.Window().Content().Refresh()
+	writePNG(t, filepath.Join(dir, "desk-offline.png"), d.Window())
 }

@@ -375,7 +375,11 @@ func (s *shelf) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	title.SetText(sum.Title)
-	meta.SetText(summaryLine(sum))
+	line := summaryLine(sum)
+	if names := s.d.openBy(sum.ID, false); len(names) > 0 {
+		line += " · open by " + strings.Join(names, ", ")
+	}
+	meta.SetText(line)
 }
 
 func summaryLine(s galley.Summary) string {
