@@ -285,7 +285,7 @@ func (d *Desk) sendKept() {
 		e.save(false)
 	}
 	d.showOffline()
-	d.shelf.reload()
+	d.shelf.changed()
 	if saved > 0 && len(copies) == 0 {
 		d.toast(fmt.Sprintf("Back online: %s saved", plural(saved, "kept change")))
 	}

@@ -276,9 +276,30 @@ func TestKeptChangesOutliveTheDesk(t *testing.T) {
 		t.Errorf("%d changes on the disk after the desk closed, want 1", box.Len())
 	}
 	box.Close()
-	next, nq, _ := offlineDesk(t, srv, address, root)
-	if !runFor(nq, func() bool { return next.outbox.Len() == 0 }) {
-		t.Fatalf("the next desk did not save the kept change: banner %q", next.offlineBar.text.Text)
+	// As Galley starts: the outbox is set while the library is still
+	// being read; the piece last open is opened once it is, and the kept
+	// words are saved.
+	nextLib, err := store.Open(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nextLib.Close() })
+	release := make(chan struct{})
+	holdFirstLook = func() { <-release }
+	defer func() { holdFirstLook = nil }()
+	next := NewDesk(d.app, nextLib)
+	nq := &uiQueue{}
+	next.ui = nq.do
+	t.Cleanup(func() { stopped(t, next) })
+	next.SetLibraryOpener(nextLib.Path(), nil, nil)
+	next.SetOutbox(root)
+	next.CheckAndMaintain()
+	close(release)
+	if !runFor(nq, func() bool { return next.outbox.Len() == 0 && next.editor.piece != nil }) {
+		t.Fatalf("the next desk: %d kept, piece %v, banner %q", next.outbox.Len(), next.editor.piece, next.offlineBar.text.Text)
+	}
+	if next.editor.piece.ID != p.ID || next.editor.piece.Summary != "Kept before Galley closed." {
+		t.Errorf("the next desk opened %q with %q", next.editor.piece.Title, next.editor.piece.Summary)
 	}
 	if got := readPiece(t, address, p.ID); got.Summary != "Kept before Galley closed." {
 		t.Errorf("the library holds %q", got.Summary)

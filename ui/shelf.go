@@ -45,6 +45,7 @@ type shelf struct {
 	gen      int           // bumped by every reload, so a late first look is not shown over it
 	vocabGen int           // bumped by every vocabulary shown, for the same reason
 	ready    chan struct{} // closed when the library being opened is on the shelf
+	stale    bool          // the library changed while it was being opened: list it again then
 	clearing bool          // the search and filters are being cleared from code
 }
 
@@ -179,6 +180,12 @@ func (s *shelf) open(lib Library) {
 			if s.d.libGen != libGen {
 				return // another library replaced it meanwhile
 			}
+			defer func() {
+				if s.stale {
+					s.stale = false
+					s.reload()
+				}
+			}()
 			if s.vocabGen == vocabGen && vocabErr == nil {
 				s.showChoices(vocab, nil) // unless a save has shown a newer one
 			}
@@ -277,6 +284,19 @@ func setOptions(sel *widget.Select, options []string) {
 // reload runs the search and filters again (after a keystroke, a filter
 // change, or a save that may have moved the open piece in the list or out
 // of it) and keeps the open piece highlighted where it now is.
+// changed lists the library again after a change the editor did not
+// make on this desk (changes kept offline, saved as the library opened).
+// While the library is still being opened it waits for that, so the
+// first look still opens a piece.
+func (s *shelf) changed() {
+	select {
+	case <-s.ready:
+		s.reload()
+	default:
+		s.stale = true
+	}
+}
+
 func (s *shelf) reload() {
 	if s.pages == nil || s.list == nil || s.clearing {
 		return // still being built, or cleared for another library
