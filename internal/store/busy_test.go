@@ -9,7 +9,7 @@ import (
 )
 
 func TestASaveGivesUpOnABusyLibraryWhenAsked(t *testing.T) {
-	s := openTemp(t)
+	s := openFile(t)
 	p := &galley.Piece{Title: "Waiting For The Lock"}
 	if err := s.SavePiece(ctx, p); err != nil {
 		t.Fatal(err)
@@ -38,7 +38,7 @@ func TestASaveGivesUpOnABusyLibraryWhenAsked(t *testing.T) {
 }
 
 func TestASaveWaitsForAShortWriteToEnd(t *testing.T) {
-	s := openTemp(t)
+	s := openFile(t)
 	p := &galley.Piece{Title: "Patience"}
 	if err := s.SavePiece(ctx, p); err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestASaveWaitsForAShortWriteToEnd(t *testing.T) {
 // background) holds the one writer connection: a save asked to wait only
 // briefly gives up on it too, rather than blocking until it ends.
 func TestASaveGivesUpOnALongWriteOfItsOwnWhenAsked(t *testing.T) {
-	s := openTemp(t)
+	s := openFile(t)
 	p := &galley.Piece{Title: "Queued"}
 	if err := s.SavePiece(ctx, p); err != nil {
 		t.Fatal(err)

@@ -302,6 +302,13 @@ func TestServerRefusesWhatIsNotItsLibrary(t *testing.T) {
 }
 
 // serverAddress is a fresh, empty database on the package's test server.
+func init() {
+	openServerTemp = func(t *testing.T) *Store {
+		t.Helper()
+		return openHandle(t, func() (*Store, error) { return openServer(ctx, serverAddress(t)) })
+	}
+}
+
 func serverAddress(t *testing.T) string {
 	t.Helper()
 	serverOnce.Do(func() { server, serverErr = pgtest.StartMain() })

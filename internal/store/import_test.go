@@ -39,118 +39,124 @@ func bodyOf(t *testing.T, s *Store, slug string) string {
 // other, two different pieces without slugs whose titles give the same
 // slug. The second once reported "1 updated" and replaced the first.
 func TestImportsOfTitlesWithOneSlugKeepBothPieces(t *testing.T) {
-	for _, c := range []struct{ first, second, slug string }{
-		{"🙂", "🎉", "piece"},
-		{"Café", "Cafe", "cafe"},
-	} {
-		s := openTemp(t)
-		var renamed []string
-		opt := ImportOptions{Renamed: func(title, wanted, got string) { renamed = append(renamed, title+": "+wanted+" → "+got) }}
-		r1 := mustImport(t, s, opt, galley.Piece{Title: c.first, Body: "the first piece"})
-		r2 := mustImport(t, s, opt, galley.Piece{Title: c.second, Body: "the second piece"})
-		if strings.Join(r1.Created, ",") != c.slug || strings.Join(r2.Created, ",") != c.slug+"-2" || len(r2.Updated)+len(r2.Unchanged) != 0 {
-			t.Errorf("%s then %s: first import %+v, second %+v; want %s then %s-2 created", c.first, c.second, r1, r2, c.slug, c.slug)
+	eachHome(t, func(t *testing.T) {
+		for _, c := range []struct{ first, second, slug string }{
+			{"🙂", "🎉", "piece"},
+			{"Café", "Cafe", "cafe"},
+		} {
+			s := openTemp(t)
+			var renamed []string
+			opt := ImportOptions{Renamed: func(title, wanted, got string) { renamed = append(renamed, title+": "+wanted+" → "+got) }}
+			r1 := mustImport(t, s, opt, galley.Piece{Title: c.first, Body: "the first piece"})
+			r2 := mustImport(t, s, opt, galley.Piece{Title: c.second, Body: "the second piece"})
+			if strings.Join(r1.Created, ",") != c.slug || strings.Join(r2.Created, ",") != c.slug+"-2" || len(r2.Updated)+len(r2.Unchanged) != 0 {
+				t.Errorf("%s then %s: first import %+v, second %+v; want %s then %s-2 created", c.first, c.second, r1, r2, c.slug, c.slug)
+			}
+			if got := bodyOf(t, s, c.slug); got != "the first piece" {
+				t.Errorf("%s now holds %q", c.slug, got)
+			}
+			if got := bodyOf(t, s, c.slug+"-2"); got != "the second piece" {
+				t.Errorf("%s-2 holds %q", c.slug, got)
+			}
+			if want := c.second + ": " + c.slug + " → " + c.slug + "-2"; strings.Join(renamed, "; ") != want {
+				t.Errorf("renamed %q, want %q", renamed, want)
+			}
+			// The same bundle again is the same pieces: nothing new.
+			r3 := mustImport(t, s, opt, galley.Piece{Title: c.second, Body: "the second piece"})
+			if strings.Join(r3.Unchanged, ",") != c.slug+"-2" || len(r3.Created) != 0 {
+				t.Errorf("re-importing %s: %+v, want %s-2 unchanged", c.second, r3, c.slug)
+			}
 		}
-		if got := bodyOf(t, s, c.slug); got != "the first piece" {
-			t.Errorf("%s now holds %q", c.slug, got)
-		}
-		if got := bodyOf(t, s, c.slug+"-2"); got != "the second piece" {
-			t.Errorf("%s-2 holds %q", c.slug, got)
-		}
-		if want := c.second + ": " + c.slug + " → " + c.slug + "-2"; strings.Join(renamed, "; ") != want {
-			t.Errorf("renamed %q, want %q", renamed, want)
-		}
-		// The same bundle again is the same pieces: nothing new.
-		r3 := mustImport(t, s, opt, galley.Piece{Title: c.second, Body: "the second piece"})
-		if strings.Join(r3.Unchanged, ",") != c.slug+"-2" || len(r3.Created) != 0 {
-			t.Errorf("re-importing %s: %+v, want %s-2 unchanged", c.second, r3, c.slug)
-		}
-	}
+	})
 }
 
 func TestImportOverwriteReplacesOnlyTheSamePiece(t *testing.T) {
-	s := openTemp(t)
-	mine := &galley.Piece{Title: "Café", Body: "the library's text"}
-	if err := s.SavePiece(ctx, mine); err != nil {
-		t.Fatal(err)
-	}
-	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	// Another piece whose title gives the same slug, older than the
-	// library's: --overwrite must not make it replace "Café".
-	r := mustImport(t, s, ImportOptions{Overwrite: true}, galley.Piece{Title: "Cafe", Body: "another piece", Updated: old})
-	if strings.Join(r.Created, ",") != "cafe-2" || len(r.Updated) != 0 {
-		t.Errorf("import --overwrite of another piece: %+v, want cafe-2 created", r)
-	}
-	if got := bodyOf(t, s, "cafe"); got != "the library's text" {
-		t.Errorf("cafe was replaced: %q", got)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		mine := &galley.Piece{Title: "Café", Body: "the library's text"}
+		if err := s.SavePiece(ctx, mine); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+		// Another piece whose title gives the same slug, older than the
+		// library's: --overwrite must not make it replace "Café".
+		r := mustImport(t, s, ImportOptions{Overwrite: true}, galley.Piece{Title: "Cafe", Body: "another piece", Updated: old})
+		if strings.Join(r.Created, ",") != "cafe-2" || len(r.Updated) != 0 {
+			t.Errorf("import --overwrite of another piece: %+v, want cafe-2 created", r)
+		}
+		if got := bodyOf(t, s, "cafe"); got != "the library's text" {
+			t.Errorf("cafe was replaced: %q", got)
+		}
 
-	// The same piece (its slug given) is updated, refused when the
-	// library's copy is newer, and replaced with --overwrite.
-	older := galley.Piece{Slug: "cafe", Title: "Café", Status: galley.StatusDraft, Body: "an older copy", Updated: old}
-	if _, err := s.Import(ctx, []galley.Piece{older}, nil, ImportOptions{}); galley.ErrorCode(err) != galley.EConflict {
-		t.Errorf("importing an older copy of cafe = %v, want a conflict", err)
-	}
-	r = mustImport(t, s, ImportOptions{Overwrite: true}, older)
-	if strings.Join(r.Updated, ",") != "cafe" || bodyOf(t, s, "cafe") != "an older copy" {
-		t.Errorf("import --overwrite of cafe itself: %+v", r)
-	}
+		// The same piece (its slug given) is updated, refused when the
+		// library's copy is newer, and replaced with --overwrite.
+		older := galley.Piece{Slug: "cafe", Title: "Café", Status: galley.StatusDraft, Body: "an older copy", Updated: old}
+		if _, err := s.Import(ctx, []galley.Piece{older}, nil, ImportOptions{}); galley.ErrorCode(err) != galley.EConflict {
+			t.Errorf("importing an older copy of cafe = %v, want a conflict", err)
+		}
+		r = mustImport(t, s, ImportOptions{Overwrite: true}, older)
+		if strings.Join(r.Updated, ",") != "cafe" || bodyOf(t, s, "cafe") != "an older copy" {
+			t.Errorf("import --overwrite of cafe itself: %+v", r)
+		}
+	})
 }
 
 func TestImportGivesFreeSlugsWithinOneBatch(t *testing.T) {
-	s := openTemp(t)
-	if err := s.SavePiece(ctx, &galley.Piece{Title: "Harbour", Body: "the library's harbour"}); err != nil {
-		t.Fatal(err)
-	}
-	batch := []galley.Piece{
-		{Title: "🙂", Body: "one", Related: []galley.PieceRef{{Slug: "cafe"}}},
-		{Title: "🎉", Body: "two"},
-		// From its title cafe, which a piece later in the batch gives
-		// explicitly: it takes cafe-2 and leaves cafe to that piece.
-		{Title: "Café", Body: "no slug of its own"},
-		{Title: "Cafe Society", Slug: "cafe", Body: "slug given"},
-		// harbour is the library's; this one is harbour-2, and the slug
-		// from its title names it for the pieces of the batch.
-		{Title: "Harbour", Body: "the bundle's harbour"},
-		{Title: "Port", Body: "p", Related: []galley.PieceRef{{Slug: "piece"}, {Slug: "harbour"}, {Slug: "piece-2"}}},
-	}
-	r := mustImport(t, s, ImportOptions{}, batch...)
-	if got := strings.Join(r.Created, " "); got != "piece piece-2 cafe-2 cafe harbour-2 port" {
-		t.Errorf("created %s", got)
-	}
-	for slug, body := range map[string]string{"piece": "one", "piece-2": "two", "cafe-2": "no slug of its own", "cafe": "slug given", "harbour": "the library's harbour", "harbour-2": "the bundle's harbour"} {
-		if got := bodyOf(t, s, slug); got != body {
-			t.Errorf("%s holds %q, want %q", slug, got, body)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		if err := s.SavePiece(ctx, &galley.Piece{Title: "Harbour", Body: "the library's harbour"}); err != nil {
+			t.Fatal(err)
 		}
-	}
-	port, _ := s.PieceBySlug(ctx, "port")
-	var rel []string
-	for _, r := range port.Related {
-		rel = append(rel, r.Slug)
-	}
-	if strings.Join(rel, " ") != "piece harbour-2 piece-2" {
-		t.Errorf("port is related to %v", rel)
-	}
-	smile, _ := s.PieceBySlug(ctx, "piece")
-	if len(smile.Related) != 1 || smile.Related[0].Slug != "cafe" {
-		t.Errorf("🙂 is related to %+v, want the piece that gives cafe", smile.Related)
-	}
+		batch := []galley.Piece{
+			{Title: "🙂", Body: "one", Related: []galley.PieceRef{{Slug: "cafe"}}},
+			{Title: "🎉", Body: "two"},
+			// From its title cafe, which a piece later in the batch gives
+			// explicitly: it takes cafe-2 and leaves cafe to that piece.
+			{Title: "Café", Body: "no slug of its own"},
+			{Title: "Cafe Society", Slug: "cafe", Body: "slug given"},
+			// harbour is the library's; this one is harbour-2, and the slug
+			// from its title names it for the pieces of the batch.
+			{Title: "Harbour", Body: "the bundle's harbour"},
+			{Title: "Port", Body: "p", Related: []galley.PieceRef{{Slug: "piece"}, {Slug: "harbour"}, {Slug: "piece-2"}}},
+		}
+		r := mustImport(t, s, ImportOptions{}, batch...)
+		if got := strings.Join(r.Created, " "); got != "piece piece-2 cafe-2 cafe harbour-2 port" {
+			t.Errorf("created %s", got)
+		}
+		for slug, body := range map[string]string{"piece": "one", "piece-2": "two", "cafe-2": "no slug of its own", "cafe": "slug given", "harbour": "the library's harbour", "harbour-2": "the bundle's harbour"} {
+			if got := bodyOf(t, s, slug); got != body {
+				t.Errorf("%s holds %q, want %q", slug, got, body)
+			}
+		}
+		port, _ := s.PieceBySlug(ctx, "port")
+		var rel []string
+		for _, r := range port.Related {
+			rel = append(rel, r.Slug)
+		}
+		if strings.Join(rel, " ") != "piece harbour-2 piece-2" {
+			t.Errorf("port is related to %v", rel)
+		}
+		smile, _ := s.PieceBySlug(ctx, "piece")
+		if len(smile.Related) != 1 || smile.Related[0].Slug != "cafe" {
+			t.Errorf("🙂 is related to %+v, want the piece that gives cafe", smile.Related)
+		}
 
-	// Importing the same batch again changes nothing and adds nothing.
-	n, _ := s.CountPieces(ctx, galley.Filter{})
-	r = mustImport(t, s, ImportOptions{}, batch...)
-	if len(r.Unchanged) != len(batch) {
-		t.Errorf("second import: %+v, want all unchanged", r)
-	}
-	if m, _ := s.CountPieces(ctx, galley.Filter{}); m != n {
-		t.Errorf("%d pieces after the second import, %d before", m, n)
-	}
+		// Importing the same batch again changes nothing and adds nothing.
+		n, _ := s.CountPieces(ctx, galley.Filter{})
+		r = mustImport(t, s, ImportOptions{}, batch...)
+		if len(r.Unchanged) != len(batch) {
+			t.Errorf("second import: %+v, want all unchanged", r)
+		}
+		if m, _ := s.CountPieces(ctx, galley.Filter{}); m != n {
+			t.Errorf("%d pieces after the second import, %d before", m, n)
+		}
 
-	// Two pieces giving one slug explicitly are still an error.
-	_, err := s.Import(ctx, []galley.Piece{{Title: "A", Slug: "same"}, {Title: "B", Slug: "same"}}, nil, ImportOptions{})
-	if err == nil || !strings.Contains(err.Error(), `slug "same"`) {
-		t.Errorf("two explicit slugs alike = %v", err)
-	}
+		// Two pieces giving one slug explicitly are still an error.
+		_, err := s.Import(ctx, []galley.Piece{{Title: "A", Slug: "same"}, {Title: "B", Slug: "same"}}, nil, ImportOptions{})
+		if err == nil || !strings.Contains(err.Error(), `slug "same"`) {
+			t.Errorf("two explicit slugs alike = %v", err)
+		}
+	})
 }
 
 // seq is a stream of pieces ending with err when err is not nil.
@@ -168,28 +174,30 @@ func seq(err error, pieces ...galley.Piece) iter.Seq2[galley.Piece, error] {
 }
 
 func TestImportStreamIsAllOrNothing(t *testing.T) {
-	s := openTemp(t)
-	if err := s.SavePiece(ctx, &galley.Piece{Title: "Bystander", Slug: "first", Body: "as it was"}); err != nil {
-		t.Fatal(err)
-	}
-	broken := errors.New("pieces.json, line 9, column 3: malformed JSON")
-	_, err := s.ImportStream(ctx, seq(broken, galley.Piece{Title: "First", Slug: "first", Body: "changed"}, galley.Piece{Title: "Second"}), nil, ImportOptions{})
-	if !errors.Is(err, broken) {
-		t.Fatalf("import of a stream that fails = %v", err)
-	}
-	if n, _ := s.CountPieces(ctx, galley.Filter{}); n != 1 || bodyOf(t, s, "first") != "as it was" {
-		t.Errorf("the failed import left %d pieces, first = %q", n, bodyOf(t, s, "first"))
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		if err := s.SavePiece(ctx, &galley.Piece{Title: "Bystander", Slug: "first", Body: "as it was"}); err != nil {
+			t.Fatal(err)
+		}
+		broken := errors.New("pieces.json, line 9, column 3: malformed JSON")
+		_, err := s.ImportStream(ctx, seq(broken, galley.Piece{Title: "First", Slug: "first", Body: "changed"}, galley.Piece{Title: "Second"}), nil, ImportOptions{})
+		if !errors.Is(err, broken) {
+			t.Fatalf("import of a stream that fails = %v", err)
+		}
+		if n, _ := s.CountPieces(ctx, galley.Filter{}); n != 1 || bodyOf(t, s, "first") != "as it was" {
+			t.Errorf("the failed import left %d pieces, first = %q", n, bodyOf(t, s, "first"))
+		}
 
-	// A stream that does not announce its slugs: a later piece giving the
-	// slug an earlier one got from its title is refused, not merged.
-	_, err = s.ImportStream(ctx, seq(nil, galley.Piece{Title: "Cafe"}, galley.Piece{Title: "Café Society", Slug: "cafe"}), nil, ImportOptions{})
-	if err == nil || !strings.Contains(err.Error(), `"cafe"`) {
-		t.Errorf("a late explicit slug taken from a title = %v", err)
-	}
-	if n, _ := s.CountPieces(ctx, galley.Filter{}); n != 1 {
-		t.Errorf("%d pieces after the refused import", n)
-	}
+		// A stream that does not announce its slugs: a later piece giving the
+		// slug an earlier one got from its title is refused, not merged.
+		_, err = s.ImportStream(ctx, seq(nil, galley.Piece{Title: "Cafe"}, galley.Piece{Title: "Café Society", Slug: "cafe"}), nil, ImportOptions{})
+		if err == nil || !strings.Contains(err.Error(), `"cafe"`) {
+			t.Errorf("a late explicit slug taken from a title = %v", err)
+		}
+		if n, _ := s.CountPieces(ctx, galley.Filter{}); n != 1 {
+			t.Errorf("%d pieces after the refused import", n)
+		}
+	})
 }
 
 // TestImportStartsARevisionOfItsOwn imports a changed copy of a piece
@@ -197,34 +205,36 @@ func TestImportStreamIsAllOrNothing(t *testing.T) {
 // history. The import was once folded into the editor's revision (saves
 // within ten minutes gather), and that text was then nowhere.
 func TestImportStartsARevisionOfItsOwn(t *testing.T) {
-	s := openTemp(t)
-	s.Author = "ada"
-	c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	p := &galley.Piece{Title: "Draft", Slug: "draft", Body: "typed at the desk"}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	c.advance(2 * time.Minute)
-	r := mustImport(t, s, ImportOptions{}, galley.Piece{Title: "Draft", Slug: "draft", Body: "from the bundle"})
-	if strings.Join(r.Updated, ",") != "draft" {
-		t.Fatalf("import: %+v", r)
-	}
-	revs, err := s.Revisions(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(revs) != 2 || revs[0].Change != ChangeImport || revs[1].Change != "" {
-		t.Errorf("revisions %+v, want the import's on top of the editor's save", revs)
-	}
-	var bodies []string
-	for _, rev := range revs {
-		old, err := s.RevisionPiece(ctx, p.ID, rev.Number)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		s.Author = "ada"
+		c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		p := &galley.Piece{Title: "Draft", Slug: "draft", Body: "typed at the desk"}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		c.advance(2 * time.Minute)
+		r := mustImport(t, s, ImportOptions{}, galley.Piece{Title: "Draft", Slug: "draft", Body: "from the bundle"})
+		if strings.Join(r.Updated, ",") != "draft" {
+			t.Fatalf("import: %+v", r)
+		}
+		revs, err := s.Revisions(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		bodies = append(bodies, old.Body)
-	}
-	if strings.Join(bodies, " | ") != "from the bundle | typed at the desk" {
-		t.Errorf("revisions hold %q, want the import's text and the editor's", bodies)
-	}
+		if len(revs) != 2 || revs[0].Change != ChangeImport || revs[1].Change != "" {
+			t.Errorf("revisions %+v, want the import's on top of the editor's save", revs)
+		}
+		var bodies []string
+		for _, rev := range revs {
+			old, err := s.RevisionPiece(ctx, p.ID, rev.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bodies = append(bodies, old.Body)
+		}
+		if strings.Join(bodies, " | ") != "from the bundle | typed at the desk" {
+			t.Errorf("revisions hold %q, want the import's text and the editor's", bodies)
+		}
+	})
 }

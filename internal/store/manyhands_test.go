@@ -33,65 +33,69 @@ func revisionSummaries(t *testing.T, s *Store, id int64) []string {
 // the editor's next save must not fold into the revision the rename made,
 // nor the rename into the editor's, or the text before it is lost.
 func TestARenameBetweenSavesKeepsEveryText(t *testing.T) {
-	s := openTemp(t)
-	s.Author = "ada"
-	c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	p := &galley.Piece{Title: "Rivers", Summary: "first words", Topics: []string{"Water"}}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	topics, err := s.Topics(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.advance(time.Minute)
-	if err := s.RenameTopic(ctx, topics[0].ID, "Water & Climate"); err != nil {
-		t.Fatal(err)
-	}
-	c.advance(time.Minute)
-	fresh, err := s.Piece(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh.Summary = "second words"
-	if err := s.SavePiece(ctx, fresh); err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Join(revisionSummaries(t, s, p.ID), ", ")
-	want := "second words|, first words|topic renamed, first words|"
-	if got != want {
-		t.Fatalf("revisions (newest first) = %s, want %s", got, want)
-	}
-	revs, _ := s.Revisions(ctx, p.ID)
-	if old, _ := s.RevisionPiece(ctx, p.ID, revs[2].Number); old.Topics[0] != "Water" {
-		t.Errorf("the revision before the rename shows topic %q", old.Topics[0])
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		s.Author = "ada"
+		c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		p := &galley.Piece{Title: "Rivers", Summary: "first words", Topics: []string{"Water"}}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		topics, err := s.Topics(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.advance(time.Minute)
+		if err := s.RenameTopic(ctx, topics[0].ID, "Water & Climate"); err != nil {
+			t.Fatal(err)
+		}
+		c.advance(time.Minute)
+		fresh, err := s.Piece(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh.Summary = "second words"
+		if err := s.SavePiece(ctx, fresh); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(revisionSummaries(t, s, p.ID), ", ")
+		want := "second words|, first words|topic renamed, first words|"
+		if got != want {
+			t.Fatalf("revisions (newest first) = %s, want %s", got, want)
+		}
+		revs, _ := s.Revisions(ctx, p.ID)
+		if old, _ := s.RevisionPiece(ctx, p.ID, revs[2].Number); old.Topics[0] != "Water" {
+			t.Errorf("the revision before the rename shows topic %q", old.Topics[0])
+		}
+	})
 }
 
 // A piece changed outside the revisions' knowledge (its version moved on
 // without a revision) never folds the next save into the older revision.
 func TestASaveAfterAnUnrecordedChangeStartsARevision(t *testing.T) {
-	s := openTemp(t)
-	s.Author = "ada"
-	c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	p := &galley.Piece{Title: "Plains", Summary: "one"}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	// Another program's write that left no revision (as older Galleys'
-	// renames did).
-	if _, err := s.db.Exec(`UPDATE pieces SET version = version + 1, summary = 'two' WHERE id = ?`, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	c.advance(time.Minute)
-	fresh, _ := s.Piece(ctx, p.ID)
-	fresh.Summary = "three"
-	if err := s.SavePiece(ctx, fresh); err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(revisionSummaries(t, s, p.ID), ", "); got != "three|, one|" {
-		t.Fatalf("revisions = %s", got)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		s.Author = "ada"
+		c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		p := &galley.Piece{Title: "Plains", Summary: "one"}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		// Another program's write that left no revision (as older Galleys'
+		// renames did).
+		if _, err := s.db.Exec(s.dialect().rebind(`UPDATE pieces SET version = version + 1, summary = 'two' WHERE id = ?`), p.ID); err != nil {
+			t.Fatal(err)
+		}
+		c.advance(time.Minute)
+		fresh, _ := s.Piece(ctx, p.ID)
+		fresh.Summary = "three"
+		if err := s.SavePiece(ctx, fresh); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(revisionSummaries(t, s, p.ID), ", "); got != "three|, one|" {
+			t.Fatalf("revisions = %s", got)
+		}
+	})
 }
 
 // Reading never waits for another program's write: a library whose
@@ -419,29 +423,31 @@ func TestRestoreWhereNoLibraryIs(t *testing.T) {
 // Restoring a revision brings back its words; a published piece stays
 // published, on its date, at its address.
 func TestRestoringARevisionKeepsThePiecePublished(t *testing.T) {
-	s := openTemp(t)
-	s.Author = "ada"
-	c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	p := &galley.Piece{Title: "Early Draft Title", Summary: "first words"}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	c.advance(time.Hour)
-	p.Title, p.Summary, p.Slug = "Final Title", "published words", "final-title"
-	p.Status, p.Published = galley.StatusPublished, galley.Date{Year: 2026, Month: 3, Day: 2}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.RestoreRevision(ctx, p.ID, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Summary != "first words" || got.Title != "Early Draft Title" {
-		t.Errorf("the words were not restored: %q / %q", got.Title, got.Summary)
-	}
-	if got.Status != galley.StatusPublished || got.Published != p.Published || got.Slug != "final-title" {
-		t.Errorf("restoring moved the piece: status %s, date %v, slug %s", got.Status, got.Published, got.Slug)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		s.Author = "ada"
+		c := withClock(s, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		p := &galley.Piece{Title: "Early Draft Title", Summary: "first words"}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		c.advance(time.Hour)
+		p.Title, p.Summary, p.Slug = "Final Title", "published words", "final-title"
+		p.Status, p.Published = galley.StatusPublished, galley.Date{Year: 2026, Month: 3, Day: 2}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.RestoreRevision(ctx, p.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Summary != "first words" || got.Title != "Early Draft Title" {
+			t.Errorf("the words were not restored: %q / %q", got.Title, got.Summary)
+		}
+		if got.Status != galley.StatusPublished || got.Published != p.Published || got.Slug != "final-title" {
+			t.Errorf("restoring moved the piece: status %s, date %v, slug %s", got.Status, got.Published, got.Slug)
+		}
+	})
 }
 
 // A PostgreSQL address is not taken for a file's path (a folder named

@@ -21,70 +21,72 @@ func save(t *testing.T, s *Store, pieces ...*galley.Piece) {
 }
 
 func TestSuggestRelatedRanksBySharedTopicsThenRecency(t *testing.T) {
-	s := openTemp(t)
-	linked := &galley.Piece{Title: "Already Linked", Topics: []string{"Water", "Energy", "Climate"}, Published: day(2024, 1, 1)}
-	save(t, s, linked)
-	subject := &galley.Piece{Title: "Subject", Topics: []string{"Water", "Energy", "Climate"}, Published: day(2023, 1, 1),
-		Related: []galley.PieceRef{{ID: linked.ID}}}
-	save(t, s, subject,
-		&galley.Piece{Title: "All Three, Old", Topics: []string{"Climate", "Water", "Energy"}, Published: day(2009, 5, 1)},
-		&galley.Piece{Title: "Two, 2020", Topics: []string{"Water", "Energy"}, Published: day(2020, 3, 1)},
-		&galley.Piece{Title: "Two, 2022", Topics: []string{"Energy", "Trade", "Climate"}, Published: day(2022, 3, 1)},
-		&galley.Piece{Title: "One, Undated Draft", Topics: []string{"Climate"}},
-		&galley.Piece{Title: "One, 2015", Topics: []string{"Water"}, Published: day(2015, 1, 1), Status: galley.StatusPublished},
-		&galley.Piece{Title: "One, 2015 Later Saved", Topics: []string{"Energy"}, Published: day(2015, 1, 1)},
-		&galley.Piece{Title: "Unrelated", Topics: []string{"Trade"}, Published: day(2025, 1, 1)},
-		&galley.Piece{Title: "No Topics", Published: day(2025, 1, 1)},
-	)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		linked := &galley.Piece{Title: "Already Linked", Topics: []string{"Water", "Energy", "Climate"}, Published: day(2024, 1, 1)}
+		save(t, s, linked)
+		subject := &galley.Piece{Title: "Subject", Topics: []string{"Water", "Energy", "Climate"}, Published: day(2023, 1, 1),
+			Related: []galley.PieceRef{{ID: linked.ID}}}
+		save(t, s, subject,
+			&galley.Piece{Title: "All Three, Old", Topics: []string{"Climate", "Water", "Energy"}, Published: day(2009, 5, 1)},
+			&galley.Piece{Title: "Two, 2020", Topics: []string{"Water", "Energy"}, Published: day(2020, 3, 1)},
+			&galley.Piece{Title: "Two, 2022", Topics: []string{"Energy", "Trade", "Climate"}, Published: day(2022, 3, 1)},
+			&galley.Piece{Title: "One, Undated Draft", Topics: []string{"Climate"}},
+			&galley.Piece{Title: "One, 2015", Topics: []string{"Water"}, Published: day(2015, 1, 1), Status: galley.StatusPublished},
+			&galley.Piece{Title: "One, 2015 Later Saved", Topics: []string{"Energy"}, Published: day(2015, 1, 1)},
+			&galley.Piece{Title: "Unrelated", Topics: []string{"Trade"}, Published: day(2025, 1, 1)},
+			&galley.Piece{Title: "No Topics", Published: day(2025, 1, 1)},
+		)
 
-	suggest := func(id int64, topics []string, limit int) string {
-		t.Helper()
-		list, err := s.SuggestRelated(ctx, id, topics, limit)
-		if err != nil {
-			t.Fatal(err)
+		suggest := func(id int64, topics []string, limit int) string {
+			t.Helper()
+			list, err := s.SuggestRelated(ctx, id, topics, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return titles(list)
 		}
-		return titles(list)
-	}
-	all := "All Three, Old | Two, 2022 | Two, 2020 | One, 2015 Later Saved | One, 2015 | One, Undated Draft"
-	if got := suggest(subject.ID, subject.Topics, 0); got != all {
-		t.Errorf("suggestions =\n  %s\nwant (more shared topics first, then newest; the piece itself and its related pieces left out)\n  %s", got, all)
-	}
-	if got := suggest(subject.ID, subject.Topics, 2); got != "All Three, Old | Two, 2022" {
-		t.Errorf("first two suggestions = %s", got)
-	}
-	// The editor's unsaved topics count, in any case; unknown ones are ignored.
-	if got := suggest(subject.ID, []string{"trade", "Brand New Topic"}, 0); got != "Unrelated | Two, 2022" {
-		t.Errorf("suggestions for unsaved topics = %s", got)
-	}
-	// A piece not saved yet excludes nothing.
-	if got := suggest(0, []string{"Climate", "Water", "Energy"}, 1); got != "Already Linked" {
-		t.Errorf("suggestions for a new piece = %s", got)
-	}
-	if got := suggest(subject.ID, nil, 0); got != "" {
-		t.Errorf("suggestions without topics = %s, want none", got)
-	}
+		all := "All Three, Old | Two, 2022 | Two, 2020 | One, 2015 Later Saved | One, 2015 | One, Undated Draft"
+		if got := suggest(subject.ID, subject.Topics, 0); got != all {
+			t.Errorf("suggestions =\n  %s\nwant (more shared topics first, then newest; the piece itself and its related pieces left out)\n  %s", got, all)
+		}
+		if got := suggest(subject.ID, subject.Topics, 2); got != "All Three, Old | Two, 2022" {
+			t.Errorf("first two suggestions = %s", got)
+		}
+		// The editor's unsaved topics count, in any case; unknown ones are ignored.
+		if got := suggest(subject.ID, []string{"trade", "Brand New Topic"}, 0); got != "Unrelated | Two, 2022" {
+			t.Errorf("suggestions for unsaved topics = %s", got)
+		}
+		// A piece not saved yet excludes nothing.
+		if got := suggest(0, []string{"Climate", "Water", "Energy"}, 1); got != "Already Linked" {
+			t.Errorf("suggestions for a new piece = %s", got)
+		}
+		if got := suggest(subject.ID, nil, 0); got != "" {
+			t.Errorf("suggestions without topics = %s, want none", got)
+		}
 
-	// A summary carries what the list shows.
-	list, _ := s.SuggestRelated(ctx, subject.ID, []string{"Water"}, 0)
-	var found bool
-	for _, sum := range list {
-		if sum.Title == "One, 2015" {
-			found = true
-			if sum.Status != galley.StatusPublished || sum.Published != day(2015, 1, 1) || sum.Slug != "one-2015" || sum.Updated.IsZero() {
-				t.Errorf("summary = %+v", sum)
+		// A summary carries what the list shows.
+		list, _ := s.SuggestRelated(ctx, subject.ID, []string{"Water"}, 0)
+		var found bool
+		for _, sum := range list {
+			if sum.Title == "One, 2015" {
+				found = true
+				if sum.Status != galley.StatusPublished || sum.Published != day(2015, 1, 1) || sum.Slug != "one-2015" || sum.Updated.IsZero() {
+					t.Errorf("summary = %+v", sum)
+				}
 			}
 		}
-	}
-	if !found {
-		t.Errorf("“One, 2015” not suggested for Water: %s", titles(list))
-	}
+		if !found {
+			t.Errorf("“One, 2015” not suggested for Water: %s", titles(list))
+		}
+	})
 }
 
 // TestSuggestRelatedUsesIndexes guards the speed of suggestions on a large
 // archive: candidates must come from the topic index and their dates from
 // pieces_recency, never from a scan of the pieces table.
 func TestSuggestRelatedUsesIndexes(t *testing.T) {
-	s := openTemp(t)
+	s := openFile(t)
 	rows, err := s.rdb.Query("EXPLAIN QUERY PLAN "+suggestQuery(3), 1, 2, 3, 10, 10, 5)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +149,7 @@ func TestSuggestRelatedOnALargeArchive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a library of 100,000 pieces")
 	}
-	s := openTemp(t)
+	s := openFile(t)
 	bigLibrary(t, s, 100_000)
 	topics := []string{"Topic 1", "Topic 8", "Topic 14"}
 	start := time.Now()
@@ -199,45 +201,47 @@ func BenchmarkSuggestRelated100k(b *testing.B) {
 }
 
 func TestStatusesFeedThePrePublishChecks(t *testing.T) {
-	s := openTemp(t)
-	out := &galley.Piece{Title: "Out Already", Status: galley.StatusPublished}
-	draft := &galley.Piece{Title: "Still a Draft"}
-	gone := &galley.Piece{Title: "Soon Gone", Status: galley.StatusPublished}
-	save(t, s, out, draft, gone)
-	p := &galley.Piece{Title: "Going Out", Summary: "Ready.", Topics: []string{"Water"},
-		Contributors: []galley.Contributor{{Name: "Ada Byline"}},
-		Related:      []galley.PieceRef{{ID: out.ID}, {ID: draft.ID}, {ID: gone.ID}}}
-	save(t, s, p)
-	if _, err := s.DeletePiece(ctx, gone.ID); err != nil {
-		t.Fatal(err)
-	}
-	// The editor still holds the related list from before the delete.
-	ids := []int64{}
-	for _, r := range p.Related {
-		ids = append(ids, r.ID)
-	}
-	// Many IDs at once are fine (they go in batches).
-	for id := int64(1000); id < 2500; id++ {
-		ids = append(ids, id)
-	}
-	st, err := s.Statuses(ctx, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(st) != 2 || st[out.ID] != galley.StatusPublished || st[draft.ID] != galley.StatusDraft {
-		t.Fatalf("Statuses = %v", st)
-	}
-	problems := p.Checks(func(id int64) (galley.Status, bool) { s, ok := st[id]; return s, ok })
-	var msgs []string
-	for _, pr := range problems {
-		msgs = append(msgs, pr.Message)
-	}
-	want := "The related publication “Still a Draft” is not published yet (it is a draft); readers would find no page there.\n" +
-		"The related publication “Soon Gone” is no longer in the library; remove it from the list."
-	if got := strings.Join(msgs, "\n"); got != want {
-		t.Errorf("checks =\n%s\nwant\n%s", got, want)
-	}
-	if st, err := s.Statuses(ctx, nil); err != nil || len(st) != 0 {
-		t.Errorf("Statuses(nil) = %v, %v", st, err)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		out := &galley.Piece{Title: "Out Already", Status: galley.StatusPublished}
+		draft := &galley.Piece{Title: "Still a Draft"}
+		gone := &galley.Piece{Title: "Soon Gone", Status: galley.StatusPublished}
+		save(t, s, out, draft, gone)
+		p := &galley.Piece{Title: "Going Out", Summary: "Ready.", Topics: []string{"Water"},
+			Contributors: []galley.Contributor{{Name: "Ada Byline"}},
+			Related:      []galley.PieceRef{{ID: out.ID}, {ID: draft.ID}, {ID: gone.ID}}}
+		save(t, s, p)
+		if _, err := s.DeletePiece(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The editor still holds the related list from before the delete.
+		ids := []int64{}
+		for _, r := range p.Related {
+			ids = append(ids, r.ID)
+		}
+		// Many IDs at once are fine (they go in batches).
+		for id := int64(1000); id < 2500; id++ {
+			ids = append(ids, id)
+		}
+		st, err := s.Statuses(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st) != 2 || st[out.ID] != galley.StatusPublished || st[draft.ID] != galley.StatusDraft {
+			t.Fatalf("Statuses = %v", st)
+		}
+		problems := p.Checks(func(id int64) (galley.Status, bool) { s, ok := st[id]; return s, ok })
+		var msgs []string
+		for _, pr := range problems {
+			msgs = append(msgs, pr.Message)
+		}
+		want := "The related publication “Still a Draft” is not published yet (it is a draft); readers would find no page there.\n" +
+			"The related publication “Soon Gone” is no longer in the library; remove it from the list."
+		if got := strings.Join(msgs, "\n"); got != want {
+			t.Errorf("checks =\n%s\nwant\n%s", got, want)
+		}
+		if st, err := s.Statuses(ctx, nil); err != nil || len(st) != 0 {
+			t.Errorf("Statuses(nil) = %v, %v", st, err)
+		}
+	})
 }

@@ -66,31 +66,33 @@ func TestRestoreReviewStaleSaveOverRestoredTrashedPiece(t *testing.T) {
 // R2: RestoreTrashed brings a piece back at version 1, so a desk still
 // holding version 1 from long ago saves over everything since.
 func TestRestoreReviewTrashRestoreResetsVersion(t *testing.T) {
-	s := openTemp(t)
-	p := &galley.Piece{Title: "Gamma", Summary: "v1"}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	stale := *p // desk A opened it at v1
-	for i := 2; i <= 5; i++ {
-		p.Summary = fmt.Sprintf("B's work v%d", i)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		p := &galley.Piece{Title: "Gamma", Summary: "v1"}
 		if err := s.SavePiece(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := s.DeletePiece(ctx, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	tr, _ := s.Trash(ctx)
-	back, err := s.RestoreTrashed(ctx, tr[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("back from the trash at version %d", back.Version)
-	stale.Summary = "A's stale text"
-	if err := s.SavePiece(ctx, &stale); err == nil {
-		t.Errorf("a desk holding version 1 from before the trash saved over B's v5 work")
-	}
+		stale := *p // desk A opened it at v1
+		for i := 2; i <= 5; i++ {
+			p.Summary = fmt.Sprintf("B's work v%d", i)
+			if err := s.SavePiece(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.DeletePiece(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		tr, _ := s.Trash(ctx)
+		back, err := s.RestoreTrashed(ctx, tr[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("back from the trash at version %d", back.Version)
+		stale.Summary = "A's stale text"
+		if err := s.SavePiece(ctx, &stale); err == nil {
+			t.Errorf("a desk holding version 1 from before the trash saved over B's v5 work")
+		}
+	})
 }
 
 // R3: Restore over a library written by a newer Galley: Open refuses it

@@ -114,18 +114,20 @@ func TestFiltersCombineAndListNewestFirst(t *testing.T) {
 }
 
 func TestUndatedDraftsSortByCreationDay(t *testing.T) {
-	s := openTemp(t)
-	s.Now = func() time.Time { return time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC) }
-	if err := s.SavePiece(ctx, &galley.Piece{Title: "Old", Published: galley.Date{Year: 2029, Month: 1, Day: 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SavePiece(ctx, &galley.Piece{Title: "New Draft"}); err != nil {
-		t.Fatal(err)
-	}
-	list, _ := s.FindPieces(ctx, galley.Filter{})
-	if got := titles(list); got != "New Draft | Old" {
-		t.Errorf("order = %s; an undated draft created today belongs before last year's piece", got)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		s.Now = func() time.Time { return time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC) }
+		if err := s.SavePiece(ctx, &galley.Piece{Title: "Old", Published: galley.Date{Year: 2029, Month: 1, Day: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SavePiece(ctx, &galley.Piece{Title: "New Draft"}); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := s.FindPieces(ctx, galley.Filter{})
+		if got := titles(list); got != "New Draft | Old" {
+			t.Errorf("order = %s; an undated draft created today belongs before last year's piece", got)
+		}
+	})
 }
 
 func TestSearchFollowsEveryWrite(t *testing.T) {
@@ -228,69 +230,73 @@ func TestMatchExpression(t *testing.T) {
 }
 
 func TestSharedNamesMatchAcrossCaseAndAccents(t *testing.T) {
-	s := openTemp(t)
-	a := &galley.Piece{Title: "One", Topics: []string{"Économie"}, Contributors: []galley.Contributor{{Name: "Élise Durand", Role: "economist"}}}
-	b := &galley.Piece{Title: "Two", Topics: []string{"ÉCONOMIE"}, Contributors: []galley.Contributor{{Name: "E\u0301LISE DURAND"}}}
-	for _, p := range []*galley.Piece{a, b} {
-		if err := s.SavePiece(ctx, p); err != nil {
-			t.Fatal(err)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		a := &galley.Piece{Title: "One", Topics: []string{"Économie"}, Contributors: []galley.Contributor{{Name: "Élise Durand", Role: "economist"}}}
+		b := &galley.Piece{Title: "Two", Topics: []string{"ÉCONOMIE"}, Contributors: []galley.Contributor{{Name: "E\u0301LISE DURAND"}}}
+		for _, p := range []*galley.Piece{a, b} {
+			if err := s.SavePiece(ctx, p); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	people, _ := s.Contributors(ctx)
-	topics, _ := s.Topics(ctx)
-	if len(people) != 1 || len(topics) != 1 || topics[0].Pieces != 2 {
-		t.Fatalf("people %+v, topics %+v; want one of each, shared", people, topics)
-	}
-	if b.Contributors[0].Name != "Élise Durand" || b.Contributors[0].Role != "economist" || b.Topics[0] != "Économie" {
-		t.Errorf("the second piece should carry the stored spelling and role: %+v %v", b.Contributors, b.Topics)
-	}
-	if list, err := s.FindPieces(ctx, galley.Filter{Topic: "économie"}); err != nil || len(list) != 2 {
-		t.Errorf("filter by topic in another case = %d, %v", len(list), err)
-	}
+		people, _ := s.Contributors(ctx)
+		topics, _ := s.Topics(ctx)
+		if len(people) != 1 || len(topics) != 1 || topics[0].Pieces != 2 {
+			t.Fatalf("people %+v, topics %+v; want one of each, shared", people, topics)
+		}
+		if b.Contributors[0].Name != "Élise Durand" || b.Contributors[0].Role != "economist" || b.Topics[0] != "Économie" {
+			t.Errorf("the second piece should carry the stored spelling and role: %+v %v", b.Contributors, b.Topics)
+		}
+		if list, err := s.FindPieces(ctx, galley.Filter{Topic: "économie"}); err != nil || len(list) != 2 {
+			t.Errorf("filter by topic in another case = %d, %v", len(list), err)
+		}
+	})
 }
 
 func TestSharedDetailsAreNotRevertedByStaleSaves(t *testing.T) {
-	s := openTemp(t)
-	p := &galley.Piece{Title: "Piece", Topics: []string{"Old Topic"}, Contributors: []galley.Contributor{{Name: "Ada Quill", Role: "ambassador"}}}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	stale, _ := s.Piece(ctx, p.ID)
-
-	// The role is changed where roles are managed.
-	if err := s.UpdateContributor(ctx, galley.Contributor{ID: p.Contributors[0].ID, Name: "Ada Quill", Role: "former ambassador"}); err != nil {
-		t.Fatal(err)
-	}
-	// A save from an editor who loaded the piece earlier is a conflict, not
-	// a quiet revert of the role.
-	stale.Summary = "edited"
-	if err := s.SavePiece(ctx, stale); galley.ErrorCode(err) != galley.EConflict {
-		t.Fatalf("stale save after a contributor edit = %v, want a conflict", err)
-	}
-	// Saving another piece that names her with the old role keeps the new.
-	other := &galley.Piece{Title: "Other", Contributors: []galley.Contributor{{Name: "ada quill", Role: "ambassador"}}}
-	if err := s.SavePiece(ctx, other); err != nil {
-		t.Fatal(err)
-	}
-	if other.Contributors[0].Role != "former ambassador" {
-		t.Errorf("role after saving a piece with an old role = %q", other.Contributors[0].Role)
-	}
-
-	// The same for a topic rename.
-	stale, _ = s.Piece(ctx, p.ID)
-	topics, _ := s.Topics(ctx)
-	if err := s.RenameTopic(ctx, topics[0].ID, "New Topic"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SavePiece(ctx, stale); galley.ErrorCode(err) != galley.EConflict {
-		t.Errorf("stale save after a topic rename = %v, want a conflict", err)
-	}
-	if topics, _ := s.Topics(ctx); len(topics) != 1 || topics[0].Name != "New Topic" {
-		t.Errorf("topics = %+v", topics)
-	}
-	for _, bad := range []string{"", "two\nlines", strings.Repeat("x", galley.MaxLine+1), "nul\x00"} {
-		if err := s.RenameTopic(ctx, topics[0].ID, bad); galley.ErrorCode(err) != galley.EInvalid {
-			t.Errorf("RenameTopic(%q) = %v, want invalid", bad, err)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		p := &galley.Piece{Title: "Piece", Topics: []string{"Old Topic"}, Contributors: []galley.Contributor{{Name: "Ada Quill", Role: "ambassador"}}}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
 		}
-	}
+		stale, _ := s.Piece(ctx, p.ID)
+
+		// The role is changed where roles are managed.
+		if err := s.UpdateContributor(ctx, galley.Contributor{ID: p.Contributors[0].ID, Name: "Ada Quill", Role: "former ambassador"}); err != nil {
+			t.Fatal(err)
+		}
+		// A save from an editor who loaded the piece earlier is a conflict, not
+		// a quiet revert of the role.
+		stale.Summary = "edited"
+		if err := s.SavePiece(ctx, stale); galley.ErrorCode(err) != galley.EConflict {
+			t.Fatalf("stale save after a contributor edit = %v, want a conflict", err)
+		}
+		// Saving another piece that names her with the old role keeps the new.
+		other := &galley.Piece{Title: "Other", Contributors: []galley.Contributor{{Name: "ada quill", Role: "ambassador"}}}
+		if err := s.SavePiece(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if other.Contributors[0].Role != "former ambassador" {
+			t.Errorf("role after saving a piece with an old role = %q", other.Contributors[0].Role)
+		}
+
+		// The same for a topic rename.
+		stale, _ = s.Piece(ctx, p.ID)
+		topics, _ := s.Topics(ctx)
+		if err := s.RenameTopic(ctx, topics[0].ID, "New Topic"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SavePiece(ctx, stale); galley.ErrorCode(err) != galley.EConflict {
+			t.Errorf("stale save after a topic rename = %v, want a conflict", err)
+		}
+		if topics, _ := s.Topics(ctx); len(topics) != 1 || topics[0].Name != "New Topic" {
+			t.Errorf("topics = %+v", topics)
+		}
+		for _, bad := range []string{"", "two\nlines", strings.Repeat("x", galley.MaxLine+1), "nul\x00"} {
+			if err := s.RenameTopic(ctx, topics[0].ID, bad); galley.ErrorCode(err) != galley.EInvalid {
+				t.Errorf("RenameTopic(%q) = %v, want invalid", bad, err)
+			}
+		}
+	})
 }

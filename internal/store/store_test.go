@@ -18,8 +18,47 @@ import (
 
 var ctx = context.Background()
 
-// openTemp opens a new library file in a fresh temporary folder.
+// openServerTemp opens a fresh team library (contract_test.go, where
+// PostgreSQL can be started).
+var openServerTemp func(t *testing.T) *Store
+
+// openTemp opens a new, empty library of the home under test (eachHome):
+// a library file in a fresh temporary folder, or a team library in a
+// fresh database.
+// Tests of what only a file has (its header, its side files, SQLite's
+// lock) open one with openFile instead.
 func openTemp(t *testing.T) *Store {
+	t.Helper()
+	if homeOf(t) == "server" {
+		if openServerTemp == nil {
+			t.Skip("a team library needs PostgreSQL, started on Linux only")
+		}
+		return openServerTemp(t)
+	}
+	return openFile(t)
+}
+
+// eachHome runs a test of the store's behaviour on both homes a library
+// can have, as subtests named file and server: one suite for both, as
+// Gitea runs one against each database.
+func eachHome(t *testing.T, test func(t *testing.T)) {
+	for _, home := range []string{"file", "server"} {
+		t.Run(home, test)
+	}
+}
+
+// homeOf is the home of the eachHome subtest t belongs to: its name's
+// second part.
+func homeOf(t *testing.T) string {
+	if parts := strings.Split(t.Name(), "/"); len(parts) > 1 && parts[1] == "server" {
+		return "server"
+	}
+	return "file"
+}
+
+// openFile opens a new library file in a fresh temporary folder, whatever
+// the home under test.
+func openFile(t *testing.T) *Store {
 	t.Helper()
 	s, err := Open(filepath.Join(t.TempDir(), "library.galley"))
 	if err != nil {
@@ -126,67 +165,69 @@ func TestOpenNeedsAnExistingFolder(t *testing.T) {
 }
 
 func TestPieceRoundTripsEveryField(t *testing.T) {
-	s := openTemp(t)
-	other := &galley.Piece{Title: "Earlier Analysis"}
-	if err := s.SavePiece(ctx, other); err != nil {
-		t.Fatal(err)
-	}
-	p := fullPiece("After the Summit: A Conversation", 1)
-	p.Related = []galley.PieceRef{{ID: other.ID}}
-	s.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 123_000_000, time.UTC) }
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	if p.ID == 0 || p.Version != 1 || p.Slug != "after-the-summit-a-conversation" {
-		t.Fatalf("after save: id %d version %d slug %q", p.ID, p.Version, p.Slug)
-	}
-	if p.Photos[0].Data != nil || p.Photos[0].Image.Hash == "" || p.Photos[0].Image.Width != 64 {
-		t.Fatalf("saved photo not described: %+v", p.Photos[0].Image)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		other := &galley.Piece{Title: "Earlier Analysis"}
+		if err := s.SavePiece(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		p := fullPiece("After the Summit: A Conversation", 1)
+		p.Related = []galley.PieceRef{{ID: other.ID}}
+		s.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 123_000_000, time.UTC) }
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if p.ID == 0 || p.Version != 1 || p.Slug != "after-the-summit-a-conversation" {
+			t.Fatalf("after save: id %d version %d slug %q", p.ID, p.Version, p.Slug)
+		}
+		if p.Photos[0].Data != nil || p.Photos[0].Image.Hash == "" || p.Photos[0].Image.Width != 64 {
+			t.Fatalf("saved photo not described: %+v", p.Photos[0].Image)
+		}
 
-	got, err := s.Piece(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkSamePiece(t, got, p)
-	if !got.Created.Equal(s.Now()) || !got.Updated.Equal(s.Now()) {
-		t.Errorf("times = %v / %v, want %v", got.Created, got.Updated, s.Now())
-	}
-	if got.Related[0].Title != "Earlier Analysis" || got.Related[0].Slug != "earlier-analysis" {
-		t.Errorf("related = %+v", got.Related)
-	}
-	data, err := s.ImageData(ctx, got.Photos[1].Image.Hash)
-	if err != nil || !bytes.Equal(data, fixture.PNG(32, 32, 2)) {
-		t.Errorf("image bytes did not round-trip (err %v)", err)
-	}
-	bySlug, err := s.PieceBySlug(ctx, p.Slug)
-	if err != nil || bySlug.ID != p.ID {
-		t.Errorf("PieceBySlug = %v, %v", bySlug, err)
-	}
+		got, err := s.Piece(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSamePiece(t, got, p)
+		if !got.Created.Equal(s.Now()) || !got.Updated.Equal(s.Now()) {
+			t.Errorf("times = %v / %v, want %v", got.Created, got.Updated, s.Now())
+		}
+		if got.Related[0].Title != "Earlier Analysis" || got.Related[0].Slug != "earlier-analysis" {
+			t.Errorf("related = %+v", got.Related)
+		}
+		data, err := s.ImageData(ctx, got.Photos[1].Image.Hash)
+		if err != nil || !bytes.Equal(data, fixture.PNG(32, 32, 2)) {
+			t.Errorf("image bytes did not round-trip (err %v)", err)
+		}
+		bySlug, err := s.PieceBySlug(ctx, p.Slug)
+		if err != nil || bySlug.ID != p.ID {
+			t.Errorf("PieceBySlug = %v, %v", bySlug, err)
+		}
 
-	// Edit everything: order changes must stick too.
-	got.Title = "Renamed"
-	got.Contributors[0], got.Contributors[1] = got.Contributors[1], got.Contributors[0]
-	got.Topics = []string{"Arms Control", "Europe", "Diplomacy"}
-	got.QA = append([]galley.QA{{Question: "First now?", Answer: "Yes."}}, got.QA...)
-	got.Photos[0].Lead, got.Photos[1].Lead = false, true
-	got.Photos[0], got.Photos[1] = got.Photos[1], got.Photos[0]
-	got.Status, got.Published = galley.StatusPublished, galley.Date{Year: 2019, Month: 1, Day: 2}
-	keepIDs := []int64{got.Photos[0].ID, got.Photos[1].ID}
-	if err := s.SavePiece(ctx, got); err != nil {
-		t.Fatal(err)
-	}
-	again, err := s.Piece(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkSamePiece(t, again, got)
-	if again.Version != 2 || again.Slug != p.Slug {
-		t.Errorf("version %d slug %q after edit; want 2 and the slug kept", again.Version, again.Slug)
-	}
-	if again.Photos[0].ID != keepIDs[0] || again.Photos[1].ID != keepIDs[1] {
-		t.Errorf("photos lost their IDs on reorder: %d %d, want %v", again.Photos[0].ID, again.Photos[1].ID, keepIDs)
-	}
+		// Edit everything: order changes must stick too.
+		got.Title = "Renamed"
+		got.Contributors[0], got.Contributors[1] = got.Contributors[1], got.Contributors[0]
+		got.Topics = []string{"Arms Control", "Europe", "Diplomacy"}
+		got.QA = append([]galley.QA{{Question: "First now?", Answer: "Yes."}}, got.QA...)
+		got.Photos[0].Lead, got.Photos[1].Lead = false, true
+		got.Photos[0], got.Photos[1] = got.Photos[1], got.Photos[0]
+		got.Status, got.Published = galley.StatusPublished, galley.Date{Year: 2019, Month: 1, Day: 2}
+		keepIDs := []int64{got.Photos[0].ID, got.Photos[1].ID}
+		if err := s.SavePiece(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		again, err := s.Piece(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSamePiece(t, again, got)
+		if again.Version != 2 || again.Slug != p.Slug {
+			t.Errorf("version %d slug %q after edit; want 2 and the slug kept", again.Version, again.Slug)
+		}
+		if again.Photos[0].ID != keepIDs[0] || again.Photos[1].ID != keepIDs[1] {
+			t.Errorf("photos lost their IDs on reorder: %d %d, want %v", again.Photos[0].ID, again.Photos[1].ID, keepIDs)
+		}
+	})
 }
 
 // checkSamePiece compares everything an editor typed or chose.
@@ -288,118 +329,126 @@ func TestSavingOverAStaleVersionIsAConflict(t *testing.T) {
 }
 
 func TestSlugsAreDerivedUniqueAndChecked(t *testing.T) {
-	s := openTemp(t)
-	a := &galley.Piece{Title: "Water Rights"}
-	b := &galley.Piece{Title: "Water Rights"}
-	for _, p := range []*galley.Piece{a, b} {
-		if err := s.SavePiece(ctx, p); err != nil {
-			t.Fatal(err)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		a := &galley.Piece{Title: "Water Rights"}
+		b := &galley.Piece{Title: "Water Rights"}
+		for _, p := range []*galley.Piece{a, b} {
+			if err := s.SavePiece(ctx, p); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	if a.Slug != "water-rights" || b.Slug != "water-rights-2" {
-		t.Errorf("slugs = %q, %q; want water-rights and water-rights-2", a.Slug, b.Slug)
-	}
-	c := &galley.Piece{Title: "Other", Slug: "water-rights"}
-	err := s.SavePiece(ctx, c)
-	if galley.ErrorCode(err) != galley.EConflict || !strings.Contains(err.Error(), "Water Rights") {
-		t.Errorf("taken slug = %v, want a conflict naming the other piece", err)
-	}
-	if c.ID != 0 {
-		t.Error("a refused save assigned an ID")
-	}
+		if a.Slug != "water-rights" || b.Slug != "water-rights-2" {
+			t.Errorf("slugs = %q, %q; want water-rights and water-rights-2", a.Slug, b.Slug)
+		}
+		c := &galley.Piece{Title: "Other", Slug: "water-rights"}
+		err := s.SavePiece(ctx, c)
+		if galley.ErrorCode(err) != galley.EConflict || !strings.Contains(err.Error(), "Water Rights") {
+			t.Errorf("taken slug = %v, want a conflict naming the other piece", err)
+		}
+		if c.ID != 0 {
+			t.Error("a refused save assigned an ID")
+		}
+	})
 }
 
 func TestImagesAreStoredOncePerContent(t *testing.T) {
-	s := openTemp(t)
-	img := fixture.JPEG(40, 30, 7)
-	p1 := &galley.Piece{Title: "One", Photos: []galley.Photo{{Data: img}}}
-	p2 := &galley.Piece{Title: "Two", Photos: []galley.Photo{{Data: img}, {Data: img, Caption: "again"}}}
-	for _, p := range []*galley.Piece{p1, p2} {
-		if err := s.SavePiece(ctx, p); err != nil {
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		img := fixture.JPEG(40, 30, 7)
+		p1 := &galley.Piece{Title: "One", Photos: []galley.Photo{{Data: img}}}
+		p2 := &galley.Piece{Title: "Two", Photos: []galley.Photo{{Data: img}, {Data: img, Caption: "again"}}}
+		for _, p := range []*galley.Piece{p1, p2} {
+			if err := s.SavePiece(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
+			t.Errorf("%d image rows for one distinct image, want 1", n)
+		}
+		if _, err := s.DeletePiece(ctx, p1.ID); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
-		t.Errorf("%d image rows for one distinct image, want 1", n)
-	}
-	if _, err := s.DeletePiece(ctx, p1.ID); err != nil {
-		t.Fatal(err)
-	}
-	if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
-		t.Errorf("image dropped while another piece still uses it")
-	}
-	if _, err := s.DeletePiece(ctx, p2.ID); err != nil {
-		t.Fatal(err)
-	}
-	// The trash (and the pieces' revisions) still show the image.
-	if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
-		t.Errorf("%d images while trashed pieces show one, want 1", n)
-	}
-	if _, err := s.EmptyTrash(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n := count(t, s, "SELECT count(*) FROM images"); n != 0 {
-		t.Errorf("%d unused images kept after the trash was emptied", n)
-	}
+		if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
+			t.Errorf("image dropped while another piece still uses it")
+		}
+		if _, err := s.DeletePiece(ctx, p2.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The trash (and the pieces' revisions) still show the image.
+		if n := count(t, s, "SELECT count(*) FROM images"); n != 1 {
+			t.Errorf("%d images while trashed pieces show one, want 1", n)
+		}
+		if _, err := s.EmptyTrash(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, "SELECT count(*) FROM images"); n != 0 {
+			t.Errorf("%d unused images kept after the trash was emptied", n)
+		}
+	})
 }
 
 func TestBadPhotosAreRefusedWholesale(t *testing.T) {
-	s := openTemp(t)
-	jpg := fixture.JPEG(40, 30, 1)
-	cases := map[string][]byte{
-		"empty":          {},
-		"text as jpeg":   []byte("this is not an image at all"),
-		"truncated jpeg": jpg[:len(jpg)/2],
-	}
-	for name, data := range cases {
-		p := &galley.Piece{Title: name, Photos: []galley.Photo{{Data: fixture.PNG(8, 8, 1)}, {Data: data, Source: name + ".jpg"}}}
-		err := s.SavePiece(ctx, p)
-		if galley.ErrorCode(err) != galley.EInvalid || !strings.Contains(err.Error(), name+".jpg") {
-			t.Errorf("%s: save = %v, want an invalid error naming the file", name, err)
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		jpg := fixture.JPEG(40, 30, 1)
+		cases := map[string][]byte{
+			"empty":          {},
+			"text as jpeg":   []byte("this is not an image at all"),
+			"truncated jpeg": jpg[:len(jpg)/2],
 		}
-	}
-	if n := count(t, s, "SELECT count(*) FROM pieces") + count(t, s, "SELECT count(*) FROM images"); n != 0 {
-		t.Errorf("refused saves left %d rows behind", n)
-	}
+		for name, data := range cases {
+			p := &galley.Piece{Title: name, Photos: []galley.Photo{{Data: fixture.PNG(8, 8, 1)}, {Data: data, Source: name + ".jpg"}}}
+			err := s.SavePiece(ctx, p)
+			if galley.ErrorCode(err) != galley.EInvalid || !strings.Contains(err.Error(), name+".jpg") {
+				t.Errorf("%s: save = %v, want an invalid error naming the file", name, err)
+			}
+		}
+		if n := count(t, s, "SELECT count(*) FROM pieces") + count(t, s, "SELECT count(*) FROM images"); n != 0 {
+			t.Errorf("refused saves left %d rows behind", n)
+		}
+	})
 }
 
 func TestDeleteTakesThePieceOutOfOtherRelatedLists(t *testing.T) {
-	s := openTemp(t)
-	gone := &galley.Piece{Title: "To Be Deleted", Topics: []string{"Energy"}, Photos: []galley.Photo{{Data: fixture.PNG(8, 8, 3)}}}
-	if err := s.SavePiece(ctx, gone); err != nil {
-		t.Fatal(err)
-	}
-	keep := &galley.Piece{Title: "Keeper"}
-	if err := s.SavePiece(ctx, keep); err != nil {
-		t.Fatal(err)
-	}
-	lister := &galley.Piece{Title: "Lister", Related: []galley.PieceRef{{ID: keep.ID}, {ID: gone.ID}}}
-	if err := s.SavePiece(ctx, lister); err != nil {
-		t.Fatal(err)
-	}
-	affected, err := s.DeletePiece(ctx, gone.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(affected) != 1 || affected[0].Title != "Lister" {
-		t.Errorf("affected = %+v, want Lister", affected)
-	}
-	got, _ := s.Piece(ctx, lister.ID)
-	if len(got.Related) != 1 || got.Related[0].ID != keep.ID {
-		t.Errorf("related after delete = %+v", got.Related)
-	}
-	if got.Version != lister.Version+1 {
-		t.Errorf("the edited related list did not bump the version (%d)", got.Version)
-	}
-	if _, err := s.Piece(ctx, gone.ID); galley.ErrorCode(err) != galley.ENotFound {
-		t.Errorf("deleted piece still loads: %v", err)
-	}
-	if n := count(t, s, "SELECT count(*) FROM piece_search WHERE piece_search MATCH 'deleted'"); n != 0 {
-		t.Error("the deleted piece is still in the search index")
-	}
-	if _, err := s.DeletePiece(ctx, gone.ID); galley.ErrorCode(err) != galley.ENotFound {
-		t.Errorf("deleting twice = %v, want not found", err)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		gone := &galley.Piece{Title: "To Be Deleted", Topics: []string{"Energy"}, Photos: []galley.Photo{{Data: fixture.PNG(8, 8, 3)}}}
+		if err := s.SavePiece(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+		keep := &galley.Piece{Title: "Keeper"}
+		if err := s.SavePiece(ctx, keep); err != nil {
+			t.Fatal(err)
+		}
+		lister := &galley.Piece{Title: "Lister", Related: []galley.PieceRef{{ID: keep.ID}, {ID: gone.ID}}}
+		if err := s.SavePiece(ctx, lister); err != nil {
+			t.Fatal(err)
+		}
+		affected, err := s.DeletePiece(ctx, gone.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(affected) != 1 || affected[0].Title != "Lister" {
+			t.Errorf("affected = %+v, want Lister", affected)
+		}
+		got, _ := s.Piece(ctx, lister.ID)
+		if len(got.Related) != 1 || got.Related[0].ID != keep.ID {
+			t.Errorf("related after delete = %+v", got.Related)
+		}
+		if got.Version != lister.Version+1 {
+			t.Errorf("the edited related list did not bump the version (%d)", got.Version)
+		}
+		if _, err := s.Piece(ctx, gone.ID); galley.ErrorCode(err) != galley.ENotFound {
+			t.Errorf("deleted piece still loads: %v", err)
+		}
+		if found, err := s.FindPieces(ctx, galley.Filter{Query: "deleted"}); err != nil || len(found) != 0 {
+			t.Error("the deleted piece is still in the search index")
+		}
+		if _, err := s.DeletePiece(ctx, gone.ID); galley.ErrorCode(err) != galley.ENotFound {
+			t.Errorf("deleting twice = %v, want not found", err)
+		}
+	})
 }
 
 func count(t *testing.T, s *Store, query string, args ...any) int {
@@ -557,40 +606,44 @@ func TestDamageSurfacesWithoutTheFullCheck(t *testing.T) {
 }
 
 func TestANewPhotoCanGoBeforeAKeptOne(t *testing.T) {
-	s := openTemp(t)
-	p := &galley.Piece{Title: "One photo", Photos: []galley.Photo{{Data: fixture.JPEG(8, 8, 1), Caption: "first"}}}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	p.Photos = append([]galley.Photo{{Data: fixture.PNG(8, 8, 2), Caption: "new lead"}}, p.Photos...)
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatalf("adding a photo before the kept one: %v", err)
-	}
-	got, _ := s.Piece(ctx, p.ID)
-	if len(got.Photos) != 2 || got.Photos[0].Caption != "new lead" || got.Photos[1].Caption != "first" {
-		t.Errorf("photos in order: %+v", got.Photos)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		p := &galley.Piece{Title: "One photo", Photos: []galley.Photo{{Data: fixture.JPEG(8, 8, 1), Caption: "first"}}}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		p.Photos = append([]galley.Photo{{Data: fixture.PNG(8, 8, 2), Caption: "new lead"}}, p.Photos...)
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatalf("adding a photo before the kept one: %v", err)
+		}
+		got, _ := s.Piece(ctx, p.ID)
+		if len(got.Photos) != 2 || got.Photos[0].Caption != "new lead" || got.Photos[1].Caption != "first" {
+			t.Errorf("photos in order: %+v", got.Photos)
+		}
+	})
 }
 
 func TestPhotoDetailsAreKeptAndSearchable(t *testing.T) {
-	s := openTemp(t)
-	p := &galley.Piece{Title: "Delta", Photos: []galley.Photo{{Data: fixture.JPEG(20, 20, 5), Caption: "Silt.",
-		Photographer: "Lena Oduya", Copyright: "© 2026 Survey Office", DateCreated: "2026-03-02", City: "Deltaville", Country: "Norland",
-		Keywords: []string{"silt", "river mouth"}}}}
-	if err := s.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := s.Piece(ctx, p.ID)
-	ph := got.Photos[0]
-	if ph.Photographer != "Lena Oduya" || ph.Copyright != "© 2026 Survey Office" || ph.DateCreated != "2026-03-02" ||
-		ph.City != "Deltaville" || ph.Country != "Norland" || strings.Join(ph.Keywords, "|") != "silt|river mouth" {
-		t.Errorf("photo details: %+v", ph)
-	}
-	if n, _ := s.CountPieces(ctx, galley.Filter{Query: "oduya"}); n != 1 {
-		t.Error("the photographer is not searchable")
-	}
-	bad := &galley.Piece{Title: "Bad", Photos: []galley.Photo{{Data: fixture.JPEG(20, 20, 6), City: "Two\nLines"}}}
-	if err := s.SavePiece(ctx, bad); err == nil || !strings.Contains(err.Error(), "city of photo 1") {
-		t.Errorf("a two-line city: %v", err)
-	}
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		p := &galley.Piece{Title: "Delta", Photos: []galley.Photo{{Data: fixture.JPEG(20, 20, 5), Caption: "Silt.",
+			Photographer: "Lena Oduya", Copyright: "© 2026 Survey Office", DateCreated: "2026-03-02", City: "Deltaville", Country: "Norland",
+			Keywords: []string{"silt", "river mouth"}}}}
+		if err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Piece(ctx, p.ID)
+		ph := got.Photos[0]
+		if ph.Photographer != "Lena Oduya" || ph.Copyright != "© 2026 Survey Office" || ph.DateCreated != "2026-03-02" ||
+			ph.City != "Deltaville" || ph.Country != "Norland" || strings.Join(ph.Keywords, "|") != "silt|river mouth" {
+			t.Errorf("photo details: %+v", ph)
+		}
+		if n, _ := s.CountPieces(ctx, galley.Filter{Query: "oduya"}); n != 1 {
+			t.Error("the photographer is not searchable")
+		}
+		bad := &galley.Piece{Title: "Bad", Photos: []galley.Photo{{Data: fixture.JPEG(20, 20, 6), City: "Two\nLines"}}}
+		if err := s.SavePiece(ctx, bad); err == nil || !strings.Contains(err.Error(), "city of photo 1") {
+			t.Errorf("a two-line city: %v", err)
+		}
+	})
 }
