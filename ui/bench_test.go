@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -73,6 +74,12 @@ func benchmarkOpen(b *testing.B, path string) {
 		return d, st
 	}
 	closeDesk := func(d *Desk, st *store.Store) {
+		// As quitting does: the desk's background work (a spelling
+		// check that started as the piece opened) ends before the
+		// library is closed under it.
+		if !d.jobs.wait(10 * time.Second) {
+			b.Fatal("the desk's background work did not end")
+		}
 		d.Window().Close()
 		st.Close()
 		// A launch starts in a fresh process: the garbage of the desk

@@ -68,7 +68,18 @@ type Server struct {
 	stopped bool       // Stop has run
 
 	dbSeq atomic.Int64
+
+	shipped bool // PostgreSQL's own settings: durable, 128 MB of buffers
 }
+
+// Option changes how StartMain sets up the server.
+type Option func(*Server)
+
+// AsShipped runs the server with PostgreSQL's own settings — every commit
+// written to disk, 128 MB of shared buffers — instead of the throwaway
+// speed settings the tests use, so that benchmarks measure what a team's
+// server does.
+func AsShipped() Option { return func(s *Server) { s.shipped = true } }
 
 // proc is one run of the postmaster.
 type proc struct {
@@ -80,9 +91,9 @@ type proc struct {
 // Start starts a fresh server for the test and stops it, removing its
 // folder, when the test ends. A missing PostgreSQL fails the test (the
 // server tests are meant to run everywhere, CI included).
-func Start(tb testing.TB) *Server {
+func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	s, err := StartMain()
+	s, err := StartMain(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -97,12 +108,15 @@ func Start(tb testing.TB) *Server {
 // StartMain starts a fresh server outside any test, for a TestMain that
 // shares one server between the tests of a package; the caller must call
 // Stop before os.Exit. If the binary dies first, the server still goes.
-func StartMain() (*Server, error) {
+func StartMain(opts ...Option) (*Server, error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{bin: bin}
+	for _, o := range opts {
+		o(s)
+	}
 	if s.version, err = majorVersion(bin); err != nil {
 		return nil, err
 	}
@@ -276,19 +290,24 @@ func (s *Server) StartServer() error {
 		return fmt.Errorf("pgtest: %w", err)
 	}
 	defer logf.Close()
-	cmd := exec.Command(filepath.Join(s.bin, "postgres"),
+	args := []string{
 		"-D", s.data,
 		"-k", s.dir,
 		"-p", port,
 		"-c", "listen_addresses=",
-		// Speed over durability: the cluster is thrown away.
-		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
-		"-c", "shared_buffers=32MB",
-		"-c", "jit=off",
 		"-c", "max_connections=100",
-	)
+	}
+	if !s.shipped {
+		// Speed over durability: the cluster is thrown away.
+		args = append(args,
+			"-c", "fsync=off",
+			"-c", "synchronous_commit=off",
+			"-c", "full_page_writes=off",
+			"-c", "shared_buffers=32MB",
+			"-c", "jit=off",
+		)
+	}
+	cmd := exec.Command(filepath.Join(s.bin, "postgres"), args...)
 	cmd.Dir = s.dir
 	cmd.Env = s.env()
 	cmd.Stdout = logf

@@ -52,7 +52,32 @@ func (s *Store) CopyInto(ctx context.Context, to *Store) error {
 	if err := to.afterCopy(ctx, tx); err != nil {
 		return err
 	}
-	return to.commit(tx)
+	if err := to.commit(tx); err != nil {
+		return err
+	}
+	to.settle(ctx)
+	return nil
+}
+
+// settle brings a team library's planner statistics and search indexes up
+// to date after a copy or restore wrote it whole. Without it the server
+// plans searches of 100,000 new pieces as if the tables were empty until
+// autovacuum comes by, and a prefix search took a quarter of a second
+// instead of one millisecond. It is upkeep, not part of the copy: the
+// copy is committed, and a failure here (a login that does not own the
+// tables) leaves it to autovacuum.
+func (s *Store) settle(ctx context.Context) {
+	if !s.onServer() {
+		return
+	}
+	for _, q := range []string{
+		`SELECT gin_clean_pending_list('pieces_search'), gin_clean_pending_list('photos_search')`,
+		`ANALYZE`,
+	} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			return
+		}
+	}
 }
 
 // replaceInto empties every table of to (in tx, children first) and fills
@@ -119,7 +144,11 @@ func (s *Store) restoreServer(ctx context.Context, backup, kept string) error {
 	if _, err := tx.ExecContext(ctx, `SELECT pg_notify(?, '*')`, changeChannel); err != nil {
 		return s.txError(err)
 	}
-	return s.commit(tx)
+	if err := s.commit(tx); err != nil {
+		return err
+	}
+	s.settle(ctx)
+	return nil
 }
 
 // copyColumns are the columns of table a copy carries: those both homes

@@ -54,17 +54,42 @@ func openServer(ctx context.Context, address string) (*Store, error) {
 	}
 	s := &Store{path: shown, address: address, db: db, rdb: db, d: postgresDialect{},
 		Now: time.Now, Author: currentUser(), RevisionWindow: DefaultRevisionWindow}
-	if err := s.serverSchema(ctx); err != nil {
-		db.Close()
-		return nil, s.reach(err)
-	}
 	// On a team library a revision is signed by the database user, the
 	// name the server knows the editor by.
-	var who string
-	if err := db.QueryRowContext(ctx, `SELECT current_user`).Scan(&who); err == nil && who != "" {
+	var (
+		app, version int64
+		who          string
+	)
+	// A library already at this Galley's schema — nearly every opening —
+	// is read in one round trip, without the write lock, so a desk opens
+	// as fast while another desk saves. Anything else (an empty database,
+	// an older schema, another program's tables) is looked at again under
+	// the lock.
+	err = db.QueryRowContext(ctx, `SELECT application_id, version, current_user FROM galley_schema`).Scan(&app, &version, &who)
+	if err != nil && unreachable(err) {
+		db.Close()
+		return nil, s.reach(s.serverError(err))
+	}
+	if err != nil || app != ApplicationID || version != int64(latestServerSchema()) {
+		if err := s.serverSchema(ctx); err != nil {
+			db.Close()
+			return nil, s.reach(err)
+		}
+		if err := db.QueryRowContext(ctx, `SELECT current_user`).Scan(&who); err != nil {
+			who = ""
+		}
+	}
+	if who != "" {
 		s.Author = who
 	}
 	return s, nil
+}
+
+// latestServerSchema is the schema version this Galley's team libraries
+// are at.
+func latestServerSchema() int {
+	ms := serverMigrations()
+	return ms[len(ms)-1].version
 }
 
 // Shown gives a library's name as it may be shown or kept (in a window
