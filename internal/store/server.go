@@ -246,6 +246,10 @@ func (s *Store) serverError(err error) error {
 			return err // the caller tells duplicates apart
 		case pe.Code == "53100":
 			return galley.Errorf(galley.EInvalid, "The server of the team library %s is out of disk space. Your changes were not saved.", s.path)
+		case pe.Code == "42501" && strings.HasPrefix(pe.Message, "permission denied"):
+			// A grant an editor has and a writer lacks: the table alone
+			// would not tell the writer what to do about it.
+			return galley.Errorf(galley.EInvalid, "The team library %s refused it: deleting pieces, emptying the trash and renaming or merging topics are for an editor (%s).", s.path, pe.Message)
 		case pe.Code == "42501":
 			return galley.Errorf(galley.EInvalid, "The team library %s does not let you do that (%s).", s.path, pe.Message)
 		}
