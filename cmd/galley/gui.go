@@ -30,6 +30,19 @@ const (
 // closes. A library that cannot be opened is explained in a window rather
 // than by a crash.
 func runGUI(path string, isDefault bool) error {
+	// The library opens while Fyne starts: a team library's connection
+	// (a server's process forked, signed in, the schema read) then costs
+	// the first frame nothing that the app's own start does not already
+	// take. Opening touches no widget.
+	type opened struct {
+		st  *store.Store
+		err error
+	}
+	opening := make(chan opened, 1)
+	go func() {
+		st, err := openPath(context.Background(), path, isDefault, os.Stderr)
+		opening <- opened{st, err}
+	}()
 	icon := fyne.NewStaticResource("galley.png", assets.Icon())
 	app.SetMetadata(fyne.AppMetadata{
 		ID: appID, Name: appName, Version: version, Build: appBuild, Icon: icon,
@@ -57,7 +70,8 @@ func runGUI(path string, isDefault bool) error {
 		desk.CheckAndMaintain()
 		desk.Window().Show()
 	}
-	st, err := openPath(context.Background(), path, isDefault, os.Stderr)
+	first := <-opening
+	st, err := first.st, first.err
 	switch {
 	case err == nil:
 		start(st)
