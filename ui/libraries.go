@@ -168,7 +168,42 @@ func (d *Desk) switchLibrary(path string, create bool) {
 		d.showError(galley.Errorf(galley.EConflict, "An export, a backup or a change to the library is still running; open the other library when it has finished (an export can be cancelled)."))
 		return
 	}
+	if store.IsServerAddress(path) {
+		// Reaching a server can take until its connect timeout (a
+		// black-holed network): the window keeps drawing meanwhile,
+		// behind the working overlay, and nothing else is switched to.
+		d.retiring = true
+		hide := working(d.win, "Reaching the team library…")
+		d.settling.Add(1)
+		go func() {
+			defer d.settling.Done()
+			lib, closeLib, err := d.opener(path, create)
+			d.ui(func() {
+				hide()
+				d.retiring = false
+				if d.quitAsked {
+					// The window was closed while the server was
+					// being reached: the library on the desk stays
+					// until the end, the one just reached goes.
+					d.quitAsked = false
+					if err == nil {
+						closeLib()
+					}
+					d.close()
+					return
+				}
+				d.replaceLibrary(path, lib, closeLib, err)
+			})
+		}()
+		return
+	}
 	lib, closeLib, err := d.opener(path, create)
+	d.replaceLibrary(path, lib, closeLib, err)
+}
+
+// replaceLibrary puts lib, just opened from path, on the desk in place of
+// the library there, or says why it could not be opened.
+func (d *Desk) replaceLibrary(path string, lib Library, closeLib func() error, err error) {
 	if err != nil {
 		d.showError(err)
 		return

@@ -248,3 +248,45 @@ func TestATeamLibrarysPasswordIsNeverKept(t *testing.T) {
 		t.Error("the last piece of a team library was not remembered")
 	}
 }
+
+// Reaching a team library happens off the UI goroutine: the desk says it
+// is reaching it and stays as it was until the server answers, then the
+// library goes on the desk; a server that refuses leaves the desk alone.
+func TestReachingATeamLibraryKeepsTheWindowDrawing(t *testing.T) {
+	first := testLibrary(t, &galley.Piece{Title: "In The First"})
+	second := testLibrary(t, &galley.Piece{Title: "On The Server"})
+	d, q := queuedDesk(t, first)
+	answer := make(chan error)
+	d.SetLibraryOpener(first.Path(), func(string, bool) (Library, func() error, error) {
+		if err := <-answer; err != nil {
+			return nil, nil, err
+		}
+		return second, func() error { return nil }, nil
+	}, func() error { return nil })
+	const address = "postgres://dana@db.example/newsroom"
+
+	d.switchLibrary(address, false) // returns while the server is silent
+	if !strings.Contains(overlayText(d.win), "Reaching the team library") {
+		t.Errorf("while reaching the server the window shows:\n%s", overlayText(d.win))
+	}
+	if d.editor.piece.Title != "In The First" {
+		t.Errorf("the desk shows %q before the server answered", d.editor.piece.Title)
+	}
+	answer <- galley.Errorf(galley.EUnavailable, "Cannot reach the team library.")
+	pump(d, q)
+	if text := overlayText(d.win); !strings.Contains(text, "Cannot reach the team library") || strings.Contains(text, "Reaching") {
+		t.Errorf("after the server refused the window shows:\n%s", text)
+	}
+	closeDialogs(d)
+	if d.editor.piece.Title != "In The First" || d.retiring {
+		t.Errorf("a refused open changed the desk: %q", d.editor.piece.Title)
+	}
+
+	d.switchLibrary(address, false)
+	answer <- nil
+	pump(d, q)
+	opened(t, d)
+	if d.editor.piece == nil || d.editor.piece.Title != "On The Server" || !strings.HasPrefix(d.win.Title(), "newsroom") {
+		t.Errorf("after the server answered the desk shows %+v, titled %q", d.editor.piece, d.win.Title())
+	}
+}
