@@ -28,12 +28,7 @@ func ErrorWindow(a fyne.App, heading string, err error) fyne.Window {
 // background and, once it opens the library (putting the desk on the
 // screen), the window closes; else it says why again.
 func UnreachableWindow(a fyne.App, err error, kept int, retry func() error) fyne.Window {
-	w := a.NewWindow("Galley")
-	title := widget.NewLabel("Galley cannot reach the team library")
-	title.TextStyle.Bold = true
-	msg := widget.NewLabel("")
-	msg.Wrapping = fyne.TextWrapWord
-	say := func(err error) {
+	say := func(err error) string {
 		text := galley.ErrorMessage(err)
 		if kept > 0 {
 			verb := "are"
@@ -43,29 +38,51 @@ func UnreachableWindow(a fyne.App, err error, kept int, retry func() error) fyne
 			text += "\n\n" + plural(kept, "change") + " you made while it was out of reach " + verb +
 				" kept on this computer, and will be saved to it once it opens. Nothing is lost."
 		}
-		msg.SetText(text)
+		return text
 	}
-	say(err)
-	var again *widget.Button
-	again = widget.NewButton("Try again", func() {
-		again.Disable()
-		again.SetText("Trying…")
+	return actionWindow(a, "Galley cannot reach the team library", say(err), say, "Try again", "Trying…", retry)
+}
+
+// MissingLibraryWindow says that Galley was started on a library file that
+// is not there (a mistyped --db or GALLEY_DB) and offers to make a new,
+// empty library at that path; nothing is made unless the editor asks, so
+// a typo never leaves an empty library behind. create makes and opens it
+// in the background, putting the desk on the screen; the window then
+// closes, or says why it could not.
+func MissingLibraryWindow(a fyne.App, path string, create func() error) fyne.Window {
+	text := "There is no library at " + path + ".\n\nMake a new, empty library there, or quit and check the path."
+	return actionWindow(a, "Galley cannot find the library", text, galley.ErrorMessage, "Make a new library there", "Making it…", create)
+}
+
+// actionWindow is a start-up window with one thing to do besides Quit:
+// act runs in the background with the button disabled and labelled busy;
+// once it succeeds the window closes, else say tells why.
+func actionWindow(a fyne.App, heading, text string, say func(error) string, label, busy string, act func() error) fyne.Window {
+	w := a.NewWindow("Galley")
+	title := widget.NewLabel(heading)
+	title.TextStyle.Bold = true
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	var do *widget.Button
+	do = widget.NewButton(label, func() {
+		do.Disable()
+		do.SetText(busy)
 		go func() {
-			err := retry()
+			err := act()
 			fyne.Do(func() {
 				if err == nil {
 					w.Close()
 					return
 				}
-				say(err)
-				again.SetText("Try again")
-				again.Enable()
+				msg.SetText(say(err))
+				do.SetText(label)
+				do.Enable()
 			})
 		}()
 	})
-	again.Importance = widget.HighImportance
+	do.Importance = widget.HighImportance
 	quit := widget.NewButton("Quit", w.Close)
-	w.SetContent(container.NewPadded(container.NewBorder(title, container.NewHBox(quit, again), nil, nil, msg)))
+	w.SetContent(container.NewPadded(container.NewBorder(title, container.NewHBox(quit, do), nil, nil, msg)))
 	w.Resize(fyne.NewSize(600, 260))
 	return w
 }

@@ -76,7 +76,7 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 		return err
 	}
 	defer b.Close()
-	st, err := openForWriting(ctx, db, e)
+	st, err := openForFilling(ctx, db, e)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func cmdSample(ctx context.Context, args []string, db string, e env) error {
 	if fl.NArg() > 0 {
 		return usageError{"sample takes no arguments"}
 	}
-	st, err := openForWriting(ctx, db, e)
+	st, err := openForFilling(ctx, db, e)
 	if err != nil {
 		return err
 	}

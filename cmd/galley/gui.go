@@ -40,7 +40,7 @@ func runGUI(path string, isDefault bool) error {
 	}
 	opening := make(chan opened, 1)
 	go func() {
-		st, err := openPath(context.Background(), path, isDefault, os.Stderr)
+		st, err := openPath(context.Background(), path, isDefault, false, os.Stderr)
 		opening <- opened{st, err}
 	}()
 	icon := fyne.NewStaticResource("galley.png", assets.Icon())
@@ -83,7 +83,18 @@ func runGUI(path string, isDefault bool) error {
 			kept = outbox.Waiting(root, store.Shown(path))
 		}
 		ui.UnreachableWindow(a, err, kept, func() error {
-			st, err := openPath(context.Background(), path, isDefault, os.Stderr)
+			st, err := openPath(context.Background(), path, isDefault, false, os.Stderr)
+			if err != nil {
+				return err
+			}
+			fyne.Do(func() { start(st) })
+			return nil
+		}).Show()
+	case galley.ErrorCode(err) == galley.ENotFound && !isDefault && !store.IsServerAddress(path):
+		// A mistyped --db or GALLEY_DB: make a library there only when
+		// the editor says so.
+		ui.MissingLibraryWindow(a, path, func() error {
+			st, err := openPath(context.Background(), path, isDefault, true, os.Stderr)
 			if err != nil {
 				return err
 			}

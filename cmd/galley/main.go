@@ -63,7 +63,9 @@ Usage:
 The library is --db PATH (a file, or a team library's postgres://
 address), else $GALLEY_DB, else
 $XDG_DATA_HOME/galley/library.galley (~/.local/share/galley/library.galley),
-created with the sample desk on first use.
+created with the sample desk on first use. Any other path must hold a
+library (a mistyped one is refused, nothing made there) but for import and
+sample, which make a new library where there is none.
 
 Exit status: 0 done, 1 failed (the library is unchanged), 2 a mistake in
 the command line, 130 or 143 stopped by Ctrl+C or SIGTERM (cancelled; the
@@ -275,22 +277,46 @@ func libraryPath(flagDB string, getenv func(string) string) (path string, isDefa
 	return filepath.Join(dir, "galley", "library.galley"), true, nil
 }
 
-// openLibrary opens the chosen library. The default library is created on
-// first use, with the sample desk in it so a newcomer sees a whole piece.
+// openLibrary opens the chosen library, which must exist: a command that
+// reads a library never makes one where a mistyped path points (an empty
+// library there would export an empty site over the published one). The
+// default library is the exception, created on first use with the sample
+// desk in it so a newcomer sees a whole piece.
 func openLibrary(ctx context.Context, flagDB string, e env) (*store.Store, error) {
+	return chooseAndOpen(ctx, flagDB, e, false)
+}
+
+// openOrCreate opens the chosen library, making it when no file is there:
+// for the commands that fill a library (import, sample).
+func openOrCreate(ctx context.Context, flagDB string, e env) (*store.Store, error) {
+	return chooseAndOpen(ctx, flagDB, e, true)
+}
+
+func chooseAndOpen(ctx context.Context, flagDB string, e env, create bool) (*store.Store, error) {
 	path, isDefault, err := libraryPath(flagDB, e.getenv)
 	if err != nil {
 		return nil, err
 	}
-	return openPath(ctx, path, isDefault, e.stderr)
+	return openPath(ctx, path, isDefault, create, e.stderr)
 }
 
-// openForWriting opens the library for a command that changes it, after
-// SQLite's quick_check of every page: nothing is written to a damaged
-// library. The check reads the whole file (about a second per 100 MB), so
-// commands that only read skip it; `galley check` runs it on its own.
+// openForWriting opens the library, which must exist, for a command that
+// changes it, after SQLite's quick_check of every page: nothing is written
+// to a damaged library. The check reads the whole file (about a second per
+// 100 MB), so commands that only read skip it; `galley check` runs it on
+// its own.
 func openForWriting(ctx context.Context, flagDB string, e env) (*store.Store, error) {
-	st, err := openLibrary(ctx, flagDB, e)
+	return checkedForWriting(ctx, openLibrary, flagDB, e)
+}
+
+// openForFilling is openForWriting for import and sample, which make the
+// library when there is none.
+func openForFilling(ctx context.Context, flagDB string, e env) (*store.Store, error) {
+	return checkedForWriting(ctx, openOrCreate, flagDB, e)
+}
+
+func checkedForWriting(ctx context.Context, open func(context.Context, string, env) (*store.Store, error), flagDB string, e env) (*store.Store, error) {
+	st, err := open(ctx, flagDB, e)
 	if err != nil {
 		return nil, err
 	}
@@ -320,9 +346,18 @@ func newestGoodBackup(ctx context.Context, libraryPath string) string {
 	return ""
 }
 
-func openPath(ctx context.Context, path string, isDefault bool, log io.Writer) (*store.Store, error) {
-	_, statErr := os.Stat(path)
-	fresh := errors.Is(statErr, fs.ErrNotExist)
+// openPath opens the library at path. Where no file is there, the
+// default library is made with the sample desk in it and, when create is
+// set, any other is made empty; otherwise missingLibrary says so.
+func openPath(ctx context.Context, path string, isDefault, create bool, log io.Writer) (*store.Store, error) {
+	fresh := false
+	if !store.IsServerAddress(path) {
+		_, statErr := os.Stat(path)
+		fresh = errors.Is(statErr, fs.ErrNotExist)
+	}
+	if fresh && !isDefault && !create {
+		return nil, missingLibrary(path)
+	}
 	if fresh && isDefault {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("create the library folder: %w", err)
@@ -340,6 +375,11 @@ func openPath(ctx context.Context, path string, isDefault bool, log io.Writer) (
 		fmt.Fprintf(log, "galley: created the library %s with the sample desk\n", path)
 	}
 	return st, nil
+}
+
+// missingLibrary is the error for a library path where there is no file.
+func missingLibrary(path string) error {
+	return galley.Errorf(galley.ENotFound, "There is no library at %s; nothing was done. Check the path (a new library is made by `galley --db PATH import BUNDLE` or `galley --db PATH sample`).", path)
 }
 
 func importSample(ctx context.Context, st *store.Store) (galley.ImportReport, error) {
