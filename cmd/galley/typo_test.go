@@ -79,4 +79,3 @@ func TestAMistypedLibraryPathMakesNothingAndWipesNothing(t *testing.T) {
 		t.Errorf("list of the imported library = %+v", r)
 	}
 }
-
