@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // exportMemoryLimit is the soft memory limit while an export runs: photo
@@ -88,6 +90,7 @@ func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 // was.
 func (d *Desk) startExport(job exportJob) {
 	g := d.jobs
+	job.opt.LibraryName = store.Shown(d.libPath)
 	ctx, cancel := context.WithCancel(g.ctx)
 	bar := widget.NewProgressBar()
 	// Until the files are counted (the library is read first, which takes
@@ -135,7 +138,18 @@ func (d *Desk) startExport(job exportJob) {
 			if err == nil && job.remember {
 				d.app.Preferences().SetString(prefExportDir, job.out)
 			}
+			var replace *export.ReplaceError
 			switch {
+			case errors.As(err, &replace) && !job.opt.Replace:
+				// The folder holds another library's site, another kind
+				// of export, or the export would remove most of its
+				// pages: the editor decides.
+				dialog.ShowConfirm("Replace the site?", galley.ErrorMessage(err)+"\n\nReplace what is there with this export?", func(yes bool) {
+					if yes {
+						job.opt.Replace = true
+						d.startExport(job)
+					}
+				}, d.win)
 			case err != nil && cancelled && galley.ErrorCode(err) != galley.EInvalid:
 				dialog.ShowInformation("Export cancelled", "The export was cancelled; "+job.out+" is as it was before.", d.win)
 			case err != nil:
@@ -160,6 +174,11 @@ func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, err
 		debug.SetMemoryLimit(exportMemoryLimit)
 		defer debug.SetMemoryLimit(prev)
 	}
+	if lib, ok := d.lib.(identified); ok {
+		// A library that cannot record its identity still exports; the
+		// folder then guards only against most of its pages vanishing.
+		job.opt.Library, _ = lib.Identity(ctx)
+	}
 	snap, err := d.lib.Snapshot(ctx)
 	if err != nil {
 		return export.Report{}, err
@@ -167,6 +186,14 @@ func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, err
 	defer snap.Close()
 	return export.Site(ctx, snap, job.out, job.opt)
 }
+
+// identified is a library that knows its lasting identity, which an
+// export folder remembers (store.Store.Identity).
+type identified interface {
+	Identity(ctx context.Context) (string, error)
+}
+
+var _ identified = (*store.Store)(nil)
 
 // showExportReport says what an export did.
 func (d *Desk) showExportReport(job exportJob, rep export.Report) {

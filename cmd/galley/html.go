@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/store"
 )
 
 // exportMemoryLimit is the soft memory limit during an export.
@@ -36,6 +37,7 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	fl.StringVar(&opt.BaseURL, "base-url", "", "the address the site will live at, for canonical links, the feed and the sitemap")
 	fl.StringVar(&dateStyle, "date-style", "long", "long (Tuesday, July 17, 2018) or ap (July 17, 2018)")
 	fl.StringVar(&opt.TemplateDir, "templates", "", "a folder of templates replacing the defaults")
+	fl.BoolVar(&opt.Replace, "replace", false, "replace the site in --out even if another library exported it, or this export removes most of its pages")
 	fl.BoolVar(&opt.KeepPhotoMetadata, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
 	if err := fl.Parse(args); err != nil {
 		return flagError(err)
@@ -74,6 +76,11 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 		return stopped(err)
 	}
 	defer st.Close()
+	// The folder remembers which library wrote it. A library that cannot
+	// record its identity (a read-only file) still exports; the folder
+	// then guards only against most of its pages vanishing.
+	opt.Library, _ = st.Identity(ctx)
+	opt.LibraryName = store.Shown(st.Path())
 	snap, err := st.Snapshot(ctx)
 	if err != nil {
 		return stopped(err)

@@ -37,7 +37,8 @@ Usage:
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
   galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
          [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR] [--keep-photo-metadata]
-                                              export publish-ready HTML
+         [--replace]                          export publish-ready HTML; --replace lets it replace a site
+                                              another library exported, or remove most of its pages
   galley [--db PATH] checks [--language LANG] SLUG
                                               print the piece's failing pre-publish checks, spelling
                                               included, one a line; exit status 1 when any fails

@@ -89,7 +89,8 @@ func stagingFolders(t *testing.T, out string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "."+filepath.Base(out)+".galley-") {
+		// The manifest beside a finished site is no staging folder.
+		if strings.HasPrefix(e.Name(), "."+filepath.Base(out)+".galley-") && e.Name() != "."+filepath.Base(out)+".galley-site.json" {
 			names = append(names, e.Name())
 		}
 	}

@@ -59,6 +59,17 @@ type Options struct {
 	// GPS position and camera EXIF included, is dropped.
 	KeepPhotoMetadata bool
 
+	// Library is the lasting identity of the library exported (see
+	// store.Store.Identity) and LibraryName where it is, as it may be
+	// shown (never a password): the folder remembers them, and an export
+	// of another library there is refused unless Replace is set.
+	Library, LibraryName string
+	// Replace lets the export replace a site that is not, or no longer,
+	// this library's: another library's, another kind of export, or one
+	// of which this export would remove most pages (see ReplaceError).
+	// Files Galley did not export are never replaced.
+	Replace bool
+
 	PageSize   int                   // cards per list page; default 20
 	ImageCache string                // folder keeping resized photos between exports; "" for none
 	Workers    int                   // photos resized at once; default the number of CPUs

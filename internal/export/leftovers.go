@@ -8,7 +8,7 @@ import (
 
 // stagingPrefix begins the names of the hidden folders, beside target,
 // that exports to target are built in: ".site.galley-" for a site
-// exported to "site". os.MkdirTemp ends each with a random number.
+// exported to "site". mkdirStaging ends each with a random number.
 func stagingPrefix(target string) string {
 	return "." + filepath.Base(target) + ".galley-"
 }
@@ -17,6 +17,18 @@ func stagingPrefix(target string) string {
 // from start to end: ".site.galley-lock" for "site".
 func lockPath(target string) string {
 	return filepath.Join(filepath.Dir(target), stagingPrefix(target)+"lock")
+}
+
+// manifestPath is the file beside target in which the site there is
+// described: ".site.galley-site.json" for "site".
+func manifestPath(target string) string {
+	return filepath.Join(filepath.Dir(target), stagingPrefix(target)+"site.json")
+}
+
+// nextManifestPath is where an export writes its manifest before its site
+// is swapped in: ".site.galley-site.next.json" for "site".
+func nextManifestPath(target string) string {
+	return filepath.Join(filepath.Dir(target), stagingPrefix(target)+"site.next.json")
 }
 
 // isStaging reports whether name is exactly the name of a staging folder

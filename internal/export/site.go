@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"os"
@@ -267,7 +268,7 @@ func Site(ctx context.Context, src Source, out string, opt Options) (Report, err
 	// The options and the folder are checked before the library is read:
 	// a folder that cannot be used is said at once, not after a minute of
 	// reading.
-	t, err := openTree(out, kind)
+	t, err := openTree(out, kind, siteOwner{id: s.opt.Library, name: s.opt.LibraryName, replace: s.opt.Replace})
 	if err != nil {
 		return Report{}, err
 	}
@@ -280,6 +281,10 @@ func Site(ctx context.Context, src Source, out string, opt Options) (Report, err
 		return Report{}, err
 	}
 	if rep.Removed, err = t.commit(); err != nil {
+		var replace *ReplaceError
+		if errors.As(err, &replace) {
+			return Report{}, err
+		}
 		return Report{}, galley.Errorf(galley.EInternal, "Could not put the export in place at %s: %v. The previous export there is untouched.", out, err)
 	}
 	rep.Written, rep.Unchanged = t.written, t.unchanged

@@ -8,20 +8,26 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"app.galley/galley/internal/galley"
 )
 
-// manifestName is the hidden file in which an exported site remembers, for
-// each of its files, the fingerprint of what the file was made from and
-// the size and checksum of the bytes written. The next export compares
-// fingerprints to skip unchanged pages entirely, and checksums to be sure
-// the file it keeps still holds those bytes.
+// The manifest is the hidden file in which an exported site remembers
+// which library made it and, for each of its files, the fingerprint of
+// what the file was made from and the size and checksum of the bytes
+// written. The next export compares fingerprints to skip unchanged pages
+// entirely, and checksums to be sure the file it keeps still holds those
+// bytes. It lives beside the site folder (see manifestPath), not in it, so
+// that a web server serving the folder, or rsync copying it, never
+// carries Galley's bookkeeping; manifestName is where exports before that
+// kept it, inside the site, still read.
 const manifestName = ".galley-site.json"
 
 // siteFormat names the manifest's format. Manifests of siteFormatV1
@@ -33,9 +39,14 @@ const (
 )
 
 type manifest struct {
-	Format string                `json:"format"`
-	Kind   string                `json:"kind"`  // "site", "pieces" or "fragments"
-	Files  map[string]fileRecord `json:"files"` // by path in the site
+	Format string `json:"format"`
+	Kind   string `json:"kind"` // "site", "pieces" or "fragments"
+	// Library is the identity of the library exported (see
+	// Options.Library), LibraryName where it was; both empty in
+	// manifests older than them.
+	Library     string                `json:"library,omitempty"`
+	LibraryName string                `json:"library_name,omitempty"`
+	Files       map[string]fileRecord `json:"files"` // by path in the site
 }
 
 // fileRecord is what the manifest knows of one file of the site: what it
@@ -71,7 +82,12 @@ type tree struct {
 	target string // the destination folder
 	tmp    string // where the new site is built
 	lock   *exportLock
+	owner  siteOwner
 	old    manifest
+	// alt is the manifest an export wrote just before swapping its site
+	// in, when it was stopped before putting it in old's place: the
+	// folder holds the files of one or the other (see commit).
+	alt    map[string]fileRecord
 	hadOld bool
 	files  map[string]fileRecord // the new manifest
 	dirs   map[string]bool       // folders of the new site made so far
@@ -82,16 +98,25 @@ type tree struct {
 	damaged            []string // files the previous export made that no longer hold what it wrote
 }
 
+// siteOwner is the library an export is made from, and whether the
+// editor asked to replace what the folder holds (Options.Replace).
+type siteOwner struct {
+	id, name string
+	replace  bool
+}
+
 // openTree prepares an export of the given kind to target. An existing
-// target must be empty or an export of the same kind Galley made; anything
-// else is refused, so no file of the editor's is ever replaced, and
-// exporting one piece never wipes a whole site. The tree must be closed.
-func openTree(target, kind string) (*tree, error) {
+// target must be empty or an export Galley made; anything else is
+// refused, so no file of the editor's is ever replaced. An export of
+// another kind (so that exporting one piece never wipes a whole site) or
+// of another library is refused unless the owner says replace. The tree
+// must be closed.
+func openTree(target, kind string, owner siteOwner) (*tree, error) {
 	abs, err := filepath.Abs(target)
 	if err != nil {
 		return nil, err
 	}
-	t := &tree{target: abs, kind: kind, files: map[string]fileRecord{}, dirs: map[string]bool{}}
+	t := &tree{target: abs, kind: kind, owner: owner, files: map[string]fileRecord{}, dirs: map[string]bool{}}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return nil, galley.Errorf(galley.EInvalid, "Cannot export to %s: it is a file, not a folder.", abs)
 	}
@@ -126,10 +151,35 @@ func (t *tree) open() error {
 			return err
 		}
 	}
-	if t.tmp, err = os.MkdirTemp(filepath.Dir(t.target), stagingPrefix(t.target)+"*"); err != nil {
+	if t.tmp, err = mkdirStaging(t.target); err != nil {
 		return galley.Errorf(galley.EInvalid, "Cannot write in %s: %v.", filepath.Dir(t.target), pathErr(err))
 	}
 	return nil
+}
+
+// mkdirStaging makes a new staging folder for an export to target with
+// the mode the user's umask gives any new folder (0755 under umask 022):
+// it becomes the site folder, and os.MkdirTemp's 0700 would have a web
+// server running as another user refuse the whole site, and rsync -a
+// carry that refusal to the server.
+func mkdirStaging(target string) (string, error) {
+	for {
+		dir := filepath.Join(filepath.Dir(target), stagingPrefix(target)+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		err := os.Mkdir(dir, 0o777)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return dir, err
+	}
+}
+
+// readManifest reads the manifest file at path.
+func readManifest(path string) (manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return manifest{}, err
+	}
+	return decodeManifest(data)
 }
 
 func (t *tree) loadManifest() error {
@@ -140,15 +190,31 @@ func (t *tree) loadManifest() error {
 	if len(entries) == 0 {
 		return nil
 	}
-	data, err := os.ReadFile(filepath.Join(t.target, manifestName))
-	if err == nil {
-		t.old, err = decodeManifest(data)
+	// The manifest beside the folder; the one an export stopped before
+	// putting it there left; the one inside, of older exports.
+	old, err := readManifest(manifestPath(t.target))
+	next, nextErr := readManifest(nextManifestPath(t.target))
+	switch {
+	case err == nil && nextErr == nil:
+		t.alt = next.Files
+	case err != nil && nextErr == nil:
+		old, err = next, nil
+	case err != nil:
+		old, err = readManifest(filepath.Join(t.target, manifestName))
 	}
 	if err != nil {
 		return galley.Errorf(galley.EInvalid, "The folder %s is not empty and holds no site Galley exported; choose an empty or new folder so nothing in it is replaced.", t.target)
 	}
-	if t.old.Kind != t.kind {
-		return galley.Errorf(galley.EInvalid, "The folder %s holds an export of %s; export %s to another folder so it is not replaced.", t.target, kindName(t.old.Kind), kindName(t.kind))
+	t.old = old
+	if t.old.Kind != t.kind && !t.owner.replace {
+		return replaceErrorf("The folder %s holds an export of %s; export %s to another folder so it is not replaced, or replace it (--replace).", t.target, kindName(t.old.Kind), kindName(t.kind))
+	}
+	if t.old.Library != "" && t.owner.id != "" && t.old.Library != t.owner.id && !t.owner.replace {
+		from := ""
+		if t.old.LibraryName != "" {
+			from = " (" + t.old.LibraryName + ")"
+		}
+		return replaceErrorf("The folder %s holds the site of another library%s; nothing was changed. Export this library to another folder, or replace that site (--replace).", t.target, from)
 	}
 	// Only files the previous export made may be replaced.
 	err = filepath.WalkDir(t.target, func(p string, d fs.DirEntry, err error) error {
@@ -157,7 +223,9 @@ func (t *tree) loadManifest() error {
 		}
 		rel, _ := filepath.Rel(t.target, p)
 		rel = filepath.ToSlash(rel)
-		if _, ours := t.old.Files[rel]; !ours && rel != manifestName {
+		_, ours := t.old.Files[rel]
+		_, alt := t.alt[rel]
+		if !ours && !alt && rel != manifestName {
 			return galley.Errorf(galley.EInvalid, "The folder %s holds %s, which Galley did not export; move it elsewhere or choose another folder so it is not lost.", t.target, rel)
 		}
 		return nil
@@ -172,14 +240,16 @@ func (t *tree) loadManifest() error {
 // decodeManifest reads a manifest of either format.
 func decodeManifest(data []byte) (manifest, error) {
 	var head struct {
-		Format string          `json:"format"`
-		Kind   string          `json:"kind"`
-		Files  json.RawMessage `json:"files"`
+		Format      string          `json:"format"`
+		Kind        string          `json:"kind"`
+		Library     string          `json:"library"`
+		LibraryName string          `json:"library_name"`
+		Files       json.RawMessage `json:"files"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
 		return manifest{}, err
 	}
-	m := manifest{Format: head.Format, Kind: head.Kind}
+	m := manifest{Format: head.Format, Kind: head.Kind, Library: head.Library, LibraryName: head.LibraryName}
 	switch head.Format {
 	case siteFormat:
 		if err := json.Unmarshal(head.Files, &m.Files); err != nil {
@@ -239,9 +309,15 @@ func (t *tree) reuse(path, fingerprint string) (bool, error) {
 	if !t.unchangedInput(path, fingerprint) {
 		return false, nil
 	}
-	rec := t.old.Files[path]
 	old := filepath.Join(t.target, filepath.FromSlash(path))
-	if !holds(old, rec) {
+	rec, ok := t.old.Files[path], false
+	for _, r := range t.records(path) {
+		if r.From == fingerprint && r.Size >= 0 && holds(old, r) {
+			rec, ok = r, true
+			break
+		}
+	}
+	if !ok {
 		t.mu.Lock()
 		t.damaged = append(t.damaged, path)
 		t.mu.Unlock()
@@ -264,7 +340,7 @@ func (t *tree) make(path, fingerprint string, produce func() ([]byte, error)) er
 	}
 	rec := recordOf(fingerprint, data)
 	dst := filepath.Join(t.tmp, filepath.FromSlash(path))
-	if _, ok := t.old.Files[path]; ok {
+	if len(t.records(path)) > 0 {
 		old := filepath.Join(t.target, filepath.FromSlash(path))
 		if prev, err := os.ReadFile(old); err == nil && bytes.Equal(prev, data) {
 			if err := linkOrCopy(old, dst); err == nil {
@@ -273,7 +349,8 @@ func (t *tree) make(path, fingerprint string, produce func() ([]byte, error)) er
 			}
 		}
 	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
+	// 0666 less the user's umask, as any program's new file.
+	if err := os.WriteFile(dst, data, 0o666); err != nil {
 		return err
 	}
 	t.record(path, rec, &t.written, dst)
@@ -322,7 +399,7 @@ func (t *tree) mkdir(dir string) error {
 	if done {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
 	t.mu.Lock()
@@ -341,8 +418,25 @@ func (t *tree) count(n *int) {
 // same fingerprint and recorded its checksum, so put will link it without
 // making it if the file still holds those bytes.
 func (t *tree) unchangedInput(path, fingerprint string) bool {
-	rec, ok := t.old.Files[path]
-	return ok && rec.From == fingerprint && fingerprint != "" && rec.Size >= 0
+	for _, rec := range t.records(path) {
+		if rec.From == fingerprint && fingerprint != "" && rec.Size >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// records is what the previous export's manifests say of path: the file
+// there holds one of them, or neither if it was changed since.
+func (t *tree) records(path string) []fileRecord {
+	var recs []fileRecord
+	if rec, ok := t.old.Files[path]; ok {
+		recs = append(recs, rec)
+	}
+	if rec, ok := t.alt[path]; ok {
+		recs = append(recs, rec)
+	}
+	return recs
 }
 
 // linkOrCopy hard-links src to dst, or copies it where links are not
@@ -369,24 +463,51 @@ func linkOrCopy(src, dst string) error {
 
 // commit writes the manifest and swaps the new site in. It returns the
 // number of files the previous export had that this one does not.
+//
+// The new manifest is written beside the folder under its next name
+// first, the site swapped in, and the manifest then renamed into place:
+// stopped at any point, the folder holds the site one of the two
+// manifests describes, and the next export reads both (loadManifest).
 func (t *tree) commit() (removed int, err error) {
-	m := manifest{Format: siteFormat, Kind: t.kind, Files: t.files}
+	pages, gone := 0, 0
+	for p := range t.old.Files {
+		if _, kept := t.files[p]; !kept {
+			removed++
+			if strings.HasSuffix(p, ".html") {
+				gone++
+			}
+		}
+		if strings.HasSuffix(p, ".html") {
+			pages++
+		}
+	}
+	if gone > 0 && 2*gone > pages && !t.owner.replace {
+		// Most of a published site vanishing is far likelier a
+		// mistake (the wrong library, a filter left on) than meant.
+		return 0, replaceErrorf("This export would remove %d of the %d pages of the site in %s; nothing was changed. If that is meant, export again replacing the site (--replace).", gone, pages, t.target)
+	}
+	m := manifest{Format: siteFormat, Kind: t.kind, Library: t.owner.id, LibraryName: t.owner.name, Files: t.files}
 	data, err := json.Marshal(m)
 	if err != nil {
 		return 0, err
 	}
-	if err := os.WriteFile(filepath.Join(t.tmp, manifestName), data, 0o644); err != nil {
+	next := nextManifestPath(t.target)
+	if err := os.WriteFile(next, data, 0o666); err != nil {
 		return 0, err
-	}
-	for p := range t.old.Files {
-		if _, kept := t.files[p]; !kept {
-			removed++
-		}
 	}
 	// Everything must be on disk before the new site takes the place of
 	// the old one, or a power cut could leave empty pages behind.
+	if err := fsync(next); err != nil {
+		return 0, err
+	}
 	if err := t.sync(); err != nil {
 		return 0, err
+	}
+	if fi, err := os.Stat(t.target); err == nil {
+		// The folder keeps its mode and, where this user may set it,
+		// its owner: a web server's access to it is the editor's
+		// business, not the export's.
+		keepModeAndOwner(t.tmp, fi)
 	}
 	if !t.hadOld {
 		if _, err := os.Stat(t.target); err == nil {
@@ -399,16 +520,37 @@ func (t *tree) commit() (removed int, err error) {
 			return 0, err
 		}
 		t.tmp = ""
-		return removed, nil
+	} else {
+		if err := swapDirs(t.tmp, t.target); err != nil {
+			return 0, err
+		}
+		// t.tmp now holds the previous site; failing to delete it loses
+		// nothing.
+		removeTree(t.tmp)
+		t.tmp = ""
 	}
-	if err := swapDirs(t.tmp, t.target); err != nil {
-		return 0, err
+	if err := os.Rename(next, manifestPath(t.target)); err != nil {
+		return removed, nil // the next export reads it under its next name
 	}
-	// t.tmp now holds the previous site; failing to delete it loses nothing.
-	removeTree(t.tmp)
-	t.tmp = ""
+	fsync(filepath.Dir(t.target))
 	return removed, nil
 }
+
+// ReplaceError is the refusal of an export that would replace a site
+// which is not, or no longer, this library's: the folder holds another
+// library's export or one of another kind, or the export would remove
+// most of its pages. Options.Replace lets it go ahead; the desk asks.
+type ReplaceError struct{ err *galley.Error }
+
+func replaceErrorf(format string, args ...any) *ReplaceError {
+	return &ReplaceError{galley.Errorf(galley.EConflict, format, args...)}
+}
+
+// Error returns the message meant for people.
+func (e *ReplaceError) Error() string { return e.err.Message }
+
+// Unwrap gives the coded error, for galley.ErrorCode and ErrorMessage.
+func (e *ReplaceError) Unwrap() error { return e.err }
 
 // removeTree deletes a folder, its subfolders side by side: a site has
 // thousands of files and removing them is most of a small re-export.
@@ -436,7 +578,7 @@ func (t *tree) sync() error {
 	if len(t.fresh) > 256 {
 		return syncTree(t.tmp)
 	}
-	for _, f := range append(t.fresh, filepath.Join(t.tmp, manifestName)) {
+	for _, f := range t.fresh {
 		if err := fsync(f); err != nil {
 			return err
 		}

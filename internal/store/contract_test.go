@@ -634,3 +634,34 @@ func TestPresenceEndsWithTheDesk(t *testing.T) {
 		t.Errorf("joining a file: %v, %v", se, err)
 	}
 }
+
+// A library's identity is made once and is the same for every program on
+// it; another library's differs; asking while another program writes
+// neither waits nor fails; on both homes.
+func TestContractALibraryKnowsItsIdentity(t *testing.T) {
+	ids := map[string]string{}
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		held, err := b.beginWrite(ctx) // another program's long write
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if id, err := a.Identity(ctx); err != nil || id != "" || time.Since(start) > 2*time.Second {
+			t.Errorf("Identity behind another write = %q, %v after %v; want unknown at once", id, err, time.Since(start))
+		}
+		held.Rollback()
+		id, err := a.Identity(ctx)
+		if err != nil || len(id) != 32 {
+			t.Fatalf("Identity = %q, %v", id, err)
+		}
+		if again, err := b.Identity(ctx); err != nil || again != id {
+			t.Errorf("the second program's Identity = %q, %v; want %q", again, err, id)
+		}
+		for home, other := range ids {
+			if other == id {
+				t.Errorf("the %s library has the same identity", home)
+			}
+		}
+		ids[t.Name()] = id
+	})
+}
