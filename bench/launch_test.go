@@ -105,8 +105,10 @@ func startDisplay(b *testing.B) string {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { x.Process.Kill(); x.Wait() })
-		for range 100 {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+		// The socket appears before the server takes clients: ready is
+		// when a client is answered.
+		for range 200 {
+			if exec.Command("xwininfo", "-display", display, "-root").Run() == nil {
 				return display
 			}
 			time.Sleep(50 * time.Millisecond)

@@ -222,6 +222,7 @@ func (d *Desk) previewInBrowser() {
 	dir := filepath.Join(os.TempDir(), "galley-preview-"+fmt.Sprint(os.Getpid()))
 	opt := d.exportOptions()
 	opt.Pieces = []string{d.editor.piece.Slug}
+	opt.Replace = true // the desk's own scratch folder, a piece at a time
 	slug := d.editor.piece.Slug
 	d.startExport(exportJob{title: "Preparing the preview", out: dir, opt: opt, done: func(export.Report) {
 		d.openFile(filepath.Join(dir, piecePage(slug)))

@@ -481,9 +481,10 @@ func (t *tree) commit() (removed int, err error) {
 			pages++
 		}
 	}
-	if gone > 0 && 2*gone > pages && !t.owner.replace {
+	if t.kind == "site" && gone > 0 && 2*gone > pages && !t.owner.replace {
 		// Most of a published site vanishing is far likelier a
 		// mistake (the wrong library, a filter left on) than meant.
+		// Chosen pieces and fragments are a new choice each time.
 		return 0, replaceErrorf("This export would remove %d of the %d pages of the site in %s; nothing was changed. If that is meant, export again replacing the site (--replace).", gone, pages, t.target)
 	}
 	m := manifest{Format: siteFormat, Kind: t.kind, Library: t.owner.id, LibraryName: t.owner.name, Files: t.files}
