@@ -31,10 +31,12 @@ type site struct {
 	entries []*galley.Entry         // the pieces in the export, newest first
 	byID    map[int64]*galley.Entry // every piece of the library, exported or not
 	inSite  map[int64]bool          // the pieces that get pages
+	partial bool                    // chosen pieces or fragments: no list pages of its own
+	holds   map[string]bool         // when partial, the pages the export itself holds
 	topics  *vocabulary
 	types   *vocabulary
 	people  *vocabulary
-	nav     []linkView // the site navigation: one link per type
+	nav     []linkView // the site navigation: one link per type, from the top of the site
 	hash    string     // of everything every page depends on
 	body    *markdown  // body headings start at h2
 	answer  *markdown  // answer headings start at h3, under the question
@@ -90,6 +92,15 @@ func (v *vocabulary) path(name string, page int) string {
 	return pagePath(base, page)
 }
 
+// page is the first page of the name, or "" when the list has no such
+// name (a topic only a draft carries, on a page of chosen pieces).
+func (v *vocabulary) page(name string) string {
+	if name == "" || v.slugs[galley.NameKey(name)] == "" {
+		return ""
+	}
+	return v.path(name, 1)
+}
+
 func pagePath(base string, page int) string {
 	if page <= 1 {
 		return base + ".html"
@@ -139,7 +150,7 @@ func checkedSite(src Source, opt Options) (*site, error) {
 	}
 	s := &site{
 		opt: opt, tpl: tpl, src: src,
-		byID: map[int64]*galley.Entry{}, inSite: map[int64]bool{}, cards: map[cardKey]*cachedCard{},
+		byID: map[int64]*galley.Entry{}, inSite: map[int64]bool{}, holds: map[string]bool{}, cards: map[cardKey]*cachedCard{},
 		body: newMarkdown(2), answer: newMarkdown(3), words: map[int64]map[string]photo.Metadata{},
 	}
 	return s, nil
@@ -181,10 +192,28 @@ func (s *site) read(ctx context.Context) error {
 		}
 		s.entries = append(s.entries, e)
 		s.inSite[e.ID] = true
+		if !opt.Fragment {
+			s.holds[piecePath(e.Slug)] = true
+		}
 	}
 
+	// A whole site links to its own list pages. Chosen pieces link to the
+	// list pages of the site they belong to, the published library as a
+	// site export would make it, so those addresses (absolute, under the
+	// base URL) are the live site's own; a name only a draft carries has
+	// no page anywhere and is not linked.
+	s.partial = len(opt.Pieces) > 0 || opt.Fragment
+	named := s.entries
+	if s.partial {
+		named = nil
+		for i := range all {
+			if all[i].Status == galley.StatusPublished {
+				named = append(named, &all[i])
+			}
+		}
+	}
 	var topics, types, people []string
-	for _, e := range s.entries {
+	for _, e := range named {
 		topics = append(topics, e.Topics...)
 		if e.Type != "" {
 			types = append(types, e.Type)
@@ -198,12 +227,14 @@ func (s *site) read(ctx context.Context) error {
 	s.people = newVocabulary("people", people)
 	for _, k := range sortedKeys(s.types.names) {
 		name := s.types.names[k]
-		s.nav = append(s.nav, linkView{Href: s.types.path(name, 1), Text: name})
+		if path := s.types.page(name); s.link(path, "") != "" {
+			s.nav = append(s.nav, linkView{Href: path, Text: name})
+		}
 	}
 
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%v\x00%v\x00",
-		programHash(), s.tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%v\x00%v\x00%v\x00",
+		programHash(), s.tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment, s.partial)
 	for _, l := range s.nav {
 		fmt.Fprintf(h, "%s\x00%s\x00", l.Href, l.Text)
 	}

@@ -84,7 +84,7 @@ type (
 	siteView struct {
 		Name  string
 		Lang  string
-		Types []linkView // hrefs from the top of the site
+		Types []linkView // hrefs from the top of the site; empty on chosen pieces' pages (use the page's Nav)
 	}
 	ogView struct {
 		Type, Title, Description, URL, Image, ImageAlt string
@@ -94,6 +94,9 @@ type (
 	pageView struct {
 		Site        siteView
 		Root        string
+		Home        string     // the index page, "" when neither the export nor a base URL reaches it
+		Feed        string     // the Atom feed, likewise
+		Nav         []linkView // one link per type, each href as the page uses it ("" for none)
 		Title       string
 		Description string
 		Canonical   string
@@ -107,17 +110,46 @@ type (
 )
 
 func (s *site) siteView() siteView {
-	return siteView{Name: s.opt.SiteName, Lang: s.opt.Lang, Types: s.nav}
+	v := siteView{Name: s.opt.SiteName, Lang: s.opt.Lang}
+	if !s.partial {
+		v.Types = s.nav // relative to the top: templates written before Nav add Root
+	}
+	return v
+}
+
+// frame fills what every page's frame links to, for a page at root.
+func (s *site) frame(v *pageView, root string) {
+	v.Site, v.Root = s.siteView(), root
+	v.Home, v.Feed, v.Nav = s.link(indexPath(1), root), s.link("feed.xml", root), s.navLinks(root)
 }
 
 func (s *site) date(d galley.Date) dateView {
 	return dateView{ISO: d.String(), Text: s.opt.DateStyle.Format(d)}
 }
 
+// link returns how a page at root addresses the page at path: relative
+// when the export holds that page, absolute under the base URL when only
+// the published site does (chosen pieces, fragments), and "" when neither
+// has it or there is no base URL to reach it by. Templates show a name
+// whose link is "" as text, so an export never links to a page that is
+// not there.
+func (s *site) link(path, root string) string {
+	switch {
+	case path == "":
+		return ""
+	case !s.partial, s.holds[path]:
+		return root + path
+	case s.opt.BaseURL != "":
+		return s.opt.BaseURL + path
+	}
+	s.note("Links to pages this export does not hold (topics, types, people, other pieces) are shown as text; with a base URL they lead to the published site.")
+	return ""
+}
+
 func (s *site) topicLinks(names []string, root string) []linkView {
 	var ls []linkView
 	for _, n := range names {
-		ls = append(ls, linkView{Href: root + s.topics.path(n, 1), Text: n})
+		ls = append(ls, linkView{Href: s.link(s.topics.page(n), root), Text: n})
 	}
 	return ls
 }
@@ -126,7 +158,16 @@ func (s *site) typeLink(name, root string) *linkView {
 	if name == "" {
 		return nil
 	}
-	return &linkView{Href: root + s.types.path(name, 1), Text: name}
+	return &linkView{Href: s.link(s.types.page(name), root), Text: name}
+}
+
+// navLinks is the site navigation for a page at root.
+func (s *site) navLinks(root string) []linkView {
+	ls := make([]linkView, 0, len(s.nav))
+	for _, l := range s.nav {
+		ls = append(ls, linkView{Href: s.link(l.Href, root), Text: l.Text})
+	}
+	return ls
 }
 
 // canonical returns the absolute address of a page, when the site has a
@@ -211,7 +252,9 @@ func (s *site) cachedCard(e *galley.Entry, root string, level int) *cachedCard {
 // its type and topics live; the site hash covers the rest.
 func (s *site) cardHash(e *galley.Entry, root string, level int) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%d\x00%d\x00%s\x00%d\x00%s", e.ID, e.Version, root, level, s.types.path(e.Type, 1))
+	// The card's own link: relative, absolute or none, as the export holds
+	// the piece's page or not.
+	fmt.Fprintf(h, "%d\x00%d\x00%s\x00%d\x00%s\x00%s", e.ID, e.Version, root, level, s.types.path(e.Type, 1), s.link(piecePath(e.Slug), root))
 	for _, t := range e.Topics {
 		h.Write([]byte("\x00" + s.topics.path(t, 1)))
 	}
@@ -220,7 +263,7 @@ func (s *site) cardHash(e *galley.Entry, root string, level int) string {
 
 func (s *site) makeCard(e *galley.Entry, root string, level int) cardView {
 	c := cardView{
-		Level: level, Href: root + piecePath(e.Slug), Title: e.Title, Date: s.date(e.Published),
+		Level: level, Href: s.link(piecePath(e.Slug), root), Title: e.Title, Date: s.date(e.Published),
 		Summary: e.Summary, Type: s.typeLink(e.Type, root), Topics: s.topicLinks(e.Topics, root),
 		Draft: e.Status != galley.StatusPublished,
 	}
@@ -269,10 +312,10 @@ func (s *site) pieceFingerprint(kind string, e *galley.Entry, root string) strin
 func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceView, error) {
 	v := &pieceView{
 		Type: s.typeLink(p.Type, root), Title: p.Title, Summary: p.Summary, Date: s.date(p.Published),
-		Topics: s.topicLinks(p.Topics, root), AllHref: root + indexPath(1),
+		Topics: s.topicLinks(p.Topics, root), AllHref: s.link(indexPath(1), root),
 	}
 	for _, c := range p.Contributors {
-		v.Byline = append(v.Byline, personView{Name: c.Name, Role: c.Role, Href: root + s.people.path(c.Name, 1)})
+		v.Byline = append(v.Byline, personView{Name: c.Name, Role: c.Role, Href: s.link(s.people.page(c.Name), root)})
 	}
 	for i := range p.Photos {
 		ph := &p.Photos[i]
@@ -314,10 +357,11 @@ func (s *site) piecePage(ctx context.Context, e *galley.Entry, path string) ([]b
 		return nil, err
 	}
 	page := &pageView{
-		Site: s.siteView(), Root: root, Title: p.Title + " | " + s.opt.SiteName,
+		Title:       p.Title + " | " + s.opt.SiteName,
 		Description: p.Description(), Canonical: s.canonical(path), Piece: v,
 		Draft: p.Status != galley.StatusPublished,
 	}
+	s.frame(page, root)
 	page.NoIndex = page.Draft
 	page.OG, page.LD = s.social(p, v, path, root)
 	return s.render(s.tpl.piece, path, page)
@@ -418,10 +462,9 @@ func (s *site) paginate(kind, heading, intro string, entries []*galley.Entry, pa
 			if page > 1 {
 				title += " (page " + strconv.Itoa(page) + ")"
 			}
-			return &pageView{
-				Site: s.siteView(), Root: root, Title: title, Description: intro,
-				Canonical: s.canonical(p), List: lv,
-			}
+			v := &pageView{Title: title, Description: intro, Canonical: s.canonical(p), List: lv}
+			s.frame(v, root)
+			return v
 		})
 	}
 }

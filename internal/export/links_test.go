@@ -1,0 +1,188 @@
+package export_test
+
+import (
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+)
+
+const liveBase = "https://example.org/news/"
+
+// TestEveryLinkOfEveryExportResolves walks every href and src of every
+// page of every kind of export: each leads to a file the export holds, to
+// a page of the published site under the base URL, or to an id on the
+// same page. Chosen pieces used to link to "../types/.html" for types no
+// exported piece carried, and to list pages they did not hold, while the
+// summary said nothing was wrong.
+func TestEveryLinkOfEveryExportResolves(t *testing.T) {
+	st := sampleLibrary(t)
+	// A draft with a type, a topic and a contributor that no published
+	// piece has: nothing on the published site shows them.
+	p, err := st.PieceBySlug(ctx, "basin-dialogue-series-opens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Status, p.Type = galley.StatusDraft, "Field Note"
+	p.Topics = append(p.Topics, "Only In This Draft")
+	p.Contributors = append(p.Contributors, galley.Contributor{Name: "Pat Draftwell", Role: "intern"})
+	if err := st.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	// The published site a base URL leads to.
+	live := filepath.Join(dir, "live")
+	exportTo(t, st, live, export.Options{BaseURL: liveBase})
+
+	chosen := []string{"what-a-river-treaty-can-teach-negotiators", "basin-dialogue-series-opens"}
+	kinds := []struct {
+		name string
+		opt  export.Options
+	}{
+		{"site", export.Options{}},
+		{"site-with-drafts", export.Options{IncludeDrafts: true}},
+		{"site-with-base", export.Options{BaseURL: liveBase}},
+		{"pieces", export.Options{Pieces: chosen}},
+		{"pieces-with-base", export.Options{Pieces: chosen, BaseURL: liveBase}},
+		{"one-piece", export.Options{Pieces: chosen[:1]}},
+		{"fragments", export.Options{Pieces: chosen, Fragment: true}},
+		{"fragments-with-base", export.Options{Pieces: chosen, Fragment: true, BaseURL: liveBase}},
+	}
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			out := filepath.Join(dir, k.name)
+			rep := exportTo(t, st, out, k.opt)
+			links := walkLinks(t, out, live, k.opt.BaseURL)
+			if least := 20 - 12*btoi(k.opt.Fragment); links < least {
+				t.Errorf("only %d links checked", links)
+			}
+			partial := len(k.opt.Pieces) > 0
+			if partial && k.opt.BaseURL == "" && !strings.Contains(strings.Join(rep.Problems, "\n"), "shown as text") {
+				t.Errorf("the summary does not say that links to pages the export lacks are shown as text: %q", rep.Problems)
+			}
+			if !partial || !slices.Contains(k.opt.Pieces, "basin-dialogue-series-opens") {
+				return
+			}
+			// What is not linked is still shown, as text.
+			page := filepath.Join(out, "pieces", "basin-dialogue-series-opens.html")
+			if k.opt.Fragment {
+				page = filepath.Join(out, "basin-dialogue-series-opens.html")
+			}
+			doc := parse(t, page)
+			for _, want := range []string{"Only In This Draft", "Field Note", "Pat Draftwell"} {
+				var shown bool
+				for _, n := range find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && strings.Contains(text(n), want) }) {
+					shown = shown || n.Data == "li" || n.Data == "p"
+				}
+				if !shown {
+					t.Errorf("%s does not show %q", page, want)
+				}
+			}
+		})
+	}
+}
+
+// walkLinks checks every address on every page in out and returns how
+// many it checked. live is the published site that addresses under base
+// must find a page in.
+func walkLinks(t *testing.T, out, live, base string) int {
+	t.Helper()
+	checked := 0
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		rel = filepath.ToSlash(rel)
+		doc := parse(t, p)
+		ids := map[string]bool{}
+		for _, n := range find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode && attr(n, "id") != "" }) {
+			ids[attr(n, "id")] = true
+		}
+		for _, n := range find(doc, func(n *html.Node) bool { return n.Type == html.ElementNode }) {
+			for _, a := range n.Attr {
+				var addrs []string
+				switch a.Key {
+				case "href", "src":
+					addrs = []string{a.Val}
+				case "srcset":
+					for _, c := range strings.Split(a.Val, ",") {
+						addrs = append(addrs, strings.Fields(c)[0])
+					}
+				default:
+					continue
+				}
+				for _, addr := range addrs {
+					checked++
+					if msg := resolves(addr, rel, out, live, base, ids, attr(n, "rel") == "canonical"); msg != "" {
+						t.Errorf("%s: <%s %s=%q>: %s", rel, n.Data, a.Key, addr, msg)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checked
+}
+
+func resolves(addr, page, out, live, base string, ids map[string]bool, canonical bool) string {
+	u, err := url.Parse(addr)
+	switch {
+	case err != nil:
+		return err.Error()
+	case addr == "":
+		return "an empty address"
+	case strings.HasPrefix(addr, "#"):
+		if !ids[addr[1:]] {
+			return "no such id on the page"
+		}
+		return ""
+	case u.IsAbs():
+		if base == "" || !strings.HasPrefix(addr, base) {
+			return "an absolute address not under the base URL"
+		}
+		if canonical {
+			return "" // where a draft will be once published
+		}
+		// The published site, or this export's own files, which are put
+		// there (a fragment's photos).
+		target := filepath.FromSlash(strings.TrimPrefix(strings.SplitN(addr, "#", 2)[0], base))
+		if _, err := os.Stat(filepath.Join(live, target)); err == nil {
+			return ""
+		}
+		if _, err := os.Stat(filepath.Join(out, target)); err == nil && !strings.HasSuffix(target, ".html") {
+			return ""
+		}
+		return "the published site has no such page"
+	case u.Host != "" || strings.HasPrefix(addr, "/"):
+		return "an address from the server's root, which depends on where the site is put"
+	}
+	target := path.Join(path.Dir(page), u.Path)
+	if strings.HasPrefix(target, "../") {
+		return "leads out of the export"
+	}
+	if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(target))); err != nil {
+		return "the export has no such file"
+	}
+	return ""
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
