@@ -41,6 +41,9 @@ if [ "$purpose" = test ]; then
 		postgresql
 		# The spelling tests switch a library to British English.
 		hunspell-en-gb
+		# Publishing is tested against a real OpenSSH server on a loopback
+		# port with temporary keys (internal/sshtest); never the system's.
+		openssh-server openssh-client
 	)
 	# Java runs the Nu Html Checker; Node.js runs axe-core and playwright-core.
 	# A machine may have them from elsewhere: only add Debian's when missing.

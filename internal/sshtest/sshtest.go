@@ -1,0 +1,223 @@
+//go:build linux
+
+// Package sshtest runs a real, throwaway OpenSSH server for tests: Debian's
+// sshd on a loopback port, with a host key, a client key and a
+// known_hosts file made for the test in a temporary folder, accepting only
+// that client key, for the user the tests run as (root included), with
+// SFTP. It stops when the test ends and dies with the test binary. It
+// needs Debian's openssh-server and Linux; scripts/install-deps.sh test
+// installs it.
+package sshtest
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// sshdPath is where Debian installs the server.
+const sshdPath = "/usr/sbin/sshd"
+
+// Server is a running sshd.
+type Server struct {
+	Host string // 127.0.0.1
+	Port int
+	User string // the user the tests run as, whom the server lets in
+
+	// KeyFile is the client's private key (OpenSSH format, no passphrase)
+	// and KnownHosts a known_hosts file naming the server's host key.
+	KeyFile, KnownHosts string
+	// HostKey is the server's public host key.
+	HostKey ssh.PublicKey
+
+	dir    string
+	cmd    *exec.Cmd
+	exited chan struct{}
+}
+
+// Start starts a server for t, or skips t when sshd is not installed and
+// GALLEY_REQUIRE_SSHD is unset (the test command sets it, so there a
+// missing server fails).
+func Start(t testing.TB) *Server {
+	t.Helper()
+	if _, err := os.Stat(sshdPath); err != nil {
+		if os.Getenv("GALLEY_REQUIRE_SSHD") != "" {
+			t.Fatalf("no OpenSSH server at %s; install it with: scripts/install-deps.sh test", sshdPath)
+		}
+		t.Skipf("no OpenSSH server at %s (scripts/install-deps.sh test installs it)", sshdPath)
+	}
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sshd refuses keys in folders others can write; t.TempDir is 0700
+	// under a world-writable /tmp, which StrictModes no lets by.
+	dir := t.TempDir()
+	s := &Server{Host: "127.0.0.1", User: me.Username, dir: dir,
+		KeyFile: filepath.Join(dir, "id_ed25519"), KnownHosts: filepath.Join(dir, "known_hosts")}
+
+	hostPub := writeKey(t, filepath.Join(dir, "host_ed25519"))
+	clientPub := writeKey(t, s.KeyFile)
+	s.HostKey = hostPub
+	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), ssh.MarshalAuthorizedKey(clientPub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		// The privilege-separated child of a root sshd chroots here.
+		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for attempt := 0; ; attempt++ {
+		s.Port = freePort(t)
+		err := s.run(t)
+		if err == nil {
+			break
+		}
+		if attempt == 4 {
+			t.Fatal(err)
+		}
+	}
+	s.writeKnownHosts(t, hostPub)
+	t.Cleanup(s.stop)
+	return s
+}
+
+// Address is host:port, as ssh dials it.
+func (s *Server) Address() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
+
+// URL is an sftp:// address of path on the server.
+func (s *Server) URL(path string) string {
+	return fmt.Sprintf("sftp://%s@%s%s", s.User, s.Address(), path)
+}
+
+// ReplaceKnownHostKey rewrites the known_hosts file with another key for
+// the server, as if it had been reinstalled or someone stood in between.
+func (s *Server) ReplaceKnownHostKey(t testing.TB) {
+	t.Helper()
+	other := writeKey(t, filepath.Join(s.dir, "other_host_ed25519"))
+	s.writeKnownHosts(t, other)
+}
+
+func (s *Server) writeKnownHosts(t testing.TB, key ssh.PublicKey) {
+	t.Helper()
+	line := knownhosts.Line([]string{knownhosts.Normalize(s.Address())}, key) + "\n"
+	if err := os.WriteFile(s.KnownHosts, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *Server) run(t testing.TB) error {
+	conf := fmt.Sprintf(`Port %d
+ListenAddress 127.0.0.1
+HostKey %s
+PidFile %s
+AuthorizedKeysFile %s
+StrictModes no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+AllowUsers %s
+Subsystem sftp internal-sftp
+LogLevel ERROR
+`, s.Port, filepath.Join(s.dir, "host_ed25519"), filepath.Join(s.dir, "sshd.pid"),
+		filepath.Join(s.dir, "authorized_keys"), s.User)
+	cfg := filepath.Join(s.dir, "sshd_config")
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		return err
+	}
+	var log bytes.Buffer
+	cmd := exec.Command(sshdPath, "-D", "-e", "-f", cfg)
+	cmd.Stdout, cmd.Stderr = &log, &log
+	// The server goes with the test binary, however that ends.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return fmt.Errorf("sshd stopped at start: %s", log.String())
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", s.Address(), time.Second); err == nil {
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			banner := make([]byte, 4)
+			_, err := c.Read(banner)
+			c.Close()
+			if err == nil && string(banner) == "SSH-" {
+				s.cmd, s.exited = cmd, exited
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	<-exited
+	return fmt.Errorf("sshd did not answer on %s: %s", s.Address(), log.String())
+}
+
+func (s *Server) stop() {
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(5 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.exited
+	}
+}
+
+// writeKey writes a new ed25519 private key at path and returns its
+// public half.
+func writeKey(t testing.TB, path string) ssh.PublicKey {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "galley test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
