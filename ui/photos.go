@@ -234,17 +234,7 @@ func describeImage(ph *galley.Photo) string {
 		return ""
 	}
 	kind := strings.ToUpper(strings.TrimPrefix(photo.Extension(im.MIME), "."))
-	return fmt.Sprintf("%d × %d %s, %s", im.Width, im.Height, kind, sizeText(im.Size))
-}
-
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
+	return fmt.Sprintf("%d × %d %s, %s", im.Width, im.Height, kind, galley.SizeText(im.Size))
 }
 
 // thumbnail fills frame with the photo's thumbnail, made in the

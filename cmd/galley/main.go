@@ -39,6 +39,11 @@ Usage:
          [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR] [--keep-photo-metadata]
          [--replace]                          export publish-ready HTML; --replace lets it replace a site
                                               another library exported, or remove most of its pages
+  galley [--db PATH] publish --to sftp://USER@HOST[:PORT]/PATH [--dry-run] [--replace]
+         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR]
+                                              export the site and upload what changed to the web
+                                              server (SSH keys from ssh-agent or ~/.ssh, the host
+                                              key checked against ~/.ssh/known_hosts)
   galley [--db PATH] checks [--language LANG] SLUG
                                               print the piece's failing pre-publish checks, spelling
                                               included, one a line; exit status 1 when any fails
@@ -233,6 +238,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdCopy(ctx, rest, *db, e)
 	case "team":
 		return cmdTeam(ctx, rest, *db, e)
+	case "publish":
+		return cmdPublish(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

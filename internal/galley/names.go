@@ -1,6 +1,7 @@
 package galley
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -46,4 +47,16 @@ func SortNames[T any](items []T, name func(T) string) {
 		}
 		return a < b
 	})
+}
+
+// SizeText shows a number of bytes as an editor reads it: "840 KB",
+// "2.4 MB".
+func SizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

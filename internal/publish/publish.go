@@ -77,8 +77,10 @@ const (
 	insideName   = ".galley-publish.json"
 	uploadSuffix = ".galley-upload"
 	lockSuffix   = ".lock"
-	// saveEvery bounds what a publish stopped midway uploads again.
-	saveEvery = 2 * time.Second
+	// The journal beside the record lists each file as it is done, so a
+	// publish stopped midway (killed, the network gone) is resumed by the
+	// next without sending those files again.
+	journalSuffix = ".journal"
 	// lockStale is how long a lock may go untouched before another
 	// publish takes it over: its publish was stopped without removing it.
 	lockStale   = 2 * time.Minute
@@ -147,8 +149,9 @@ type publisher struct {
 
 	recordAt string // where the record is kept on the server
 	mu       sync.Mutex
-	rec      record // what the server holds now
-	saved    time.Time
+	rec      record     // what the server holds now
+	journal  *sftp.File // each file done, appended as it is done
+	jerr     error      // the first failure to append to it
 }
 
 func (p *publisher) remote(rel string) string { return path.Join(p.to.Path, rel) }
@@ -196,6 +199,10 @@ func (p *publisher) run() (Report, error) {
 		return rep, nil
 	}
 
+	if err := p.c.MkdirAll(p.to.Path); err != nil {
+		return rep, galley.Errorf(galley.EInvalid, "Cannot make the folder %s on %s: %v; nothing was published.", p.to.Path, p.to.Host, err)
+	}
+
 	unlock, err := p.lock()
 	if err != nil {
 		return rep, err
@@ -218,10 +225,10 @@ func (p *publisher) run() (Report, error) {
 	for _, rel := range upload {
 		p.rec.Pending = append(p.rec.Pending, uploadName(rel))
 	}
-	if err := p.c.MkdirAll(p.to.Path); err != nil {
-		return rep, galley.Errorf(galley.EInvalid, "Cannot make the folder %s on %s: %v; nothing was published.", p.to.Path, p.to.Host, err)
+	if err := p.saveRecord(); err != nil {
+		return rep, err
 	}
-	if err := p.saveRecord(true); err != nil {
+	if err := p.openJournal(); err != nil {
 		return rep, err
 	}
 
@@ -234,22 +241,20 @@ func (p *publisher) run() (Report, error) {
 		}
 	}
 	if err := p.uploadAll(upload, progress); err != nil {
-		p.saveRecord(true) // keep what was uploaded for the next publish
+		p.closeJournal() // what was uploaded is in it, for the next publish
 		return rep, err
 	}
 	dirs := map[string]bool{}
 	for _, rel := range remove {
 		if err := p.ctx.Err(); err != nil {
-			p.saveRecord(true)
+			p.closeJournal()
 			return rep, err
 		}
 		if err := p.c.Remove(p.remote(rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			p.saveRecord(true)
+			p.closeJournal()
 			return rep, galley.Errorf(galley.EInternal, "Cannot remove %s from %s: %v.", rel, p.to, err)
 		}
-		p.mu.Lock()
-		delete(p.rec.Files, rel)
-		p.mu.Unlock()
+		p.done(rel, nil)
 		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
 			dirs[d] = true
 		}
@@ -266,9 +271,12 @@ func (p *publisher) run() (Report, error) {
 		p.c.RemoveDirectory(p.remote(d))
 	}
 	p.rec.Pending = nil
-	if err := p.saveRecord(true); err != nil {
+	p.closeJournal()
+	if err := p.saveRecord(); err != nil {
 		return rep, err
 	}
+	// The record now holds all the journal said.
+	p.c.Remove(p.recordAt + journalSuffix)
 	return rep, nil
 }
 
@@ -305,12 +313,8 @@ func (p *publisher) uploadAll(upload []string, progress func()) error {
 			if err := p.upload(rel, posix); err != nil {
 				return err
 			}
-			p.mu.Lock()
-			p.rec.Files[rel] = p.local.Files[rel]
-			p.mu.Unlock()
-			if err := p.saveRecord(false); err != nil {
-				return err
-			}
+			f := p.local.Files[rel]
+			p.done(rel, &f)
 			progress()
 			return nil
 		})
@@ -377,6 +381,7 @@ func (p *publisher) readRecord() error {
 			r.Files = map[string]export.ListedFile{}
 		}
 		p.rec, p.recordAt = r, at
+		p.readJournal()
 		return nil
 	}
 	return nil
@@ -418,15 +423,11 @@ func (p *publisher) refuseWhatIsNotOurs() error {
 	return replaceErrorf("%s already holds files Galley did not publish (%s); nothing was published. Publish into an empty folder, or publish there with --replace: files the site has too are replaced, the others are left as they are.", p.to, strings.Join(shown, ", "))
 }
 
-// saveRecord writes the record: at once when now is set, else when the
-// last save is older than saveEvery. It is written aside and renamed, so
-// a stopped publish leaves the old record or the new, never half of one.
-func (p *publisher) saveRecord(now bool) error {
+// saveRecord writes the record. It is written aside and renamed, so a
+// stopped publish leaves the old record or the new, never half of one.
+func (p *publisher) saveRecord() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !now && time.Since(p.saved) < saveEvery {
-		return nil
-	}
 	data, err := json.Marshal(p.rec)
 	if err != nil {
 		return err
@@ -468,8 +469,77 @@ func (p *publisher) saveRecord(now bool) error {
 	if err != nil {
 		return galley.Errorf(galley.EInternal, "Cannot write Galley's record of the site on %s: %v.", p.to.Host, err)
 	}
-	p.saved = time.Now()
 	return nil
+}
+
+// journalEntry is one line of the journal: a file uploaded (File set) or
+// removed.
+type journalEntry struct {
+	Path string             `json:"p"`
+	File *export.ListedFile `json:"f,omitempty"`
+}
+
+// openJournal starts the journal beside the record, empty: the record
+// just saved holds what an earlier one said.
+func (p *publisher) openJournal() error {
+	f, err := p.c.OpenFile(p.recordAt+journalSuffix, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
+	if err != nil {
+		return galley.Errorf(galley.EInternal, "Cannot write Galley's record of the site on %s: %v; nothing was published.", p.to.Host, err)
+	}
+	p.journal = f
+	return nil
+}
+
+func (p *publisher) closeJournal() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.journal != nil {
+		p.journal.Close()
+		p.journal = nil
+	}
+}
+
+// done records that rel is uploaded (f) or removed (nil): in the record
+// in memory, and a line in the journal on the server, so a publish
+// stopped now is resumed from here. A journal that cannot be written
+// costs only that: the next publish sends those files again.
+func (p *publisher) done(rel string, f *export.ListedFile) {
+	line, _ := json.Marshal(journalEntry{Path: rel, File: f})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if f != nil {
+		p.rec.Files[rel] = *f
+	} else {
+		delete(p.rec.Files, rel)
+	}
+	if p.journal != nil && p.jerr == nil {
+		_, p.jerr = p.journal.Write(append(line, '\n'))
+	}
+}
+
+// readJournal applies what a stopped publish recorded after its record.
+// A last line cut short by the stop is ignored.
+func (p *publisher) readJournal() {
+	f, err := p.c.Open(p.recordAt + journalSuffix)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(f); err != nil {
+		return
+	}
+	for _, line := range bytes.Split(b.Bytes(), []byte("\n")) {
+		var e journalEntry
+		if json.Unmarshal(line, &e) != nil || e.Path == "" {
+			continue
+		}
+		if e.File != nil {
+			p.rec.Files[e.Path] = *e.File
+		} else {
+			delete(p.rec.Files, e.Path)
+		}
+	}
 }
 
 // lock keeps two publishes from one folder from running at once: a file
@@ -507,15 +577,21 @@ func (p *publisher) lock() (func(), error) {
 		if serr != nil {
 			return nil, galley.Errorf(galley.EInternal, "Cannot write on %s beside %s: %v; nothing was published.", p.to.Host, p.to.Path, err)
 		}
-		if time.Since(fi.ModTime()) < lockStale {
-			who := ""
-			if f, oerr := p.c.Open(at); oerr == nil {
-				var b bytes.Buffer
-				b.ReadFrom(f)
-				f.Close()
-				who = strings.TrimSpace(b.String())
-			}
-			return nil, galley.Errorf(galley.EBusy, "Another publish to %s is under way (%s); nothing was published. Try again when it is done.", p.to, who)
+		who := ""
+		if f, oerr := p.c.Open(at); oerr == nil {
+			var b bytes.Buffer
+			b.ReadFrom(f)
+			f.Close()
+			who = strings.TrimSpace(b.String())
+		}
+		// A lock from this machine whose process is gone was left by a
+		// publish that crashed or was killed: no need to wait it out.
+		var lockHost string
+		var lockPid int
+		fmt.Sscanf(who, "%s %d", &lockHost, &lockPid)
+		crashed := lockHost == host && lockPid > 0 && processGone(lockPid)
+		if time.Since(fi.ModTime()) < lockStale && !crashed {
+			return nil, galley.Errorf(galley.EBusy, "Another publish to %s is under way (from %s); nothing was published. Try again when it is done.", p.to, who)
 		}
 		p.c.Remove(at)
 		if err := try(at); err != nil {

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/publish"
+	"app.galley/galley/internal/store"
+)
+
+// cmdPublish exports the site and puts it on the web server: only what
+// changed since the last publish there is uploaded.
+func cmdPublish(ctx context.Context, args []string, db string, e env) error {
+	fl := newFlags("publish", &db)
+	var opt export.Options
+	var dateStyle string
+	to := fl.String("to", "", "where the site goes: sftp://user@host[:port]/path/to/site")
+	dry := fl.Bool("dry-run", false, "list what would be uploaded and removed, and change nothing")
+	replace := fl.Bool("replace", false, "publish over another library's site, into a folder of other files, or removing most of the site's pages")
+	fl.StringVar(&opt.SiteName, "site-name", "", "the site's name (default Publications)")
+	fl.StringVar(&opt.BaseURL, "base-url", "", "the address the site lives at, for canonical links, the feed and the sitemap")
+	fl.StringVar(&dateStyle, "date-style", "long", "long (Tuesday, July 17, 2018) or ap (July 17, 2018)")
+	fl.StringVar(&opt.TemplateDir, "templates", "", "a folder of templates replacing the defaults")
+	fl.BoolVar(&opt.KeepPhotoMetadata, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
+	if err := fl.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fl.NArg() > 0 {
+		return usageError{fmt.Sprintf("publish takes no arguments besides its flags (got %q)", fl.Arg(0))}
+	}
+	if *to == "" {
+		return usageError{"publish: --to sftp://user@host/path is required"}
+	}
+	target, err := publish.ParseTarget(*to)
+	if err != nil {
+		return usageError{"publish --to: " + err.Error()}
+	}
+	style, err := export.ParseDateStyle(dateStyle)
+	if err != nil {
+		return usageError{"publish --date-style: " + err.Error()}
+	}
+	opt.DateStyle = style
+	opt.ImageCache = imageCache(e.getenv)
+	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+		debug.SetMemoryLimit(exportMemoryLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
+
+	st, err := openLibrary(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	id, _ := st.Identity(ctx)
+	opt.Library, opt.LibraryName = id, store.Shown(st.Path())
+	// The site is made in a folder of Galley's own, kept between
+	// publishes so that only changed pages are made again.
+	staging, err := publishStaging(e.getenv, id+"\x00"+st.Path(), target)
+	if err != nil {
+		return err
+	}
+	opt.Replace = true // Galley's own folder, one per library and target
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	exp, err := export.Site(ctx, snap, staging, opt)
+	snap.Close()
+	if err != nil {
+		if ctx.Err() != nil {
+			return cancelledError{fmt.Sprintf("nothing was published, and %s is as it was", target)}
+		}
+		return err
+	}
+	for _, p := range exp.Problems {
+		fmt.Fprintf(e.stdout, "  note: %s\n", p)
+	}
+
+	// Keys and known hosts as ssh(1) finds them.
+	login := publish.SSH{Home: e.getenv("HOME"), Agent: e.getenv("SSH_AUTH_SOCK")}
+	if login.Agent == "" {
+		login.Agent = "-"
+	}
+	popt := publish.Options{DryRun: *dry, Replace: *replace, Library: id, SSH: login, Progress: progressLine(e, "uploaded")}
+	rep, err := publish.Publish(ctx, staging, target, popt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return cancelledError{fmt.Sprintf("the publish to %s was stopped; every file on the server is whole, old or new, and the next publish sends the rest", target)}
+		}
+		return err
+	}
+	if *dry {
+		if len(rep.Uploaded) == 0 && len(rep.Removed) == 0 {
+			fmt.Fprintf(e.stdout, "%s is up to date: nothing would change (%d files).\n", target, rep.Unchanged)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "A publish to %s would upload %d files (%s) and remove %d; %d unchanged. Nothing was changed.\n",
+			target, len(rep.Uploaded), galley.SizeText(rep.Bytes), len(rep.Removed), rep.Unchanged)
+		for _, p := range rep.Uploaded {
+			fmt.Fprintf(e.stdout, "  upload %s\n", p)
+		}
+		for _, p := range rep.Removed {
+			fmt.Fprintf(e.stdout, "  remove %s\n", p)
+		}
+		return nil
+	}
+	resumed := ""
+	if rep.Resumed {
+		resumed = " (the publish stopped earlier is finished)"
+	}
+	fmt.Fprintf(e.stdout, "Published to %s: %d files uploaded (%s), %d removed, %d unchanged%s.\n",
+		target, len(rep.Uploaded), galley.SizeText(rep.Bytes), len(rep.Removed), rep.Unchanged, resumed)
+	return nil
+}
+
+// publishStaging is the folder a library's site for one target is made
+// in: $XDG_CACHE_HOME/galley/publish/<key>/site.
+func publishStaging(getenv func(string) string, library string, to publish.Target) (string, error) {
+	base := getenv("XDG_CACHE_HOME")
+	if base == "" || !filepath.IsAbs(base) {
+		home := getenv("HOME")
+		if home == "" {
+			return "", fmt.Errorf("neither XDG_CACHE_HOME nor HOME is set, so there is no folder to make the site in before it is published")
+		}
+		base = filepath.Join(home, ".cache")
+	}
+	sum := sha256.Sum256([]byte(library + "\x00" + to.String()))
+	dir := filepath.Join(base, "galley", "publish", hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("cannot make the folder to prepare the site in: %v", err)
+	}
+	return filepath.Join(dir, "site"), nil
+}
+
+// progressLine reports long work on stderr, at most every two seconds.
+func progressLine(e env, verb string) func(done, total int) {
+	var mu sync.Mutex
+	last := time.Now()
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done < total && time.Since(last) < 2*time.Second {
+			return
+		}
+		last = time.Now()
+		if total > 20 {
+			fmt.Fprintf(e.stderr, "  %s %d of %d files\n", verb, done, total)
+		}
+	}
+}
