@@ -1,8 +1,8 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
 
@@ -201,15 +202,11 @@ func checkDays(s string) error {
 	return nil
 }
 
-// checkBaseURL accepts an empty base URL or an absolute http(s) one.
+// checkBaseURL is the export's own rule, so the settings never accept a
+// base URL every export would then refuse.
 func checkBaseURL(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("a base URL starts with https:// and names a host")
+	if err := export.CheckBaseURL(strings.TrimSpace(s)); err != nil {
+		return errors.New(galley.ErrorMessage(err))
 	}
 	return nil
 }

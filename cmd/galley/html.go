@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/site"
 	"app.galley/galley/internal/store"
 )
 
@@ -22,23 +25,73 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// siteFlags are the site's options a command line may give for one run;
+// the library's settings (galley settings) give the rest.
+type siteFlags struct {
+	fl                                     *flag.FlagSet
+	name, base, dateStyle, templates, lang string
+}
+
+func addSiteFlags(fl *flag.FlagSet) *siteFlags {
+	f := &siteFlags{fl: fl}
+	fl.StringVar(&f.name, "site-name", "", "the site's name (default: the library's site-name setting, else Publications)")
+	fl.StringVar(&f.base, "base-url", "", "the address the site lives at, for canonical links, the feed and the sitemap (default: the library's base-url setting)")
+	fl.StringVar(&f.dateStyle, "date-style", "", "long (Tuesday, July 17, 2018) or ap (July 17, 2018) (default: the library's date-style setting, else long)")
+	fl.StringVar(&f.templates, "templates", "", "a folder of templates replacing the defaults (default: the library's templates setting)")
+	fl.StringVar(&f.lang, "language", "", "the pages' language, as a BCP 47 tag (default: the library's language setting, else en)")
+	return f
+}
+
+// options are the export options: the flags given, then the library's
+// settings. Each value is checked by the setting's own rule.
+func (f *siteFlags) options(ctx context.Context, st *store.Store, cmd string) (export.Options, error) {
+	var opt export.Options
+	var bad error
+	f.fl.Visit(func(fl *flag.Flag) {
+		var into *string
+		switch fl.Name {
+		case "site-name":
+			into = &opt.SiteName
+		case "base-url":
+			into = &opt.BaseURL
+		case "templates":
+			into = &opt.TemplateDir
+		case "language":
+			into = &opt.Lang
+		case "date-style":
+			into = (*string)(&opt.DateStyle)
+		default:
+			return
+		}
+		v, err := site.Check(fl.Name, fl.Value.String())
+		if err != nil && bad == nil {
+			bad = usageError{fmt.Sprintf("%s --%s: %s", cmd, fl.Name, galley.ErrorMessage(err))}
+		}
+		*into = v
+	})
+	if bad != nil {
+		return opt, bad
+	}
+	settings, err := st.SiteSettings(ctx)
+	if err != nil {
+		return opt, err
+	}
+	return opt, site.Apply(settings, &opt)
+}
+
 // cmdHTML exports publish-ready HTML: the site, chosen pieces, or
 // fragments.
 func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("html", &db)
-	var opt export.Options
 	var pieces multiFlag
-	var dateStyle string
+	var drafts, fragment, replace, keepMeta bool
 	out := fl.String("out", "", "destination folder")
 	fl.Var(&pieces, "piece", "export only this piece (repeat for more)")
-	fl.BoolVar(&opt.IncludeDrafts, "include-drafts", false, "also export unpublished pieces, marked as drafts")
-	fl.BoolVar(&opt.Fragment, "fragment", false, "write each piece's article alone, for pasting into another CMS")
-	fl.StringVar(&opt.SiteName, "site-name", "", "the site's name (default Publications)")
-	fl.StringVar(&opt.BaseURL, "base-url", "", "the address the site will live at, for canonical links, the feed and the sitemap")
-	fl.StringVar(&dateStyle, "date-style", "long", "long (Tuesday, July 17, 2018) or ap (July 17, 2018)")
-	fl.StringVar(&opt.TemplateDir, "templates", "", "a folder of templates replacing the defaults")
-	fl.BoolVar(&opt.Replace, "replace", false, "replace the site in --out even if another library exported it, or this export removes most of its pages")
-	fl.BoolVar(&opt.KeepPhotoMetadata, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
+	fl.BoolVar(&drafts, "include-drafts", false, "also export unpublished pieces, marked as drafts")
+	fl.BoolVar(&fragment, "fragment", false, "write each piece's article alone, for pasting into another CMS")
+	sf := addSiteFlags(fl)
+	fl.BoolVar(&replace, "replace", false, "replace the site in --out even if another library exported it, or this export removes most of its pages")
+	fl.BoolVar(&keepMeta, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
 	if err := fl.Parse(args); err != nil {
 		return flagError(err)
 	}
@@ -48,12 +101,6 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	if fl.NArg() > 0 {
 		return usageError{fmt.Sprintf("html takes no arguments besides its flags (got %q)", fl.Arg(0))}
 	}
-	style, err := export.ParseDateStyle(dateStyle)
-	if err != nil {
-		return usageError{"html --date-style: " + err.Error()}
-	}
-	opt.DateStyle, opt.Pieces = style, pieces
-	opt.ImageCache = imageCache(e.getenv)
 	// Resizing a photo makes tens of megabytes of short-lived buffers;
 	// left to itself the collector lets them pile up to several times what
 	// is live. A soft limit keeps an export of thousands of photos within
@@ -76,6 +123,12 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 		return stopped(err)
 	}
 	defer st.Close()
+	opt, err := sf.options(ctx, st, "html")
+	if err != nil {
+		return stopped(err)
+	}
+	opt.Pieces, opt.IncludeDrafts, opt.Fragment, opt.Replace, opt.KeepPhotoMetadata = pieces, drafts, fragment, replace, keepMeta
+	opt.ImageCache = imageCache(e.getenv)
 	// The folder remembers which library wrote it. A library that cannot
 	// record its identity (a read-only file) still exports; the folder
 	// then guards only against most of its pages vanishing.

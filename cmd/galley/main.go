@@ -36,14 +36,17 @@ Usage:
                                               import a bundle folder or .zip (all or nothing)
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
   galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
-         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR] [--keep-photo-metadata]
-         [--replace]                          export publish-ready HTML; --replace lets it replace a site
+         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--language TAG] [--templates DIR]
+         [--keep-photo-metadata] [--replace]  export publish-ready HTML; --replace lets it replace a site
                                               another library exported, or remove most of its pages
-  galley [--db PATH] publish --to sftp://USER@HOST[:PORT]/PATH [--dry-run] [--replace]
-         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--templates DIR]
+  galley [--db PATH] publish [--to sftp://USER@HOST[:PORT]/PATH] [--dry-run] [--replace] [site flags]
                                               export the site and upload what changed to the web
                                               server (SSH keys from ssh-agent or ~/.ssh, the host
                                               key checked against ~/.ssh/known_hosts)
+  galley [--db PATH] settings [set NAME VALUE | unset NAME]
+                                              the site's settings, kept in the library for every
+                                              editor: site-name, base-url, language, date-style,
+                                              templates, publish-to (flags override them for a run)
   galley [--db PATH] checks [--language LANG] SLUG
                                               print the piece's failing pre-publish checks, spelling
                                               included, one a line; exit status 1 when any fails
@@ -240,6 +243,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdTeam(ctx, rest, *db, e)
 	case "publish":
 		return cmdPublish(ctx, rest, *db, e)
+	case "settings":
+		return cmdSettings(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

@@ -22,35 +22,26 @@ import (
 // changed since the last publish there is uploaded.
 func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("publish", &db)
-	var opt export.Options
-	var dateStyle string
-	to := fl.String("to", "", "where the site goes: sftp://user@host[:port]/path/to/site")
+	to := fl.String("to", "", "where the site goes: sftp://user@host[:port]/path/to/site (default: the library's publish-to setting)")
 	dry := fl.Bool("dry-run", false, "list what would be uploaded and removed, and change nothing")
 	replace := fl.Bool("replace", false, "publish over another library's site, into a folder of other files, or removing most of the site's pages")
-	fl.StringVar(&opt.SiteName, "site-name", "", "the site's name (default Publications)")
-	fl.StringVar(&opt.BaseURL, "base-url", "", "the address the site lives at, for canonical links, the feed and the sitemap")
-	fl.StringVar(&dateStyle, "date-style", "long", "long (Tuesday, July 17, 2018) or ap (July 17, 2018)")
-	fl.StringVar(&opt.TemplateDir, "templates", "", "a folder of templates replacing the defaults")
-	fl.BoolVar(&opt.KeepPhotoMetadata, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
+	sf := addSiteFlags(fl)
+	var keepMeta bool
+	fl.BoolVar(&keepMeta, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
 	if err := fl.Parse(args); err != nil {
 		return flagError(err)
 	}
 	if fl.NArg() > 0 {
 		return usageError{fmt.Sprintf("publish takes no arguments besides its flags (got %q)", fl.Arg(0))}
 	}
-	if *to == "" {
-		return usageError{"publish: --to sftp://user@host/path is required"}
+	var target publish.Target
+	if *to != "" {
+		t, err := publish.ParseTarget(*to)
+		if err != nil {
+			return usageError{"publish --to: " + err.Error()}
+		}
+		target = t
 	}
-	target, err := publish.ParseTarget(*to)
-	if err != nil {
-		return usageError{"publish --to: " + err.Error()}
-	}
-	style, err := export.ParseDateStyle(dateStyle)
-	if err != nil {
-		return usageError{"publish --date-style: " + err.Error()}
-	}
-	opt.DateStyle = style
-	opt.ImageCache = imageCache(e.getenv)
 	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
 		debug.SetMemoryLimit(exportMemoryLimit)
 		defer debug.SetMemoryLimit(prev)
@@ -61,6 +52,25 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 		return err
 	}
 	defer st.Close()
+	opt, err := sf.options(ctx, st, "publish")
+	if err != nil {
+		return err
+	}
+	if *to == "" {
+		settings, err := st.SiteSettings(ctx)
+		if err != nil {
+			return err
+		}
+		where := settings["publish-to"]
+		if where == "" {
+			return usageError{"publish: say where with --to sftp://user@host/path, or once for the library with: galley settings set publish-to sftp://user@host/path"}
+		}
+		if target, err = publish.ParseTarget(where); err != nil {
+			return fmt.Errorf("the library's publish-to setting: %s", galley.ErrorMessage(err))
+		}
+	}
+	opt.KeepPhotoMetadata = keepMeta
+	opt.ImageCache = imageCache(e.getenv)
 	id, _ := st.Identity(ctx)
 	opt.Library, opt.LibraryName = id, store.Shown(st.Path())
 	// The site is made in a folder of Galley's own, kept between

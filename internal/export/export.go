@@ -16,6 +16,7 @@ package export
 
 import (
 	"context"
+	"net/url"
 	"strings"
 
 	"app.galley/galley/internal/galley"
@@ -106,14 +107,15 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// checkBaseURL accepts only web addresses for the base URL: it is written
+// CheckBaseURL accepts only web addresses for the base URL: it is written
 // into every canonical link and feed entry.
-func checkBaseURL(u string) error {
+func CheckBaseURL(u string) error {
 	if u == "" {
 		return nil
 	}
 	lower := strings.ToLower(u)
-	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") || strings.ContainsAny(u, " \t\n\"'<>") {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Host == "" || !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") || strings.ContainsAny(u, " \t\n\"'<>") {
 		return galley.Errorf(galley.EInvalid, "The base URL %q is not a web address; write it like https://example.org/publications/.", u)
 	}
 	return nil

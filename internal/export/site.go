@@ -138,7 +138,7 @@ func newSite(ctx context.Context, src Source, opt Options) (*site, error) {
 // from the library yet.
 func checkedSite(src Source, opt Options) (*site, error) {
 	opt = opt.withDefaults()
-	if err := checkBaseURL(opt.BaseURL); err != nil {
+	if err := CheckBaseURL(opt.BaseURL); err != nil {
 		return nil, err
 	}
 	if _, err := ParseDateStyle(string(opt.DateStyle)); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -663,5 +664,30 @@ func TestContractALibraryKnowsItsIdentity(t *testing.T) {
 			}
 		}
 		ids[t.Name()] = id
+	})
+}
+
+func TestContractTheSiteSettingsLiveInTheLibrary(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		if got, err := a.SiteSettings(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("a new library's site settings = %v, %v", got, err)
+		}
+		set := map[string]string{"site-name": "The Basin Review", "base-url": "https://example.org/basin/", "publish-to": "sftp://deploy@example.org/var/www/basin"}
+		if err := a.SetSiteSettings(ctx, set); err != nil {
+			t.Fatal(err)
+		}
+		// Another program on the library sees the same site.
+		got, err := b.SiteSettings(ctx)
+		if err != nil || !maps.Equal(got, set) {
+			t.Errorf("the other program's settings = %v, %v; want %v", got, err, set)
+		}
+		if err := b.SetSiteSettings(ctx, map[string]string{"base-url": "", "site-name": "Basin Review"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = a.SiteSettings(ctx)
+		want := map[string]string{"site-name": "Basin Review", "publish-to": "sftp://deploy@example.org/var/www/basin"}
+		if !maps.Equal(got, want) {
+			t.Errorf("after unsetting the base URL: %v, want %v", got, want)
+		}
 	})
 }

@@ -58,6 +58,20 @@ var teamSetup = []string{
 	`DROP TRIGGER IF EXISTS galley_status_guard ON pieces`,
 	`CREATE TRIGGER galley_status_guard BEFORE INSERT OR UPDATE OF status ON pieces
 		FOR EACH ROW EXECUTE FUNCTION galley_status_guard()`,
+	// Only an editor changes the site's settings (its address, where it
+	// is published): writers write library_meta for the library's own
+	// bookkeeping, so the check is on the row.
+	`CREATE OR REPLACE FUNCTION galley_site_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		IF NEW.key LIKE 'site:%' AND NOT pg_has_role(current_user, 'galley_editor', 'MEMBER') THEN
+			RAISE EXCEPTION 'only an editor may change the site''s settings (you are a writer)'
+				USING ERRCODE = '42501';
+		END IF;
+		RETURN NEW;
+	END $$`,
+	`DROP TRIGGER IF EXISTS galley_site_guard ON library_meta`,
+	`CREATE TRIGGER galley_site_guard BEFORE INSERT OR UPDATE ON library_meta
+		FOR EACH ROW EXECUTE FUNCTION galley_site_guard()`,
 }
 
 // InitTeam sets up the writer and editor roles on a team library, making

@@ -115,4 +115,17 @@ func TestRolesAreEnforcedByTheServer(t *testing.T) {
 	if _, err := editor.EmptyTrash(ctx); err != nil {
 		t.Errorf("an editor emptying the trash: %v", err)
 	}
+	// The site's address and where it is published are an editor's.
+	if err := writer.SetSiteSettings(ctx, map[string]string{"publish-to": "sftp://mallory@example.net/www"}); err == nil || !strings.Contains(err.Error(), "only an editor") {
+		t.Errorf("a writer changing where the site is published = %v, want refused", err)
+	}
+	if _, err := writer.db.ExecContext(ctx, `INSERT INTO library_meta (key, value) VALUES ('site:base-url', 'https://example.net/')`); err == nil {
+		t.Error("a writer's own SQL changed the site's settings")
+	}
+	if err := editor.SetSiteSettings(ctx, map[string]string{"publish-to": "sftp://eve@example.org/www"}); err != nil {
+		t.Errorf("an editor setting where the site is published: %v", err)
+	}
+	if got, _ := writer.SiteSettings(ctx); got["publish-to"] != "sftp://eve@example.org/www" {
+		t.Errorf("the writer reads the site settings as %v", got)
+	}
 }

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The site's settings live in the library: every export of it uses them,
+// a flag overrides one for a run, and a bad value is refused with the
+// reason and nothing changed.
+func TestTheSiteSettingsAreTheLibrarys(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "desk.galley")
+	vars := map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")}
+	if r := galleyCmd(t, vars, "--db", lib, "sample"); r.code != 0 {
+		t.Fatalf("sample = %+v", r)
+	}
+	for _, set := range [][]string{{"site-name", "The  Basin Review"}, {"base-url", "https://example.org/basin"}, {"date-style", "ap"}, {"language", "en-gb"}} {
+		if r := galleyCmd(t, vars, "--db", lib, "settings", "set", set[0], set[1]); r.code != 0 {
+			t.Fatalf("settings set %s = %+v", set[0], r)
+		}
+	}
+	r := galleyCmd(t, vars, "--db", lib, "settings")
+	for _, want := range []string{"The Basin Review", "https://example.org/basin/", "en-GB", "ap", "(the built-in templates)"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("settings list lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, bad := range [][]string{{"base-url", "example.org"}, {"date-style", "fancy"}, {"colour", "red"}, {"publish-to", "sftp://dana:secret@example.org/www"}, {"templates", filepath.Join(dir, "no-such-folder")}} {
+		r := galleyCmd(t, vars, "--db", lib, "settings", "set", bad[0], bad[1])
+		if r.code != 2 || strings.Contains(r.stderr, "secret") {
+			t.Errorf("settings set %s %q = %+v, want refused with the reason", bad[0], bad[1], r)
+		}
+	}
+
+	out := filepath.Join(dir, "site")
+	if r := galleyCmd(t, vars, "--db", lib, "html", "--out", out); r.code != 0 {
+		t.Fatalf("html = %+v", r)
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	for _, want := range []string{"<title>The Basin Review</title>", `lang="en-GB"`, `href="https://example.org/basin/index.html"`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the exported index lacks %s", want)
+		}
+	}
+	piece, _ := os.ReadFile(filepath.Join(out, "pieces", "why-mediators-should-talk-about-fish.html"))
+	if !strings.Contains(string(piece), ">Aug. 18, 2026</time>") {
+		t.Error("the ap date style setting was not used")
+	}
+	// A flag wins for its run only.
+	if r := galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--site-name", "Just Today"); r.code != 0 {
+		t.Fatalf("html --site-name = %+v", r)
+	}
+	page, _ = os.ReadFile(filepath.Join(out, "index.html"))
+	if !strings.Contains(string(page), "<title>Just Today</title>") {
+		t.Error("--site-name did not override the setting")
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "settings", "unset", "site-name"); r.code != 0 {
+		t.Fatalf("unset = %+v", r)
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "settings"); !strings.Contains(r.stdout, "(Publications)") {
+		t.Errorf("after unset: %s", r.stdout)
+	}
+	// Publishing with nowhere to go says how to set it.
+	if r := galleyCmd(t, vars, "--db", lib, "publish"); r.code != 2 || !strings.Contains(r.stderr, "settings set publish-to") {
+		t.Errorf("publish with no target = %+v", r)
+	}
+}

@@ -1,0 +1,141 @@
+// Package site holds the site's settings: its name, address, language,
+// date style, templates and where it is published. They live in the
+// library (store.SiteSettings), so every editor's desk and the command
+// line export and publish the same site; this package names them, checks
+// each value once for all of them, and turns them into export options.
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/publish"
+)
+
+// Setting is one of the site's settings.
+type Setting struct {
+	Name    string // as `galley settings set` takes it
+	Help    string
+	Default string // what an unset setting means, shown as is
+	check   func(string) (string, error)
+}
+
+// Settings lists every setting, in the order they are shown.
+var Settings = []Setting{
+	{Name: "site-name", Help: "the site's name, in every page's title and header", Default: "Publications",
+		check: func(v string) (string, error) { return strings.Join(strings.Fields(v), " "), nil }},
+	{Name: "base-url", Help: "the address the site lives at, for canonical links, the feed, the sitemap and links from chosen pieces", Default: "none: links stay relative",
+		check: func(v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if err := export.CheckBaseURL(v); err != nil {
+				return "", err
+			}
+			if v != "" && !strings.HasSuffix(v, "/") {
+				v += "/"
+			}
+			return v, nil
+		}},
+	{Name: "language", Help: "the pages' language, as a BCP 47 tag (en, en-GB, fr, ar)", Default: "en",
+		check: func(v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "", nil
+			}
+			tag, err := language.Parse(v)
+			if err != nil {
+				return "", galley.Errorf(galley.EInvalid, "%q is not a language tag; write it like en, en-GB or fr.", v)
+			}
+			return tag.String(), nil
+		}},
+	{Name: "date-style", Help: "long (Tuesday, July 17, 2018) or ap (July 17, 2018)", Default: "long",
+		check: func(v string) (string, error) {
+			if strings.TrimSpace(v) == "" {
+				return "", nil
+			}
+			s, err := export.ParseDateStyle(strings.TrimSpace(v))
+			return string(s), err
+		}},
+	{Name: "templates", Help: "a folder of templates replacing the built-in ones (a path on each computer that exports)", Default: "the built-in templates",
+		check: func(v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "", nil
+			}
+			if fi, err := os.Stat(v); err != nil || !fi.IsDir() {
+				return "", galley.Errorf(galley.EInvalid, "There is no folder %s for the templates.", v)
+			}
+			// Kept whole: the next export may run from another folder.
+			return filepath.Abs(v)
+		}},
+	{Name: "publish-to", Help: "where galley publish and the desk's Publish put the site: sftp://user@host[:port]/path", Default: "none: give --to",
+		check: func(v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "", nil
+			}
+			t, err := publish.ParseTarget(v)
+			if err != nil {
+				return "", err
+			}
+			return t.String(), nil
+		}},
+}
+
+// Check returns value as the setting name keeps it, or an error naming
+// what is wrong. An empty value unsets the setting.
+func Check(name, value string) (string, error) {
+	for _, s := range Settings {
+		if s.Name == name {
+			return s.check(value)
+		}
+	}
+	names := make([]string, len(Settings))
+	for i, s := range Settings {
+		names[i] = s.Name
+	}
+	return "", galley.Errorf(galley.EInvalid, "There is no site setting %q; the settings are %s.", name, strings.Join(names, ", "))
+}
+
+// Apply fills what the library's settings say into opt, where opt does not
+// already say otherwise (a command line flag given for this run).
+// A setting that no longer checks (a templates folder gone) is an error
+// naming it, not silently dropped.
+func Apply(settings map[string]string, opt *export.Options) error {
+	get := func(name string) (string, error) {
+		v, ok := settings[name]
+		if !ok {
+			return "", nil
+		}
+		checked, err := Check(name, v)
+		if err != nil {
+			return "", galley.Errorf(galley.EInvalid, "The library's %s setting: %s", name, galley.ErrorMessage(err))
+		}
+		return checked, nil
+	}
+	for _, f := range []struct {
+		name string
+		into *string
+	}{{"site-name", &opt.SiteName}, {"base-url", &opt.BaseURL}, {"language", &opt.Lang}, {"templates", &opt.TemplateDir}} {
+		if *f.into != "" {
+			continue
+		}
+		v, err := get(f.name)
+		if err != nil {
+			return err
+		}
+		*f.into = v
+	}
+	if opt.DateStyle == "" {
+		v, err := get("date-style")
+		if err != nil {
+			return err
+		}
+		opt.DateStyle = export.DateStyle(v)
+	}
+	return nil
+}
