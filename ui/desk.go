@@ -249,6 +249,7 @@ var (
 	shortcutCopyHTML   = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	shortcutSettings   = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutHistory    = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutPublish    = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 )
 
 func item(label string, sc fyne.Shortcut, action func()) *fyne.MenuItem {
@@ -268,6 +269,7 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 		item("Export Site…", shortcutExportSite, d.exportSite),
 		item("Copy HTML", shortcutCopyHTML, d.copyHTML),
 		item("Open in Browser", nil, d.previewInBrowser),
+		item("Publish Site…", shortcutPublish, d.publishSite),
 		item("History…", shortcutHistory, func() { d.showHistory() }),
 		fyne.NewMenuItemSeparator(),
 		item("Delete Piece…", nil, e.confirmDelete),

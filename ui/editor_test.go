@@ -337,12 +337,19 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	lib := testLibrary(t, interview())
 	d := newTestDesk(t, lib)
 	p := d.app.Preferences()
+	// What this computer chose before the site's settings lived in the
+	// library still counts where the library says nothing…
 	p.SetString(prefSiteName, "Basin Review")
 	p.SetString(prefDateStyle, "ap")
 	p.SetBool(prefKeepMeta, true)
-	opt := d.exportOptions()
-	if opt.SiteName != "Basin Review" || opt.DateStyle != "ap" || !opt.KeepPhotoMetadata {
-		t.Errorf("export options %+v", opt)
+	ctx := context.Background()
+	opt, err := d.withSite(ctx, d.exportOptions())
+	if err != nil || opt.SiteName != "Basin Review" || opt.DateStyle != "ap" || !opt.KeepPhotoMetadata {
+		t.Errorf("export options %+v, %v", opt, err)
+	}
+	// …and the library's own settings, which every desk shares, win.
+	if err := lib.SetSiteSettings(ctx, map[string]string{"site-name": "The Shared Review"}); err != nil {
+		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "site")
 	d.exportSiteTo(out)
@@ -351,8 +358,22 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(page), "Basin Review") || !strings.Contains(string(page), "Nov. 14, 2024") {
-		t.Error("the exported page does not follow the settings (site name, AP dates)")
+	if !strings.Contains(string(page), "The Shared Review") || !strings.Contains(string(page), "Nov. 14, 2024") {
+		t.Error("the exported page does not follow the settings (the library's site name, AP dates)")
+	}
+
+	// Settings saves the site's changes into the library for everyone.
+	d.showSettings()
+	base := findEntryWithPlaceholder(t, d.win, "https://example.org/publications/ (optional)")
+	test.Type(base, "https://example.org/review/")
+	tapButton(t, d.win, "Save")
+	settled(d)
+	got, _ := lib.SiteSettings(ctx)
+	if got["base-url"] != "https://example.org/review/" || got["site-name"] != "The Shared Review" {
+		t.Errorf("after Settings → Save the library's site settings are %v", got)
+	}
+	if _, ok := got["date-style"]; !ok {
+		t.Error("the date style this computer had chose was not carried into the library")
 	}
 	if checkBaseURL("ftp://x") == nil || checkBaseURL("https://example.org/") != nil || checkBaseURL("") != nil {
 		t.Error("the base URL check accepts or refuses the wrong addresses")
@@ -597,4 +618,22 @@ func TestDeletingAPieceOthersListSaysWhichFirst(t *testing.T) {
 	if _, err := lib.Piece(context.Background(), dams.ID); err != nil {
 		t.Errorf("declining deleted the piece: %v", err)
 	}
+}
+
+// findEntryWithPlaceholder finds the entry showing placeholder in the
+// window's dialogs.
+func findEntryWithPlaceholder(t *testing.T, w fyne.Window, placeholder string) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(t, o, func(c fyne.CanvasObject) {
+			if e, ok := c.(*widget.Entry); ok && e.PlaceHolder == placeholder && found == nil {
+				found = e
+			}
+		})
+	}
+	if found == nil {
+		t.Fatalf("no entry %q in the dialogs", placeholder)
+	}
+	return found
 }

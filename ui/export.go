@@ -179,12 +179,16 @@ func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, err
 		// folder then guards only against most of its pages vanishing.
 		job.opt.Library, _ = lib.Identity(ctx)
 	}
+	opt, err := d.withSite(ctx, job.opt)
+	if err != nil {
+		return export.Report{}, err
+	}
 	snap, err := d.lib.Snapshot(ctx)
 	if err != nil {
 		return export.Report{}, err
 	}
 	defer snap.Close()
-	return export.Site(ctx, snap, job.out, job.opt)
+	return export.Site(ctx, snap, job.out, opt)
 }
 
 // identified is a library that knows its lasting identity, which an
@@ -237,13 +241,18 @@ func (d *Desk) copyHTML() {
 		return
 	}
 	ctx := context.Background()
+	opt, err := d.withSite(ctx, d.exportOptions())
+	if err != nil {
+		d.showError(err)
+		return
+	}
 	snap, err := d.lib.Snapshot(ctx)
 	if err != nil {
 		d.showError(err)
 		return
 	}
 	defer snap.Close()
-	html, err := export.Fragment(ctx, snap, d.editor.piece.Slug, d.exportOptions())
+	html, err := export.Fragment(ctx, snap, d.editor.piece.Slug, opt)
 	if err != nil {
 		d.showError(err)
 		return

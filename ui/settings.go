@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/site"
 	"app.galley/galley/internal/store"
 )
 
@@ -36,21 +38,13 @@ const (
 // maxRecent is how many libraries File → Open Recent remembers.
 const maxRecent = 8
 
-// exportOptions are the export settings the editor chose.
+// exportOptions are this computer's export settings; the site's own
+// (its name, address, date style, templates) come from the library when
+// the export runs (withSite).
 func (d *Desk) exportOptions() export.Options {
-	p := d.app.Preferences()
-	style, err := export.ParseDateStyle(p.String(prefDateStyle))
-	if err != nil {
-		style = export.DateLong
-	}
 	return export.Options{
-		SiteName:    p.String(prefSiteName),
-		BaseURL:     p.String(prefBaseURL),
-		DateStyle:   style,
-		TemplateDir: p.String(prefTemplateDir),
-		ImageCache:  d.imageCache,
-
-		KeepPhotoMetadata: p.Bool(prefKeepMeta),
+		ImageCache:        d.imageCache,
+		KeepPhotoMetadata: d.app.Preferences().Bool(prefKeepMeta),
 	}
 }
 
@@ -77,24 +71,47 @@ func (d *Desk) rememberLibrary(path string) {
 }
 
 // showSettings opens the settings: how exports look and where they go.
+// The site's settings are the library's, shared by every editor; the rest
+// are this computer's.
 func (d *Desk) showSettings() {
 	p := d.app.Preferences()
-	site := widget.NewEntry()
-	site.SetText(p.String(prefSiteName))
-	site.SetPlaceHolder("Publications")
+	// Shown: what exports use. Saved: what differs from the library's
+	// own, so this computer's earlier choices move into the library.
+	was, inLibrary, err := d.readSiteSettings(context.Background())
+	if err != nil {
+		d.showError(err)
+		return
+	}
+	siteName := widget.NewEntry()
+	siteName.SetText(was["site-name"])
+	siteName.SetPlaceHolder("Publications")
 	base := widget.NewEntry()
-	base.SetText(p.String(prefBaseURL))
+	base.SetText(was["base-url"])
 	base.SetPlaceHolder("https://example.org/publications/ (optional)")
 	base.Validator = checkBaseURL
+	publishTo := widget.NewEntry()
+	publishTo.SetText(was["publish-to"])
+	publishTo.SetPlaceHolder("sftp://user@host/path/to/site (optional)")
+	publishTo.Validator = checkPublishTo
 	styles := []string{"Long: Tuesday, July 17, 2018", "AP: July 17, 2018"}
 	style := widget.NewRadioGroup(styles, nil)
 	style.Required = true
-	if p.String(prefDateStyle) == string(export.DateAP) {
+	if was["date-style"] == string(export.DateAP) {
 		style.SetSelected(styles[1])
 	} else {
 		style.SetSelected(styles[0])
 	}
-	templates := d.folderField("Template override folder", p.String(prefTemplateDir), "the built-in templates")
+	templates := d.folderField("Template override folder", was["templates"], "the built-in templates")
+	siteNote := widget.NewLabel("The site's settings are the library's: every editor's desk and the command line use them.")
+	siteNote.Wrapping = fyne.TextWrapWord
+	if d.role == "writer" || d.role == "reader" {
+		// The server refuses a writer's change; the desk says so first.
+		siteNote.SetText("The site's settings are the library's; on this team library only an editor changes them.")
+		siteName.Disable()
+		base.Disable()
+		publishTo.Disable()
+		style.Disable()
+	}
 	folder := d.folderField("Default export folder", p.String(prefExportDir), "ask each time")
 	keepMeta := widget.NewCheck("Keep the photos' original metadata (GPS and camera data included)", nil)
 	keepMeta.SetChecked(p.Bool(prefKeepMeta))
@@ -147,8 +164,10 @@ func (d *Desk) showSettings() {
 	items := []*widget.FormItem{
 		widget.NewFormItem("Theme", themeSelect),
 		widget.NewFormItem("Text size", sizeSelect),
-		widget.NewFormItem("Site name", site),
+		widget.NewFormItem("Site", siteNote),
+		widget.NewFormItem("Site name", siteName),
 		widget.NewFormItem("Base URL", base),
+		widget.NewFormItem("Publish to", publishTo),
 		widget.NewFormItem("Dates", style),
 		widget.NewFormItem("Templates", templates.box),
 		widget.NewFormItem("Export folder", folder.box),
@@ -156,22 +175,25 @@ func (d *Desk) showSettings() {
 		widget.NewFormItem("Keep every revision for", container.NewBorder(nil, nil, nil, widget.NewLabel("days"), keepAll)),
 		widget.NewFormItem("then one a day until", container.NewBorder(nil, nil, nil, widget.NewLabel("days, then one a week"), keepDaily)),
 	}
-	items[3].HintText = "Gives canonical links and absolute addresses in the feed and sitemap."
-	items[5].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
+	items[4].HintText = "Gives canonical links and absolute addresses in the feed and sitemap."
+	items[5].HintText = "Where File → Publish Site puts the site, over SFTP with your SSH key."
+	items[7].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
 	dlg := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			d.applyAppearance(oldVariant, oldScale)
 			return
 		}
 		d.setAppearance(variant, scale)
-		p.SetString(prefSiteName, strings.TrimSpace(site.Text))
-		p.SetString(prefBaseURL, strings.TrimSpace(base.Text))
-		if style.Selected == styles[1] {
-			p.SetString(prefDateStyle, string(export.DateAP))
-		} else {
-			p.SetString(prefDateStyle, string(export.DateLong))
+		now := map[string]string{
+			"site-name": siteName.Text, "base-url": base.Text, "publish-to": publishTo.Text,
+			"date-style": string(export.DateLong), "templates": templates.path,
 		}
-		p.SetString(prefTemplateDir, templates.path)
+		if style.Selected == styles[1] {
+			now["date-style"] = string(export.DateAP)
+		}
+		if !siteName.Disabled() {
+			d.saveSiteChanges(inLibrary, now)
+		}
 		p.SetString(prefExportDir, folder.path)
 		p.SetBool(prefKeepMeta, keepMeta.Checked)
 		all, _ := strconv.Atoi(strings.TrimSpace(keepAll.Text))
@@ -198,6 +220,44 @@ func checkDays(s string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 1 || n > 3650 {
 		return fmt.Errorf("a number of days from 1 to 3650")
+	}
+	return nil
+}
+
+// saveSiteChanges keeps in the library the site's settings that changed
+// from was, each checked by its own rule, in the background; a refusal
+// (a writer on a team library, the server away) is shown.
+func (d *Desk) saveSiteChanges(was, now map[string]string) {
+	changed := map[string]string{}
+	for name, v := range now {
+		checked, err := site.Check(name, v)
+		if err != nil {
+			d.showError(err)
+			return
+		}
+		// An unset date style is the long one.
+		if checked != was[name] && !(name == "date-style" && checked == string(export.DateLong) && was[name] == "") {
+			changed[name] = checked
+		}
+	}
+	if len(changed) == 0 {
+		return
+	}
+	g := d.jobs
+	g.start(func(ctx context.Context) {
+		err := d.saveSiteSettings(ctx, changed)
+		g.do(func() {
+			if err != nil {
+				d.showError(galley.Errorf(galley.ErrorCode(err), "The site's settings were not changed: %s", galley.ErrorMessage(err)))
+			}
+		})
+	})
+}
+
+// checkPublishTo is the publish address's own rule.
+func checkPublishTo(s string) error {
+	if _, err := site.Check("publish-to", s); err != nil {
+		return errors.New(galley.ErrorMessage(err))
 	}
 	return nil
 }

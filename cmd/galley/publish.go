@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
@@ -134,7 +131,7 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 }
 
 // publishStaging is the folder a library's site for one target is made
-// in: $XDG_CACHE_HOME/galley/publish/<key>/site.
+// in, under $XDG_CACHE_HOME/galley.
 func publishStaging(getenv func(string) string, library string, to publish.Target) (string, error) {
 	base := getenv("XDG_CACHE_HOME")
 	if base == "" || !filepath.IsAbs(base) {
@@ -144,12 +141,7 @@ func publishStaging(getenv func(string) string, library string, to publish.Targe
 		}
 		base = filepath.Join(home, ".cache")
 	}
-	sum := sha256.Sum256([]byte(library + "\x00" + to.String()))
-	dir := filepath.Join(base, "galley", "publish", hex.EncodeToString(sum[:8]))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("cannot make the folder to prepare the site in: %v", err)
-	}
-	return filepath.Join(dir, "site"), nil
+	return publish.Staging(filepath.Join(base, "galley"), library, to)
 }
 
 // progressLine reports long work on stderr, at most every two seconds.

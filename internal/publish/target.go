@@ -6,9 +6,13 @@
 package publish
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -98,4 +102,17 @@ func redact(s string) string {
 		}
 	}
 	return s
+}
+
+// Staging is the folder a library's site for to is exported into before
+// it is sent: <cache>/publish/<key>/site, one per library and target, kept
+// between publishes so only changed pages are made again. cache is
+// Galley's cache folder ($XDG_CACHE_HOME/galley).
+func Staging(cache, library string, to Target) (string, error) {
+	sum := sha256.Sum256([]byte(library + "\x00" + to.String()))
+	dir := filepath.Join(cache, "publish", hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", galley.Errorf(galley.EInternal, "Cannot make the folder to prepare the site in (%s): %v.", dir, err)
+	}
+	return filepath.Join(dir, "site"), nil
 }

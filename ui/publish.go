@@ -1,0 +1,294 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/publish"
+	"app.galley/galley/internal/site"
+	"app.galley/galley/internal/store"
+)
+
+// Publishing from the desk: the site is exported into Galley's own folder,
+// compared with what the server holds, and, once the editor has seen what
+// will change and agreed, sent. The work runs in the library's job group,
+// behind a dialog that shows progress and can cancel it.
+
+// publishSite is File → Publish Site….
+func (d *Desk) publishSite() {
+	if !d.editor.flush() {
+		return
+	}
+	settings, err := d.siteSettings(context.Background())
+	if err != nil {
+		d.showError(err)
+		return
+	}
+	where := settings["publish-to"]
+	if where == "" {
+		d.askPublishTarget()
+		return
+	}
+	to, err := publish.ParseTarget(where)
+	if err != nil {
+		d.showError(galley.Errorf(galley.EInvalid, "The library's publish-to setting: %s", galley.ErrorMessage(err)))
+		return
+	}
+	d.preparePublish(to, false)
+}
+
+// askPublishTarget asks where the site goes, keeps the answer in the
+// library for every editor (when the user may change the site's
+// settings), and goes on.
+func (d *Desk) askPublishTarget() {
+	where := widget.NewEntry()
+	where.SetPlaceHolder("sftp://user@host/path/to/site")
+	where.Validator = checkPublishTo
+	note := widget.NewLabel("The site is sent over SFTP with your SSH key (ssh-agent or ~/.ssh); the server's host key must be in ~/.ssh/known_hosts. The address is kept in the library for every editor.")
+	note.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{widget.NewFormItem("Publish to", where), widget.NewFormItem("", note)}
+	dlg := dialog.NewForm("Where does the site go?", "Continue", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		value, err := site.Check("publish-to", where.Text)
+		if err != nil || value == "" {
+			return
+		}
+		to, _ := publish.ParseTarget(value)
+		if d.role != "writer" && d.role != "reader" {
+			d.saveSiteChanges(map[string]string{}, map[string]string{"publish-to": value})
+		}
+		d.preparePublish(to, false)
+	}, d.win)
+	dlg.Resize(fyne.NewSize(560, 240))
+	dlg.Show()
+}
+
+// progressDialog shows long work with a bar and a Cancel button.
+type progressDialog struct {
+	note *widget.Label
+	bar  *widget.ProgressBar
+	busy *widget.ProgressBarInfinite
+	dlg  dialog.Dialog
+
+	mu   sync.Mutex
+	last time.Time
+}
+
+func (d *Desk) newProgress(title, first string, cancel func()) *progressDialog {
+	p := &progressDialog{note: widget.NewLabel(first), bar: widget.NewProgressBar(), busy: widget.NewProgressBarInfinite()}
+	p.bar.Hide()
+	content := container.NewVBox(p.note, container.NewStack(p.busy, p.bar), container.NewHBox(widget.NewButton("Cancel", cancel)))
+	p.dlg = dialog.NewCustomWithoutButtons(title, content, d.win)
+	p.dlg.Resize(fyne.NewSize(480, 160))
+	p.dlg.Show()
+	return p
+}
+
+// progress returns a callback for work reporting done of total files,
+// from any goroutine, redrawing a few times a second.
+func (p *progressDialog) progress(g *jobs, what string) func(done, total int) {
+	return func(done, total int) {
+		p.mu.Lock()
+		now := time.Now()
+		if now.Sub(p.last) < 100*time.Millisecond && done != total {
+			p.mu.Unlock()
+			return
+		}
+		p.last = now
+		p.mu.Unlock()
+		g.do(func() {
+			p.busy.Hide()
+			p.bar.Show()
+			p.bar.Max = float64(total)
+			p.bar.SetValue(float64(done))
+			p.note.SetText(what + ": " + grouped(done) + " of " + grouped(total) + " files")
+		})
+	}
+}
+
+// step says what the work does now, with the bar moving without a figure.
+func (p *progressDialog) step(g *jobs, what string) {
+	g.do(func() {
+		p.bar.Hide()
+		p.busy.Show()
+		p.note.SetText(what)
+	})
+}
+
+func (p *progressDialog) close() {
+	p.busy.Stop()
+	p.dlg.Hide()
+}
+
+// cacheDir is Galley's cache folder: where resized photos and the sites
+// prepared for publishing are kept.
+func (d *Desk) cacheDir() string {
+	if d.imageCache != "" {
+		return filepath.Dir(d.imageCache)
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), fmt.Sprintf("galley-%d", os.Getuid()))
+	}
+	return filepath.Join(dir, "galley")
+}
+
+// preparePublish exports the site for to and compares it with the
+// server's, then asks before sending anything.
+func (d *Desk) preparePublish(to publish.Target, replace bool) {
+	g := d.jobs
+	ctx, cancel := context.WithCancel(g.ctx)
+	pd := d.newProgress("Publishing to "+to.String(), "Reading the library…", cancel)
+	started := g.startAsked(func(context.Context) {
+		staging, library, plan, err := d.planPublish(ctx, to, replace, pd)
+		cancelled := ctx.Err() != nil
+		cancel()
+		g.do(func() {
+			pd.close()
+			switch {
+			case cancelled:
+				dialog.ShowInformation("Publish cancelled", "Nothing was sent; the site at "+to.String()+" is as it was.", d.win)
+			case err != nil:
+				d.publishFailed(to, err, func() { d.preparePublish(to, true) })
+			case len(plan.Uploaded) == 0 && len(plan.Removed) == 0:
+				dialog.ShowInformation("The site is up to date", fmt.Sprintf("%s already holds this site (%s files); nothing to send.", to, grouped(plan.Unchanged)), d.win)
+			default:
+				msg := publishPlanText(to, plan)
+				dialog.ShowConfirm("Publish the site?", msg, func(yes bool) {
+					if yes {
+						d.runPublish(to, staging, library, replace)
+					}
+				}, d.win)
+			}
+		})
+	})
+	if !started {
+		cancel()
+		pd.close()
+	}
+}
+
+// planPublish exports the site into its folder for to and asks the server
+// what a publish would change.
+func (d *Desk) planPublish(ctx context.Context, to publish.Target, replace bool, pd *progressDialog) (staging, library string, plan publish.Report, err error) {
+	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+		debug.SetMemoryLimit(exportMemoryLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
+	opt, err := d.withSite(ctx, d.exportOptions())
+	if err != nil {
+		return "", "", plan, err
+	}
+	if lib, ok := d.lib.(identified); ok {
+		library, _ = lib.Identity(ctx)
+	}
+	opt.Library, opt.LibraryName, opt.Replace = library, store.Shown(d.libPath), true // Galley's own folder
+	if staging, err = publish.Staging(d.cacheDir(), library+"\x00"+store.Shown(d.libPath), to); err != nil {
+		return "", "", plan, err
+	}
+	opt.Progress = pd.progress(d.jobs, "Preparing the site")
+	snap, err := d.lib.Snapshot(ctx)
+	if err != nil {
+		return "", "", plan, err
+	}
+	_, err = export.Site(ctx, snap, staging, opt)
+	snap.Close()
+	if err != nil {
+		return "", "", plan, err
+	}
+	pd.step(d.jobs, "Comparing with "+to.String()+"…")
+	plan, err = publish.Publish(ctx, staging, to, publish.Options{DryRun: true, Replace: replace, Library: library})
+	return staging, library, plan, err
+}
+
+// runPublish sends the prepared site.
+func (d *Desk) runPublish(to publish.Target, staging, library string, replace bool) {
+	g := d.jobs
+	ctx, cancel := context.WithCancel(g.ctx)
+	pd := d.newProgress("Publishing to "+to.String(), "Connecting…", cancel)
+	started := g.startAsked(func(context.Context) {
+		rep, err := publish.Publish(ctx, staging, to, publish.Options{Replace: replace, Library: library, Progress: pd.progress(g, "Sending")})
+		cancelled := ctx.Err() != nil
+		cancel()
+		g.do(func() {
+			pd.close()
+			switch {
+			case cancelled:
+				dialog.ShowInformation("Publish stopped", "Every file on "+to.Host+" is whole, the old or the new; publish again to send the rest.", d.win)
+			case err != nil:
+				d.publishFailed(to, err, func() { d.runPublish(to, staging, library, true) })
+			default:
+				d.showPublishReport(to, rep)
+			}
+		})
+	})
+	if !started {
+		cancel()
+		pd.close()
+	}
+}
+
+// publishFailed says why a publish stopped; one refused for replacing what
+// it should not is the editor's to allow.
+func (d *Desk) publishFailed(to publish.Target, err error, replace func()) {
+	var refused *publish.ReplaceError
+	if errors.As(err, &refused) {
+		dialog.ShowConfirm("Replace the site?", galley.ErrorMessage(err)+"\n\nPublish over what is there?", func(yes bool) {
+			if yes {
+				replace()
+			}
+		}, d.win)
+		return
+	}
+	d.showError(galley.Errorf(galley.ErrorCode(err), "Nothing more was published to %s: %s", to, galley.ErrorMessage(err)))
+}
+
+// publishPlanText says what a publish will change, for the editor to agree.
+func publishPlanText(to publish.Target, plan publish.Report) string {
+	msg := fmt.Sprintf("%s will receive %s new or changed files (%s)", to, grouped(len(plan.Uploaded)), galley.SizeText(plan.Bytes))
+	if len(plan.Removed) > 0 {
+		msg += fmt.Sprintf(" and lose %s pages and files the site no longer has", grouped(len(plan.Removed)))
+	}
+	msg += fmt.Sprintf("; %s stay as they are.", grouped(plan.Unchanged))
+	if plan.Resumed {
+		msg += "\nThis finishes a publish that was stopped."
+	}
+	return msg
+}
+
+// showPublishReport says what a publish did.
+func (d *Desk) showPublishReport(to publish.Target, rep publish.Report) {
+	msg := fmt.Sprintf("Published to %s: %s files sent (%s), %s removed, %s unchanged.",
+		to, grouped(len(rep.Uploaded)), galley.SizeText(rep.Bytes), grouped(len(rep.Removed)), grouped(rep.Unchanged))
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	content := fyne.CanvasObject(text)
+	if settings, err := d.siteSettings(context.Background()); err == nil && settings["base-url"] != "" {
+		base := settings["base-url"]
+		content = container.NewVBox(text, container.NewHBox(widget.NewButton("Open the site", func() {
+			if u, err := url.Parse(base); err == nil {
+				d.app.OpenURL(u)
+			}
+		})))
+	}
+	dlg := dialog.NewCustom("Published", "Close", content, d.win)
+	dlg.Resize(fyne.NewSize(560, 200))
+	dlg.Show()
+}
