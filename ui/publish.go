@@ -266,7 +266,13 @@ func publishPlanText(to publish.Target, plan publish.Report) string {
 	if len(plan.Removed) > 0 {
 		msg += fmt.Sprintf(" and lose %s pages and files the site no longer has", grouped(len(plan.Removed)))
 	}
-	msg += fmt.Sprintf("; %s stay as they are.", grouped(plan.Unchanged))
+	if plan.Unchanged > 0 {
+		msg += fmt.Sprintf("; %s stay as they are", grouped(plan.Unchanged))
+	}
+	msg += "."
+	if plan.Unchanged == 0 && len(plan.Removed) == 0 {
+		msg = fmt.Sprintf("%s will receive the whole site: %s files (%s).", to, grouped(len(plan.Uploaded)), galley.SizeText(plan.Bytes))
+	}
 	if plan.Resumed {
 		msg += "\nThis finishes a publish that was stopped."
 	}
