@@ -58,7 +58,7 @@ func TestPublishingFromTheDesk(t *testing.T) {
 		t.Fatal("no menu item answers Ctrl+Shift+P")
 	}
 	text := waitForDialog(t, d, "Publish the site?")
-	if !strings.Contains(text, "new or changed files") {
+	if !strings.Contains(text, "will receive the whole site") {
 		t.Errorf("the question does not say what will change:\n%s", text)
 	}
 	if _, err := os.Stat(remote); err == nil {
