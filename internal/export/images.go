@@ -26,8 +26,9 @@ import (
 var Widths = []int{480, 960, 1600}
 
 // renditionVersion changes whenever resizing or encoding changes, so cached
-// and previously exported renditions are made again.
-const renditionVersion = "r1"
+// and previously exported renditions are made again. r2: the original's
+// colour profile is kept.
+const renditionVersion = "r2"
 
 // embedVersion changes whenever what is put into renditions after they
 // are made (the photo's words, or the original's metadata) changes, so
@@ -256,8 +257,15 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image, wantOriginal
 		pic = photo.Upright(pic, photo.Orientation(data))
 	}
 	levels := mipmaps(toRGBA(pic))
+	// The pixels stay in the original's colours; its profile goes with
+	// them, or a browser would show a Display P3 or Adobe RGB photo
+	// washed out, as if it were sRGB.
+	profile := photo.ColourProfile(data)
 	for _, r := range missing {
 		enc, err := encode(resize(levels, r.Width, r.Height), r)
+		if err == nil {
+			enc, err = photo.WithProfile(enc, profile)
+		}
 		if err != nil {
 			return nil, nil, unmade(err)
 		}

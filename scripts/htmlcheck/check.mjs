@@ -6,6 +6,11 @@
 //                                     corpus: no script ran, and the live DOM holds no
 //                                     script element but JSON-LD, no on* attribute and
 //                                     no javascript: URL
+//   node check.mjs shot PAGE.html OUT.png
+//                                     a screenshot of the page once its images
+//                                     have loaded, colour-managed into sRGB as a
+//                                     reader's browser shows it (the export's
+//                                     colour test compares photos in it)
 //
 // Exits 1 when a check fails, listing what failed.
 import { chromium } from "playwright-core";
@@ -17,8 +22,8 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const axePath = join(here, "node_modules", "axe-core", "axe.min.js");
 
 const [mode, ...args] = process.argv.slice(2);
-if (!["axe", "hostile"].includes(mode) || args.length === 0) {
-  console.error("usage: node check.mjs axe PAGE.html... | node check.mjs hostile SITE_DIR");
+if (!["axe", "hostile", "shot"].includes(mode) || args.length === 0 || (mode === "shot" && args.length !== 2)) {
+  console.error("usage: node check.mjs axe PAGE.html... | node check.mjs hostile SITE_DIR | node check.mjs shot PAGE.html OUT.png");
   process.exit(2);
 }
 
@@ -27,11 +32,19 @@ const browser = await chromium.launch({
   args: [
     "--no-sandbox", "--disable-gpu", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    // The screen a reader's browser converts photos for; a fixed one, so
+    // the screenshot's colours do not depend on this machine.
+    "--force-color-profile=srgb",
   ],
 });
 let failures = 0;
 try {
-  if (mode === "axe") {
+  if (mode === "shot") {
+    const { context, page } = await open(args[0]);
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    await page.screenshot({ path: args[1] });
+    await context.close();
+  } else if (mode === "axe") {
     for (const file of args) failures += await axe(file);
   } else {
     for (const file of htmlFiles(resolve(args[0]))) failures += await hostile(file);
