@@ -93,6 +93,14 @@ func (d *Desk) showSettings() {
 	publishTo.SetText(was["publish-to"])
 	publishTo.SetPlaceHolder("sftp://user@host/path/to/site (optional)")
 	publishTo.Validator = checkPublishTo
+	lang := widget.NewEntry()
+	lang.SetText(was["language"])
+	lang.SetPlaceHolder("en")
+	lang.Validator = settingRule("language")
+	zone := widget.NewEntry()
+	zone.SetText(was["time-zone"])
+	zone.SetPlaceHolder("UTC")
+	zone.Validator = settingRule("time-zone")
 	styles := []string{"Long: Tuesday, July 17, 2018", "AP: July 17, 2018"}
 	style := widget.NewRadioGroup(styles, nil)
 	style.Required = true
@@ -109,6 +117,8 @@ func (d *Desk) showSettings() {
 		siteNote.SetText("The site's settings are the library's; on this team library only an editor changes them.")
 		siteName.Disable()
 		base.Disable()
+		lang.Disable()
+		zone.Disable()
 		publishTo.Disable()
 		style.Disable()
 	}
@@ -168,6 +178,8 @@ func (d *Desk) showSettings() {
 		widget.NewFormItem("Site name", siteName),
 		widget.NewFormItem("Base URL", base),
 		widget.NewFormItem("Publish to", publishTo),
+		widget.NewFormItem("Language", lang),
+		widget.NewFormItem("Time zone", zone),
 		widget.NewFormItem("Dates", style),
 		widget.NewFormItem("Templates", templates.box),
 		widget.NewFormItem("Export folder", folder.box),
@@ -177,7 +189,9 @@ func (d *Desk) showSettings() {
 	}
 	items[4].HintText = "Gives canonical links and absolute addresses in the feed and sitemap."
 	items[5].HintText = "Where File → Publish Site puts the site, over SFTP with your SSH key."
-	items[7].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
+	items[6].HintText = "The pages' language, as a tag such as en, en-GB or fr."
+	items[7].HintText = "Where the site is (America/New_York): a publication date starts at midnight there."
+	items[9].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
 	dlg := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			d.applyAppearance(oldVariant, oldScale)
@@ -185,7 +199,7 @@ func (d *Desk) showSettings() {
 		}
 		d.setAppearance(variant, scale)
 		now := map[string]string{
-			"site-name": siteName.Text, "base-url": base.Text, "publish-to": publishTo.Text,
+			"site-name": siteName.Text, "base-url": base.Text, "publish-to": publishTo.Text, "language": lang.Text, "time-zone": zone.Text,
 			"date-style": string(export.DateLong), "templates": templates.path,
 		}
 		if style.Selected == styles[1] {
@@ -252,6 +266,16 @@ func (d *Desk) saveSiteChanges(was, now map[string]string) {
 			}
 		})
 	})
+}
+
+// settingRule is the site setting name's own rule, for an entry.
+func settingRule(name string) func(string) error {
+	return func(v string) error {
+		if _, err := site.Check(name, v); err != nil {
+			return errors.New(galley.ErrorMessage(err))
+		}
+		return nil
+	}
 }
 
 // checkPublishTo is the publish address's own rule.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/galley"
@@ -28,8 +29,8 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // siteFlags are the site's options a command line may give for one run;
 // the library's settings (galley settings) give the rest.
 type siteFlags struct {
-	fl                                     *flag.FlagSet
-	name, base, dateStyle, templates, lang string
+	fl                                           *flag.FlagSet
+	name, base, dateStyle, templates, lang, zone string
 }
 
 func addSiteFlags(fl *flag.FlagSet) *siteFlags {
@@ -39,6 +40,7 @@ func addSiteFlags(fl *flag.FlagSet) *siteFlags {
 	fl.StringVar(&f.dateStyle, "date-style", "", "long (Tuesday, July 17, 2018) or ap (July 17, 2018) (default: the library's date-style setting, else long)")
 	fl.StringVar(&f.templates, "templates", "", "a folder of templates replacing the defaults (default: the library's templates setting)")
 	fl.StringVar(&f.lang, "language", "", "the pages' language, as a BCP 47 tag (default: the library's language setting, else en)")
+	fl.StringVar(&f.zone, "time-zone", "", "where the site is, as an IANA name such as America/New_York (default: the library's time-zone setting, else UTC)")
 	return f
 }
 
@@ -49,7 +51,10 @@ func (f *siteFlags) options(ctx context.Context, st *store.Store, cmd string) (e
 	var bad error
 	f.fl.Visit(func(fl *flag.Flag) {
 		var into *string
+		var zone string
 		switch fl.Name {
+		case "time-zone":
+			into = &zone
 		case "site-name":
 			into = &opt.SiteName
 		case "base-url":
@@ -68,6 +73,9 @@ func (f *siteFlags) options(ctx context.Context, st *store.Store, cmd string) (e
 			bad = usageError{fmt.Sprintf("%s --%s: %s", cmd, fl.Name, galley.ErrorMessage(err))}
 		}
 		*into = v
+		if fl.Name == "time-zone" && v != "" {
+			opt.TimeZone, _ = time.LoadLocation(v) // checked by site.Check
+		}
 	})
 	if bad != nil {
 		return opt, bad

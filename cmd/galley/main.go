@@ -3,6 +3,10 @@
 package main
 
 import (
+	// Time zones for the site's time-zone setting, where the system has
+	// no zone database (Windows, minimal containers).
+	_ "time/tzdata"
+
 	"context"
 	"errors"
 	"flag"
@@ -36,7 +40,7 @@ Usage:
                                               import a bundle folder or .zip (all or nothing)
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
   galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
-         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--language TAG] [--templates DIR]
+         [--site-name NAME] [--base-url URL] [--date-style long|ap] [--language TAG] [--time-zone ZONE] [--templates DIR]
          [--keep-photo-metadata] [--replace]  export publish-ready HTML; --replace lets it replace a site
                                               another library exported, or remove most of its pages
   galley [--db PATH] publish [--to sftp://USER@HOST[:PORT]/PATH] [--dry-run] [--replace] [site flags]
@@ -45,7 +49,7 @@ Usage:
                                               key checked against ~/.ssh/known_hosts)
   galley [--db PATH] settings [set NAME VALUE | unset NAME]
                                               the site's settings, kept in the library for every
-                                              editor: site-name, base-url, language, date-style,
+                                              editor: site-name, base-url, language, time-zone, date-style,
                                               templates, publish-to (flags override them for a run)
   galley [--db PATH] checks [--language LANG] SLUG
                                               print the piece's failing pre-publish checks, spelling

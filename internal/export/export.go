@@ -18,6 +18,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"app.galley/galley/internal/galley"
 )
@@ -32,9 +33,12 @@ type Source interface {
 
 // Options say what to export and how it looks.
 type Options struct {
-	SiteName  string    // shown in every page's header; default "Publications"
-	BaseURL   string    // e.g. "https://example.org/news/"; gives canonical links and absolute feed and sitemap URLs
-	Lang      string    // the pages' language; default "en"
+	SiteName string // shown in every page's header; default "Publications"
+	BaseURL  string // e.g. "https://example.org/news/"; gives canonical links and absolute feed and sitemap URLs
+	Lang     string // the pages' language; default "en"
+	// TimeZone is where the site is: a publication date is the start of
+	// that day there, in the feed. Default UTC.
+	TimeZone  *time.Location
 	DateStyle DateStyle // default DateLong
 
 	// TemplateDir names a folder of templates replacing the defaults.

@@ -1,7 +1,10 @@
 package export
 
 import (
+	"crypto/sha1"
 	"encoding/xml"
+	"fmt"
+	"strconv"
 	"time"
 
 	"app.galley/galley/internal/galley"
@@ -53,6 +56,17 @@ type (
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// dayStamp is a publication date as a time: the start of that day where
+// the site is (Options.TimeZone), so a piece published on July 17 is not
+// the evening of July 16 for readers in the Americas.
+func (s *site) dayStamp(d galley.Date) string {
+	loc := s.opt.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc).Format(time.RFC3339)
+}
+
 // address is where a site file is found from outside: absolute with a base
 // URL, else relative to the top of the site (where the feed and sitemap
 // are).
@@ -96,7 +110,7 @@ func (s *site) feed() ([]byte, error) {
 			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: s.address(piecePath(e.Slug))}},
 		}
 		if !e.Published.IsZero() {
-			entry.Published = stamp(e.Published.Time())
+			entry.Published = s.dayStamp(e.Published)
 		}
 		for _, c := range e.Contributors {
 			entry.Authors = append(entry.Authors, atomPerson{Name: c.Name})
@@ -113,9 +127,17 @@ func (s *site) feed() ([]byte, error) {
 	return marshalXML(f)
 }
 
-// siteID and pieceID are the feed's permanent identifiers: the addresses
-// when there is a base URL, else tag URIs made from the site's name.
+// siteID and pieceID are the feed's permanent identifiers. A feed reader
+// shows again every entry whose id changed, so they depend on nothing that
+// changes: not on the base URL (set one later, and addresses change), not
+// on the slug or the site's name, but on the library's lasting identity
+// (store.Identity, carried by its copies and backups) and the piece's
+// number in it, as name-based UUIDs. A library whose identity is unknown
+// (read-only) falls back to its addresses.
 func (s *site) siteID() string {
+	if s.opt.Library != "" {
+		return nameUUID(s.opt.Library, "site")
+	}
 	if s.opt.BaseURL != "" {
 		return s.opt.BaseURL
 	}
@@ -123,10 +145,28 @@ func (s *site) siteID() string {
 }
 
 func (s *site) pieceID(e *galley.Entry) string {
+	if s.opt.Library != "" {
+		return nameUUID(s.opt.Library, "piece/"+strconv.FormatInt(e.ID, 10))
+	}
 	if s.opt.BaseURL != "" {
 		return s.address(piecePath(e.Slug))
 	}
 	return s.siteID() + "/" + e.Slug
+}
+
+// galleyNamespace is the UUID namespace of Galley's feed identifiers.
+var galleyNamespace = [16]byte{0x5c, 0x8e, 0x1d, 0x3a, 0x92, 0x4b, 0x4f, 0x2e, 0xa1, 0x07, 0x6d, 0x3c, 0x58, 0xe9, 0x0b, 0x71}
+
+// nameUUID is the version 5 (SHA-1, name-based) UUID of library and name,
+// as a urn:uuid: URI (RFC 9562).
+func nameUUID(library, name string) string {
+	h := sha1.New()
+	h.Write(galleyNamespace[:])
+	h.Write([]byte(library + "\x00" + name))
+	u := h.Sum(nil)[:16]
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
 }
 
 func (s *site) sitemapInputs() any {

@@ -233,8 +233,12 @@ func (s *site) read(ctx context.Context) error {
 	}
 
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%v\x00%v\x00%v\x00",
-		programHash(), s.tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment, s.partial)
+	zone := "UTC"
+	if opt.TimeZone != nil {
+		zone = opt.TimeZone.String()
+	}
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%v\x00%v\x00%v\x00%s\x00%s\x00",
+		programHash(), s.tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment, s.partial, zone, opt.Library)
 	for _, l := range s.nav {
 		fmt.Fprintf(h, "%s\x00%s\x00", l.Href, l.Text)
 	}

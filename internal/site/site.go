@@ -1,5 +1,5 @@
 // Package site holds the site's settings: its name, address, language,
-// date style, templates and where it is published. They live in the
+// time zone, date style, templates and where it is published. They live in the
 // library (store.SiteSettings), so every editor's desk and the command
 // line export and publish the same site; this package names them, checks
 // each value once for all of them, and turns them into export options.
@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -51,6 +52,17 @@ var Settings = []Setting{
 				return "", galley.Errorf(galley.EInvalid, "%q is not a language tag; write it like en, en-GB or fr.", v)
 			}
 			return tag.String(), nil
+		}},
+	{Name: "time-zone", Help: "where the site is, as an IANA name (America/New_York): a publication date starts at midnight there", Default: "UTC",
+		check: func(v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "", nil
+			}
+			if _, err := time.LoadLocation(v); err != nil || v == "Local" {
+				return "", galley.Errorf(galley.EInvalid, "%q is not a time zone; write it like America/New_York, Europe/Berlin or UTC.", v)
+			}
+			return v, nil
 		}},
 	{Name: "date-style", Help: "long (Tuesday, July 17, 2018) or ap (July 17, 2018)", Default: "long",
 		check: func(v string) (string, error) {
@@ -129,6 +141,15 @@ func Apply(settings map[string]string, opt *export.Options) error {
 			return err
 		}
 		*f.into = v
+	}
+	if opt.TimeZone == nil {
+		v, err := get("time-zone")
+		if err != nil {
+			return err
+		}
+		if v != "" {
+			opt.TimeZone, _ = time.LoadLocation(v) // checked above
+		}
 	}
 	if opt.DateStyle == "" {
 		v, err := get("date-style")

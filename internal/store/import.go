@@ -238,12 +238,7 @@ func (s *Store) importUnslugged(ctx context.Context, tx *txn, p *galley.Piece, r
 				return "", err
 			}
 			p.Slug = slug
-			if p.Created.IsZero() {
-				p.Created = now
-			}
-			if p.Updated.IsZero() {
-				p.Updated = now
-			}
+			importedTimes(p, now)
 			return "created", s.createPiece(ctx, tx, p, fromImport)
 		}
 		if err != nil {
@@ -304,12 +299,7 @@ func (s *Store) importPiece(ctx context.Context, tx *txn, p *galley.Piece, relat
 	}
 
 	if !exists {
-		if p.Created.IsZero() {
-			p.Created = now
-		}
-		if p.Updated.IsZero() {
-			p.Updated = now
-		}
+		importedTimes(p, now)
 		return "created", s.createPiece(ctx, tx, p, fromImport)
 	}
 	old, err := s.loadPiece(ctx, tx, id)
@@ -329,6 +319,27 @@ func (s *Store) importPiece(ctx context.Context, tx *txn, p *galley.Piece, relat
 		p.Updated = now
 	}
 	return "updated", s.overwritePiece(ctx, tx, p, fromImport)
+}
+
+// importedTimes fills the times a new piece's bundle left out. A piece
+// published before it came into this library was neither written nor
+// changed on the day of the import: its publication date (midnight UTC)
+// stands in, so its page, feed entry and sitemap line do not claim it was
+// modified today. A piece with no earlier date was made now.
+func importedTimes(p *galley.Piece, now time.Time) {
+	since := now
+	if !p.Published.IsZero() && p.Published.Time().Before(now) {
+		since = p.Published.Time()
+	}
+	if p.Created.IsZero() {
+		p.Created = since
+	}
+	if p.Updated.IsZero() {
+		p.Updated = since
+		if p.Created.After(since) {
+			p.Updated = p.Created
+		}
+	}
 }
 
 // sameContent reports whether importing p (with its related slugs) would

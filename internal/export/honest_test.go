@@ -1,0 +1,78 @@
+package export_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"app.galley/galley/internal/export"
+)
+
+// A piece imported without times of its own was neither written nor
+// changed on the day of the import; its publication date starts the day
+// where the site is; and the feed's ids stay the same whatever the base
+// URL, so setting one later does not show readers every entry again.
+func TestDatesAndFeedIdsAreHonest(t *testing.T) {
+	bundle := fstest.MapFS{"pieces.json": {Data: []byte(`{"format": "galley.bundle/1", "pieces": [
+ {"title": "An Archive Piece From 2018", "type": "Analysis", "status": "published", "published": "2018-07-17",
+  "summary": "Imported years after it was published.", "topics": ["Archives"]}]}`)}}
+	st := library(t, bundle)
+	dir := t.TempDir()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := st.Identity(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(out, name string) string {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	plain := filepath.Join(dir, "plain")
+	exportTo(t, st, plain, export.Options{Library: id, TimeZone: ny})
+	page := read(plain, "pieces/an-archive-piece-from-2018.html")
+	if !strings.Contains(page, `<meta property="article:modified_time" content="2018-07-17T00:00:00Z">`) {
+		t.Error("the page of a piece imported today claims it was modified after its publication date")
+	}
+	feed := read(plain, "feed.xml")
+	for _, want := range []string{"<published>2018-07-17T00:00:00-04:00</published>", "<updated>2018-07-17T00:00:00Z</updated>", "<id>urn:uuid:"} {
+		if !strings.Contains(feed, want) {
+			t.Errorf("the feed lacks %s:\n%s", want, feed)
+		}
+	}
+	if sitemap := read(plain, "sitemap.xml"); !strings.Contains(sitemap, "<lastmod>2018-07-17T00:00:00Z</lastmod>") {
+		t.Errorf("the sitemap dates the piece otherwise:\n%s", sitemap)
+	}
+
+	withBase := filepath.Join(dir, "with-base")
+	exportTo(t, st, withBase, export.Options{Library: id, TimeZone: ny, BaseURL: "https://example.org/archive/"})
+	if ids(read(withBase, "feed.xml")) != ids(feed) {
+		t.Errorf("setting a base URL changed the feed's ids:\n%s\n%s", ids(feed), ids(read(withBase, "feed.xml")))
+	}
+	other := library(t, bundle)
+	otherID, _ := other.Identity(ctx)
+	elsewhere := filepath.Join(dir, "other")
+	exportTo(t, other, elsewhere, export.Options{Library: otherID})
+	if ids(read(elsewhere, "feed.xml")) == ids(feed) {
+		t.Error("another library's feed has the same ids")
+	}
+}
+
+// ids are a feed's <id> lines.
+func ids(feed string) string {
+	var out []string
+	for _, line := range strings.Split(feed, "\n") {
+		if strings.Contains(line, "<id>") {
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	return strings.Join(out, "\n")
+}
