@@ -203,8 +203,12 @@ var _ identified = (*store.Store)(nil)
 func (d *Desk) showExportReport(job exportJob, rep export.Report) {
 	msg := fmt.Sprintf("%d pages and %d images in %s.\n%d files written, %d unchanged, %d removed.",
 		rep.Pages, rep.Images, job.out, rep.Written, rep.Unchanged, rep.Removed)
-	if len(rep.Problems) > 0 {
-		msg += "\n\nWorth a look:\n• " + strings.Join(rep.Problems, "\n• ")
+	problems := rep.Problems
+	if rep.NoBaseURL {
+		problems = append(problems[:len(problems):len(problems)], export.NoBaseURLAdvice)
+	}
+	if len(problems) > 0 {
+		msg += "\n\nWorth a look:\n• " + strings.Join(problems, "\n• ")
 	} else {
 		msg += "\nNo problems found."
 	}

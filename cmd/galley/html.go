@@ -156,6 +156,9 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintf(e.stdout, "  note: %s\n", p)
 	}
+	if rep.NoBaseURL {
+		fmt.Fprintf(e.stdout, "  note: %s\n", export.NoBaseURLAdvice)
+	}
 	return nil
 }
 

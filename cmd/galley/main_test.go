@@ -185,11 +185,11 @@ func TestHTMLExport(t *testing.T) {
 	}
 	out := filepath.Join(dir, "site")
 	r := galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--base-url", "https://example.org/")
-	if r.code != 0 || !strings.Contains(r.stdout, "Exported 24 pages and 18 images") || !strings.Contains(r.stdout, "45 files written, 0 unchanged") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Exported 24 pages and 18 images") || !strings.Contains(r.stdout, "46 files written, 0 unchanged") {
 		t.Fatalf("html = %+v", r)
 	}
 	r = galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--base-url", "https://example.org/")
-	if r.code != 0 || !strings.Contains(r.stdout, "0 files written, 45 unchanged") {
+	if r.code != 0 || !strings.Contains(r.stdout, "0 files written, 46 unchanged") {
 		t.Errorf("second html = %+v", r)
 	}
 	if r := galleyCmd(t, vars, "--db", lib, "html", "--out", filepath.Join(dir, "one"), "--piece", "no-such-slug"); r.code != 1 || !strings.Contains(r.stderr, "no-such-slug") {

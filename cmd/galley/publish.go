@@ -92,6 +92,9 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 	for _, p := range exp.Problems {
 		fmt.Fprintf(e.stdout, "  note: %s\n", p)
 	}
+	if exp.NoBaseURL {
+		fmt.Fprintf(e.stdout, "  note: %s\n", export.NoBaseURLAdvice)
+	}
 
 	// Keys and known hosts as ssh(1) finds them.
 	login := publish.SSH{Home: e.getenv("HOME"), Agent: e.getenv("SSH_AUTH_SOCK")}

@@ -40,7 +40,7 @@ func TestTheSiteSettingsAreTheLibrarys(t *testing.T) {
 		t.Fatalf("html = %+v", r)
 	}
 	page, _ := os.ReadFile(filepath.Join(out, "index.html"))
-	for _, want := range []string{"<title>The Basin Review</title>", `lang="en-GB"`, `href="https://example.org/basin/index.html"`} {
+	for _, want := range []string{"<title>The Basin Review</title>", `lang="en-GB"`, `<link rel="canonical" href="https://example.org/basin/">`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the exported index lacks %s", want)
 		}

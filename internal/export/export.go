@@ -90,7 +90,15 @@ type Report struct {
 	Unchanged int      // files kept from the previous export as they were
 	Removed   int      // files of the previous export no longer part of it
 	Problems  []string // things an editor may want to fix, none fatal
+	// NoBaseURL is set when a site was exported without a base URL; say
+	// NoBaseURLAdvice.
+	NoBaseURL bool
 }
+
+// NoBaseURLAdvice is what to tell an editor who exported a site without a
+// base URL.
+const NoBaseURLAdvice = "There is no base URL: the pages' social cards, canonical links and JSON-LD, the feed and the sitemap need the site's address to be complete (galley settings set base-url https://…, or Settings in the desk)."
+
 
 func (o Options) withDefaults() Options {
 	if strings.TrimSpace(o.SiteName) == "" {

@@ -170,25 +170,73 @@ func nameUUID(library, name string) string {
 }
 
 func (s *site) sitemapInputs() any {
-	var vs []int64
+	var vs []any
 	for _, e := range s.entries {
 		vs = append(vs, e.ID, e.Version)
+	}
+	for _, v := range []*vocabulary{s.topics, s.types, s.people} {
+		for _, k := range sortedKeys(v.names) {
+			vs = append(vs, v.path(v.names[k], 1))
+		}
 	}
 	return vs
 }
 
-// sitemap lists every piece page and the publications index. Without a
+// sitemap lists every published piece's page, the publications index and
+// the first page of every topic, type and contributor, each with when it
+// last changed: the newest change among the pieces it shows. Without a
 // base URL its addresses are relative, which search engines do not take:
 // set one for a sitemap to submit.
 func (s *site) sitemap() ([]byte, error) {
-	set := sitemapSet{URLs: []sitemapURL{{Loc: s.address(indexPath(1))}}}
+	var newest time.Time
+	lists := map[string]time.Time{} // list page → its newest piece's change
+	seen := func(path string, t time.Time) {
+		if t.After(lists[path]) {
+			lists[path] = t
+		}
+	}
+	var pieces []sitemapURL
 	for _, e := range s.entries {
 		if e.Status != galley.StatusPublished {
 			continue // drafts are kept out of search engines
 		}
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.address(piecePath(e.Slug)), LastMod: stamp(e.Updated)})
+		pieces = append(pieces, sitemapURL{Loc: s.address(piecePath(e.Slug)), LastMod: stamp(e.Updated)})
+		if e.Updated.After(newest) {
+			newest = e.Updated
+		}
+		for _, t := range e.Topics {
+			seen(s.topics.page(t), e.Updated)
+		}
+		if e.Type != "" {
+			seen(s.types.page(e.Type), e.Updated)
+		}
+		for _, c := range e.Contributors {
+			seen(s.people.page(c.Name), e.Updated)
+		}
+	}
+	home := sitemapURL{Loc: s.canonical(indexPath(1))}
+	if home.Loc == "" {
+		home.Loc = indexPath(1)
+	}
+	if !newest.IsZero() {
+		home.LastMod = stamp(newest)
+	}
+	set := sitemapSet{URLs: append([]sitemapURL{home}, pieces...)}
+	for _, path := range sortedKeys(lists) {
+		if path != "" {
+			set.URLs = append(set.URLs, sitemapURL{Loc: s.address(path), LastMod: stamp(lists[path])})
+		}
 	}
 	return marshalXML(set)
+}
+
+// robots lets every crawler in and, with a base URL, names the sitemap.
+func (s *site) robots() ([]byte, error) {
+	b := []byte("User-agent: *\nAllow: /\n")
+	if s.opt.BaseURL != "" {
+		b = append(b, "Sitemap: "+s.address("sitemap.xml")+"\n"...)
+	}
+	return b, nil
 }
 
 func marshalXML(v any) ([]byte, error) {

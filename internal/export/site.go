@@ -490,6 +490,10 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 		if err := t.put("sitemap.xml", s.fingerprint("sitemap", s.sitemapInputs()), s.sitemap); err != nil {
 			return rep, err
 		}
+		if err := t.put("robots.txt", s.fingerprint("robots", nil), s.robots); err != nil {
+			return rep, err
+		}
+		rep.NoBaseURL = s.opt.BaseURL == ""
 	}
 	sort.Strings(s.notes)
 	rep.Problems = s.notes

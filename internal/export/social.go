@@ -22,12 +22,20 @@ type (
 		Keywords         []string   `json:"keywords,omitempty"`
 		ArticleSection   string     `json:"articleSection,omitempty"`
 		MainEntityOfPage string     `json:"mainEntityOfPage,omitempty"`
+		URL              string     `json:"url,omitempty"`
 		InLanguage       string     `json:"inLanguage,omitempty"`
+		Publisher        *ldOrg     `json:"publisher,omitempty"`
 	}
 	ldPerson struct {
 		Type     string `json:"@type"`
 		Name     string `json:"name"`
 		JobTitle string `json:"jobTitle,omitempty"`
+		URL      string `json:"url,omitempty"`
+	}
+	ldOrg struct {
+		Type string `json:"@type"`
+		Name string `json:"name"`
+		URL  string `json:"url,omitempty"`
 	}
 	ldImage struct {
 		Type       string    `json:"@type"`
@@ -53,14 +61,21 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 	ld := &ldArticle{
 		Context: "https://schema.org", Type: "NewsArticle", Headline: p.Title, Description: p.Summary,
 		DatePublished: p.Published.String(), DateModified: og.Modified, Keywords: p.Topics,
-		ArticleSection: p.Type, MainEntityOfPage: url, InLanguage: s.opt.Lang,
+		ArticleSection: p.Type, MainEntityOfPage: url, URL: url, InLanguage: s.opt.Lang,
+		Publisher: &ldOrg{Type: "Organization", Name: s.opt.SiteName, URL: s.opt.BaseURL},
 	}
 	if galley.NameKey(p.Type) == "analysis" {
 		ld.Type = "AnalysisNewsArticle"
 	}
 	for _, c := range p.Contributors {
-		ld.Author = append(ld.Author, ldPerson{Type: "Person", Name: c.Name, JobTitle: c.Role})
+		// The person's page on the site, when it is there to be found.
+		who := ldPerson{Type: "Person", Name: c.Name, JobTitle: c.Role}
+		if page := s.people.page(c.Name); page != "" && s.opt.BaseURL != "" && s.link(page, "") != "" {
+			who.URL = s.opt.BaseURL + page
+		}
+		ld.Author = append(ld.Author, who)
 	}
+	og.Card = "summary"
 	if lead := v.Lead; lead != nil {
 		// Social cards need the address from outside: absolute with a base
 		// URL, else relative to the page.
@@ -69,6 +84,7 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 			img = s.opt.BaseURL + lead.FullURL
 		}
 		og.Image, og.ImageAlt = img, lead.Alt
+		og.ImageW, og.ImageH, og.Card = lead.FullW, lead.FullH, "summary_large_image"
 		ld.Image = &ldImage{
 			Type: "ImageObject", URL: img, Width: lead.FullW, Height: lead.FullH,
 			Caption: lead.Caption, CreditText: lead.Credit,

@@ -18,8 +18,9 @@ import (
 // relative to the page it is on. Templates never reach the library.
 type (
 	linkView struct {
-		Href string
-		Text string
+		Href    string
+		Text    string
+		Current bool // the page it is on: aria-current="page" in the navigation
 	}
 	dateView struct {
 		ISO  string // 2018-07-17, for <time datetime>
@@ -88,6 +89,8 @@ type (
 	}
 	ogView struct {
 		Type, Title, Description, URL, Image, ImageAlt string
+		ImageW, ImageH                                 int
+		Card                                           string // twitter:card: summary, or summary_large_image with a lead photo
 		Published, Modified                            string
 		Tags                                           []string
 	}
@@ -95,6 +98,7 @@ type (
 		Site        siteView
 		Root        string
 		Home        string     // the index page, "" when neither the export nor a base URL reaches it
+		AtHome      bool       // this is the index page
 		Feed        string     // the Atom feed, likewise
 		Nav         []linkView // one link per type, each href as the page uses it ("" for none)
 		Title       string
@@ -117,10 +121,12 @@ func (s *site) siteView() siteView {
 	return v
 }
 
-// frame fills what every page's frame links to, for a page at root.
-func (s *site) frame(v *pageView, root string) {
+// frame fills what every page's frame links to, for the page at path.
+func (s *site) frame(v *pageView, path string) {
+	root := rootOf(path)
 	v.Site, v.Root = s.siteView(), root
-	v.Home, v.Feed, v.Nav = s.link(indexPath(1), root), s.link("feed.xml", root), s.navLinks(root)
+	v.Home, v.Feed, v.Nav = s.link(indexPath(1), root), s.link("feed.xml", root), s.navLinks(path)
+	v.AtHome = path == indexPath(1)
 }
 
 func (s *site) date(d galley.Date) dateView {
@@ -161,11 +167,12 @@ func (s *site) typeLink(name, root string) *linkView {
 	return &linkView{Href: s.link(s.types.page(name), root), Text: name}
 }
 
-// navLinks is the site navigation for a page at root.
-func (s *site) navLinks(root string) []linkView {
+// navLinks is the site navigation for the page at path.
+func (s *site) navLinks(path string) []linkView {
+	root := rootOf(path)
 	ls := make([]linkView, 0, len(s.nav))
 	for _, l := range s.nav {
-		ls = append(ls, linkView{Href: s.link(l.Href, root), Text: l.Text})
+		ls = append(ls, linkView{Href: s.link(l.Href, root), Text: l.Text, Current: l.Href == path})
 	}
 	return ls
 }
@@ -175,6 +182,9 @@ func (s *site) navLinks(root string) []linkView {
 func (s *site) canonical(path string) string {
 	if s.opt.BaseURL == "" {
 		return ""
+	}
+	if path == indexPath(1) {
+		return s.opt.BaseURL // the home page is the site's own address, not …/index.html
 	}
 	return s.opt.BaseURL + path
 }
@@ -361,7 +371,7 @@ func (s *site) piecePage(ctx context.Context, e *galley.Entry, path string) ([]b
 		Description: p.Description(), Canonical: s.canonical(path), Piece: v,
 		Draft: p.Status != galley.StatusPublished,
 	}
-	s.frame(page, root)
+	s.frame(page, path)
 	page.NoIndex = page.Draft
 	page.OG, page.LD = s.social(p, v, path, root)
 	return s.render(s.tpl.piece, path, page)
@@ -463,7 +473,7 @@ func (s *site) paginate(kind, heading, intro string, entries []*galley.Entry, pa
 				title += " (page " + strconv.Itoa(page) + ")"
 			}
 			v := &pageView{Title: title, Description: intro, Canonical: s.canonical(p), List: lv}
-			s.frame(v, root)
+			s.frame(v, p)
 			return v
 		})
 	}
