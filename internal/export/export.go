@@ -99,7 +99,6 @@ type Report struct {
 // base URL.
 const NoBaseURLAdvice = "There is no base URL: the pages' social cards, canonical links and JSON-LD, the feed and the sitemap need the site's address to be complete (galley settings set base-url https://…, or Settings in the desk)."
 
-
 func (o Options) withDefaults() Options {
 	if strings.TrimSpace(o.SiteName) == "" {
 		o.SiteName = "Publications"
