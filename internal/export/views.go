@@ -318,6 +318,13 @@ func (s *site) pieceFingerprint(kind string, e *galley.Entry, root string) strin
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// pieceSizes is how wide a piece's photos are drawn, as the stylesheet
+// lays them out: the article's measure (44rem of an 18px root, 792px),
+// less the page's padding (1.25rem a side) on a narrower screen. Media
+// queries and sizes count rem at the browser's 16px, so the figures are
+// in pixels.
+const pieceSizes = "(max-width: 837px) calc(100vw - 45px), 792px"
+
 // pieceView lays out the whole piece for a page whose links start at root.
 func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceView, error) {
 	v := &pieceView{
@@ -333,9 +340,9 @@ func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceV
 			s.note("“%s”: photo %d has no alt text and is not marked decorative.", p.Title, i+1)
 		}
 		if ph.Lead {
-			v.Lead = s.figure(ph, root, "lead", "(max-width: 44rem) 100vw, 44rem", false, 960)
+			v.Lead = s.figure(ph, root, "lead", pieceSizes, false, 960)
 		} else {
-			v.Photos = append(v.Photos, *s.figure(ph, root, "photo", "(max-width: 44rem) 100vw, 44rem", true, 960))
+			v.Photos = append(v.Photos, *s.figure(ph, root, "photo", pieceSizes, true, 960))
 		}
 	}
 	var err error

@@ -54,6 +54,17 @@ func TestPagesCarryWhatAWebTeamExpects(t *testing.T) {
 		t.Errorf("social card: twitter:card %q, og:image %sx%s", meta["twitter:card"], meta["og:image:width"], meta["og:image:height"])
 	}
 
+	// The lead photo is fetched first; the others when scrolled to.
+	for _, img := range find(doc, tag("img")) {
+		lead := strings.Contains(attr(img.Parent, "class"), "lead")
+		if lead && (attr(img, "fetchpriority") != "high" || attr(img, "loading") != "" || attr(img, "decoding") != "") {
+			t.Errorf("the lead photo is <img fetchpriority=%q loading=%q decoding=%q>", attr(img, "fetchpriority"), attr(img, "loading"), attr(img, "decoding"))
+		}
+		if !lead && attr(img, "loading") != "lazy" {
+			t.Errorf("a photo below the lead is not loaded lazily: %s", attr(img, "src"))
+		}
+	}
+
 	index := parse(t, filepath.Join(out, "index.html"))
 	for _, l := range find(index, tag("link")) {
 		if attr(l, "rel") == "canonical" && attr(l, "href") != base {
