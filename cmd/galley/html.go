@@ -92,11 +92,12 @@ func (f *siteFlags) options(ctx context.Context, st *store.Store, cmd string) (e
 func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("html", &db)
 	var pieces multiFlag
-	var drafts, fragment, replace, keepMeta bool
+	var drafts, fragment, bodyOnly, replace, keepMeta bool
 	out := fl.String("out", "", "destination folder")
 	fl.Var(&pieces, "piece", "export only this piece (repeat for more)")
 	fl.BoolVar(&drafts, "include-drafts", false, "also export unpublished pieces, marked as drafts")
 	fl.BoolVar(&fragment, "fragment", false, "write each piece's article alone, for pasting into another CMS")
+	fl.BoolVar(&bodyOnly, "body-only", false, "with --fragment: leave out the title, summary, byline, date and topics, which the other CMS has fields for")
 	sf := addSiteFlags(fl)
 	fl.BoolVar(&replace, "replace", false, "replace the site in --out even if another library exported it, or this export removes most of its pages")
 	fl.BoolVar(&keepMeta, "keep-photo-metadata", false, "copy the photos' original metadata (GPS included) instead of writing their words as XMP and IPTC")
@@ -108,6 +109,9 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	}
 	if fl.NArg() > 0 {
 		return usageError{fmt.Sprintf("html takes no arguments besides its flags (got %q)", fl.Arg(0))}
+	}
+	if bodyOnly && !fragment {
+		return usageError{"html --body-only goes with --fragment"}
 	}
 	// Resizing a photo makes tens of megabytes of short-lived buffers;
 	// left to itself the collector lets them pile up to several times what
@@ -135,7 +139,7 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	if err != nil {
 		return stopped(err)
 	}
-	opt.Pieces, opt.IncludeDrafts, opt.Fragment, opt.Replace, opt.KeepPhotoMetadata = pieces, drafts, fragment, replace, keepMeta
+	opt.Pieces, opt.IncludeDrafts, opt.Fragment, opt.BodyOnly, opt.Replace, opt.KeepPhotoMetadata = pieces, drafts, fragment, bodyOnly, replace, keepMeta
 	opt.ImageCache = imageCache(e.getenv)
 	// The folder remembers which library wrote it. A library that cannot
 	// record its identity (a read-only file) still exports; the folder

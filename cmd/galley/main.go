@@ -39,7 +39,7 @@ Usage:
   galley [--db PATH] import [--overwrite] PATH
                                               import a bundle folder or .zip (all or nothing)
   galley [--db PATH] export json --out PATH   write every piece as a bundle (a folder, or PATH.zip)
-  galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment]
+  galley [--db PATH] html --out DIR [--piece SLUG ...] [--include-drafts] [--fragment [--body-only]]
          [--site-name NAME] [--base-url URL] [--date-style long|ap] [--language TAG] [--time-zone ZONE] [--templates DIR]
          [--keep-photo-metadata] [--replace]  export publish-ready HTML; --replace lets it replace a site
                                               another library exported, or remove most of its pages

@@ -50,8 +50,14 @@ type Options struct {
 	// (whatever their status), with their photos and the stylesheet.
 	Pieces []string
 	// Fragment writes each chosen piece's article alone, without page,
-	// head or navigation, as <slug>.html.
+	// head or navigation, as <slug>.html. Its ids start with the slug
+	// ("<slug>-q1"), so they cannot collide with the page it is pasted
+	// into.
 	Fragment bool
+	// BodyOnly, with Fragment, leaves out the article's header (type
+	// label, title, summary, byline, date, topics): the other CMS has
+	// fields of its own for those.
+	BodyOnly bool
 
 	// KeepPhotoMetadata copies the original files' metadata (EXIF, XMP
 	// and IPTC, GPS position and camera details included) into every

@@ -641,6 +641,27 @@ func TestFragmentIsTheArticleAlone(t *testing.T) {
 	if !strings.Contains(s, `src="https://example.org/images/`) || !strings.Contains(s, `href="https://example.org/topics/food-security.html"`) {
 		t.Error("a fragment for another CMS should use absolute addresses when there is a base URL")
 	}
+
+	// In someone else's page its ids cannot collide: they carry the slug.
+	qa, err := export.Fragment(ctx, snap, "what-a-river-treaty-can-teach-negotiators", export.Options{BaseURL: "https://example.org/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(qa), `id="what-a-river-treaty-can-teach-negotiators-q1"`) || strings.Contains(string(qa), `id="q1"`) {
+		t.Error("a fragment's question ids are not prefixed with its slug")
+	}
+	// Body only: the other CMS has its own title, summary and byline.
+	body, err := export.Fragment(ctx, snap, "what-a-river-treaty-can-teach-negotiators", export.Options{BaseURL: "https://example.org/", BodyOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := string(body)
+	if strings.Contains(b, "<h1") || strings.Contains(b, `class="byline"`) || strings.Contains(b, `class="type-label"`) || strings.Contains(b, "<header") {
+		t.Errorf("a body-only fragment carries the header:\n%s", b[:min(len(b), 600)])
+	}
+	if !strings.Contains(b, `class="question"`) || !strings.Contains(b, `<figure class="lead">`) {
+		t.Error("a body-only fragment lost the questions or the photo")
+	}
 }
 
 func TestDateStyles(t *testing.T) {

@@ -71,6 +71,9 @@ type (
 		Photos  []figureView
 		Related []cardView
 		AllHref string
+		// BodyOnly leaves out the header: a fragment for a CMS that has
+		// fields of its own for the title, summary and byline.
+		BodyOnly bool
 	}
 	pagerView struct {
 		Page, Pages int
@@ -318,6 +321,15 @@ func (s *site) pieceFingerprint(kind string, e *galley.Entry, root string) strin
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// idPrefix starts the ids of a piece's article: none on its own page, the
+// slug in a fragment, which lands in someone else's page.
+func (s *site) idPrefix(slug string) string {
+	if s.opt.Fragment {
+		return slug + "-"
+	}
+	return ""
+}
+
 // pieceSizes is how wide a piece's photos are drawn, as the stylesheet
 // lays them out: the article's measure (44rem of an 18px root, 792px),
 // less the page's padding (1.25rem a side) on a narrower screen. Media
@@ -330,6 +342,7 @@ func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceV
 	v := &pieceView{
 		Type: s.typeLink(p.Type, root), Title: p.Title, Summary: p.Summary, Date: s.date(p.Published),
 		Topics: s.topicLinks(p.Topics, root), AllHref: s.link(indexPath(1), root),
+		BodyOnly: s.opt.Fragment && s.opt.BodyOnly,
 	}
 	for _, c := range p.Contributors {
 		v.Byline = append(v.Byline, personView{Name: c.Name, Role: c.Role, Href: s.link(s.people.page(c.Name), root)})
@@ -354,7 +367,7 @@ func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceV
 		if err != nil {
 			return nil, err
 		}
-		v.QA = append(v.QA, qaView{ID: "q" + strconv.Itoa(i+1), Question: qa.Question, Answer: answer})
+		v.QA = append(v.QA, qaView{ID: s.idPrefix(p.Slug) + "q" + strconv.Itoa(i+1), Question: qa.Question, Answer: answer})
 	}
 	for _, r := range s.related(e) {
 		v.Related = append(v.Related, s.card(r, root, 3))
