@@ -44,7 +44,7 @@ func (d *Desk) publishSite() {
 		d.askPublishTarget()
 		return
 	}
-	to, err := publish.ParseTarget(where)
+	to, err := publish.ParseDestination(where)
 	if err != nil {
 		d.showError(galley.Errorf(galley.EInvalid, "The library's publish-to setting: %s", galley.ErrorMessage(err)))
 		return
@@ -70,7 +70,7 @@ func (d *Desk) askPublishTarget() {
 		if err != nil || value == "" {
 			return
 		}
-		to, _ := publish.ParseTarget(value)
+		to, _ := publish.ParseDestination(value)
 		if d.role != "writer" && d.role != "reader" {
 			d.saveSiteChanges(map[string]string{}, map[string]string{"publish-to": value})
 		}
@@ -152,7 +152,7 @@ func (d *Desk) cacheDir() string {
 
 // preparePublish exports the site for to and compares it with the
 // server's, then asks before sending anything.
-func (d *Desk) preparePublish(to publish.Target, replace bool) {
+func (d *Desk) preparePublish(to publish.Destination, replace bool) {
 	g := d.jobs
 	ctx, cancel := context.WithCancel(g.ctx)
 	pd := d.newProgress("Publishing to "+to.String(), "Reading the library…", cancel)
@@ -187,7 +187,7 @@ func (d *Desk) preparePublish(to publish.Target, replace bool) {
 
 // planPublish exports the site into its folder for to and asks the server
 // what a publish would change.
-func (d *Desk) planPublish(ctx context.Context, to publish.Target, replace bool, pd *progressDialog) (staging, library string, plan publish.Report, err error) {
+func (d *Desk) planPublish(ctx context.Context, to publish.Destination, replace bool, pd *progressDialog) (staging, library string, plan publish.Report, err error) {
 	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
 		debug.SetMemoryLimit(exportMemoryLimit)
 		defer debug.SetMemoryLimit(prev)
@@ -214,24 +214,24 @@ func (d *Desk) planPublish(ctx context.Context, to publish.Target, replace bool,
 		return "", "", plan, err
 	}
 	pd.step(d.jobs, "Comparing with "+to.String()+"…")
-	plan, err = publish.Publish(ctx, staging, to, publish.Options{DryRun: true, Replace: replace, Library: library})
+	plan, err = to.Publish(ctx, staging, publish.Options{DryRun: true, Replace: replace, Library: library})
 	return staging, library, plan, err
 }
 
 // runPublish sends the prepared site.
-func (d *Desk) runPublish(to publish.Target, staging, library string, replace bool) {
+func (d *Desk) runPublish(to publish.Destination, staging, library string, replace bool) {
 	g := d.jobs
 	ctx, cancel := context.WithCancel(g.ctx)
 	pd := d.newProgress("Publishing to "+to.String(), "Connecting…", cancel)
 	started := g.startAsked(func(context.Context) {
-		rep, err := publish.Publish(ctx, staging, to, publish.Options{Replace: replace, Library: library, Progress: pd.progress(g, "Sending")})
+		rep, err := to.Publish(ctx, staging, publish.Options{Replace: replace, Library: library, Progress: pd.progress(g, "Sending")})
 		cancelled := ctx.Err() != nil
 		cancel()
 		g.do(func() {
 			pd.close()
 			switch {
 			case cancelled:
-				dialog.ShowInformation("Publish stopped", "Every file on "+to.Host+" is whole, the old or the new; publish again to send the rest.", d.win)
+				dialog.ShowInformation("Publish stopped", "Every file on "+to.String()+" is whole, the old or the new; publish again to send the rest.", d.win)
 			case err != nil:
 				d.publishFailed(to, err, func() { d.runPublish(to, staging, library, true) })
 			default:
@@ -247,7 +247,7 @@ func (d *Desk) runPublish(to publish.Target, staging, library string, replace bo
 
 // publishFailed says why a publish stopped; one refused for replacing what
 // it should not is the editor's to allow.
-func (d *Desk) publishFailed(to publish.Target, err error, replace func()) {
+func (d *Desk) publishFailed(to publish.Destination, err error, replace func()) {
 	var refused *publish.ReplaceError
 	if errors.As(err, &refused) {
 		dialog.ShowConfirm("Replace the site?", galley.ErrorMessage(err)+"\n\nPublish over what is there?", func(yes bool) {
@@ -261,7 +261,7 @@ func (d *Desk) publishFailed(to publish.Target, err error, replace func()) {
 }
 
 // publishPlanText says what a publish will change, for the editor to agree.
-func publishPlanText(to publish.Target, plan publish.Report) string {
+func publishPlanText(to publish.Destination, plan publish.Report) string {
 	msg := fmt.Sprintf("%s will receive %s new or changed files (%s)", to, grouped(len(plan.Uploaded)), galley.SizeText(plan.Bytes))
 	if len(plan.Removed) > 0 {
 		msg += fmt.Sprintf(" and lose %s pages and files the site no longer has", grouped(len(plan.Removed)))
@@ -280,7 +280,7 @@ func publishPlanText(to publish.Target, plan publish.Report) string {
 }
 
 // showPublishReport says what a publish did.
-func (d *Desk) showPublishReport(to publish.Target, rep publish.Report) {
+func (d *Desk) showPublishReport(to publish.Destination, rep publish.Report) {
 	msg := fmt.Sprintf("Published to %s: %s files sent (%s), %s removed, %s unchanged.",
 		to, grouped(len(rep.Uploaded)), galley.SizeText(rep.Bytes), grouped(len(rep.Removed)), grouped(rep.Unchanged))
 	text := widget.NewLabel(msg)

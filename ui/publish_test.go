@@ -89,13 +89,13 @@ func TestPublishingFromTheDesk(t *testing.T) {
 	waitForDialog(t, d, "Publish the site?")
 	settled(d)
 	got, _ := lib.SiteSettings(ctx)
-	if want, _ := publish.ParseTarget(srv.URL(other)); got["publish-to"] != want.String() {
+	if want, _ := publish.ParseDestination(srv.URL(other)); got["publish-to"] != want.String() {
 		t.Errorf("the address given was not kept in the library: %v", got)
 	}
 }
 
 func TestThePublishQuestionSaysWhatWillChange(t *testing.T) {
-	to, _ := publish.ParseTarget("sftp://deploy@example.org/var/www/site")
+	to, _ := publish.ParseDestination("sftp://deploy@example.org/var/www/site")
 	msg := publishPlanText(to, publish.Report{Uploaded: []string{"a.html", "b.jpg"}, Removed: []string{"old.html"}, Unchanged: 1200, Bytes: 2 << 20, Resumed: true})
 	for _, want := range []string{"sftp://deploy@example.org/var/www/site", "2 new or changed files (2.0 MB)", "lose 1 pages", "1,200 stay", "finishes a publish that was stopped"} {
 		if !strings.Contains(msg, want) {

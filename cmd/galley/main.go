@@ -43,7 +43,8 @@ Usage:
          [--site-name NAME] [--base-url URL] [--date-style long|ap] [--language TAG] [--time-zone ZONE] [--templates DIR]
          [--keep-photo-metadata] [--replace]  export publish-ready HTML; --replace lets it replace a site
                                               another library exported, or remove most of its pages
-  galley [--db PATH] publish [--to sftp://USER@HOST[:PORT]/PATH] [--dry-run] [--replace] [site flags]
+  galley [--db PATH] publish [--to sftp://USER@HOST[:PORT]/PATH | --to GIT-REMOTE --branch NAME]
+         [--dry-run] [--replace] [site flags]
                                               export the site and upload what changed to the web
                                               server (SSH keys from ssh-agent or ~/.ssh, the host
                                               key checked against ~/.ssh/known_hosts)

@@ -19,7 +19,8 @@ import (
 // changed since the last publish there is uploaded.
 func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("publish", &db)
-	to := fl.String("to", "", "where the site goes: sftp://user@host[:port]/path/to/site (default: the library's publish-to setting)")
+	to := fl.String("to", "", "where the site goes: sftp://user@host[:port]/path/to/site, or a git remote with --branch (default: the library's publish-to setting)")
+	branch := fl.String("branch", "", "with a git remote for --to: the branch the site is committed to (gh-pages, say)")
 	dry := fl.Bool("dry-run", false, "list what would be uploaded and removed, and change nothing")
 	replace := fl.Bool("replace", false, "publish over another library's site, into a folder of other files, or removing most of the site's pages")
 	sf := addSiteFlags(fl)
@@ -31,13 +32,19 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 	if fl.NArg() > 0 {
 		return usageError{fmt.Sprintf("publish takes no arguments besides its flags (got %q)", fl.Arg(0))}
 	}
-	var target publish.Target
+	var target publish.Destination
 	if *to != "" {
-		t, err := publish.ParseTarget(*to)
+		where := *to
+		if *branch != "" {
+			where += "#" + *branch
+		}
+		t, err := publish.ParseDestination(where)
 		if err != nil {
-			return usageError{"publish --to: " + err.Error()}
+			return usageError{"publish --to: " + galley.ErrorMessage(err)}
 		}
 		target = t
+	} else if *branch != "" {
+		return usageError{"publish --branch goes with --to and a git remote"}
 	}
 	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
 		debug.SetMemoryLimit(exportMemoryLimit)
@@ -62,7 +69,7 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 		if where == "" {
 			return usageError{"publish: say where with --to sftp://user@host/path, or once for the library with: galley settings set publish-to sftp://user@host/path"}
 		}
-		if target, err = publish.ParseTarget(where); err != nil {
+		if target, err = publish.ParseDestination(where); err != nil {
 			return fmt.Errorf("the library's publish-to setting: %s", galley.ErrorMessage(err))
 		}
 	}
@@ -102,7 +109,7 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 		login.Agent = "-"
 	}
 	popt := publish.Options{DryRun: *dry, Replace: *replace, Library: id, SSH: login, Progress: progressLine(e, "uploaded")}
-	rep, err := publish.Publish(ctx, staging, target, popt)
+	rep, err := target.Publish(ctx, staging, popt)
 	if err != nil {
 		if ctx.Err() != nil {
 			return cancelledError{fmt.Sprintf("the publish to %s was stopped; every file on the server is whole, old or new, and the next publish sends the rest", target)}
@@ -135,7 +142,7 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 
 // publishStaging is the folder a library's site for one target is made
 // in, under $XDG_CACHE_HOME/galley.
-func publishStaging(getenv func(string) string, library string, to publish.Target) (string, error) {
+func publishStaging(getenv func(string) string, library string, to publish.Destination) (string, error) {
 	base := getenv("XDG_CACHE_HOME")
 	if base == "" || !filepath.IsAbs(base) {
 		home := getenv("HOME")

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5"
 )
 
 // The site's settings live in the library: every export of it uses them,
@@ -66,5 +68,36 @@ func TestTheSiteSettingsAreTheLibrarys(t *testing.T) {
 	// Publishing with nowhere to go says how to set it.
 	if r := galleyCmd(t, vars, "--db", lib, "publish"); r.code != 2 || !strings.Contains(r.stderr, "settings set publish-to") {
 		t.Errorf("publish with no target = %+v", r)
+	}
+}
+
+// A git branch is a publish target too: one commit per publish, from the
+// command line or the library's setting.
+func TestPublishToAGitBranchFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "desk.galley")
+	vars := map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir}
+	if r := galleyCmd(t, vars, "--db", lib, "sample"); r.code != 0 {
+		t.Fatalf("sample = %+v", r)
+	}
+	remote := filepath.Join(dir, "site.git")
+	if _, err := git.PlainInit(remote, true); err != nil {
+		t.Fatal(err)
+	}
+	r := galleyCmd(t, vars, "--db", lib, "publish", "--to", remote, "--branch", "gh-pages")
+	if r.code != 0 || !strings.Contains(r.stdout, "Published to "+remote+"#gh-pages: 46 files uploaded") {
+		t.Fatalf("publish to git = %+v", r)
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "settings", "set", "publish-to", remote+"#gh-pages"); r.code != 0 {
+		t.Fatalf("settings = %+v", r)
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "publish"); r.code != 0 || !strings.Contains(r.stdout, ": 0 files uploaded") {
+		t.Errorf("publish again = %+v", r)
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "publish", "--to", remote, "--branch", "bad branch"); r.code != 2 {
+		t.Errorf("a bad branch name = %+v", r)
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "publish", "--branch", "gh-pages"); r.code != 2 {
+		t.Errorf("--branch without --to = %+v", r)
 	}
 }

@@ -6,8 +6,10 @@
 package publish
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"net/url"
 	"os"
@@ -108,11 +110,62 @@ func redact(s string) string {
 // it is sent: <cache>/publish/<key>/site, one per library and target, kept
 // between publishes so only changed pages are made again. cache is
 // Galley's cache folder ($XDG_CACHE_HOME/galley).
-func Staging(cache, library string, to Target) (string, error) {
+func Staging(cache, library string, to fmt.Stringer) (string, error) {
 	sum := sha256.Sum256([]byte(library + "\x00" + to.String()))
 	dir := filepath.Join(cache, "publish", hex.EncodeToString(sum[:8]))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", galley.Errorf(galley.EInternal, "Cannot make the folder to prepare the site in (%s): %v.", dir, err)
 	}
 	return filepath.Join(dir, "site"), nil
+}
+
+// Destination is where a site is published: an SFTP folder or a git
+// branch.
+type Destination struct {
+	SFTP *Target
+	Git  *GitTarget
+}
+
+// ParseDestination reads a publish address: sftp://user@host[:port]/path,
+// or a git remote and branch written REMOTE#BRANCH
+// (git@github.com:org/site.git#gh-pages, ssh://host/srv/site.git#main, a
+// path to a repository#branch).
+func ParseDestination(s string) (Destination, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(strings.ToLower(s), "sftp://") {
+		t, err := ParseTarget(s)
+		if err != nil {
+			return Destination{}, err
+		}
+		return Destination{SFTP: &t}, nil
+	}
+	url, branch, ok := strings.Cut(s, "#")
+	if !ok {
+		return Destination{}, galley.Errorf(galley.EInvalid, "The publish address %q is neither sftp://user@host/path nor a git remote with its branch (REMOTE#gh-pages).", redact(s))
+	}
+	g, err := ParseGitTarget(url, branch)
+	if err != nil {
+		return Destination{}, err
+	}
+	return Destination{Git: &g}, nil
+}
+
+// String is the address as ParseDestination reads it.
+func (d Destination) String() string {
+	if d.Git != nil {
+		return d.Git.String()
+	}
+	if d.SFTP != nil {
+		return d.SFTP.String()
+	}
+	return ""
+}
+
+// Publish sends the site exported in dir there. A git destination keeps
+// its fetched branch in a folder beside dir.
+func (d Destination) Publish(ctx context.Context, dir string, opt Options) (Report, error) {
+	if d.Git != nil {
+		return PublishGit(ctx, dir, filepath.Join(filepath.Dir(dir), "git"), *d.Git, opt)
+	}
+	return Publish(ctx, dir, *d.SFTP, opt)
 }

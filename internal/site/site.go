@@ -84,17 +84,17 @@ var Settings = []Setting{
 			// Kept whole: the next export may run from another folder.
 			return filepath.Abs(v)
 		}},
-	{Name: "publish-to", Help: "where galley publish and the desk's Publish put the site: sftp://user@host[:port]/path", Default: "none: give --to",
+	{Name: "publish-to", Help: "where galley publish and the desk's Publish put the site: sftp://user@host[:port]/path, or a git remote and branch, REMOTE#gh-pages", Default: "none: give --to",
 		check: func(v string) (string, error) {
 			v = strings.TrimSpace(v)
 			if v == "" {
 				return "", nil
 			}
-			t, err := publish.ParseTarget(v)
+			d, err := publish.ParseDestination(v)
 			if err != nil {
 				return "", err
 			}
-			return t.String(), nil
+			return d.String(), nil
 		}},
 }
 
