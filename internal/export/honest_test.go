@@ -76,3 +76,34 @@ func ids(feed string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// Raw HTML in a body or an answer never reaches the page, and is not
+// dropped in silence: the export names it, and the words around it stay.
+func TestRawHTMLIsLeftOutAndNamed(t *testing.T) {
+	st := library(t, fstest.MapFS{"pieces.json": {Data: []byte(`{"format": "galley.bundle/1", "pieces": [
+ {"title": "Embeds And Tags", "type": "Q&A", "status": "published", "published": "2026-12-01",
+  "body": "Water is H<sub>2</sub>O.\n\n<iframe src=\"https://video.example.org/embed/1\"></iframe>\n\nAfter the embed.",
+  "qa": [{"question": "Why?", "answer": "Because<br>of this."}]}]}`)}})
+	out := filepath.Join(t.TempDir(), "site")
+	rep := exportTo(t, st, out, export.Options{})
+	page, err := os.ReadFile(filepath.Join(out, "pieces", "embeds-and-tags.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{"raw HTML omitted", "<iframe", "<sub>", "<br>"} {
+		if strings.Contains(string(page), gone) {
+			t.Errorf("the page holds %q", gone)
+		}
+	}
+	for _, kept := range []string{"Water is H2O.", "After the embed.", "Because\nof this."} {
+		if !strings.Contains(string(page), kept) {
+			t.Errorf("the page lost %q", kept)
+		}
+	}
+	notes := strings.Join(rep.Problems, "\n")
+	for _, want := range []string{"raw HTML in the body", "<iframe src=", "raw HTML in answer 1", "<br>"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("the export's notes do not say %q:\n%s", want, notes)
+		}
+	}
+}

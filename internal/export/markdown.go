@@ -35,16 +35,29 @@ func newMarkdown(top int) *markdown {
 
 // Render returns the HTML of src.
 func (m *markdown) Render(src string) (template.HTML, error) {
+	out, _, err := m.RenderDropping(src)
+	return out, err
+}
+
+// droppedKey is where a conversion collects the raw HTML it left out.
+var droppedKey = parser.NewContextKey()
+
+// RenderDropping returns the HTML of src and the raw HTML it left out
+// (an iframe embed, a <sup>), each as written, so the editor is told
+// rather than finding a silent gap on the page.
+func (m *markdown) RenderDropping(src string) (template.HTML, []string, error) {
 	if strings.TrimSpace(src) == "" {
-		return "", nil
+		return "", nil, nil
 	}
 	var b bytes.Buffer
-	if err := m.md.Convert([]byte(src), &b); err != nil {
-		return "", err
+	pc := parser.NewContext()
+	if err := m.md.Convert([]byte(src), &b, parser.WithContext(pc)); err != nil {
+		return "", nil, err
 	}
-	// goldmark's HTML renderer, with raw HTML off and the tree cleaned
-	// below, writes only escaped text and its own tags.
-	return template.HTML(strings.TrimSpace(b.String())), nil
+	dropped, _ := pc.Get(droppedKey).([]string)
+	// goldmark's HTML renderer, with raw HTML taken out of the tree below,
+	// writes only escaped text and its own tags.
+	return template.HTML(strings.TrimSpace(b.String())), dropped, nil
 }
 
 // safeTree renumbers headings and unwraps links with unsafe addresses.
@@ -72,7 +85,8 @@ func (t *safeTree) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			next++
 		}
 	}
-	var unwrap []ast.Node
+	var unwrap, raw []ast.Node
+	var dropped []string
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -92,9 +106,42 @@ func (t *safeTree) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			if !SafeURL(string(n.URL(reader.Source()))) {
 				unwrap = append(unwrap, n)
 			}
+		case *ast.RawHTML:
+			raw = append(raw, n)
+			var w strings.Builder
+			for i := 0; i < n.Segments.Len(); i++ {
+				seg := n.Segments.At(i)
+				w.Write(seg.Value(reader.Source()))
+			}
+			dropped = append(dropped, w.String())
+		case *ast.HTMLBlock:
+			raw = append(raw, n)
+			var w strings.Builder
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				w.Write(seg.Value(reader.Source()))
+			}
+			dropped = append(dropped, strings.TrimSpace(w.String()))
 		}
 		return ast.WalkContinue, nil
 	})
+	// Raw HTML never reaches the page (it could carry script); it is taken
+	// out here rather than left to the renderer's "raw HTML omitted"
+	// comment, and named for the editor.
+	for i, n := range raw {
+		if strings.HasPrefix(strings.ToLower(dropped[i]), "<br") {
+			// A line break parted two words: they stay apart.
+			br := ast.NewText()
+			br.SetSoftLineBreak(true)
+			n.Parent().ReplaceChild(n.Parent(), n, br)
+			continue
+		}
+		n.Parent().RemoveChild(n.Parent(), n)
+	}
+	if len(dropped) > 0 {
+		prev, _ := pc.Get(droppedKey).([]string)
+		pc.Set(droppedKey, append(prev, dropped...))
+	}
 	for _, n := range unwrap {
 		parent := n.Parent()
 		if _, ok := n.(*ast.AutoLink); ok {

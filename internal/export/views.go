@@ -321,6 +321,16 @@ func (s *site) pieceFingerprint(kind string, e *galley.Entry, root string) strin
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// noteDropped tells the editor what raw HTML a field lost.
+func (s *site) noteDropped(p *galley.Piece, where string, dropped []string) {
+	for _, d := range dropped {
+		if len([]rune(d)) > 60 {
+			d = string([]rune(d)[:57]) + "…"
+		}
+		s.note("“%s”: raw HTML in %s was left out of the page: %s. Write it in Markdown, or leave it to the site's templates.", p.Title, where, d)
+	}
+}
+
 // idPrefix starts the ids of a piece's article: none on its own page, the
 // slug in a fragment, which lands in someone else's page.
 func (s *site) idPrefix(slug string) string {
@@ -359,14 +369,17 @@ func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceV
 		}
 	}
 	var err error
-	if v.Body, err = s.body.Render(p.Body); err != nil {
+	var dropped []string
+	if v.Body, dropped, err = s.body.RenderDropping(p.Body); err != nil {
 		return nil, err
 	}
+	s.noteDropped(p, "the body", dropped)
 	for i, qa := range p.QA {
-		answer, err := s.answer.Render(qa.Answer)
+		answer, dropped, err := s.answer.RenderDropping(qa.Answer)
 		if err != nil {
 			return nil, err
 		}
+		s.noteDropped(p, fmt.Sprintf("answer %d", i+1), dropped)
 		v.QA = append(v.QA, qaView{ID: s.idPrefix(p.Slug) + "q" + strconv.Itoa(i+1), Question: qa.Question, Answer: answer})
 	}
 	for _, r := range s.related(e) {
