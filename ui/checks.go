@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/galley"
 )
 
@@ -56,6 +57,13 @@ func (e *editor) problems() []string {
 	var msgs []string
 	for _, pr := range e.checkProblems() {
 		msgs = append(msgs, pr.Message)
+	}
+	// Asked only when the piece is marked ready or published: rendering
+	// every answer is too much for each keystroke's checks.
+	if e.piece != nil {
+		for _, pr := range export.RawHTMLProblems(e.piece) {
+			msgs = append(msgs, pr.Message)
+		}
 	}
 	if e.spell != nil {
 		for _, pr := range e.spell.problems() {

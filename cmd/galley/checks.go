@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/spell"
 	"app.galley/galley/internal/store"
@@ -74,7 +75,8 @@ func pieceChecks(ctx context.Context, st *store.Store, p *galley.Piece) ([]galle
 	if err != nil {
 		return nil, err
 	}
-	return p.Checks(func(id int64) (galley.Status, bool) { s, ok := statuses[id]; return s, ok }), nil
+	problems := p.Checks(func(id int64) (galley.Status, bool) { s, ok := statuses[id]; return s, ok })
+	return append(problems, export.RawHTMLProblems(p)...), nil
 }
 
 // spelling checks p in lang, else in the library's language. A missing

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -127,5 +128,23 @@ func TestChecksUsageMistakes(t *testing.T) {
 	}
 	if r := galleyCmd(t, nil, "help"); !strings.Contains(r.stdout, "checks [--language LANG] SLUG") {
 		t.Errorf("the usage does not list checks")
+	}
+}
+
+// Raw HTML the page would leave out fails the pre-publish checks, so a
+// script gating publication sees it.
+func TestChecksNameRawHTML(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "pieces.json"), []byte(`{"format": "galley.bundle/1", "pieces": [
+ {"title": "An Embed", "type": "Analysis", "status": "draft", "summary": "A summary.",
+  "contributors": [{"name": "Ada Quill"}], "topics": ["Water"],
+  "body": "Before.\n\n<iframe src=\"https://video.example.org/embed/1\"></iframe>"}]}`), 0o644)
+	lib := filepath.Join(dir, "lib.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "import", dir); r.code != 0 {
+		t.Fatalf("import = %+v", r)
+	}
+	r := galleyCmd(t, map[string]string{"HOME": dir}, "--db", lib, "checks", "an-embed")
+	if r.code != 1 || !strings.Contains(r.stdout, "The body holds raw HTML the published page leaves out: <iframe") {
+		t.Errorf("checks = %+v", r)
 	}
 }

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"html/template"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"app.galley/galley/internal/galley"
 )
 
 // markdown renders the Markdown fields an editor writes (body, answers).
@@ -181,4 +184,27 @@ func SafeURL(u string) bool {
 		return true
 	}
 	return false
+}
+
+// RawHTMLProblems lists, as pre-publish checks, the raw HTML in p's body
+// and answers that the export leaves out of the page.
+func RawHTMLProblems(p *galley.Piece) []galley.Problem {
+	var out []galley.Problem
+	say := func(part, where string, src string, m *markdown) {
+		_, dropped, err := m.RenderDropping(src)
+		if err != nil {
+			return
+		}
+		for _, d := range dropped {
+			if len([]rune(d)) > 40 {
+				d = string([]rune(d)[:37]) + "…"
+			}
+			out = append(out, galley.Problem{Part: part, Message: fmt.Sprintf("%s holds raw HTML the published page leaves out: %s. Write it in Markdown.", where, d)})
+		}
+	}
+	say(galley.PartStory, "The body", p.Body, newMarkdown(2))
+	for i, qa := range p.QA {
+		say(galley.PartQA, fmt.Sprintf("Answer %d", i+1), qa.Answer, newMarkdown(3))
+	}
+	return out
 }
