@@ -58,6 +58,9 @@ type Options struct {
 	// label, title, summary, byline, date, topics): the other CMS has
 	// fields of its own for those.
 	BodyOnly bool
+	// FeedFullText puts each piece's whole text (body, questions and
+	// answers) in the Atom feed, not only its summary.
+	FeedFullText bool
 
 	// KeepPhotoMetadata copies the original files' metadata (EXIF, XMP
 	// and IPTC, GPS position and camera details included) into every

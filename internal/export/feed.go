@@ -1,10 +1,13 @@
 package export
 
 import (
+	"context"
 	"crypto/sha1"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"strconv"
+	"strings"
 	"time"
 
 	"app.galley/galley/internal/galley"
@@ -38,8 +41,14 @@ type (
 		Published  string         `xml:"published,omitempty"`
 		Updated    string         `xml:"updated"`
 		Summary    string         `xml:"summary,omitempty"`
+		Content    *atomContent   `xml:"content,omitempty"`
 		Authors    []atomPerson   `xml:"author"`
 		Categories []atomCategory `xml:"category"`
+	}
+	// atomContent is a piece's whole text, as escaped HTML.
+	atomContent struct {
+		Type string `xml:"type,attr"`
+		Body string `xml:",chardata"`
 	}
 	atomCategory struct {
 		Term string `xml:"term,attr"`
@@ -93,7 +102,7 @@ func (s *site) feedInputs() any {
 
 // feed writes the Atom feed. Its times come from the pieces, not from the
 // clock, so exporting twice gives the same bytes.
-func (s *site) feed() ([]byte, error) {
+func (s *site) feed(ctx context.Context) ([]byte, error) {
 	f := atomFeed{
 		Title:  s.opt.SiteName,
 		ID:     s.siteID(),
@@ -114,6 +123,13 @@ func (s *site) feed() ([]byte, error) {
 		}
 		for _, c := range e.Contributors {
 			entry.Authors = append(entry.Authors, atomPerson{Name: c.Name})
+		}
+		if s.opt.FeedFullText {
+			content, err := s.fullText(ctx, e)
+			if err != nil {
+				return nil, err
+			}
+			entry.Content = &atomContent{Type: "html", Body: content}
 		}
 		for _, t := range e.Topics {
 			entry.Categories = append(entry.Categories, atomCategory{Term: t})
@@ -245,4 +261,27 @@ func marshalXML(v any) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(xml.Header), append(out, '\n')...), nil
+}
+
+// fullText is a piece's words for a feed reader: the body, then each
+// question and its answer, as HTML (the feed escapes it).
+func (s *site) fullText(ctx context.Context, e *galley.Entry) (string, error) {
+	p, err := s.src.Piece(ctx, e.ID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	body, err := s.body.Render(p.Body)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString(string(body))
+	for _, qa := range p.QA {
+		answer, err := s.answer.Render(qa.Answer)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "\n<h2>Q: %s</h2>\n%s", html.EscapeString(qa.Question), answer)
+	}
+	return strings.TrimSpace(b.String()), nil
 }

@@ -107,3 +107,24 @@ func TestRawHTMLIsLeftOutAndNamed(t *testing.T) {
 		}
 	}
 }
+
+// The feed can carry each piece's whole text for readers who read there.
+func TestTheFeedCanCarryTheFullText(t *testing.T) {
+	st := sampleLibrary(t)
+	out := filepath.Join(t.TempDir(), "site")
+	exportTo(t, st, out, export.Options{})
+	feed, _ := os.ReadFile(filepath.Join(out, "feed.xml"))
+	if strings.Contains(string(feed), "<content") {
+		t.Error("the feed carries the full text unasked")
+	}
+	exportTo(t, st, out, export.Options{FeedFullText: true})
+	feed, _ = os.ReadFile(filepath.Join(out, "feed.xml"))
+	p, _ := st.PieceBySlug(ctx, "what-a-river-treaty-can-teach-negotiators")
+	if !strings.Contains(string(feed), `<content type="html">`) || !strings.Contains(string(feed), "&lt;h2&gt;Q: ") {
+		t.Fatal("the feed does not carry the pieces' text")
+	}
+	first := strings.Fields(p.QA[0].Answer)[0]
+	if !strings.Contains(string(feed), first) {
+		t.Errorf("the feed lacks the first answer's words (%q)", first)
+	}
+}

@@ -238,7 +238,7 @@ func (s *site) read(ctx context.Context) error {
 		zone = opt.TimeZone.String()
 	}
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%v\x00%v\x00%v\x00%s\x00%s\x00",
-		programHash(), s.tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment, s.partial, zone, opt.Library+fmt.Sprint(opt.BodyOnly))
+		programHash(), s.tpl.hash, opt.SiteName, opt.BaseURL, opt.Lang, opt.DateStyle, opt.PageSize, opt.IncludeDrafts, opt.Fragment, s.partial, zone, opt.Library+fmt.Sprint(opt.BodyOnly, opt.FeedFullText))
 	for _, l := range s.nav {
 		fmt.Fprintf(h, "%s\x00%s\x00", l.Href, l.Text)
 	}
@@ -484,7 +484,7 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 		return rep, err
 	}
 	if len(s.opt.Pieces) == 0 && !s.opt.Fragment {
-		if err := t.put("feed.xml", s.fingerprint("feed", s.feedInputs()), s.feed); err != nil {
+		if err := t.put("feed.xml", s.fingerprint("feed", s.feedInputs()), func() ([]byte, error) { return s.feed(ctx) }); err != nil {
 			return rep, err
 		}
 		if err := t.put("sitemap.xml", s.fingerprint("sitemap", s.sitemapInputs()), s.sitemap); err != nil {

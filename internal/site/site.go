@@ -64,6 +64,14 @@ var Settings = []Setting{
 			}
 			return v, nil
 		}},
+	{Name: "feed", Help: "what the Atom feed carries of each piece: summary, or full (the whole text)", Default: "summary",
+		check: func(v string) (string, error) {
+			switch v = strings.ToLower(strings.TrimSpace(v)); v {
+			case "", "summary", "full":
+				return v, nil
+			}
+			return "", galley.Errorf(galley.EInvalid, "The feed carries a summary or the full text of each piece: summary or full, not %q.", v)
+		}},
 	{Name: "date-style", Help: "long (Tuesday, July 17, 2018) or ap (July 17, 2018)", Default: "long",
 		check: func(v string) (string, error) {
 			if strings.TrimSpace(v) == "" {
@@ -150,6 +158,13 @@ func Apply(settings map[string]string, opt *export.Options) error {
 		if v != "" {
 			opt.TimeZone, _ = time.LoadLocation(v) // checked above
 		}
+	}
+	if !opt.FeedFullText {
+		v, err := get("feed")
+		if err != nil {
+			return err
+		}
+		opt.FeedFullText = v == "full"
 	}
 	if opt.DateStyle == "" {
 		v, err := get("date-style")

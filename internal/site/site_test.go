@@ -24,6 +24,8 @@ func TestEachSettingIsCheckedByOneRule(t *testing.T) {
 		{"templates", dir + "/missing", "", "no folder"},
 		{"publish-to", "sftp://deploy@example.org:2222/var/www/site/", "sftp://deploy@example.org:2222/var/www/site", ""},
 		{"publish-to", "sftp://deploy:pw@example.org/site", "", "password"},
+		{"feed", "Full", "full", ""},
+		{"feed", "everything", "", "summary or full"},
 		{"colour", "red", "", "no site setting"},
 	} {
 		got, err := site.Check(tc.name, tc.in)
