@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -89,83 +87,39 @@ func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 // the end, so a cancelled or failed export leaves the previous one as it
 // was.
 func (d *Desk) startExport(job exportJob) {
-	g := d.jobs
 	job.opt.LibraryName = store.Shown(d.libPath)
-	ctx, cancel := context.WithCancel(g.ctx)
-	bar := widget.NewProgressBar()
-	// Until the files are counted (the library is read first, which takes
-	// a while for a large one) the bar moves without claiming a figure.
-	reading := widget.NewProgressBarInfinite()
-	bar.Hide()
-	note := widget.NewLabel("Reading the library…")
-	stop := widget.NewButton("Cancel", cancel)
-	content := container.NewVBox(note, container.NewStack(reading, bar), container.NewHBox(stop))
-	dlg := dialog.NewCustomWithoutButtons(job.title, content, d.win)
-	dlg.Resize(fyne.NewSize(480, 160))
-	dlg.Show()
-
-	// Progress comes from the export's workers, once per file: thousands
-	// a second. Only a few redraws a second are worth making.
-	var mu sync.Mutex
-	var last time.Time
-	job.opt.Progress = func(done, total int) {
-		mu.Lock()
-		now := time.Now()
-		if now.Sub(last) < 100*time.Millisecond && done != total {
-			mu.Unlock()
-			return
+	var rep export.Report
+	var err error
+	d.withProgress(job.title, "Reading the library…", func(ctx context.Context, pd *progressDialog) {
+		job.opt.Progress = pd.progress(d.jobs, "")
+		rep, err = d.runExport(ctx, job)
+	}, func(cancelled bool) {
+		if err == nil && job.remember {
+			d.app.Preferences().SetString(prefExportDir, job.out)
 		}
-		last = now
-		mu.Unlock()
-		g.do(func() {
-			if reading.Visible() {
-				reading.Stop()
-				reading.Hide()
-				bar.Show()
-			}
-			bar.Max = float64(total)
-			bar.SetValue(float64(done))
-			note.SetText(grouped(done) + " of " + grouped(total) + " files")
-		})
-	}
-	started := g.startAsked(func(context.Context) {
-		rep, err := d.runExport(ctx, job)
-		cancelled := ctx.Err() != nil // asked for by the editor, read before the context is released
-		cancel()
-		g.do(func() {
-			reading.Stop()
-			dlg.Hide()
-			if err == nil && job.remember {
-				d.app.Preferences().SetString(prefExportDir, job.out)
-			}
-			var replace *export.ReplaceError
-			switch {
-			case errors.As(err, &replace) && !job.opt.Replace:
-				// The folder holds another library's site, another kind
-				// of export, or the export would remove most of its
-				// pages: the editor decides.
-				dialog.ShowConfirm("Replace the site?", galley.ErrorMessage(err)+"\n\nReplace what is there with this export?", func(yes bool) {
-					if yes {
-						job.opt.Replace = true
-						d.startExport(job)
-					}
-				}, d.win)
-			case err != nil && cancelled && galley.ErrorCode(err) != galley.EInvalid:
-				dialog.ShowInformation("Export cancelled", "The export was cancelled; "+job.out+" is as it was before.", d.win)
-			case err != nil:
-				d.showError(galley.Errorf(galley.ErrorCode(err), "The export failed, and %s is as it was before: %s", job.out, galley.ErrorMessage(err)))
-			case job.done != nil:
-				job.done(rep)
-			default:
-				d.showExportReport(job, rep)
-			}
-		})
+		var replace *export.ReplaceError
+		switch {
+		case errors.As(err, &replace) && !job.opt.Replace:
+			// The folder holds another library's site, another kind of
+			// export, or the export would remove most of its pages: the
+			// editor decides.
+			dialog.ShowConfirm("Replace the site?", galley.ErrorMessage(err)+"\n\nReplace what is there with this export?", func(yes bool) {
+				if yes {
+					job.opt.Replace = true
+					job.opt.Progress = nil
+					d.startExport(job)
+				}
+			}, d.win)
+		case err != nil && cancelled && galley.ErrorCode(err) != galley.EInvalid:
+			dialog.ShowInformation("Export cancelled", "The export was cancelled; "+job.out+" is as it was before.", d.win)
+		case err != nil:
+			d.showError(galley.Errorf(galley.ErrorCode(err), "The export failed, and %s is as it was before: %s", job.out, galley.ErrorMessage(err)))
+		case job.done != nil:
+			job.done(rep)
+		default:
+			d.showExportReport(job, rep)
+		}
 	})
-	if !started {
-		cancel()
-		reading.Stop()
-		dlg.Hide()
-	}
 }
 
 // runExport takes a snapshot of the library and exports it.

@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -80,63 +78,6 @@ func (d *Desk) askPublishTarget() {
 	dlg.Show()
 }
 
-// progressDialog shows long work with a bar and a Cancel button.
-type progressDialog struct {
-	note *widget.Label
-	bar  *widget.ProgressBar
-	busy *widget.ProgressBarInfinite
-	dlg  dialog.Dialog
-
-	mu   sync.Mutex
-	last time.Time
-}
-
-func (d *Desk) newProgress(title, first string, cancel func()) *progressDialog {
-	p := &progressDialog{note: widget.NewLabel(first), bar: widget.NewProgressBar(), busy: widget.NewProgressBarInfinite()}
-	p.bar.Hide()
-	content := container.NewVBox(p.note, container.NewStack(p.busy, p.bar), container.NewHBox(widget.NewButton("Cancel", cancel)))
-	p.dlg = dialog.NewCustomWithoutButtons(title, content, d.win)
-	p.dlg.Resize(fyne.NewSize(480, 160))
-	p.dlg.Show()
-	return p
-}
-
-// progress returns a callback for work reporting done of total files,
-// from any goroutine, redrawing a few times a second.
-func (p *progressDialog) progress(g *jobs, what string) func(done, total int) {
-	return func(done, total int) {
-		p.mu.Lock()
-		now := time.Now()
-		if now.Sub(p.last) < 100*time.Millisecond && done != total {
-			p.mu.Unlock()
-			return
-		}
-		p.last = now
-		p.mu.Unlock()
-		g.do(func() {
-			p.busy.Hide()
-			p.bar.Show()
-			p.bar.Max = float64(total)
-			p.bar.SetValue(float64(done))
-			p.note.SetText(what + ": " + grouped(done) + " of " + grouped(total) + " files")
-		})
-	}
-}
-
-// step says what the work does now, with the bar moving without a figure.
-func (p *progressDialog) step(g *jobs, what string) {
-	g.do(func() {
-		p.bar.Hide()
-		p.busy.Show()
-		p.note.SetText(what)
-	})
-}
-
-func (p *progressDialog) close() {
-	p.busy.Stop()
-	p.dlg.Hide()
-}
-
 // cacheDir is Galley's cache folder: where resized photos and the sites
 // prepared for publishing are kept.
 func (d *Desk) cacheDir() string {
@@ -153,36 +94,27 @@ func (d *Desk) cacheDir() string {
 // preparePublish exports the site for to and compares it with the
 // server's, then asks before sending anything.
 func (d *Desk) preparePublish(to publish.Destination, replace bool) {
-	g := d.jobs
-	ctx, cancel := context.WithCancel(g.ctx)
-	pd := d.newProgress("Publishing to "+to.String(), "Reading the library…", cancel)
-	started := g.startAsked(func(context.Context) {
-		staging, library, plan, err := d.planPublish(ctx, to, replace, pd)
-		cancelled := ctx.Err() != nil
-		cancel()
-		g.do(func() {
-			pd.close()
-			switch {
-			case cancelled:
-				dialog.ShowInformation("Publish cancelled", "Nothing was sent; the site at "+to.String()+" is as it was.", d.win)
-			case err != nil:
-				d.publishFailed(to, err, func() { d.preparePublish(to, true) })
-			case len(plan.Uploaded) == 0 && len(plan.Removed) == 0:
-				dialog.ShowInformation("The site is up to date", fmt.Sprintf("%s already holds this site (%s files); nothing to send.", to, grouped(plan.Unchanged)), d.win)
-			default:
-				msg := publishPlanText(to, plan)
-				dialog.ShowConfirm("Publish the site?", msg, func(yes bool) {
-					if yes {
-						d.runPublish(to, staging, library, replace)
-					}
-				}, d.win)
-			}
-		})
+	var staging, library string
+	var plan publish.Report
+	var err error
+	d.withProgress("Publishing to "+to.String(), "Reading the library…", func(ctx context.Context, pd *progressDialog) {
+		staging, library, plan, err = d.planPublish(ctx, to, replace, pd)
+	}, func(cancelled bool) {
+		switch {
+		case cancelled:
+			dialog.ShowInformation("Publish cancelled", "Nothing was sent; the site at "+to.String()+" is as it was.", d.win)
+		case err != nil:
+			d.publishFailed(to, err, func() { d.preparePublish(to, true) })
+		case len(plan.Uploaded) == 0 && len(plan.Removed) == 0:
+			dialog.ShowInformation("The site is up to date", fmt.Sprintf("%s already holds this site (%s files); nothing to send.", to, grouped(plan.Unchanged)), d.win)
+		default:
+			dialog.ShowConfirm("Publish the site?", publishPlanText(to, plan), func(yes bool) {
+				if yes {
+					d.runPublish(to, staging, library, replace)
+				}
+			}, d.win)
+		}
 	})
-	if !started {
-		cancel()
-		pd.close()
-	}
 }
 
 // planPublish exports the site into its folder for to and asks the server
@@ -220,29 +152,20 @@ func (d *Desk) planPublish(ctx context.Context, to publish.Destination, replace 
 
 // runPublish sends the prepared site.
 func (d *Desk) runPublish(to publish.Destination, staging, library string, replace bool) {
-	g := d.jobs
-	ctx, cancel := context.WithCancel(g.ctx)
-	pd := d.newProgress("Publishing to "+to.String(), "Connecting…", cancel)
-	started := g.startAsked(func(context.Context) {
-		rep, err := to.Publish(ctx, staging, publish.Options{Replace: replace, Library: library, Progress: pd.progress(g, "Sending")})
-		cancelled := ctx.Err() != nil
-		cancel()
-		g.do(func() {
-			pd.close()
-			switch {
-			case cancelled:
-				dialog.ShowInformation("Publish stopped", "Every file on "+to.String()+" is whole, the old or the new; publish again to send the rest.", d.win)
-			case err != nil:
-				d.publishFailed(to, err, func() { d.runPublish(to, staging, library, true) })
-			default:
-				d.showPublishReport(to, rep)
-			}
-		})
+	var rep publish.Report
+	var err error
+	d.withProgress("Publishing to "+to.String(), "Connecting…", func(ctx context.Context, pd *progressDialog) {
+		rep, err = to.Publish(ctx, staging, publish.Options{Replace: replace, Library: library, Progress: pd.progress(d.jobs, "Sending")})
+	}, func(cancelled bool) {
+		switch {
+		case cancelled:
+			dialog.ShowInformation("Publish stopped", "Every file on "+to.String()+" is whole, the old or the new; publish again to send the rest.", d.win)
+		case err != nil:
+			d.publishFailed(to, err, func() { d.runPublish(to, staging, library, true) })
+		default:
+			d.showPublishReport(to, rep)
+		}
 	})
-	if !started {
-		cancel()
-		pd.close()
-	}
 }
 
 // publishFailed says why a publish stopped; one refused for replacing what

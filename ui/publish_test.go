@@ -36,13 +36,7 @@ func waitForDialog(t *testing.T, d *Desk, want string) string {
 // send; with nowhere set, it asks where first.
 func TestPublishingFromTheDesk(t *testing.T) {
 	srv := sshtest.Start(t)
-	home := t.TempDir()
-	os.Mkdir(filepath.Join(home, ".ssh"), 0o700)
-	for from, to := range map[string]string{srv.KeyFile: "id_ed25519", srv.KnownHosts: "known_hosts"} {
-		data, _ := os.ReadFile(from)
-		os.WriteFile(filepath.Join(home, ".ssh", to), data, 0o600)
-	}
-	t.Setenv("HOME", home)
+	t.Setenv("HOME", srv.UserHome(t))
 	t.Setenv("SSH_AUTH_SOCK", "")
 
 	lib := testLibrary(t, interview())

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/galley"
@@ -50,31 +49,13 @@ func (f *siteFlags) options(ctx context.Context, st *store.Store, cmd string) (e
 	var opt export.Options
 	var bad error
 	f.fl.Visit(func(fl *flag.Flag) {
-		var into *string
-		var zone string
 		switch fl.Name {
-		case "time-zone":
-			into = &zone
-		case "site-name":
-			into = &opt.SiteName
-		case "base-url":
-			into = &opt.BaseURL
-		case "templates":
-			into = &opt.TemplateDir
-		case "language":
-			into = &opt.Lang
-		case "date-style":
-			into = (*string)(&opt.DateStyle)
+		case "site-name", "base-url", "templates", "language", "date-style", "time-zone":
 		default:
 			return
 		}
-		v, err := site.Check(fl.Name, fl.Value.String())
-		if err != nil && bad == nil {
+		if err := site.Override(&opt, fl.Name, fl.Value.String()); err != nil && bad == nil {
 			bad = usageError{fmt.Sprintf("%s --%s: %s", cmd, fl.Name, galley.ErrorMessage(err))}
-		}
-		*into = v
-		if fl.Name == "time-zone" && v != "" {
-			opt.TimeZone, _ = time.LoadLocation(v) // checked by site.Check
 		}
 	})
 	if bad != nil {
@@ -169,17 +150,27 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 // imageCache is where resized photos are kept between exports:
 // $XDG_CACHE_HOME/galley/images, else ~/.cache/galley/images.
 func imageCache(getenv func(string) string) string {
-	dir := getenv("XDG_CACHE_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home := getenv("HOME")
-		if home == "" {
-			return "" // no cache; exports still work, more slowly
-		}
-		dir = filepath.Join(home, ".cache")
+	base := cacheBase(getenv)
+	if base == "" {
+		return "" // no cache; exports still work, more slowly
 	}
-	p := filepath.Join(dir, "galley", "images")
+	p := filepath.Join(base, "images")
 	if err := os.MkdirAll(p, 0o755); err != nil {
 		return ""
 	}
 	return p
+}
+
+// cacheBase is Galley's cache folder, $XDG_CACHE_HOME/galley, else
+// ~/.cache/galley; "" when neither is known.
+func cacheBase(getenv func(string) string) string {
+	dir := getenv("XDG_CACHE_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(dir, "galley")
 }

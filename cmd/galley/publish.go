@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -79,7 +78,7 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 	opt.Library, opt.LibraryName = id, store.Shown(st.Path())
 	// The site is made in a folder of Galley's own, kept between
 	// publishes so that only changed pages are made again.
-	staging, err := publishStaging(e.getenv, id+"\x00"+st.Path(), target)
+	staging, err := publishStaging(e.getenv, id+"\x00"+store.Shown(st.Path()), target)
 	if err != nil {
 		return err
 	}
@@ -141,17 +140,13 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 }
 
 // publishStaging is the folder a library's site for one target is made
-// in, under $XDG_CACHE_HOME/galley.
+// in, under Galley's cache folder.
 func publishStaging(getenv func(string) string, library string, to publish.Destination) (string, error) {
-	base := getenv("XDG_CACHE_HOME")
-	if base == "" || !filepath.IsAbs(base) {
-		home := getenv("HOME")
-		if home == "" {
-			return "", fmt.Errorf("neither XDG_CACHE_HOME nor HOME is set, so there is no folder to make the site in before it is published")
-		}
-		base = filepath.Join(home, ".cache")
+	base := cacheBase(getenv)
+	if base == "" {
+		return "", fmt.Errorf("neither XDG_CACHE_HOME nor HOME is set, so there is no folder to make the site in before it is published")
 	}
-	return publish.Staging(filepath.Join(base, "galley"), library, to)
+	return publish.Staging(base, library, to)
 }
 
 // progressLine reports long work on stderr, at most every two seconds.

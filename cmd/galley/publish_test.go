@@ -14,25 +14,6 @@ import (
 	"app.galley/galley/internal/sshtest"
 )
 
-// sshHome is a home folder whose ~/.ssh holds the test server's client
-// key and its host key, as a user who has logged in once would have.
-func sshHome(t *testing.T, srv *sshtest.Server) string {
-	t.Helper()
-	home := t.TempDir()
-	dot := filepath.Join(home, ".ssh")
-	os.Mkdir(dot, 0o700)
-	for from, to := range map[string]string{srv.KeyFile: "id_ed25519", srv.KnownHosts: "known_hosts"} {
-		data, err := os.ReadFile(from)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dot, to), data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return home
-}
-
 // TestPublishFromTheCommandLine publishes the sample desk to a real
 // OpenSSH server as an editor would: a dry run, the publish, and a second
 // publish with nothing to send.
@@ -43,7 +24,7 @@ func TestPublishFromTheCommandLine(t *testing.T) {
 	if r := galleyCmd(t, nil, "--db", lib, "sample"); r.code != 0 {
 		t.Fatalf("sample = %+v", r)
 	}
-	vars := map[string]string{"HOME": sshHome(t, srv), "XDG_CACHE_HOME": filepath.Join(dir, "cache")}
+	vars := map[string]string{"HOME": srv.UserHome(t), "XDG_CACHE_HOME": filepath.Join(dir, "cache")}
 	remote := filepath.Join(dir, "www", "site")
 	to := srv.URL(remote)
 
@@ -97,7 +78,7 @@ func TestAPublishKilledMidwayIsFinishedByTheNext(t *testing.T) {
 	srv := sshtest.Start(t)
 	dir := t.TempDir()
 	lib := slowLibrary(t, dir)
-	home := sshHome(t, srv)
+	home := srv.UserHome(t)
 	cache := filepath.Join(dir, "cache")
 	remote := filepath.Join(dir, "www", "site")
 	to := srv.URL(remote)

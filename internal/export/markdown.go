@@ -6,6 +6,7 @@ import (
 	"html"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -202,9 +203,14 @@ func RawHTMLProblems(p *galley.Piece) []galley.Problem {
 			out = append(out, galley.Problem{Part: part, Message: fmt.Sprintf("%s holds raw HTML the published page leaves out: %s. Write it in Markdown.", where, d)})
 		}
 	}
-	say(galley.PartStory, "The body", p.Body, newMarkdown(2))
+	body, answer := checkRenderers()
+	say(galley.PartStory, "The body", p.Body, body)
 	for i, qa := range p.QA {
-		say(galley.PartQA, fmt.Sprintf("Answer %d", i+1), qa.Answer, newMarkdown(3))
+		say(galley.PartQA, fmt.Sprintf("Answer %d", i+1), qa.Answer, answer)
 	}
 	return out
 }
+
+// checkRenderers are the body's and answers' renderers of the checks,
+// made once: a renderer holds no state of its own between conversions.
+var checkRenderers = sync.OnceValues(func() (*markdown, *markdown) { return newMarkdown(2), newMarkdown(3) })

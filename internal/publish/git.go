@@ -103,10 +103,11 @@ func PublishGit(ctx context.Context, dir, cache string, to GitTarget, opt Option
 	if err != nil {
 		return rep, err
 	}
-	auth, err := gitAuth(to, opt.SSH)
+	auth, closeAgent, err := gitAuth(to, opt.SSH)
 	if err != nil {
 		return rep, err
 	}
+	defer closeAgent() // ssh-agent signs during the fetch and the push
 	remoteRef := plumbing.NewRemoteReferenceName("origin", to.Branch)
 	err = repo.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: "origin", Auth: auth, Force: true,
@@ -442,36 +443,28 @@ func (b blobCache) save(cache string) {
 // user's keys, the host key checked against known_hosts. Other remotes
 // (a path, file://) need none; https would need a password, which Galley
 // does not take.
-func gitAuth(to GitTarget, c SSH) (transport.AuthMethod, error) {
+func gitAuth(to GitTarget, c SSH) (transport.AuthMethod, func(), error) {
+	none := func() {}
 	ep, err := transport.NewEndpoint(to.URL)
 	if err != nil {
-		return nil, galley.Errorf(galley.EInvalid, "%q is not a git remote address: %v.", redact(to.URL), err)
+		return nil, none, galley.Errorf(galley.EInvalid, "%q is not a git remote address: %v.", redact(to.URL), err)
 	}
 	if ep.Protocol != "ssh" {
-		return nil, nil
+		return nil, none, nil
 	}
 	port := ep.Port
 	if port == 0 {
 		port = 22
 	}
-	t := Target{User: ep.User, Host: ep.Host, Port: port}
-	callback, algos, err := c.hostKeys(t)
-	if err != nil {
-		return nil, err
-	}
-	methods, _, skipped := c.auth()
-	if len(methods) == 0 {
-		msg := "There is no SSH key to log in to %s with: start ssh-agent with your key, or put one in ~/.ssh (id_ed25519); nothing was published."
-		if len(skipped) > 0 {
-			msg += " Skipped: " + strings.Join(skipped, "; ") + "."
-		}
-		return nil, galley.Errorf(galley.EInvalid, msg, ep.Host)
-	}
 	user := ep.User
 	if user == "" {
 		user = "git"
 	}
-	return &sshAuth{user: user, cfg: &ssh.ClientConfig{User: user, Auth: methods, HostKeyCallback: callback, HostKeyAlgorithms: algos, Timeout: dialTimeout}}, nil
+	cfg, closeAgent, _, err := c.clientConfig(Target{User: user, Host: ep.Host, Port: port}, user)
+	if err != nil {
+		return nil, none, err
+	}
+	return &sshAuth{user: user, cfg: cfg}, closeAgent, nil
 }
 
 // sshAuth hands go-git an SSH client configuration of Galley's own.

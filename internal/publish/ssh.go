@@ -156,6 +156,26 @@ func (c SSH) auth() (methods []ssh.AuthMethod, closeAgent func(), skipped []stri
 	return methods, closeAgent, skipped
 }
 
+// clientConfig is how to log in to t's server as user: the user's keys,
+// the host key checked against known_hosts. closeAgent lets go of
+// ssh-agent once the keys are no longer needed.
+func (c SSH) clientConfig(t Target, user string) (cfg *ssh.ClientConfig, closeAgent func(), skipped []string, err error) {
+	callback, algos, err := c.hostKeys(t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	methods, closeAgent, skipped := c.auth()
+	if len(methods) == 0 {
+		closeAgent()
+		msg := "There is no SSH key to log in to %s with: start ssh-agent with your key, or put one in ~/.ssh (id_ed25519); nothing was published."
+		if len(skipped) > 0 {
+			msg += " Skipped: " + strings.Join(skipped, "; ") + "."
+		}
+		return nil, nil, nil, galley.Errorf(galley.EInvalid, msg, t.Host)
+	}
+	return &ssh.ClientConfig{User: user, Auth: methods, HostKeyCallback: callback, HostKeyAlgorithms: algos, Timeout: dialTimeout}, closeAgent, skipped, nil
+}
+
 // dial logs in to the target's server. Closing the returned client ends
 // the session; cancelling ctx does too.
 func (c SSH) dial(ctx context.Context, t Target) (*ssh.Client, error) {
@@ -167,20 +187,11 @@ func (c SSH) dial(ctx context.Context, t Target) (*ssh.Client, error) {
 		}
 		name = u.Username
 	}
-	callback, algos, err := c.hostKeys(t)
+	cfg, closeAgent, skipped, err := c.clientConfig(t, name)
 	if err != nil {
 		return nil, err
 	}
-	methods, closeAgent, skipped := c.auth()
-	defer closeAgent()
-	if len(methods) == 0 {
-		msg := "There is no SSH key to log in to %s with: start ssh-agent with your key, or put one in ~/.ssh (id_ed25519); nothing was published."
-		if len(skipped) > 0 {
-			msg += " Skipped: " + strings.Join(skipped, "; ") + "."
-		}
-		return nil, galley.Errorf(galley.EInvalid, msg, t.Host)
-	}
-	cfg := &ssh.ClientConfig{User: name, Auth: methods, HostKeyCallback: callback, HostKeyAlgorithms: algos, Timeout: dialTimeout}
+	defer closeAgent() // the keys are used in the handshake, and only there
 	addr := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()

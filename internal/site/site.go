@@ -126,52 +126,71 @@ func Check(name, value string) (string, error) {
 // A setting that no longer checks (a templates folder gone) is an error
 // naming it, not silently dropped.
 func Apply(settings map[string]string, opt *export.Options) error {
-	get := func(name string) (string, error) {
-		v, ok := settings[name]
-		if !ok {
-			return "", nil
-		}
-		checked, err := Check(name, v)
-		if err != nil {
-			return "", galley.Errorf(galley.EInvalid, "The library's %s setting: %s", name, galley.ErrorMessage(err))
-		}
-		return checked, nil
-	}
-	for _, f := range []struct {
-		name string
-		into *string
-	}{{"site-name", &opt.SiteName}, {"base-url", &opt.BaseURL}, {"language", &opt.Lang}, {"templates", &opt.TemplateDir}} {
-		if *f.into != "" {
+	for _, st := range Settings {
+		v, ok := settings[st.Name]
+		if !ok || given(opt, st.Name) {
 			continue
 		}
-		v, err := get(f.name)
+		checked, err := st.check(v)
 		if err != nil {
-			return err
+			return galley.Errorf(galley.EInvalid, "The library's %s setting: %s", st.Name, galley.ErrorMessage(err))
 		}
-		*f.into = v
-	}
-	if opt.TimeZone == nil {
-		v, err := get("time-zone")
-		if err != nil {
-			return err
-		}
-		if v != "" {
-			opt.TimeZone, _ = time.LoadLocation(v) // checked above
-		}
-	}
-	if !opt.FeedFullText {
-		v, err := get("feed")
-		if err != nil {
-			return err
-		}
-		opt.FeedFullText = v == "full"
-	}
-	if opt.DateStyle == "" {
-		v, err := get("date-style")
-		if err != nil {
-			return err
-		}
-		opt.DateStyle = export.DateStyle(v)
+		put(opt, st.Name, checked)
 	}
 	return nil
+}
+
+// Override puts value, checked by the setting's own rule, into opt: a
+// flag given for one run, which the library's settings then leave alone.
+// Names that are not export options (publish-to) are ignored.
+func Override(opt *export.Options, name, value string) error {
+	checked, err := Check(name, value)
+	if err != nil {
+		return err
+	}
+	put(opt, name, checked)
+	return nil
+}
+
+// put sets the export option a setting names, from a checked value.
+func put(opt *export.Options, name, v string) {
+	switch name {
+	case "site-name":
+		opt.SiteName = v
+	case "base-url":
+		opt.BaseURL = v
+	case "language":
+		opt.Lang = v
+	case "templates":
+		opt.TemplateDir = v
+	case "date-style":
+		opt.DateStyle = export.DateStyle(v)
+	case "time-zone":
+		if v != "" {
+			opt.TimeZone, _ = time.LoadLocation(v) // checked
+		}
+	case "feed":
+		opt.FeedFullText = v == "full"
+	}
+}
+
+// given reports whether opt already says what the setting name would.
+func given(opt *export.Options, name string) bool {
+	switch name {
+	case "site-name":
+		return opt.SiteName != ""
+	case "base-url":
+		return opt.BaseURL != ""
+	case "language":
+		return opt.Lang != ""
+	case "templates":
+		return opt.TemplateDir != ""
+	case "date-style":
+		return opt.DateStyle != ""
+	case "time-zone":
+		return opt.TimeZone != nil
+	case "feed":
+		return opt.FeedFullText
+	}
+	return true // not an export option
 }

@@ -102,6 +102,28 @@ func (s *Server) URL(path string) string {
 	return fmt.Sprintf("sftp://%s@%s%s", s.User, s.Address(), path)
 }
 
+// UserHome returns a new home folder whose ~/.ssh holds the client key
+// (as id_ed25519) and the server's host key (in known_hosts), as a user
+// who has logged in once has them.
+func (s *Server) UserHome(t testing.TB) string {
+	t.Helper()
+	home := t.TempDir()
+	dot := filepath.Join(home, ".ssh")
+	if err := os.Mkdir(dot, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for from, to := range map[string]string{s.KeyFile: "id_ed25519", s.KnownHosts: "known_hosts"} {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dot, to), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return home
+}
+
 // ReplaceKnownHostKey rewrites the known_hosts file with another key for
 // the server, as if it had been reinstalled or someone stood in between.
 func (s *Server) ReplaceKnownHostKey(t testing.TB) {
