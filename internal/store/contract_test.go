@@ -691,3 +691,56 @@ func TestContractTheSiteSettingsLiveInTheLibrary(t *testing.T) {
 		}
 	})
 }
+
+// TestServerSearchEntryIsTheStoredPiecesWords: a save writes a team
+// library's search entry from the piece in hand, not read back; it must be
+// the entry the rows themselves give (a rename's or a copy's reindex) and
+// the same entry the
+// schema's own galley_tsvector makes of them (what migration 0003 rebuilt
+// old entries with).
+func TestServerSearchEntryIsTheStoredPiecesWords(t *testing.T) {
+	st := openServerTemp(t)
+	first := &galley.Piece{Title: "Earlier", Contributors: []galley.Contributor{{Name: "Dana Ébène"}}, Topics: []string{"Water Policy"}}
+	if err := st.SavePiece(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	p := contractPiece()
+	p.Topics = append(p.Topics, "WATER policy") // stored as "Water Policy"
+	if err := st.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	entry := func() string {
+		var v string
+		if err := st.db.QueryRowContext(ctx, `SELECT search::text FROM pieces WHERE id = $1`, p.ID).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	saved := entry()
+	for _, word := range []string{"'ebene'", "'water'", "'sediment'"} {
+		if !strings.Contains(saved, word) {
+			t.Errorf("the saved entry lacks %s: %s", word, saved)
+		}
+	}
+	var bySchema string
+	if err := st.db.QueryRowContext(ctx, `SELECT galley_tsvector(concat_ws(' ', `+
+		`(SELECT string_agg(t, ' ') FROM (`+strings.Replace(serverSearchText, "SELECT p.id, concat_ws", "SELECT concat_ws", 1)+` WHERE p.id = $1) AS x (t))))::text`, p.ID).Scan(&bySchema); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.beginWrite(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.reindexServer(ctx, tx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.commit(tx); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := entry(); rebuilt != saved {
+		t.Errorf("the entry a save wrote:\n%s\nrebuilt from the rows:\n%s", saved, rebuilt)
+	}
+	if bySchema != saved {
+		t.Errorf("the entry a save wrote:\n%s\ngalley_tsvector of the rows:\n%s", saved, bySchema)
+	}
+}

@@ -242,8 +242,8 @@ func flag(v any, toServer bool) any {
 // self-numbering tables.
 func (s *Store) afterCopy(ctx context.Context, tx *txn) error {
 	if s.onServer() {
-		if _, err := tx.ExecContext(ctx, strings.Replace(serverReindex, "WHERE p.id = ?", "", 1)); err != nil {
-			return s.txError(err)
+		if err := s.reindexServer(ctx, tx, 0); err != nil {
+			return err
 		}
 		for _, table := range []string{"types", "topics", "contributors", "images", "photos", "revisions", "trash"} {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), coalesce((SELECT max(id) FROM `+table+`), 0) + 1, false)`); err != nil {

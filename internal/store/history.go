@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"sync"
 	"time"
 
@@ -288,32 +289,40 @@ func (s *Store) recordRevisionOf(ctx context.Context, tx *txn, p *galley.Piece, 
 }
 
 // keepRevisionImages records which images the revision shows, so they stay
-// in the library as long as it does.
+// in the library as long as it does: three statements, however many
+// photos (an autosave folding into its revision changes none of them).
 func (s *Store) keepRevisionImages(ctx context.Context, tx *txn, revID int64, p *galley.Piece) error {
-	var old []int64
-	err := queryEach(ctx, tx, `SELECT image_id FROM revision_images WHERE revision_id = ?`, []any{revID}, func(r *sql.Rows) error {
-		var id int64
-		err := r.Scan(&id)
-		old = append(old, id)
-		return err
-	})
+	hashes := []any{}
+	for _, ph := range p.Photos {
+		if !slices.Contains(hashes, any(ph.Image.Hash)) {
+			hashes = append(hashes, ph.Image.Hash)
+		}
+	}
+	shown := `SELECT id FROM images WHERE sha256 IN (` + marks(len(hashes)) + `)`
+	if len(hashes) == 0 {
+		shown = `SELECT id FROM images WHERE 1 = 0`
+	}
+	var gone []int64
+	err := queryEach(ctx, tx, `DELETE FROM revision_images WHERE revision_id = ? AND image_id NOT IN (`+shown+`) RETURNING image_id`,
+		append([]any{revID}, hashes...), func(r *sql.Rows) error {
+			var id int64
+			err := r.Scan(&id)
+			gone = append(gone, id)
+			return err
+		})
 	if err != nil {
 		return s.txError(err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM revision_images WHERE revision_id = ?`, revID); err != nil {
-		return s.txError(err)
-	}
-	for _, ph := range p.Photos {
+	if len(hashes) > 0 {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO revision_images (revision_id, image_id)
-			SELECT id_of.revision_id, images.id FROM images, (SELECT CAST(? AS BIGINT) AS revision_id) id_of
-			WHERE images.sha256 = ?
-			ON CONFLICT DO NOTHING`, revID, ph.Image.Hash)
+			SELECT CAST(? AS BIGINT), id FROM images WHERE sha256 IN (`+marks(len(hashes))+`)
+			ON CONFLICT DO NOTHING`, append([]any{revID}, hashes...)...)
 		if err != nil {
 			return s.txError(err)
 		}
 	}
-	return s.dropUnusedImages(ctx, tx, old)
+	return s.dropUnusedImages(ctx, tx, gone)
 }
 
 // Revisions lists the piece's revisions, newest first.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -230,6 +231,10 @@ func (s *Store) writeParts(ctx context.Context, tx *txn, p *galley.Piece, from o
 			return err
 		}
 	}
+	if s.onServer() {
+		// The piece is in hand: its words need not be read back.
+		return s.setServerSearch(ctx, tx, p.ID, pieceWords(p))
+	}
 	return s.reindex(ctx, tx, p.ID)
 }
 
@@ -325,7 +330,7 @@ func (s *Store) insertRows(ctx context.Context, tx *txn, table string, rows [][]
 	const chunk = 100 // rows × columns stays far under SQLite's 32,766 parameters
 	for len(rows) > 0 {
 		n := min(len(rows), chunk)
-		marks := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ") + ")"
+		row := "(" + marks(len(rows[0])) + ")"
 		var q strings.Builder
 		q.WriteString("INSERT INTO " + table + " VALUES ")
 		args := make([]any, 0, n*len(rows[0]))
@@ -333,7 +338,7 @@ func (s *Store) insertRows(ctx context.Context, tx *txn, table string, rows [][]
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString(marks)
+			q.WriteString(row)
 			args = append(args, r...)
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
@@ -346,108 +351,157 @@ func (s *Store) insertRows(ctx context.Context, tx *txn, table string, rows [][]
 
 // writePhotos replaces the piece's photos. Photos that were already on the
 // piece keep their IDs; image bytes no photo uses any more are dropped.
+// Each step is one statement for all the photos, however many there are:
+// on a team library every statement is a round trip to the server.
 func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error {
 	oldIDs := map[int64]bool{}
 	var oldImages []int64
-	rows, err := tx.QueryContext(ctx, `SELECT id, image_id FROM photos WHERE piece_id = ?`, p.ID)
+	err := queryEach(ctx, tx, `DELETE FROM photos WHERE piece_id = ? RETURNING id, image_id`, []any{p.ID}, func(r *sql.Rows) error {
+		var id, img int64
+		err := r.Scan(&id, &img)
+		oldIDs[id] = true
+		oldImages = append(oldImages, img)
+		return err
+	})
 	if err != nil {
 		return s.txError(err)
 	}
-	for rows.Next() {
-		var id, img int64
-		if err := rows.Scan(&id, &img); err != nil {
-			rows.Close()
-			return err
-		}
-		oldIDs[id] = true
-		oldImages = append(oldImages, img)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	imageIDs, err := s.imagesFor(ctx, tx, p.Photos)
+	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM photos WHERE piece_id = ?`, p.ID); err != nil {
-		return s.txError(err)
+	// Kept photos go back in first, with their IDs, all in one statement:
+	// a new photo placed before one of them would otherwise be handed that
+	// ID (SQLite numbers from the highest ID left) and the kept photo's
+	// insert would clash.
+	var kept [][]any
+	for i := range p.Photos {
+		if ph := &p.Photos[i]; oldIDs[ph.ID] {
+			kept = append(kept, append([]any{ph.ID}, photoRow(p.ID, i, imageIDs[i], ph)...))
+		}
 	}
-	// Kept photos go back in first, with their IDs: a new photo placed
-	// before one of them would otherwise be handed that ID (SQLite numbers
-	// from the highest ID left) and the kept photo's insert would clash.
-	for _, kept := range []bool{true, false} {
-		for i := range p.Photos {
-			ph := &p.Photos[i]
-			if oldIDs[ph.ID] != kept {
-				continue
-			}
-			imageID, err := s.imageFor(ctx, tx, ph, i)
-			if err != nil {
-				return err
-			}
-			// A kept photo keeps its ID; a new one is numbered by the
-			// database (the column is left out rather than given NULL,
-			// which a PostgreSQL identity column refuses).
-			columns, marks := "", ""
-			args := []any{p.ID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead,
-				ph.Photographer, ph.Copyright, ph.DateCreated, ph.City, ph.Country, strings.Join(ph.Keywords, "\n")}
-			if kept {
-				columns, marks = "id, ", "?, "
-				args = append([]any{ph.ID}, args...)
-			}
-			err = tx.QueryRowContext(ctx, `
-				INSERT INTO photos (`+columns+`piece_id, position, image_id, alt, decorative, caption, credit, lead,
-					photographer, copyright, date_created, city, country, keywords)
-				VALUES (`+marks+`?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&ph.ID)
-			if err != nil {
-				return s.txError(err)
-			}
+	if len(kept) > 0 {
+		err := s.insertRows(ctx, tx, `photos (id, piece_id, position, image_id, alt, decorative, caption, credit, lead,
+			photographer, copyright, date_created, city, country, keywords)`, kept)
+		if err != nil {
+			return err
+		}
+	}
+	for i := range p.Photos {
+		ph := &p.Photos[i]
+		if oldIDs[ph.ID] {
+			continue
+		}
+		// A new photo is numbered by the database (the column is left
+		// out rather than given NULL, which a PostgreSQL identity column
+		// refuses).
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO photos (piece_id, position, image_id, alt, decorative, caption, credit, lead,
+				photographer, copyright, date_created, city, country, keywords)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, photoRow(p.ID, i, imageIDs[i], ph)...).Scan(&ph.ID)
+		if err != nil {
+			return s.txError(err)
 		}
 	}
 	return s.dropUnusedImages(ctx, tx, oldImages)
 }
 
-// imageFor stores a new photo's bytes (once per distinct content) or finds
-// the stored image a photo refers to, and returns the image's row ID.
-func (s *Store) imageFor(ctx context.Context, tx *txn, ph *galley.Photo, i int) (int64, error) {
-	if ph.Data != nil {
-		name := ph.Source
-		if name == "" {
-			name = fmt.Sprintf("Photo %d", i+1)
+// photoRow is the columns of photo ph at position i of piece pieceID, from
+// piece_id on.
+func photoRow(pieceID int64, i int, imageID int64, ph *galley.Photo) []any {
+	return []any{pieceID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead,
+		ph.Photographer, ph.Copyright, ph.DateCreated, ph.City, ph.Country, strings.Join(ph.Keywords, "\n")}
+}
+
+// imagesFor finds or stores the image of each photo and returns their row
+// IDs, in order: new bytes are stored (once per distinct content), and the
+// images photos already refer to are looked up together and filled in.
+func (s *Store) imagesFor(ctx context.Context, tx *txn, photos []galley.Photo) ([]int64, error) {
+	ids := make([]int64, len(photos))
+	var hashes []any
+	for i := range photos {
+		if photos[i].Data == nil {
+			hashes = append(hashes, photos[i].Image.Hash)
 		}
-		img, err := photo.Inspect(name, ph.Data)
+	}
+	stored := map[string]galley.Image{}
+	rowIDs := map[string]int64{}
+	for chunk := range slices.Chunk(hashes, 500) {
+		err := queryEach(ctx, tx, `SELECT id, sha256, mime, width, height, size, has_gps FROM images WHERE sha256 IN (`+marks(len(chunk))+`)`, chunk,
+			func(r *sql.Rows) error {
+				var id int64
+				var img galley.Image
+				err := r.Scan(&id, &img.Hash, &img.MIME, &img.Width, &img.Height, &img.Size, &img.HasGPS)
+				stored[img.Hash], rowIDs[img.Hash] = img, id
+				return err
+			})
 		if err != nil {
-			return 0, err
+			return nil, s.txError(err)
 		}
-		var id int64
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO images (sha256, mime, width, height, size, has_gps, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256
-			RETURNING id`, img.Hash, img.MIME, img.Width, img.Height, img.Size, img.HasGPS, ph.Data).Scan(&id)
-		if err != nil {
-			return 0, s.txError(err)
+	}
+	for i := range photos {
+		ph := &photos[i]
+		if ph.Data != nil {
+			id, err := s.storeImage(ctx, tx, ph, i)
+			if err != nil {
+				return nil, err
+			}
+			ids[i] = id
+			continue
 		}
-		ph.Image, ph.Data, ph.Source = img, nil, ""
-		return id, nil
+		img, ok := stored[ph.Image.Hash]
+		if !ok {
+			return nil, galley.Errorf(galley.EInvalid, "Photo %d refers to an image that is not in the library; add the image file again.", i+1)
+		}
+		ph.Image.MIME, ph.Image.Width, ph.Image.Height, ph.Image.Size, ph.Image.HasGPS = img.MIME, img.Width, img.Height, img.Size, img.HasGPS
+		ids[i] = rowIDs[ph.Image.Hash]
+	}
+	return ids, nil
+}
+
+// marks is n ? placeholders, comma-separated, for an IN list.
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// storeImage stores a new photo's bytes (once per distinct content) and
+// returns the image's row ID.
+func (s *Store) storeImage(ctx context.Context, tx *txn, ph *galley.Photo, i int) (int64, error) {
+	name := ph.Source
+	if name == "" {
+		name = fmt.Sprintf("Photo %d", i+1)
+	}
+	img, err := photo.Inspect(name, ph.Data)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id, mime, width, height, size, has_gps FROM images WHERE sha256 = ?`, ph.Image.Hash).
-		Scan(&id, &ph.Image.MIME, &ph.Image.Width, &ph.Image.Height, &ph.Image.Size, &ph.Image.HasGPS)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, galley.Errorf(galley.EInvalid, "Photo %d refers to an image that is not in the library; add the image file again.", i+1)
-	}
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO images (sha256, mime, width, height, size, has_gps, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256
+		RETURNING id`, img.Hash, img.MIME, img.Width, img.Height, img.Size, img.HasGPS, ph.Data).Scan(&id)
 	if err != nil {
 		return 0, s.txError(err)
 	}
+	ph.Image, ph.Data, ph.Source = img, nil, ""
 	return id, nil
 }
 
+// dropUnusedImages drops those of the images ids that no photo, revision
+// or trashed piece shows any more, a few hundred to a statement.
 func (s *Store) dropUnusedImages(ctx context.Context, tx *txn, ids []int64) error {
-	for _, id := range ids {
-		// An image goes only when no photo, revision or trashed piece
-		// shows it any more.
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for chunk := range slices.Chunk(ids, 500) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
 		_, err := tx.ExecContext(ctx, `
-			DELETE FROM images WHERE id = ?
-			AND NOT EXISTS (SELECT 1 FROM photos WHERE image_id = ?)
-			AND NOT EXISTS (SELECT 1 FROM revision_images WHERE image_id = ?)
-			AND NOT EXISTS (SELECT 1 FROM trash_images WHERE image_id = ?)`, id, id, id, id)
+			DELETE FROM images WHERE id IN (`+marks(len(chunk))+`)
+			AND NOT EXISTS (SELECT 1 FROM photos WHERE image_id = images.id)
+			AND NOT EXISTS (SELECT 1 FROM revision_images WHERE image_id = images.id)
+			AND NOT EXISTS (SELECT 1 FROM trash_images WHERE image_id = images.id)`, args...)
 		if err != nil {
 			return s.txError(err)
 		}
@@ -497,8 +551,7 @@ func (s *Store) writeRelated(ctx context.Context, tx *txn, p *galley.Piece) erro
 // so it moves when the piece's date changes.
 func (s *Store) reindex(ctx context.Context, tx *txn, id int64) error {
 	if s.onServer() {
-		_, err := tx.ExecContext(ctx, serverReindex, id)
-		return s.txError(err)
+		return s.reindexServer(ctx, tx, id)
 	}
 	if err := s.unindex(ctx, tx, id); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -460,9 +461,123 @@ func TestPostgresSchema(t *testing.T) {
 		}
 	})
 
+	t.Run("TheDeskFoldsAsTheServer", func(t *testing.T) {
+		// A piece's words are folded by the desk (searchWords), a photo's
+		// by the server (galley_tsvector): both must give the same words
+		// for every text, or a piece and its photo caption would be found
+		// by different searches. Tricky strings, then thousands of random
+		// ones from many scripts, marks, digits and punctuation.
+		pg := newPostgresLibrary(t, srv)
+		texts := []string{
+			"Ébène talks at a joint news conference, on Monday, July 16, 2018.", "(Photographer Name/Agency)",
+			"Søren Kierkegaard", "A cease-fire in Łódź; Straße closed", "l'Élysée at night", "Dvořák",
+			"İstanbul, Zürich, São Paulo: naïve Ångström", "ǅemal", "ёлка и Ἀθῆναι", "foo@bar.com wrote 3.14 on x_y",
+			"Q&A", "Việt", "“Curly quotes” — and dashes…", "e\u0301te\u0301 q\u0301 Å ﬁ ² Ⅻ ٣٤ ١٢٣", "हिन्दी ภาษาไทย 한국어 日本語",
+			"العربية עִבְרִית", "emoji 🙂 ok", "zero\u200bwidth\u200djoiner", "", "   ", "--", strings.Repeat("x", 2048) + " short",
+		}
+		ranges := [][2]rune{{0x20, 0x7e}, {0xa0, 0x24f}, {0x300, 0x36f}, {0x370, 0x3ff}, {0x400, 0x4ff}, {0x590, 0x6ff},
+			{0x900, 0x97f}, {0xe00, 0xe7f}, {0x1e00, 0x1fff}, {0x2000, 0x215f}, {0x3040, 0x30ff}, {0x4e00, 0x4e80}, {0xac00, 0xac80}, {0x1f600, 0x1f64f}}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for range 3000 {
+			var b strings.Builder
+			for range 1 + rng.IntN(24) {
+				if rng.IntN(4) == 0 {
+					b.WriteByte(' ')
+					continue
+				}
+				r := ranges[rng.IntN(len(ranges))]
+				b.WriteRune(r[0] + rune(rng.IntN(int(r[1]-r[0]+1))))
+			}
+			texts = append(texts, b.String())
+		}
+		ctx := context.Background()
+		rows, err := pg.Query(ctx, `SELECT t, galley_fold(t), tsvector_to_array(galley_tsvector(t)) FROM unnest($1::text[]) AS t`, texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		bad := 0
+		for rows.Next() {
+			var text, folded string
+			var lexemes []string
+			if err := rows.Scan(&text, &folded, &lexemes); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.Fields(fold(text)), strings.Fields(folded); !slices.Equal(got, want) {
+				bad++
+				t.Errorf("%+q folds to %+q on the desk, %+q on the server", text, got, want)
+			}
+			got := searchWords(text)
+			slices.Sort(got)
+			if !slices.Equal(got, lexemes) {
+				bad++
+				t.Errorf("%+q: words %+q on the desk, lexemes %+q on the server", text, got, lexemes)
+			}
+			if bad > 20 {
+				t.Fatal("too many differences")
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("Migration3RemakesTheOldEntries", func(t *testing.T) {
+		// A team library made before migration 0003 holds entries made by
+		// to_tsvector's parser (positions, "0e9" split off a word). Opened
+		// by this Galley, every entry is what the store writes now.
+		ctx := context.Background()
+		address := srv.NewDatabase(t)
+		pg, err := pgx.Connect(ctx, address)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pg.Close(ctx)
+		for _, m := range postgresMigrations(t)[:2] {
+			if err := applyPostgresMigration(ctx, pg, m.name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := formatTime(time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC))
+		for _, q := range []string{
+			`INSERT INTO pieces (id, slug, title, body, status, created, updated) VALUES (1, 'one', 'Old Entry', 'Lot 0e9ก in Zürich', 'draft', '` + now + `', '` + now + `')`,
+			`UPDATE pieces SET search = galley_tsvector(title || ' ' || body) WHERE id = 1`,
+			`INSERT INTO images (sha256, mime, width, height, size, data) VALUES ('aa', 'image/jpeg', 1, 1, 1, '\x01')`,
+			`INSERT INTO photos (piece_id, position, image_id, caption) VALUES (1, 0, 1, 'Lot 0e9ก again')`,
+		} {
+			if _, err := pg.Exec(ctx, q); err != nil {
+				t.Fatal(q, err)
+			}
+		}
+		var before string
+		pg.QueryRow(ctx, `SELECT search::text FROM pieces WHERE id = 1`).Scan(&before)
+		if !strings.Contains(before, "'0e9'") {
+			t.Fatalf("the old entry is not the parser's (the test no longer shows the change): %s", before)
+		}
+		st, err := openServer(ctx, address)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		want := "'0e9ก' 'again' 'entry' 'in' 'lot' 'old' 'zurich'" // the photo's caption too
+		var piece, photo string
+		pg.QueryRow(ctx, `SELECT search::text FROM pieces WHERE id = 1`).Scan(&piece)
+		pg.QueryRow(ctx, `SELECT search::text FROM photos WHERE piece_id = 1`).Scan(&photo)
+		if piece != want {
+			t.Errorf("the piece's entry after migrating: %s, want %s", piece, want)
+		}
+		if photo != "'0e9ก' 'again' 'lot'" {
+			t.Errorf("the photo's entry after migrating: %s", photo)
+		}
+		found, err := st.FindPieces(ctx, galley.Filter{Query: "0e9ก zur"})
+		if err != nil || len(found) != 1 {
+			t.Errorf("searching the migrated library for what the piece says: %v, %v", found, err)
+		}
+	})
+
 	t.Run("PieceSearchNewestFirst", func(t *testing.T) {
 		// The store's PostgreSQL dialect would write pieces.search with
-		// serverReindex (the store's) and search with postgresSearch (see
+		// serverSetSearch (the store's) and search with postgresSearch (see
 		// docs/team-library.md): they find what FTS5 finds in a file, in
 		// the same order, and the newest-first keys agree.
 		ctx := context.Background()
@@ -497,8 +612,16 @@ func TestPostgresSchema(t *testing.T) {
 		for _, table := range []string{"topics", "contributors", "pieces", "piece_contributors", "piece_topics", "qa"} {
 			copyTable(t, file, pg, table)
 		}
+		// The store's reindex: the words read back from the rows, folded
+		// here, written as the store writes them.
 		for _, p := range pieces {
-			if _, err := pg.Exec(ctx, numberPlaceholders(serverReindex), p.ID); err != nil {
+			var id int64
+			var text string
+			if err := pg.QueryRow(ctx, numberPlaceholders(serverSearchText+` WHERE p.id = ?`), p.ID).Scan(&id, &text); err != nil {
+				t.Fatalf("read piece %d's words: %v", p.ID, err)
+			}
+			words := strings.Join(searchWords(text), " ")
+			if _, err := pg.Exec(ctx, numberPlaceholders(serverSetSearch), []int64{id}, []string{words}); err != nil {
 				t.Fatalf("reindex piece %d: %v", p.ID, err)
 			}
 		}

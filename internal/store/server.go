@@ -216,15 +216,16 @@ func (s *Store) beginServerWrite(ctx context.Context) (*txn, error) {
 		return nil, s.serverError(err)
 	}
 	t := &txn{Tx: tx, d: s.dialect()}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = '%dms'`, max(1, wait.Milliseconds()))); err != nil {
-		tx.Rollback()
-		return nil, s.serverError(err)
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey)); err != nil {
-		tx.Rollback()
-		return nil, s.serverError(err)
-	}
-	if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = 0`); err != nil {
+	// One round trip: the wait for the lock is bounded (lock_timeout for
+	// this transaction), and once it is held nothing in the write is
+	// hurried (lock_timeout back to none). Each step reads the one before
+	// it, so the server runs them in order.
+	_, err = tx.ExecContext(ctx, `
+		WITH bounded AS MATERIALIZED (SELECT set_config('lock_timeout', $1, true)),
+			locked AS MATERIALIZED (SELECT pg_advisory_xact_lock($2) FROM bounded)
+		SELECT set_config('lock_timeout', '0', true) FROM locked`,
+		fmt.Sprintf("%dms", max(1, wait.Milliseconds())), int64(writeLockKey))
+	if err != nil {
 		tx.Rollback()
 		return nil, s.serverError(err)
 	}
@@ -328,16 +329,90 @@ func withConnectTimeout(address string) string {
 	return u.String()
 }
 
-// serverReindex is the team library's reindex of piece ?: the words a
-// file's piece_search holds (title, summary, body, Q&A, photos, people,
-// topics) and the newest-first key (days since 1970 of sort_day × 2^32 +
-// id, as the file's searchKey).
-const serverReindex = `
+// serverSearchText selects, for the pieces with IDs past ? (in order, at
+// most ? of them), the words a file's piece_search holds for each: title,
+// summary, body, Q&A, photos, people and topics.
+const serverSearchText = `
+	SELECT p.id, concat_ws(' ', p.title, p.summary, p.body,
+		(SELECT string_agg(question || ' ' || answer, ' ' ORDER BY position) FROM qa WHERE piece_id = p.id),
+		(SELECT string_agg(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ' ORDER BY position) FROM photos WHERE piece_id = p.id),
+		(SELECT string_agg(c.name, ' ' ORDER BY pc.position) FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
+		(SELECT string_agg(t.name, ' ' ORDER BY pt.position) FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id))
+	FROM pieces p`
+
+// serverSetSearch writes the search entries of the pieces whose IDs are
+// the first array, each from its words (the second, each piece's folded
+// words joined by spaces), with the newest-first key (days since 1970 of
+// sort_day × 2^32 + id, as the file's searchKey).
+const serverSetSearch = `
 	UPDATE pieces p SET
 		search_rowid = (p.sort_day::date - DATE '1970-01-01')::bigint * 4294967296 + p.id,
-		search = galley_tsvector(concat_ws(' ', p.title, p.summary, p.body,
-			(SELECT string_agg(question || ' ' || answer, ' ' ORDER BY position) FROM qa WHERE piece_id = p.id),
-			(SELECT string_agg(caption || ' ' || credit || ' ' || alt || ' ' || photographer, ' ' ORDER BY position) FROM photos WHERE piece_id = p.id),
-			(SELECT string_agg(c.name, ' ' ORDER BY pc.position) FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id WHERE pc.piece_id = p.id),
-			(SELECT string_agg(t.name, ' ' ORDER BY pt.position) FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id WHERE pt.piece_id = p.id)))
-	WHERE p.id = ?`
+		search = array_to_tsvector(string_to_array(v.words, ' '))
+	FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS v (id, words)
+	WHERE p.id = v.id`
+
+// setServerSearch writes the search entry of piece id from its words
+// (searchWords of the texts serverSearchText gathers, in its order).
+func (s *Store) setServerSearch(ctx context.Context, tx *txn, id int64, words []string) error {
+	_, err := tx.ExecContext(ctx, serverSetSearch, []int64{id}, []string{strings.Join(words, " ")})
+	return s.txError(err)
+}
+
+// pieceWords are the words of p's search entry, from the piece as a save
+// has just stored it (its people and topics in their stored spelling):
+// the texts serverSearchText would read back, in its order.
+func pieceWords(p *galley.Piece) []string {
+	texts := make([]string, 0, 3+2*len(p.QA)+4*len(p.Photos)+len(p.Contributors)+len(p.Topics))
+	texts = append(texts, p.Title, p.Summary, p.Body)
+	for _, qa := range p.QA {
+		texts = append(texts, qa.Question, qa.Answer)
+	}
+	for _, ph := range p.Photos {
+		texts = append(texts, ph.Caption, ph.Credit, ph.Alt, ph.Photographer)
+	}
+	for _, c := range p.Contributors {
+		texts = append(texts, c.Name)
+	}
+	return searchWords(append(texts, p.Topics...)...)
+}
+
+// reindexServer rebuilds the search entries of a team library's pieces:
+// the one with ID id, or every piece when id is 0. The desk folds the
+// words (see searchWords), a few hundred pieces to a round trip.
+func (s *Store) reindexServer(ctx context.Context, tx *txn, id int64) error {
+	const chunk = 500
+	query, args := serverSearchText+` WHERE p.id = ?`, []any{id}
+	if id == 0 {
+		query = serverSearchText + ` WHERE p.id > ? ORDER BY p.id LIMIT ` + strconv.Itoa(chunk)
+	}
+	for after := int64(0); ; {
+		if id == 0 {
+			args = []any{after}
+		}
+		var ids []int64
+		var words []string
+		err := queryEach(ctx, tx, query, args, func(r *sql.Rows) error {
+			var pid int64
+			var text string
+			if err := r.Scan(&pid, &text); err != nil {
+				return err
+			}
+			ids = append(ids, pid)
+			words = append(words, strings.Join(searchWords(text), " "))
+			return nil
+		})
+		if err != nil {
+			return s.txError(err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, serverSetSearch, ids, words); err != nil {
+			return s.txError(err)
+		}
+		if id != 0 || len(ids) < chunk {
+			return nil
+		}
+		after = ids[len(ids)-1]
+	}
+}
