@@ -242,70 +242,119 @@ func (s *Store) writeContributors(ctx context.Context, tx *txn, p *galley.Piece,
 	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_contributors WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
+	if len(p.Contributors) == 0 {
+		return nil
+	}
+	names := make([]string, len(p.Contributors))
+	for i := range p.Contributors {
+		p.Contributors[i].Name = strings.TrimSpace(p.Contributors[i].Name)
+		names[i] = p.Contributors[i].Name
+	}
+	known, err := s.namedRows(ctx, tx, `SELECT key, id, name, role FROM contributors`, names)
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, len(p.Contributors))
 	for i := range p.Contributors {
 		c := &p.Contributors[i]
-		c.Name = strings.TrimSpace(c.Name)
-		if err := s.contributorID(ctx, tx, c, from == fromImport); err != nil {
+		if err := s.contributorID(ctx, tx, c, known, from == fromImport); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO piece_contributors (piece_id, position, contributor_id) VALUES (?, ?, ?)`, p.ID, i, c.ID); err != nil {
-			return s.txError(err)
+		rows[i] = []any{p.ID, i, c.ID}
+	}
+	return s.insertRows(ctx, tx, `piece_contributors (piece_id, position, contributor_id)`, rows)
+}
+
+// storedName is a contributor or topic as the library holds it.
+type storedName struct {
+	id         int64
+	name, role string
+}
+
+// namedRows reads the contributors or topics (query selects key, id, name
+// and, for contributors, role) whose names have the keys of names, in one
+// statement, by key.
+func (s *Store) namedRows(ctx context.Context, tx *txn, query string, names []string) (map[string]*storedName, error) {
+	keys := make([]any, 0, len(names))
+	for _, n := range names {
+		if k := galley.NameKey(n); !slices.Contains(keys, any(k)) {
+			keys = append(keys, k)
 		}
 	}
-	return nil
+	known := map[string]*storedName{}
+	err := queryEach(ctx, tx, query+` WHERE key IN (`+marks(len(keys))+`)`, keys, func(r *sql.Rows) error {
+		var key string
+		var n storedName
+		dest := []any{&key, &n.id, &n.name}
+		if cols, _ := r.Columns(); len(cols) == 4 {
+			dest = append(dest, &n.role)
+		}
+		err := r.Scan(dest...)
+		known[key] = &n
+		return err
+	})
+	if err != nil {
+		return nil, s.txError(err)
+	}
+	return known, nil
 }
 
-// contributorID finds or adds the contributor c names and fills in its ID.
-// A contributor is shared across pieces and the stored spelling of the
-// name wins. The role is shared too, so saving one piece does not change
-// it (a piece loaded before a role was edited would put the old role back):
-// a piece's role is taken only for someone new, or without a role yet, or
-// when an import says so (setRole). Most bylines name people already in the
-// library, so this reads before it writes.
-func (s *Store) contributorID(ctx context.Context, tx *txn, c *galley.Contributor, setRole bool) error {
+// contributorID finds (in known, the contributors the piece's byline
+// names that the library holds) or adds the contributor c names and fills
+// in its ID. A contributor is shared across pieces and the stored spelling
+// of the name wins. The role is shared too, so saving one piece does not
+// change it (a piece loaded before a role was edited would put the old
+// role back): a piece's role is taken only for someone new, or without a
+// role yet, or when an import says so (setRole).
+func (s *Store) contributorID(ctx context.Context, tx *txn, c *galley.Contributor, known map[string]*storedName, setRole bool) error {
 	role := strings.TrimSpace(c.Role)
-	var stored string
-	err := tx.QueryRowContext(ctx, `SELECT id, name, role FROM contributors WHERE key = ?`, galley.NameKey(c.Name)).Scan(&c.ID, &c.Name, &stored)
+	key := galley.NameKey(c.Name)
+	stored, ok := known[key]
+	var err error
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case !ok:
 		err = tx.QueryRowContext(ctx, `INSERT INTO contributors (name, key, role) VALUES (?, ?, ?) RETURNING id`,
-			c.Name, galley.NameKey(c.Name), role).Scan(&c.ID)
+			c.Name, key, role).Scan(&c.ID)
 		c.Role = role
-	case err == nil && role != "" && role != stored && (stored == "" || setRole):
+		known[key] = &storedName{id: c.ID, name: c.Name, role: role}
+	case role != "" && role != stored.role && (stored.role == "" || setRole):
+		c.ID, c.Name = stored.id, stored.name
 		_, err = tx.ExecContext(ctx, `UPDATE contributors SET role = ? WHERE id = ?`, role, c.ID)
-		c.Role = role
+		c.Role, stored.role = role, role
 	default:
-		c.Role = stored
+		c.ID, c.Name, c.Role = stored.id, stored.name, stored.role
 	}
 	return s.txError(err)
-}
-
-// topicID finds or adds the topic named *name, and sets *name to its
-// stored spelling.
-func (s *Store) topicID(ctx context.Context, tx *txn, name *string) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id, name FROM topics WHERE key = ?`, galley.NameKey(*name)).Scan(&id, name)
-	if errors.Is(err, sql.ErrNoRows) {
-		*name = strings.TrimSpace(*name)
-		err = tx.QueryRowContext(ctx, `INSERT INTO topics (name, key) VALUES (?, ?) RETURNING id`, *name, galley.NameKey(*name)).Scan(&id)
-	}
-	return id, s.txError(err)
 }
 
 func (s *Store) writeTopics(ctx context.Context, tx *txn, p *galley.Piece) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM piece_topics WHERE piece_id = ?`, p.ID); err != nil {
 		return s.txError(err)
 	}
-	for i := range p.Topics {
-		id, err := s.topicID(ctx, tx, &p.Topics[i])
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO piece_topics (piece_id, position, topic_id) VALUES (?, ?, ?)`, p.ID, i, id); err != nil {
-			return s.txError(err)
-		}
+	if len(p.Topics) == 0 {
+		return nil
 	}
-	return nil
+	known, err := s.namedRows(ctx, tx, `SELECT key, id, name FROM topics`, p.Topics)
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, len(p.Topics))
+	for i := range p.Topics {
+		// A topic the library holds is stored in its spelling there.
+		key := galley.NameKey(p.Topics[i])
+		t, ok := known[key]
+		if !ok {
+			t = &storedName{name: strings.TrimSpace(p.Topics[i])}
+			err := tx.QueryRowContext(ctx, `INSERT INTO topics (name, key) VALUES (?, ?) RETURNING id`, t.name, key).Scan(&t.id)
+			if err != nil {
+				return s.txError(err)
+			}
+			known[key] = t
+		}
+		p.Topics[i] = t.name
+		rows[i] = []any{p.ID, i, t.id}
+	}
+	return s.insertRows(ctx, tx, `piece_topics (piece_id, position, topic_id)`, rows)
 }
 
 func (s *Store) writeQA(ctx context.Context, tx *txn, p *galley.Piece) error {
@@ -403,6 +452,8 @@ func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error
 			return s.txError(err)
 		}
 	}
+	// An image the piece still shows is not looked at again.
+	oldImages = slices.DeleteFunc(oldImages, func(id int64) bool { return slices.Contains(imageIDs, id) })
 	return s.dropUnusedImages(ctx, tx, oldImages)
 }
 
