@@ -744,3 +744,50 @@ func TestServerSearchEntryIsTheStoredPiecesWords(t *testing.T) {
 		t.Errorf("the entry a save wrote:\n%s\ngalley_tsvector of the rows:\n%s", saved, bySchema)
 	}
 }
+
+// A save leaves unchanged photos as they are and rewrites only those that
+// changed: moved, recaptioned or removed photos read back as saved, keep
+// their IDs, are found by their new words only, and an image no photo
+// shows any more leaves the library.
+func TestContractPhotosChangedInPlace(t *testing.T) {
+	onBoth(t, func(t *testing.T, a, b *Store) {
+		p := &galley.Piece{Title: "Three photos", Photos: []galley.Photo{
+			{Data: fixture.JPEG(20, 10, 1), Caption: "Harbour at dawn", Lead: true},
+			{Data: fixture.JPEG(20, 10, 2), Caption: "Market stalls"},
+			{Data: fixture.JPEG(20, 10, 3), Caption: "Lighthouse keeper"},
+		}}
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		ids := []int64{p.Photos[0].ID, p.Photos[1].ID, p.Photos[2].ID}
+		gone := p.Photos[2].Image.Hash
+		// Recaption the second, swap it with the first, drop the third.
+		p.Photos[1].Caption = "Fish market stalls"
+		p.Photos = []galley.Photo{p.Photos[1], p.Photos[0]}
+		if err := a.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.Piece(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Photos) != 2 || got.Photos[0].ID != ids[1] || got.Photos[0].Caption != "Fish market stalls" ||
+			got.Photos[1].ID != ids[0] || got.Photos[1].Caption != "Harbour at dawn" || !got.Photos[1].Lead {
+			t.Fatalf("photos read back: %+v", got.Photos)
+		}
+		for q, want := range map[string]int{"fish": 1, "market": 1, "harbour": 1, "lighthouse": 0} {
+			if n, err := b.CountPhotoLibrary(ctx, q); err != nil || n != want {
+				t.Errorf("photo library %q: %d, %v; want %d", q, n, err, want)
+			}
+		}
+		var left int
+		if err := b.db.QueryRowContext(ctx, b.dialect().rebind(`SELECT count(*) FROM images WHERE sha256 = ?`), gone).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		// The second save folded into the first one's revision (one
+		// sitting), so nothing shows the dropped image any more.
+		if left != 0 {
+			t.Errorf("the dropped photo's image: %d rows, want it gone", left)
+		}
+	})
+}

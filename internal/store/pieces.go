@@ -399,17 +399,19 @@ func (s *Store) insertRows(ctx context.Context, tx *txn, table string, rows [][]
 }
 
 // writePhotos replaces the piece's photos. Photos that were already on the
-// piece keep their IDs; image bytes no photo uses any more are dropped.
-// Each step is one statement for all the photos, however many there are:
-// on a team library every statement is a round trip to the server.
+// piece keep their IDs, and those unchanged are left as they are (an
+// autosave of the text rewrites none); image bytes no photo uses any more
+// are dropped. Each step is one statement for all the photos, however
+// many: on a team library every statement is a round trip to the server.
 func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error {
-	oldIDs := map[int64]bool{}
-	var oldImages []int64
-	err := queryEach(ctx, tx, `DELETE FROM photos WHERE piece_id = ? RETURNING id, image_id`, []any{p.ID}, func(r *sql.Rows) error {
-		var id, img int64
-		err := r.Scan(&id, &img)
-		oldIDs[id] = true
-		oldImages = append(oldImages, img)
+	old := map[int64]photoColumns{}
+	err := queryEach(ctx, tx, `SELECT id, position, image_id, alt, decorative, caption, credit, lead,
+		photographer, copyright, date_created, city, country, keywords FROM photos WHERE piece_id = ?`, []any{p.ID}, func(r *sql.Rows) error {
+		var id int64
+		var c photoColumns
+		err := r.Scan(&id, &c.position, &c.imageID, &c.alt, &c.decorative, &c.caption, &c.credit, &c.lead,
+			&c.photographer, &c.copyright, &c.dateCreated, &c.city, &c.country, &c.keywords)
+		old[id] = c
 		return err
 	})
 	if err != nil {
@@ -419,14 +421,35 @@ func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error
 	if err != nil {
 		return err
 	}
-	// Kept photos go back in first, with their IDs, all in one statement:
-	// a new photo placed before one of them would otherwise be handed that
-	// ID (SQLite numbers from the highest ID left) and the kept photo's
-	// insert would clash.
+	unchanged := map[int64]bool{}
+	for i := range p.Photos {
+		ph := &p.Photos[i]
+		if c, ok := old[ph.ID]; ok && c == columnsOf(i, imageIDs[i], ph) {
+			unchanged[ph.ID] = true
+		}
+	}
+	var gone []any
+	var goneImages []int64
+	for id, c := range old {
+		if !unchanged[id] {
+			gone = append(gone, id)
+			goneImages = append(goneImages, c.imageID)
+		}
+	}
+	for chunk := range slices.Chunk(gone, 500) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM photos WHERE id IN (`+marks(len(chunk))+`)`, chunk...); err != nil {
+			return s.txError(err)
+		}
+	}
+	// Kept photos that changed go back in first, with their IDs, all in
+	// one statement: a new photo placed before one of them would otherwise
+	// be handed that ID (SQLite numbers from the highest ID left) and the
+	// kept photo's insert would clash.
 	var kept [][]any
 	for i := range p.Photos {
-		if ph := &p.Photos[i]; oldIDs[ph.ID] {
-			kept = append(kept, append([]any{ph.ID}, photoRow(p.ID, i, imageIDs[i], ph)...))
+		ph := &p.Photos[i]
+		if _, ok := old[ph.ID]; ok && !unchanged[ph.ID] {
+			kept = append(kept, append([]any{ph.ID, p.ID}, columnsOf(i, imageIDs[i], ph).args()...))
 		}
 	}
 	if len(kept) > 0 {
@@ -438,7 +461,7 @@ func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error
 	}
 	for i := range p.Photos {
 		ph := &p.Photos[i]
-		if oldIDs[ph.ID] {
+		if _, ok := old[ph.ID]; ok {
 			continue
 		}
 		// A new photo is numbered by the database (the column is left
@@ -447,21 +470,39 @@ func (s *Store) writePhotos(ctx context.Context, tx *txn, p *galley.Piece) error
 		err = tx.QueryRowContext(ctx, `
 			INSERT INTO photos (piece_id, position, image_id, alt, decorative, caption, credit, lead,
 				photographer, copyright, date_created, city, country, keywords)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, photoRow(p.ID, i, imageIDs[i], ph)...).Scan(&ph.ID)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			append([]any{p.ID}, columnsOf(i, imageIDs[i], ph).args()...)...).Scan(&ph.ID)
 		if err != nil {
 			return s.txError(err)
 		}
 	}
 	// An image the piece still shows is not looked at again.
-	oldImages = slices.DeleteFunc(oldImages, func(id int64) bool { return slices.Contains(imageIDs, id) })
-	return s.dropUnusedImages(ctx, tx, oldImages)
+	goneImages = slices.DeleteFunc(goneImages, func(id int64) bool { return slices.Contains(imageIDs, id) })
+	return s.dropUnusedImages(ctx, tx, goneImages)
 }
 
-// photoRow is the columns of photo ph at position i of piece pieceID, from
-// piece_id on.
-func photoRow(pieceID int64, i int, imageID int64, ph *galley.Photo) []any {
-	return []any{pieceID, i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead,
+// photoColumns are a stored photo's columns past its ID and piece.
+type photoColumns struct {
+	position                             int
+	imageID                              int64
+	alt                                  string
+	decorative                           bool
+	caption, credit                      string
+	lead                                 bool
+	photographer, copyright, dateCreated string
+	city, country, keywords              string
+}
+
+// columnsOf is photo ph's columns at position i, showing image imageID.
+func columnsOf(i int, imageID int64, ph *galley.Photo) photoColumns {
+	return photoColumns{i, imageID, ph.Alt, ph.Decorative, ph.Caption, ph.Credit, ph.Lead,
 		ph.Photographer, ph.Copyright, ph.DateCreated, ph.City, ph.Country, strings.Join(ph.Keywords, "\n")}
+}
+
+// args are c's values in the order of the photos table's columns.
+func (c photoColumns) args() []any {
+	return []any{c.position, c.imageID, c.alt, c.decorative, c.caption, c.credit, c.lead,
+		c.photographer, c.copyright, c.dateCreated, c.city, c.country, c.keywords}
 }
 
 // imagesFor finds or stores the image of each photo and returns their row
