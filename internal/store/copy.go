@@ -242,6 +242,13 @@ func flag(v any, toServer bool) any {
 // self-numbering tables.
 func (s *Store) afterCopy(ctx context.Context, tx *txn) error {
 	if s.onServer() {
+		// The server plans the reindex's lookups from its statistics,
+		// which know nothing yet of the rows this transaction wrote: without
+		// them each piece's answers and photos are found by reading the
+		// whole table (half a second for every 500 pieces of 100,000).
+		if _, err := tx.ExecContext(ctx, `ANALYZE `+strings.Join(copyTables, ", ")); err != nil {
+			return s.txError(err)
+		}
 		if err := s.reindexServer(ctx, tx, 0); err != nil {
 			return err
 		}
