@@ -2,6 +2,7 @@
 #
 #   make run      install what is missing, build, open the desk
 #   make test     install what is missing, run the whole test suite
+#   make check    gofmt, go vet and staticcheck alone (a minute, no servers)
 #   make bench    run the benchmarks and print their figures
 #   make package  build the Linux desktop package (dist/Galley.tar.xz)
 #   make screenshots  redraw the README's screenshots of the desk
@@ -14,7 +15,7 @@ export CGO_ENABLED := 1
 
 BIN := bin/galley
 
-.PHONY: run test build deps deps-test bench package generate screenshots clean
+.PHONY: run test check build deps deps-test bench package generate screenshots clean
 
 run: deps build
 	./$(BIN)
@@ -24,6 +25,9 @@ build:
 
 test: deps-test
 	scripts/test.sh
+
+check: deps
+	scripts/check.sh
 
 deps:
 	scripts/install-deps.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, vet, every Go test
+# The whole test suite, as CI runs it: formatting, vet, staticcheck, every Go test
 # (real SQLite files, headless Fyne; the fuzz seed corpora replay as
 # regression cases), each fuzz target for a few seconds, each benchmark
 # once so none rots,
@@ -14,16 +14,9 @@ export CGO_ENABLED=1
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "gofmt"
-unformatted=$(gofmt -l cmd ui internal assets bench)
-if [ -n "$unformatted" ]; then
-	echo "these files need gofmt:"
-	echo "$unformatted"
-	exit 1
-fi
-
-step "go vet"
-go vet ./...
+# gofmt, go vet and staticcheck first: they fail in a minute what the
+# rest would fail in ten.
+scripts/check.sh
 
 step "go test"
 go test -count=1 ./...

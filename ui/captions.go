@@ -98,8 +98,7 @@ func (d *Desk) showCodes() *codesWindow {
 	code, text := widget.NewEntry(), widget.NewEntry()
 	code.SetPlaceHolder("ap")
 	text.SetPlaceHolder("Associated Press")
-	var add *widget.Button
-	add = widget.NewButton("Add or change", func() {
+	add := widget.NewButton("Add or change", func() {
 		if err := w.codes.Set(strings.TrimSpace(code.Text), strings.TrimSpace(text.Text)); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), w.win)
 			return

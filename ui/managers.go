@@ -232,8 +232,7 @@ func (d *Desk) showTopics() *manager {
 	if !ok {
 		return nil
 	}
-	var m *manager
-	m = d.newManager("Topics", func() ([]managerRow, error) {
+	m := d.newManager("Topics", func() ([]managerRow, error) {
 		list, err := d.lib.Topics(context.Background())
 		rows := make([]managerRow, len(list))
 		for i, t := range list {
@@ -295,8 +294,7 @@ func (d *Desk) showContributors() *manager {
 	if !ok {
 		return nil
 	}
-	var m *manager
-	m = d.newManager("Contributors", func() ([]managerRow, error) {
+	m := d.newManager("Contributors", func() ([]managerRow, error) {
 		list, err := d.lib.Contributors(context.Background())
 		rows := make([]managerRow, len(list))
 		for i, c := range list {
@@ -347,8 +345,7 @@ func (d *Desk) showTypes() *manager {
 	if !ok {
 		return nil
 	}
-	var m *manager
-	m = d.newManager("Types", func() ([]managerRow, error) {
+	m := d.newManager("Types", func() ([]managerRow, error) {
 		list, err := d.lib.Types(context.Background())
 		rows := make([]managerRow, len(list))
 		for i, t := range list {

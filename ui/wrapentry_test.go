@@ -160,7 +160,7 @@ func TestWrapEntryKeysAtWrappedSpace(t *testing.T) {
 		}
 
 		// Paste at the lost cursor, once, with one OnChanged.
-		cb := w.Clipboard()
+		cb := fyne.CurrentApp().Clipboard()
 		cb.SetContent("pasted words ")
 		calls = 0
 		e.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})

@@ -342,7 +342,7 @@ func checkedForWriting(ctx context.Context, open func(context.Context, string, e
 		path := st.Path()
 		st.Close()
 		if backup := newestGoodBackup(ctx, path); backup != "" {
-			return nil, fmt.Errorf("%s The newest good backup is %s: `galley restore %q` puts it in place (the damaged library is kept).", galley.ErrorMessage(err), backup, backup)
+			return nil, galley.Errorf(galley.ErrorCode(err), "%s The newest good backup is %s: `galley restore %q` puts it in place (the damaged library is kept).", galley.ErrorMessage(err), backup, backup)
 		}
 		return nil, err
 	}

@@ -373,8 +373,7 @@ func (p *indexParser) extent(start int64) (int64, error) {
 				// crossed at the speed of a byte search.
 				k := bytes.IndexAny(window[j:], `"\`)
 				if k < 0 {
-					j = len(window)
-					break
+					break // the string goes on past the window
 				}
 				j += k
 				if window[j] == '\\' {

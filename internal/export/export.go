@@ -88,7 +88,6 @@ type Options struct {
 	ImageCache string                // folder keeping resized photos between exports; "" for none
 	Workers    int                   // photos resized at once; default the number of CPUs
 	Progress   func(done, total int) // called as files are finished, from any goroutine
-	problems   func(string)          // collects notes for the report
 }
 
 // Report says what an export did.

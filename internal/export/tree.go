@@ -408,12 +408,6 @@ func (t *tree) mkdir(dir string) error {
 	return nil
 }
 
-func (t *tree) count(n *int) {
-	t.mu.Lock()
-	*n++
-	t.mu.Unlock()
-}
-
 // unchangedInput reports whether the previous export made path from the
 // same fingerprint and recorded its checksum, so put will link it without
 // making it if the file still holds those bytes.
@@ -624,16 +618,6 @@ func (t *tree) abort() {
 func (t *tree) close() {
 	t.abort()
 	t.lock.release()
-}
-
-// paths returns the site's files in order (for tests and reports).
-func (t *tree) paths() []string {
-	ps := make([]string, 0, len(t.files))
-	for p := range t.files {
-		ps = append(ps, p)
-	}
-	sort.Strings(ps)
-	return ps
 }
 
 // pathErr is the system's reason without the path and operation, for

@@ -183,15 +183,6 @@ func backupError(dest, why, todo string) error {
 	return galley.Errorf(galley.EInternal, "The backup %s cannot be written: %s. The library is unchanged; %s, then back up again.", dest, why, todo)
 }
 
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
-}
-
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
