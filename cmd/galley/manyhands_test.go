@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -16,11 +15,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
@@ -93,30 +92,10 @@ func deskSaves(ctx context.Context, lib string, n int) int {
 type proc struct {
 	args           []string
 	cmd            *exec.Cmd
-	stdout, stderr lockedBuffer
+	stdout, stderr fixture.Buffer
 	err            error
 	took           time.Duration
 	done           chan struct{}
-}
-
-// lockedBuffer collects a child's output while the test reads it as it
-// comes (waiting for the desk's twentieth save): the copy into it runs on
-// exec's own goroutine.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // start runs a program of a pair in a child process.

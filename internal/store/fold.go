@@ -30,7 +30,7 @@ func isWordRune(r rune) bool {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Nl, r) ||
-		unicode.Is(unicode.Other_Alphabetic, r) || 0x300 <= r && r <= 0x36f
+		unicode.Is(unicode.Other_Alphabetic, r) || isCombiningDiacritic(r)
 }
 
 // isCombiningDiacritic reports whether r is in U+0300–U+036F, the marks

@@ -250,7 +250,7 @@ func (s *Store) writeContributors(ctx context.Context, tx *txn, p *galley.Piece,
 		p.Contributors[i].Name = strings.TrimSpace(p.Contributors[i].Name)
 		names[i] = p.Contributors[i].Name
 	}
-	known, err := s.namedRows(ctx, tx, `SELECT key, id, name, role FROM contributors`, names)
+	known, err := s.namedRows(ctx, tx, "contributors", names)
 	if err != nil {
 		return err
 	}
@@ -271,10 +271,13 @@ type storedName struct {
 	name, role string
 }
 
-// namedRows reads the contributors or topics (query selects key, id, name
-// and, for contributors, role) whose names have the keys of names, in one
-// statement, by key.
-func (s *Store) namedRows(ctx context.Context, tx *txn, query string, names []string) (map[string]*storedName, error) {
+// namedRows reads the rows of table (contributors or topics) whose names
+// have the keys of names, in one statement, by key.
+func (s *Store) namedRows(ctx context.Context, tx *txn, table string, names []string) (map[string]*storedName, error) {
+	role := "''"
+	if table == "contributors" {
+		role = "role"
+	}
 	keys := make([]any, 0, len(names))
 	for _, n := range names {
 		if k := galley.NameKey(n); !slices.Contains(keys, any(k)) {
@@ -282,14 +285,11 @@ func (s *Store) namedRows(ctx context.Context, tx *txn, query string, names []st
 		}
 	}
 	known := map[string]*storedName{}
-	err := queryEach(ctx, tx, query+` WHERE key IN (`+marks(len(keys))+`)`, keys, func(r *sql.Rows) error {
+	query := `SELECT key, id, name, ` + role + ` FROM ` + table + ` WHERE key IN (` + marks(len(keys)) + `)`
+	err := queryEach(ctx, tx, query, keys, func(r *sql.Rows) error {
 		var key string
 		var n storedName
-		dest := []any{&key, &n.id, &n.name}
-		if cols, _ := r.Columns(); len(cols) == 4 {
-			dest = append(dest, &n.role)
-		}
-		err := r.Scan(dest...)
+		err := r.Scan(&key, &n.id, &n.name, &n.role)
 		known[key] = &n
 		return err
 	})
@@ -334,7 +334,7 @@ func (s *Store) writeTopics(ctx context.Context, tx *txn, p *galley.Piece) error
 	if len(p.Topics) == 0 {
 		return nil
 	}
-	known, err := s.namedRows(ctx, tx, `SELECT key, id, name FROM topics`, p.Topics)
+	known, err := s.namedRows(ctx, tx, "topics", p.Topics)
 	if err != nil {
 		return err
 	}

@@ -2,15 +2,15 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"app.galley/galley/internal/fixture"
 )
 
 // Tests that need real separate processes run a copy of this test binary
@@ -28,28 +28,9 @@ type child struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	lines  chan string // the child's prefixed lines, prefix removed; closed at EOF
-	other  lockedBuffer
-	stderr lockedBuffer
+	other  fixture.Buffer
+	stderr fixture.Buffer
 	got    []string // lines already taken by next, kept for failure reports
-}
-
-// lockedBuffer is a bytes.Buffer safe to write from exec's copying
-// goroutine while a failing test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startChild runs the test named test in a new process of this binary,

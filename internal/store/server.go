@@ -329,9 +329,9 @@ func withConnectTimeout(address string) string {
 	return u.String()
 }
 
-// serverSearchText selects, for the pieces with IDs past ? (in order, at
-// most ? of them), the words a file's piece_search holds for each: title,
-// summary, body, Q&A, photos, people and topics.
+// serverSearchText selects each piece's ID and the words a file's
+// piece_search holds for it: title, summary, body, Q&A, photos, people and
+// topics. The caller adds which pieces (a WHERE clause).
 const serverSearchText = `
 	SELECT p.id, concat_ws(' ', p.title, p.summary, p.body,
 		(SELECT string_agg(question || ' ' || answer, ' ' ORDER BY position) FROM qa WHERE piece_id = p.id),
