@@ -141,7 +141,7 @@ func TestSettingsThemeAndTextSizeApplyAtOnce(t *testing.T) {
 		t.Errorf("the %s theme is not shown", other)
 	}
 	// The next run draws the desk as chosen.
-	d2 := NewDesk(a, testLibrary(t))
+	d2 := queuedNewDesk(t, a, testLibrary(t))
 	t.Cleanup(func() { stopped(t, d2) })
 	opened(t, d2)
 	if got := theme.TextSize(); math.Abs(float64(got-normal*1.3)) > 0.01 {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,37 +15,11 @@ import (
 	"app.galley/galley/internal/store"
 )
 
-// uiQueue stands for the UI goroutine in these tests: what the desk's
-// background work hands over is queued, and run in turn on the test's
-// goroutine by pump, as the desktop driver runs it on its one goroutine.
-// (Fyne's test driver would run it at once on the job's goroutine,
-// beside the test's own.)
-type uiQueue struct {
-	mu sync.Mutex
-	fs []func()
-}
-
-func (q *uiQueue) do(f func()) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.fs = append(q.fs, f)
-}
-
-func (q *uiQueue) take() []func() {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	fs := q.fs
-	q.fs = nil
-	return fs
-}
-
-// queuedDesk opens a desk on lib whose background work hands its results
-// to a queue the test runs with pump.
+// queuedDesk opens a desk on lib for a test that runs what its
+// background work hands to the UI itself, with pump.
 func queuedDesk(t *testing.T, lib Library) (*Desk, *uiQueue) {
 	d := newTestDesk(t, lib)
-	q := &uiQueue{}
-	d.ui = q.do
-	return d, q
+	return d, queueOf(d)
 }
 
 // pump runs what background work hands to the UI until the desk is

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -50,7 +49,7 @@ func benchDesk(b *testing.B, path string) *Desk {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	d := NewDesk(test.NewTempApp(b), st)
+	d := queuedNewDesk(b, test.NewTempApp(b), st)
 	opened(b, d)
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	return d
@@ -69,7 +68,7 @@ func benchmarkOpen(b *testing.B, path string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := NewDesk(a, st)
+		d := queuedNewDesk(b, a, st)
 		d.Window().Resize(fyne.NewSize(1280, 800))
 		return d, st
 	}
@@ -273,7 +272,7 @@ func BenchmarkQATabFiftyPairs(b *testing.B) {
 	if err := st.SavePiece(context.Background(), p); err != nil {
 		b.Fatal(err)
 	}
-	d := NewDesk(test.NewTempApp(b), st)
+	d := queuedNewDesk(b, test.NewTempApp(b), st)
 	opened(b, d)
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	e := d.editor
@@ -326,36 +325,25 @@ func BenchmarkPhotoLibrary(b *testing.B) {
 			st.Thumbnail(context.Background(), lp.Photo.Image.Hash) // made once, kept
 		}
 	}
-	d := NewDesk(test.NewTempApp(b), st)
+	d := queuedNewDesk(b, test.NewTempApp(b), st)
 	opened(b, d)
-	// The thumbnail readers wait while the benchmark works the window: the
-	// test driver would run their redraws on their own goroutines, beside
-	// the benchmark's (the desktop driver runs them in turn on one).
-	var gate sync.Mutex
-	holdThumbnails = func() {
-		gate.Lock()
-		//lint:ignore SA2001 an empty critical section: waiting for the benchmark to let go is the point
-		gate.Unlock()
-	}
-	defer func() { holdThumbnails = nil }()
+	// The thumbnails read while the benchmark works the window reach it
+	// only when the benchmark runs the desk's queue, as the desktop driver
+	// runs them in turn on its one goroutine.
 	b.Run("open", func(b *testing.B) {
 		for range b.N {
-			gate.Lock()
 			w := d.showPhotoLibrary()
 			w.item(0)
 			w.win.Close()
-			gate.Unlock()
 			b.StopTimer()
-			d.jobs.settle() // they find the window closed
+			settled(d) // they find the window closed
 			b.StartTimer()
 		}
 	})
-	gate.Lock()
 	w := d.showPhotoLibrary()
 	defer func() {
 		w.win.Close()
-		gate.Unlock()
-		d.jobs.settle()
+		settled(d)
 	}()
 	w.win.Resize(fyne.NewSize(980, 700))
 	if w.total != n {

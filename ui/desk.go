@@ -118,7 +118,16 @@ const DefaultStopWait = 10 * time.Second
 
 // NewDesk builds the main window for lib. It does not show it.
 func NewDesk(a fyne.App, lib Library) *Desk {
-	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib, ui: fyne.Do, stopWait: DefaultStopWait}
+	return newDesk(a, lib, fyne.Do)
+}
+
+// newDesk is NewDesk handing background work's results to the UI
+// goroutine through ui. Fyne's test driver runs fyne.Do at once on the
+// caller's goroutine, beside the test's own; tests give a queue they run
+// on the test's goroutine instead, as the desktop driver runs everything
+// on its one.
+func newDesk(a fyne.App, lib Library, ui func(func())) *Desk {
+	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib, ui: ui, stopWait: DefaultStopWait}
 	d.applyAppearance(d.appearance())
 	d.jobs = d.newJobs()
 	d.editor = newEditor(d)

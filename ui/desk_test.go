@@ -40,7 +40,7 @@ func testLibrary(t *testing.T, pieces ...*galley.Piece) *store.Store {
 func newTestDesk(t *testing.T, lib Library) *Desk {
 	t.Helper()
 	a := test.NewTempApp(t)
-	d := NewDesk(a, lib)
+	d := queuedNewDesk(t, a, lib)
 	opened(t, d)
 	d.SetAutosaveDelay(time.Hour)
 	d.Window().Resize(fyne.NewSize(1280, 800))
@@ -49,10 +49,16 @@ func newTestDesk(t *testing.T, lib Library) *Desk {
 }
 
 // settled waits until the desk has let go of any library it was letting
-// go of, and the background work of the library on it has ended.
+// go of, and the background work of the library on it has ended, running
+// what that work hands to the UI (and what that starts in turn).
 func settled(d *Desk) {
-	d.settling.Wait()
-	d.jobs.settle()
+	for {
+		d.settling.Wait()
+		d.jobs.settle()
+		if !runQueued() {
+			return
+		}
+	}
 }
 
 // stopped stops the background work of the library on d and waits for
@@ -79,19 +85,28 @@ func openStore(path string, _ bool) (Library, func() error, error) {
 // its newest piece on the desk): the desk reads it in the background.
 func opened(t testing.TB, d *Desk) {
 	t.Helper()
-	d.settling.Wait() // the library let go of before it
-	select {
-	case <-d.shelf.ready:
-	case <-time.After(30 * time.Second):
-		t.Fatal("timed out waiting for the library to open on the desk")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		d.settling.Wait() // the library let go of before it
+		runQueued()       // the shelf's first look is handed to the UI
+		select {
+		case <-d.shelf.ready:
+			return
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting for the library to open on the desk")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
-// waitFor polls cond until it holds, failing after a few seconds.
+// waitFor polls cond until it holds, failing after a few seconds. Between
+// looks it runs what the desks' background work has handed to the UI.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
+	for runQueued(); !cond(); runQueued() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
@@ -582,7 +597,7 @@ func TestDamageFoundInTheBackgroundIsShown(t *testing.T) {
 	d := newTestDesk(t, lib)
 	got := make(chan error, 1)
 	d.CheckLibrary(func(err error) { got <- err })
-	if err := <-got; err == nil {
+	if err := received(t, got); err == nil {
 		t.Fatal("the check's failure did not reach the desk")
 	}
 	if !strings.Contains(overlayText(d.win), "sector 7 is unreadable") {
@@ -634,7 +649,7 @@ func (s slowCount) CountPieces(ctx context.Context, f galley.Filter) (int, error
 func TestTheWindowDoesNotWaitForTheLibrary(t *testing.T) {
 	st := testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"})
 	lib := slowCount{Library: st, release: make(chan struct{})}
-	d := NewDesk(test.NewTempApp(t), lib) // returns while the library is still being read
+	d := queuedNewDesk(t, test.NewTempApp(t), lib) // returns while the library is still being read
 	d.SetAutosaveDelay(time.Hour)
 	if got := d.shelf.count.Text; got != "Opening the library…" {
 		t.Errorf("while the library is read the shelf says %q", got)
@@ -655,7 +670,7 @@ func TestTheWindowDoesNotWaitForTheLibrary(t *testing.T) {
 func TestASearchTypedWhileOpeningStands(t *testing.T) {
 	st := testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"})
 	lib := slowCount{Library: st, release: make(chan struct{})}
-	d := NewDesk(test.NewTempApp(t), lib)
+	d := queuedNewDesk(t, test.NewTempApp(t), lib)
 	d.SetAutosaveDelay(time.Hour)
 	test.Type(d.shelf.search, "older")
 	close(lib.release)
@@ -754,7 +769,7 @@ func (m *manager) wait() { settled(m.d) }
 func TestDamageFoundWhileOpeningStillListsThePieces(t *testing.T) {
 	st := testLibrary(t, &galley.Piece{Title: "Older Piece"}, &galley.Piece{Title: "Newest Piece"})
 	lib := slowCount{Library: st, release: make(chan struct{})}
-	d := NewDesk(test.NewTempApp(t), lib)
+	d := queuedNewDesk(t, test.NewTempApp(t), lib)
 	d.SetAutosaveDelay(time.Hour)
 	// The background check finds damage before the library is listed: the
 	// desk turns read-only, and the pieces must still be there to read.
@@ -803,7 +818,7 @@ func TestALateFirstLookKeepsANewerVocabulary(t *testing.T) {
 	release := make(chan struct{})
 	holdFirstLook = func() { <-release }
 	defer func() { holdFirstLook = nil }()
-	d := NewDesk(test.NewTempApp(t), st)
+	d := queuedNewDesk(t, test.NewTempApp(t), st)
 	d.SetAutosaveDelay(time.Hour)
 	// While the library is still being read, a save adds a topic and the
 	// choices are read again, as the editor's save does.

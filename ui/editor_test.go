@@ -514,15 +514,9 @@ func TestChecksFollowTypingAndKeepTheTabsInPlace(t *testing.T) {
 	handedOver := func() {
 		t.Helper()
 		// Each key restarts the pause; the hand-overs of the timers it
-		// stopped too late do nothing.
-		for e.checks.due {
-			waitFor(t, "the checks after typing", func() bool {
-				q.mu.Lock()
-				defer q.mu.Unlock()
-				return len(q.fs) > 0
-			})
-			pump(d, q)
-		}
+		// stopped too late do nothing. waitFor runs them as they come.
+		waitFor(t, "the checks after typing", func() bool { return !e.checks.due })
+		pump(d, q)
 	}
 	e.selectTab(e.qa.content)
 	row := e.qa.rows[0]

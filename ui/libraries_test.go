@@ -220,7 +220,7 @@ func TestTheDeskRemembersTheLastPieceAndItsSize(t *testing.T) {
 	d.win.Resize(fyne.NewSize(1010, 690))
 	d.quit()
 	settled(d)
-	again := NewDesk(d.app, first)
+	again := queuedNewDesk(t, d.app, first)
 	t.Cleanup(func() { stopped(t, again) })
 	opened(t, again)
 	if size := again.win.Canvas().Size(); size.Width != 1010 || size.Height != 690 {

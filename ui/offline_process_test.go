@@ -50,9 +50,8 @@ func TestOfflineWriterChild(t *testing.T) {
 	}
 	defer lib.Close()
 	a := test.NewTempApp(t)
-	d := NewDesk(a, lib)
-	q := &uiQueue{}
-	d.ui = q.do
+	d := queuedNewDesk(t, a, lib)
+	q := queueOf(d)
 	d.SetLibraryOpener(lib.Path(), nil, nil)
 	d.SetOutbox(os.Getenv("GALLEY_OFFLINE_ROOT"))
 	d.SetAutosaveDelay(50 * time.Millisecond)

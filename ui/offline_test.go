@@ -287,9 +287,8 @@ func TestKeptChangesOutliveTheDesk(t *testing.T) {
 	release := make(chan struct{})
 	holdFirstLook = func() { <-release }
 	defer func() { holdFirstLook = nil }()
-	next := NewDesk(d.app, nextLib)
-	nq := &uiQueue{}
-	next.ui = nq.do
+	next := queuedNewDesk(t, d.app, nextLib)
+	nq := queueOf(next)
 	t.Cleanup(func() { stopped(t, next) })
 	next.SetLibraryOpener(nextLib.Path(), nil, nil)
 	next.SetOutbox(root)
@@ -405,10 +404,9 @@ func TestScreenshotTeam(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(theme.DefaultTheme())
 	a.Preferences().SetString(prefThemeVariant, themeLight)
-	d := NewDesk(a, lib)
+	d := queuedNewDesk(t, a, lib)
 	opened(t, d)
-	q := &uiQueue{}
-	d.ui = q.do
+	q := queueOf(d)
 	t.Cleanup(func() { stopped(t, d) })
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	d.SetLibraryOpener(lib.Path(), nil, nil)

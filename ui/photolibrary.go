@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/jpeg"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -49,22 +48,13 @@ type photoLibraryWindow struct {
 	total   int
 	pages   map[int][]galley.LibraryPhoto
 	closed  atomic.Bool // the window is gone: thumbnails still arriving are dropped
-	mu      sync.Mutex  // guards thumbs and loading: tests deliver fyne.Do on the loader's goroutine
-	thumbs  map[string]image.Image
-	loading map[string]bool
+	thumbs  map[string]image.Image // read thumbnails, by hash; touched on the UI goroutine only
+	loading map[string]bool        // thumbnails being read
 	chosen  int
 }
 
-// holdThumbnails, when set (by benchmarks), is called by each thumbnail
-// reader before it hands the thumbnail to the UI goroutine. Fyne's test
-// driver runs fyne.Do on the calling goroutine, so a benchmark holds the
-// readers back while it works the window itself.
-var holdThumbnails func()
-
 // thumb returns the cached thumbnail of hash and whether it is being read.
 func (w *photoLibraryWindow) thumb(hash string) (image.Image, bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	return w.thumbs[hash], w.loading[hash]
 }
 
@@ -190,9 +180,7 @@ func (w *photoLibraryWindow) updateCell(i widget.GridWrapItemID, o fyne.CanvasOb
 // when it arrives. Cells are reused while scrolling, so the grid is
 // refreshed rather than one image set.
 func (w *photoLibraryWindow) loadThumb(hash string) {
-	w.mu.Lock()
 	w.loading[hash] = true
-	w.mu.Unlock()
 	lib, g := w.lib, w.d.jobs
 	g.queue(func(ctx context.Context) {
 		if w.closed.Load() {
@@ -203,23 +191,16 @@ func (w *photoLibraryWindow) loadThumb(hash string) {
 		if err == nil {
 			img, err = jpeg.Decode(bytes.NewReader(data))
 		}
-		w.mu.Lock()
-		delete(w.loading, hash)
-		if err == nil {
-			if len(w.thumbs) >= maxCachedThumbs {
-				clear(w.thumbs)
-			}
-			w.thumbs[hash] = img
-		}
-		w.mu.Unlock()
-		if holdThumbnails != nil {
-			holdThumbnails()
-		}
 		g.do(func() {
+			delete(w.loading, hash)
 			if err != nil {
 				fyne.LogError("a photo library thumbnail", err)
 				return
 			}
+			if len(w.thumbs) >= maxCachedThumbs {
+				clear(w.thumbs)
+			}
+			w.thumbs[hash] = img
 			if !w.closed.Load() {
 				w.grid.Refresh()
 			}

@@ -20,6 +20,7 @@ func waitForDialog(t *testing.T, d *Desk, want string) string {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
+		runQueued()
 		text := overlayText(d.win)
 		if strings.Contains(text, want) {
 			return text

@@ -19,7 +19,7 @@ func TestADamagedLibraryOpensReadOnly(t *testing.T) {
 	d.SetAutosaveDelay(time.Hour)
 	done := make(chan error, 1)
 	d.CheckLibrary(func(err error) { d.damaged(err); done <- err })
-	<-done
+	received(t, done)
 	if text := overlayText(d.win); !strings.Contains(text, "read-only") || !strings.Contains(text, "Restore the newest good backup") {
 		t.Fatalf("the damage is not explained with a way out:\n%s", text)
 	}
@@ -103,7 +103,7 @@ func TestAutosaveWaitsForTheCheck(t *testing.T) {
 		t.Errorf("the state says %q", d.editor.state.Text)
 	}
 	close(lib.release)
-	if err := <-done; err != nil {
+	if err := received(t, done); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the save after the check", func() bool { return stored(t, st, id).Summary == "Typed while the check runs." })

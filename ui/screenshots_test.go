@@ -39,7 +39,7 @@ func TestScreenshots(t *testing.T) {
 	// in Settings sees it.
 	a.Settings().SetTheme(theme.DefaultTheme())
 	a.Preferences().SetString(prefThemeVariant, themeLight)
-	d := NewDesk(a, lib)
+	d := queuedNewDesk(t, a, lib)
 	opened(t, d)
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	e := d.editor

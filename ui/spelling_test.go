@@ -119,12 +119,6 @@ func TestSpellingFollowsTypingInTheBackground(t *testing.T) {
 	if len(e.spell.list) != 0 {
 		t.Fatal("the check ran while typing")
 	}
-	waitFor(t, "the spelling check after the pause", func() bool {
-		q.mu.Lock()
-		defer q.mu.Unlock()
-		return len(q.fs) > 0
-	})
-	pump(d, q)
 	waitFor(t, "the check's result", func() bool { pump(d, q); return e.spell.checked && e.spell.checking == 0 })
 	if got := listed(e.spell); !slices.Equal(got, []string{"negociators"}) {
 		t.Errorf("after typing, the list holds %v", got)
@@ -356,10 +350,9 @@ func TestScreenshotSpelling(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(theme.DefaultTheme())
 	a.Preferences().SetString(prefThemeVariant, themeLight)
-	d := NewDesk(a, lib)
+	d := queuedNewDesk(t, a, lib)
 	opened(t, d)
-	q := &uiQueue{}
-	d.ui = q.do
+	q := queueOf(d)
 	t.Cleanup(func() { stopped(t, d) })
 	d.Window().Resize(fyne.NewSize(1280, 800))
 	e := d.editor
