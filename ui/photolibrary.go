@@ -47,7 +47,7 @@ type photoLibraryWindow struct {
 	query   string
 	total   int
 	pages   map[int][]galley.LibraryPhoto
-	closed  atomic.Bool // the window is gone: thumbnails still arriving are dropped
+	closed  atomic.Bool            // the window is gone: thumbnails still arriving are dropped
 	thumbs  map[string]image.Image // read thumbnails, by hash; touched on the UI goroutine only
 	loading map[string]bool        // thumbnails being read
 	chosen  int
