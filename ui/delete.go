@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/dialog"
 
+	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
@@ -41,7 +42,7 @@ func (e *editor) confirmDelete() {
 				e.clear()
 			}
 		}
-		if isEmptyPiece(p) {
+		if desk.IsEmpty(p) {
 			drop()
 			return
 		}

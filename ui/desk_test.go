@@ -885,21 +885,6 @@ func TestAnEmptyLibraryOffersTheSample(t *testing.T) {
 	}
 }
 
-func TestStepHighlightStaysWithinTheSuggestions(t *testing.T) {
-	for _, c := range []struct{ at, n, step, want int }{
-		{-1, 3, 1, 0},   // Down from the typed text: the first
-		{0, 3, 1, 1},    // Down: the next
-		{2, 3, 1, 2},    // Down on the last: stays
-		{0, 3, -1, -1},  // Up from the first: back to the typed text
-		{-1, 3, -1, -1}, // Up with none: none
-		{-1, 0, 1, -1},  // nothing suggested
-	} {
-		if got := stepHighlight(c.at, c.n, c.step); got != c.want {
-			t.Errorf("stepHighlight(%d, %d, %d) = %d, want %d", c.at, c.n, c.step, got, c.want)
-		}
-	}
-}
-
 func TestArrowKeysAndEnterChooseATopicSuggestion(t *testing.T) {
 	lib := testLibrary(t, &galley.Piece{Title: "Other", Topics: []string{"Water & Climate", "Water Rights", "Wetlands"}}, &galley.Piece{Title: "Needs Topics"})
 	d := newTestDesk(t, lib)

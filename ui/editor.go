@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
@@ -182,7 +183,7 @@ func (e *editor) clear() {
 
 func pieceName(p *galley.Piece) string {
 	if strings.TrimSpace(p.Title) == "" {
-		return "Untitled piece"
+		return desk.UntitledName
 	}
 	return p.Title
 }
@@ -206,14 +207,9 @@ func (e *editor) changed() {
 	e.spell.edited()
 }
 
-// Saving waits this long for another program's write to the library to
-// end: an autosave briefly (it tries again later), a save the editor asked
-// for a little longer.
-const (
-	autosaveLockWait = 500 * time.Millisecond
-	saveLockWait     = 3 * time.Second
-	busyRetryDelay   = 3 * time.Second
-)
+// busyRetryDelay is the pause before an autosave tries a busy library
+// again.
+const busyRetryDelay = 3 * time.Second
 
 // schedule autosaves the open piece after delay unless it is edited or
 // saved before then.
@@ -244,37 +240,24 @@ func (e *editor) stopTimer() {
 // piece is now saved.
 func (e *editor) save(explicit bool) bool {
 	p := e.piece
-	if p == nil {
+	plan := desk.PlanSave(e.saveState(), explicit)
+	if plan.Action != desk.UpToDate {
+		e.stopTimer()
+	}
+	switch plan.Action {
+	case desk.UpToDate:
 		return true
-	}
-	if !e.dirty && p.ID != 0 {
-		return true
-	}
-	e.stopTimer()
-	if e.conflicted {
+	case desk.Blocked:
 		return false
-	}
-	if e.d.checking && !explicit {
-		e.setState("Unsaved: checking the library first")
+	case desk.NotYet:
+		e.setState(plan.State)
 		return false
-	}
-	wasNew := p.ID == 0
-	if wasNew && strings.TrimSpace(p.Title) == "" && !explicit {
-		e.setState("New: saved once it has a title")
-		return false
-	}
-	if e.d.offline.offline && e.d.outbox != nil {
-		// The team library is out of reach: kept here, without a wait.
+	case desk.KeepHere:
 		return e.keepOffline()
 	}
+	wasNew := p.ID == 0
 	c := withoutBlankRows(p)
-	// Saving runs on the UI goroutine: while another program writes to the
-	// library, the window waits for it only a moment, then says so.
-	wait := autosaveLockWait
-	if explicit {
-		wait = saveLockWait
-	}
-	ctx := store.WithLockWait(context.Background(), wait)
+	ctx := store.WithLockWait(context.Background(), plan.LockWait)
 	if e.d.outbox != nil {
 		// A team library: a save the network holds up is given up, and
 		// kept on this computer, rather than freezing the window.
@@ -327,14 +310,12 @@ func withoutBlankRows(p *galley.Piece) galley.Piece {
 // the edits in the editor with the reason beside the piece's name.
 func (e *editor) saveFailed(err error, explicit bool) bool {
 	p := e.piece
-	code := galley.ErrorCode(err)
-	if code == galley.EUnavailable && e.d.outbox != nil {
+	plan := desk.PlanFailure(err, e.d.outbox != nil, p.ID != 0, explicit)
+	if plan.GoOffline {
 		e.d.goOffline()
 		return e.keepOffline()
 	}
-	if p.ID != 0 && (code == galley.EConflict || code == galley.ENotFound) {
-		// A taken slug is a conflict too; only a changed version is
-		// someone else's edit.
+	if plan.CheckConflict {
 		stored, lerr := e.d.lib.Piece(context.Background(), p.ID)
 		switch {
 		case galley.ErrorCode(lerr) == galley.ENotFound:
@@ -345,18 +326,23 @@ func (e *editor) saveFailed(err error, explicit bool) bool {
 			return false
 		}
 	}
-	if code == galley.EBusy && !explicit {
-		// Another program is writing (an import, say): try again shortly,
-		// the words staying on the desk meanwhile.
-		e.setState("Not saved yet: the library is busy in another program; trying again…")
+	e.setState(plan.State)
+	if plan.Retry {
 		e.schedule(e.retry)
-		return false
 	}
-	e.setState("Not saved: " + galley.ErrorMessage(err))
-	if explicit {
+	if plan.Dialog {
 		e.d.showError(err)
 	}
 	return false
+}
+
+// saveState is what the save rules (internal/desk) need to know of the
+// open piece and the desk.
+func (e *editor) saveState() desk.Piece {
+	s := desk.PieceOf(e.piece)
+	s.Dirty, s.Conflicted, s.Checking = e.dirty, e.conflicted, e.d.checking
+	s.Offline = e.d.offline.offline && e.d.outbox != nil
+	return s
 }
 
 // flush saves the open piece before it leaves the desk (another piece is
@@ -377,26 +363,21 @@ func (e *editor) flush() bool {
 			return false
 		}
 	}
-	if !e.dirty {
-		return !e.conflicted
-	}
-	if strings.TrimSpace(p.Title) == "" && p.ID == 0 {
-		if isEmptyPiece(p) {
-			e.clear()
-			return true
-		}
-		p.Title = "Untitled piece"
+	switch desk.PlanLeave(e.saveState()) {
+	case desk.Leave:
+		return true
+	case desk.Stay:
+		return false
+	case desk.Drop:
+		e.clear()
+		return true
+	case desk.Name:
+		p.Title = desk.UntitledName
 		e.loading = true
 		e.story.title.SetText(p.Title)
 		e.loading = false
 	}
 	return e.save(true)
-}
-
-// isEmptyPiece reports whether nothing has been written into p.
-func isEmptyPiece(p *galley.Piece) bool {
-	return strings.TrimSpace(p.Title+p.Summary+p.Body) == "" && len(p.QA) == 0 &&
-		len(p.Photos) == 0 && len(p.Topics) == 0 && len(p.Contributors) == 0 && len(p.Related) == 0
 }
 
 // discard drops unsaved edits (the editor chose to).
@@ -467,7 +448,7 @@ func (e *editor) copyOf(p *galley.Piece, suffix string) (*galley.Piece, error) {
 	c.ID, c.Version, c.Slug, c.Status = 0, 0, "", galley.StatusDraft
 	title := strings.TrimSpace(p.Title)
 	if title == "" {
-		title = "Untitled piece"
+		title = desk.UntitledName
 	}
 	c.Title = clip(title, galley.MaxTitle-utf8.RuneCountInString(suffix)) + suffix
 	c.Contributors = append([]galley.Contributor(nil), c.Contributors...)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
 )
 
@@ -192,7 +193,8 @@ func (s *storyTab) statusChanged(label string) {
 			st = x
 		}
 	}
-	if (st == galley.StatusReady || st == galley.StatusPublished) && st != p.Status && s.e.d.editorOnly("marking a piece "+strings.ToLower(label)) {
+	change := desk.ChangeStatus(p.Status, st, p.Published, s.e.problems(), galley.DateOf(time.Now()))
+	if change.ForEditor && s.e.d.editorOnly("marking a piece "+strings.ToLower(label)) {
 		s.settling = true
 		s.status.SetSelected(statusLabel(orDraft(p.Status)))
 		s.settling = false
@@ -200,20 +202,17 @@ func (s *storyTab) statusChanged(label string) {
 	}
 	apply := func() {
 		p.Status = st
-		if st == galley.StatusPublished {
-			// A published page's address must not move with later
-			// retitling.
+		if change.KeepSlug {
 			s.follow = false
 		}
-		if st == galley.StatusPublished && p.Published.IsZero() {
-			// Publishing without a date would leave the page undated.
-			p.Published = galley.DateOf(time.Now())
+		if !change.Date.IsZero() {
+			p.Published = change.Date
 			s.date.set(p.Published)
 		}
 		s.e.changed()
 	}
-	problems := s.e.problems()
-	if (st != galley.StatusReady && st != galley.StatusPublished) || len(problems) == 0 {
+	problems := change.Confirm
+	if len(problems) == 0 {
 		apply()
 		return
 	}

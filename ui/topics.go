@@ -10,11 +10,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
 )
-
-// maxTopicSuggestions is how many matching topics are offered while typing.
-const maxTopicSuggestions = 8
 
 // topicsTab edits the piece's topics: chips in order (the first is the
 // primary topic) and an entry that completes from the vocabulary or
@@ -106,75 +104,17 @@ func (t *topicsTab) suggest() {
 		t.matches.Refresh()
 		return
 	}
-	have := map[string]bool{}
-	for _, name := range p.Topics {
-		have[galley.NameKey(name)] = true
-	}
-	typed := galley.NameKey(strings.TrimSpace(t.entry.Text))
-	var prefix, inside []galley.Topic
-	for _, k := range t.known {
-		key := galley.NameKey(k.Name)
-		switch {
-		case have[key]:
-		case typed == "" || strings.HasPrefix(key, typed):
-			prefix = append(prefix, k)
-		case strings.Contains(key, typed):
-			inside = append(inside, k)
-		}
-	}
-	if typed == "" {
-		// Most used first: the likeliest picks.
-		sortTopicsByUse(prefix)
-	}
-	// The photos' keywords come first: they say what this piece shows.
-	var fromPhotos []galley.Topic
-	seen := map[string]bool{}
+	var keywords []string
 	for _, ph := range p.Photos {
-		for _, k := range ph.Keywords {
-			key := galley.NameKey(k)
-			if have[key] || seen[key] || (typed != "" && !strings.Contains(key, typed)) {
-				continue
-			}
-			seen[key] = true
-			name := k
-			for _, known := range t.known {
-				if galley.NameKey(known.Name) == key {
-					name = known.Name // the vocabulary's spelling
-				}
-			}
-			fromPhotos = append(fromPhotos, galley.Topic{Name: name})
-		}
+		keywords = append(keywords, ph.Keywords...)
 	}
-	var rest []galley.Topic
-	for _, k := range append(prefix, inside...) {
-		if !seen[galley.NameKey(k.Name)] {
-			rest = append(rest, k)
-		}
-	}
-	prefix, inside = fromPhotos, rest
-	t.offered, t.at = t.offered[:0], -1
-	for _, k := range append(prefix, inside...) {
-		if len(t.matches.Objects) == maxTopicSuggestions {
-			break
-		}
-		name := k.Name
-		t.offered = append(t.offered, name)
+	t.offered, t.at = desk.SuggestTopics(t.known, p.Topics, keywords, t.entry.Text), -1
+	for _, name := range t.offered {
 		b := widget.NewButton(name, func() { t.add(name) })
 		b.Importance = widget.LowImportance
 		t.matches.Add(b)
 	}
 	t.matches.Refresh()
-}
-
-// stepHighlight is the suggestion highlighted after Down (step 1) or Up
-// (-1) from at, among n: Down from the typed text (-1) goes to the first,
-// Up from the first goes back to the typed text, and neither runs past
-// the ends, so a held key settles rather than cycling.
-func stepHighlight(at, n, step int) int {
-	if n == 0 {
-		return -1
-	}
-	return max(-1, min(n-1, at+step))
 }
 
 // highlight marks suggestion i, or none for -1, as Enter's choice.
@@ -216,10 +156,10 @@ func (e *topicEntry) TypedKey(k *fyne.KeyEvent) {
 	t := e.t
 	switch k.Name {
 	case fyne.KeyDown:
-		t.highlight(stepHighlight(t.at, len(t.offered), 1))
+		t.highlight(desk.StepHighlight(t.at, len(t.offered), 1))
 		return
 	case fyne.KeyUp:
-		t.highlight(stepHighlight(t.at, len(t.offered), -1))
+		t.highlight(desk.StepHighlight(t.at, len(t.offered), -1))
 		return
 	case fyne.KeyEscape:
 		if t.at >= 0 {
@@ -233,14 +173,6 @@ func (e *topicEntry) TypedKey(k *fyne.KeyEvent) {
 		}
 	}
 	e.Entry.TypedKey(k)
-}
-
-func sortTopicsByUse(list []galley.Topic) {
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && list[j].Pieces > list[j-1].Pieces; j-- {
-			list[j], list[j-1] = list[j-1], list[j]
-		}
-	}
 }
 
 // add puts a topic on the piece: the vocabulary's spelling when it is
