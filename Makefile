@@ -2,16 +2,15 @@
 #
 #   make run      install what is missing, build, open the desk
 #   make test     install what is missing, run the whole test suite
-#   make check    gofmt, go vet and staticcheck alone (a minute, no servers)
+#   make check    gofmt, go vet, staticcheck, gocyclo and the short tests under the race detector
 #   make bench    run the benchmarks and print their figures
 #   make package  build the Linux desktop package (dist/Galley.tar.xz)
 #   make screenshots  redraw the README's screenshots of the desk
 
 SHELL := /bin/bash
-export PATH := /usr/local/go/bin:$(PATH)
-# The library's search index needs SQLite's FTS5, a build tag of go-sqlite3.
-export GOFLAGS := -tags=sqlite_fts5
-export CGO_ENABLED := 1
+# Go as the scripts run it (scripts/goenv.sh): cgo on, and the FTS5 build
+# tag of go-sqlite3 (the library's search index) added to your GOFLAGS.
+GO := . scripts/goenv.sh && go
 
 BIN := bin/galley
 
@@ -21,7 +20,7 @@ run: deps build
 	./$(BIN)
 
 build:
-	go build -o $(BIN) ./cmd/galley
+	$(GO) build -o $(BIN) ./cmd/galley
 
 test: deps-test
 	scripts/test.sh
@@ -44,11 +43,11 @@ package: deps
 # Draw the desk on the sample library into docs/screenshots, with Fyne's
 # software painter (no display needed).
 screenshots: deps
-	GALLEY_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestScreenshot' ./ui
+	. scripts/goenv.sh && GALLEY_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestScreenshot' ./ui
 
 # Repaint the icon and the sample desk's photos.
 generate:
-	go generate ./assets
+	$(GO) generate ./assets
 
 clean:
 	rm -rf bin dist

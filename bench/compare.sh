@@ -11,8 +11,7 @@
 # Needs Debian's hugo package; installs it when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+. scripts/goenv.sh
 
 pieces=${PIECES:-10000}
 variants=${VARIANTS:-"text photos"}

@@ -11,8 +11,7 @@
 #   ROUNDS=15 bench/firstframe.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+. scripts/goenv.sh
 rounds=${ROUNDS:-7}
 
 bin=$(mktemp -d)/ui.test

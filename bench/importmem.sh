@@ -9,8 +9,7 @@
 #   GALLEY=/path/to/galley bench/importmem.sh   measure another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}" CGO_ENABLED=1
+. scripts/goenv.sh
 
 sizes=${SIZES:-"10 50 100"}
 work=$(mktemp -d /tmp/galley-importmem-XXXX)

@@ -9,8 +9,7 @@
 #   scripts/bench.sh Desk            the desk's (open, search, scroll, filter, memory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+. scripts/goenv.sh
 
 pattern=${1:-.}
 mkdir -p bench/out

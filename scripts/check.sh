@@ -5,9 +5,7 @@
 # Node; no servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
-export CGO_ENABLED=1
+. scripts/goenv.sh
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -8,8 +8,7 @@
 # cmd/galley just for the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+. scripts/goenv.sh
 
 meta=cmd/galley/FyneApp.toml
 trap 'rm -f "$meta"' EXIT

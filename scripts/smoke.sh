@@ -4,8 +4,7 @@
 # the library was created with the sample desk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+. scripts/goenv.sh
 
 work=$(mktemp -d)
 pids=()

@@ -10,8 +10,7 @@
 # scripts/install-deps.sh test installs Java, Chromium and these packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export PATH="/usr/local/go/bin:$PATH"
-export GOFLAGS="${GOFLAGS:--tags=sqlite_fts5}"
+. scripts/goenv.sh
 here=scripts/htmlcheck
 
 work=$(mktemp -d)
