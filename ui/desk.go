@@ -78,7 +78,7 @@ type Desk struct {
 	libPath    string                      // the library file on the desk, when known
 	checking   bool                        // the library's check is running; autosave waits
 	upkeep     bool                        // every library opened gets the check and daily upkeep (CheckAndMaintain)
-	managers   []fyne.Window               // manager windows open on this library
+	libWindows []fyne.Window               // windows of the library on the desk (managers, photo library, trash, history), closed with it
 	baseTheme  fyne.Theme                  // the app's theme before the desk's choices were laid over it
 	browser    func(path string) *exec.Cmd // opens a file in a browser; nil: the desktop's (tests replace it)
 

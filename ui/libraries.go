@@ -209,7 +209,7 @@ func (d *Desk) replaceLibrary(path string, lib Library, closeLib func() error, e
 		return
 	}
 	d.retire("Closing the library…", func() {
-		d.closeManagers()
+		d.closeLibWindows()
 		if d.closeLib != nil {
 			if err := d.closeLib(); err != nil {
 				d.showError(err)
@@ -220,10 +220,10 @@ func (d *Desk) replaceLibrary(path string, lib Library, closeLib func() error, e
 	})
 }
 
-// closeManagers closes the windows that belong to the library on the
+// closeLibWindows closes the windows that belong to the library on the
 // desk (managers, photo library, trash, history).
-func (d *Desk) closeManagers() {
-	for _, w := range append([]fyne.Window(nil), d.managers...) {
+func (d *Desk) closeLibWindows() {
+	for _, w := range append([]fyne.Window(nil), d.libWindows...) {
 		w.Close()
 	}
 }

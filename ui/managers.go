@@ -183,14 +183,14 @@ func working(w fyne.Window, what string) (hide func()) {
 // track keeps a window that belongs to the library on the desk, so it is
 // closed when another library replaces it; onClosed run when it closes.
 func (d *Desk) track(w fyne.Window, onClosed ...func()) {
-	d.managers = append(d.managers, w)
+	d.libWindows = append(d.libWindows, w)
 	w.SetOnClosed(func() {
 		for _, f := range onClosed {
 			f()
 		}
-		for i, m := range d.managers {
+		for i, m := range d.libWindows {
 			if m == w {
-				d.managers = removeItem(d.managers, i)
+				d.libWindows = removeItem(d.libWindows, i)
 				break
 			}
 		}

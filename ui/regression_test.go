@@ -191,7 +191,7 @@ func TestManagersCloseWhenTheLibraryChanges(t *testing.T) {
 			t.Error("the topic manager of the old library is still open")
 		}
 	}
-	if len(d.managers) != 0 {
-		t.Errorf("%d managers still tracked", len(d.managers))
+	if len(d.libWindows) != 0 {
+		t.Errorf("%d library windows still tracked", len(d.libWindows))
 	}
 }

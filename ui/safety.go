@@ -208,7 +208,7 @@ func (d *Desk) restoreBackup(backup string) {
 	}
 	d.editor.discard()
 	d.retire("Restoring the backup…", func() {
-		d.closeManagers()
+		d.closeLibWindows()
 		d.editor.clear()
 		if d.closeLib != nil {
 			if err := d.closeLib(); err != nil {

@@ -66,7 +66,8 @@ func (sn *Snapshot) ImageData(ctx context.Context, hash string) ([]byte, error) 
 
 // Catalog lists the pieces with one of the given statuses (all pieces when
 // none is given), newest first, as entries: the details lists and cards
-// show. It reads the whole library in four queries, not four per piece.
+// show. It reads the whole library in five queries (pieces, bylines,
+// topics, photos, related), not five per piece.
 func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]galley.Entry, error) {
 	defer sn.lock()()
 	where, args := "", []any{}
