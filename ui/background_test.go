@@ -193,7 +193,11 @@ func TestRestoringDuringTheCheckLeavesAutosaveOn(t *testing.T) {
 	d.SetLibraryOpener(st.Path(), openStore, closedAfter(t, lib.ended, "its check still ran", st.Close))
 	d.CheckAndMaintain()
 	d.restoreBackup(backup)
-	pump(d, q) // the restored library opened, with its own check and upkeep
+	// The backup is checked beside the library's own check; then the
+	// library is let go (its check cancelled) and the restored one opened,
+	// with its own check and upkeep.
+	waitFor(t, "the restore", func() bool { return strings.Contains(overlayText(d.win), "before restore") })
+	pump(d, q)
 	t.Cleanup(func() { d.CloseLibrary() })
 	if !strings.Contains(overlayText(d.win), "before restore") {
 		t.Fatalf("no word of the restore:\n%s", overlayText(d.win))

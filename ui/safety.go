@@ -177,35 +177,94 @@ func (d *Desk) restoreNewestGood() {
 		d.showError(err)
 		return
 	}
+	var paths []string
 	for _, b := range backups {
-		if store.CheckBackup(context.Background(), b.Path) == nil {
-			d.restoreBackup(b.Path)
+		paths = append(paths, b.Path)
+	}
+	if !d.mayRestore() {
+		return
+	}
+	d.firstGoodBackup(paths, func(good string, _ error) {
+		if good == "" {
+			d.showError(galley.Errorf(galley.ENotFound, "There is no good backup in %s to restore.", store.BackupDir(d.libPath)))
 			return
 		}
-	}
-	d.showError(galley.Errorf(galley.ENotFound, "There is no good backup in %s to restore.", store.BackupDir(d.libPath)))
+		d.replaceWithBackup(good)
+	})
 }
 
-// restoreBackup closes the library, replaces it with the backup (checked
-// first; the library as it was is kept) and opens it again. The
-// library's background work is stopped and waited for before it is
-// closed: nothing of the desk reads or writes it while it is replaced.
-func (d *Desk) restoreBackup(backup string) {
+// firstGoodBackup checks backups in turn off the UI goroutine (a check
+// reads a backup whole), behind a working overlay that keeps the editor
+// from typing and the menus waiting, then calls then on the UI goroutine
+// with the first that passes, or "" and the last check's error. A window
+// closed meanwhile closes once the checks end, without then.
+func (d *Desk) firstGoodBackup(backups []string, then func(good string, err error)) {
+	hide := working(d.win, "Checking the backup…")
+	d.retiring = true
+	g := d.jobs
+	started := g.startAsked(func(ctx context.Context) {
+		good, err := "", error(galley.Errorf(galley.ENotFound, "There is no backup to check."))
+		for _, b := range backups {
+			if err = store.CheckBackup(ctx, b); err == nil {
+				good = b
+				break
+			}
+		}
+		g.do(func() {
+			hide()
+			d.retiring = false
+			if d.quitAsked {
+				d.quitAsked = false
+				d.close()
+				return
+			}
+			then(good, err)
+		})
+	})
+	if !started {
+		hide()
+		d.retiring = false
+	}
+}
+
+// mayRestore reports whether a backup may replace the library on the
+// desk now, saving the open piece first; if not, the editor is told why
+// (or the piece could not be saved, and the state line says so).
+func (d *Desk) mayRestore() bool {
 	if d.opener == nil || d.retiring {
-		return
+		return false
 	}
 	if d.jobs.askedRunning() {
 		d.showError(galley.Errorf(galley.EConflict, "Wait for the export, the backup or the change to the library to finish, then restore."))
-		return
+		return false
 	}
 	if _, ro := d.lib.(readOnlyLibrary); !ro && !d.editor.flush() {
+		return false
+	}
+	return true
+}
+
+// restoreBackup closes the library, replaces it with the backup (checked
+// first; the library as it was is kept) and opens it again.
+func (d *Desk) restoreBackup(backup string) {
+	if !d.mayRestore() {
 		return
 	}
+	d.firstGoodBackup([]string{backup}, func(good string, err error) {
+		if good == "" {
+			d.showError(err)
+			return
+		}
+		d.replaceWithBackup(good)
+	})
+}
+
+// replaceWithBackup puts the checked backup in place of the library on
+// the desk. The library's background work is stopped and waited for
+// before it is closed: nothing of the desk reads or writes it while it is
+// replaced.
+func (d *Desk) replaceWithBackup(backup string) {
 	ctx := context.Background()
-	if err := store.CheckBackup(ctx, backup); err != nil {
-		d.showError(err)
-		return
-	}
 	d.editor.discard()
 	d.retire("Restoring the backup…", func() {
 		d.closeLibWindows()

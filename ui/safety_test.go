@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -107,4 +110,35 @@ func TestAutosaveWaitsForTheCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the save after the check", func() bool { return stored(t, st, id).Summary == "Typed while the check runs." })
+}
+
+// A backup is checked off the UI goroutine, behind the working overlay:
+// restoreBackup returns at once, the library stays on the desk until the
+// backup passes, and one that fails is named and changes nothing.
+func TestABadBackupIsCheckedInTheBackgroundAndChangesNothing(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Kept As It Is"})
+	d, q := queuedDesk(t, st)
+	d.SetLibraryOpener(st.Path(), openStore, st.Close)
+	bad := filepath.Join(t.TempDir(), "galley-backup-bad.galley")
+	if err := os.WriteFile(bad, bytes.Repeat([]byte("not a library "), 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lib := d.lib
+	d.restoreBackup(bad)
+	if !strings.Contains(overlayText(d.win), "Checking the backup") {
+		t.Fatalf("no working overlay while the backup is checked:\n%s", overlayText(d.win))
+	}
+	if !d.retiring {
+		t.Error("the menus do not wait while the backup is checked")
+	}
+	pump(d, q)
+	if d.lib != lib || d.retiring {
+		t.Fatal("a backup that failed its check replaced the library, or the desk still waits")
+	}
+	if text := overlayText(d.win); strings.Contains(text, "Checking the backup") || !strings.Contains(text, "galley-backup-bad.galley") {
+		t.Errorf("the failed check is not told, or the overlay stays:\n%s", text)
+	}
+	if _, err := st.Piece(context.Background(), d.editor.piece.ID); err != nil {
+		t.Errorf("the library on the desk: %v", err)
+	}
 }
