@@ -480,6 +480,7 @@ func TestAConflictAsksAndLosesNothing(t *testing.T) {
 		t.Errorf("their summary was overwritten with %q", got)
 	}
 	tapButton(t, d.win, "Keep mine as a copy")
+	settled(d) // the copy is saved in the background
 	mine := findByTitle(t, lib, "Shared Piece (my copy)")
 	if mine == nil || mine.Summary != "My summary." {
 		t.Fatalf("my copy: %+v", mine)

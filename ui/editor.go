@@ -430,20 +430,83 @@ func (e *editor) duplicate() {
 	if e.piece == nil || !e.flush() || e.piece == nil {
 		return
 	}
-	c, err := e.copyOf(e.piece, " (copy)")
-	if err != nil {
-		e.d.showError(err)
-		return
-	}
-	e.load(c)
-	e.d.shelf.reload()
-	e.setState("Saved as a copy")
+	e.saveCopy(e.piece, " (copy)", func(c *galley.Piece, err error) {
+		if err != nil {
+			e.d.showError(err)
+			return
+		}
+		e.load(c)
+		e.d.shelf.reload()
+		e.setState("Saved as a copy")
+	})
 }
 
-// copyOf saves a new draft with everything p has, its title marked with
-// suffix, and returns it.
+// saveCopy saves a new draft with everything p has, its title marked with
+// suffix, and calls then with it on the UI goroutine. The copy is taken
+// here; reading its images (the copy must not depend on the original
+// keeping them) and saving it run in the background, behind the working
+// overlay.
+func (e *editor) saveCopy(p *galley.Piece, suffix string, then func(*galley.Piece, error)) {
+	c := draftCopy(p, suffix)
+	lib, g, d := e.d.lib, e.d.jobs, e.d
+	hide := working(d.win, "Saving a copy…")
+	d.retiring = true // the menus wait
+	started := g.startAsked(func(ctx context.Context) {
+		lost, err := fillImages(ctx, lib, c)
+		if err == nil {
+			err = lib.SavePiece(ctx, c)
+		}
+		g.do(func() {
+			hide()
+			d.retiring = false
+			if err != nil {
+				then(nil, err)
+				return
+			}
+			if len(lost) > 0 {
+				d.showError(lostImages(lost))
+			}
+			then(c, nil)
+			if d.quitAsked {
+				d.quitAsked = false
+				d.close()
+			}
+		})
+	})
+	if !started {
+		hide()
+		d.retiring = false
+	}
+}
+
+// copyOf saves a copy of p as saveCopy does, but here and now: sending
+// the changes kept offline runs on the UI goroutine already, under its
+// own time limit.
 func (e *editor) copyOf(p *galley.Piece, suffix string) (*galley.Piece, error) {
 	ctx := context.Background()
+	c := draftCopy(p, suffix)
+	lost, err := fillImages(ctx, e.d.lib, c)
+	if err == nil {
+		err = e.d.lib.SavePiece(ctx, c)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(lost) > 0 {
+		e.d.showError(lostImages(lost))
+	}
+	return c, nil
+}
+
+// lostImages tells that a copy is saved without the photos named.
+func lostImages(lost []string) error {
+	return galley.Errorf(galley.ENotFound, "The copy is saved without %s: the image was deleted with the original. Add the file again to put it back.", strings.Join(lost, " and "))
+}
+
+// draftCopy is a new draft with everything p has, its title marked with
+// suffix; nothing of it is shared with p, so it can be worked on away
+// from the UI goroutine.
+func draftCopy(p *galley.Piece, suffix string) *galley.Piece {
 	c := withoutBlankRows(p)
 	c.ID, c.Version, c.Slug, c.Status = 0, 0, "", galley.StatusDraft
 	title := strings.TrimSpace(p.Title)
@@ -456,32 +519,39 @@ func (e *editor) copyOf(p *galley.Piece, suffix string) (*galley.Piece, error) {
 	c.QA = append([]galley.QA(nil), p.QA...)
 	c.Related = append([]galley.PieceRef(nil), p.Related...)
 	c.Photos = nil
-	var lost []string
-	for i, ph := range p.Photos {
+	for _, ph := range p.Photos {
+		ph.ID = 0
+		ph.Keywords = append([]string(nil), ph.Keywords...)
+		c.Photos = append(c.Photos, ph)
+	}
+	return &c
+}
+
+// fillImages reads the stored image of each of c's photos that holds no
+// bytes of its own. A photo whose image has gone (the original was
+// deleted, taking it along) is left out, named in lost: the words are
+// worth more than stopping there.
+func fillImages(ctx context.Context, lib Library, c *galley.Piece) (lost []string, err error) {
+	kept := c.Photos[:0]
+	for i, ph := range c.Photos {
 		if ph.Data == nil {
-			// The copy must not depend on the original keeping the image.
-			data, err := e.d.lib.ImageData(ctx, ph.Image.Hash)
+			data, err := lib.ImageData(ctx, ph.Image.Hash)
 			if err != nil {
-				// The original went, taking the image with it: the
-				// words are worth more than stopping here.
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
 				lost = append(lost, fmt.Sprintf("photo %d", i+1))
 				continue
 			}
 			ph.Data = data
 		}
-		ph.ID = 0
-		c.Photos = append(c.Photos, ph)
+		kept = append(kept, ph)
 	}
+	c.Photos = kept
 	if len(c.Photos) > 0 && c.LeadPhoto() == nil {
 		c.Photos[0].Lead = true
 	}
-	if err := e.d.lib.SavePiece(ctx, &c); err != nil {
-		return nil, err
-	}
-	if len(lost) > 0 {
-		e.d.showError(galley.Errorf(galley.ENotFound, "The copy is saved without %s: the image was deleted with the original. Add the file again to put it back.", strings.Join(lost, " and ")))
-	}
-	return &c, nil
+	return lost, nil
 }
 
 // clip shortens s to at most n characters.
@@ -509,16 +579,17 @@ func (e *editor) showConflict(theirs *galley.Piece) {
 	var dlg dialog.Dialog
 	keep := widget.NewButton("Keep mine as a copy", func() {
 		dlg.Hide()
-		c, err := e.copyOf(mine, " (my copy)")
-		if err != nil {
-			e.d.showError(err)
-			e.showConflict(theirs)
-			return
-		}
-		e.dropKept() // the copy holds them
-		e.load(c)
-		e.d.shelf.reload()
-		e.setState("Your edits are saved as a copy")
+		e.saveCopy(mine, " (my copy)", func(c *galley.Piece, err error) {
+			if err != nil {
+				e.d.showError(err)
+				e.showConflict(theirs)
+				return
+			}
+			e.dropKept() // the copy holds them
+			e.load(c)
+			e.d.shelf.reload()
+			e.setState("Your edits are saved as a copy")
+		})
 	})
 	keep.Importance = widget.HighImportance
 	buttons := []fyne.CanvasObject{layout.NewSpacer(), keep}

@@ -189,6 +189,15 @@ func TestDuplicateMakesADraftCopy(t *testing.T) {
 	lib := testLibrary(t, interview())
 	d := newTestDesk(t, lib)
 	d.runShortcut(shortcutDuplicate)
+	// Its images are read and the copy saved in the background, behind
+	// the working overlay.
+	if !strings.Contains(overlayText(d.win), "Saving a copy") || !d.retiring {
+		t.Errorf("no working overlay while the copy is saved:\n%s", overlayText(d.win))
+	}
+	settled(d)
+	if strings.Contains(overlayText(d.win), "Saving a copy") || d.retiring {
+		t.Error("the working overlay stays after the copy is saved")
+	}
 	c := findByTitle(t, lib, "Newest Interview (copy)")
 	if c == nil || c.Status != galley.StatusDraft || len(c.Photos) != 1 || len(c.QA) != 1 || c.Slug == "newest-interview" {
 		t.Fatalf("the copy: %+v", c)

@@ -72,6 +72,7 @@ func TestAPieceDeletedElsewhereIsKeptAsACopy(t *testing.T) {
 		t.Fatalf("no dialog about the deletion:\n%s", overlayText(d.win))
 	}
 	tapButton(t, d.win, "Keep mine as a copy")
+	settled(d) // the copy is saved in the background
 	p := findByTitle(t, lib, "Doomed Piece (my copy)")
 	if p == nil || p.Body != "Words worth keeping." {
 		t.Errorf("the words were not kept: %+v", p)

@@ -47,6 +47,7 @@ func TestKeepMineWorksWhenThePieceWasDeletedElsewhere(t *testing.T) {
 	}
 	d.editor.save(false)
 	tapButton(t, d.win, "Keep mine as a copy")
+	settled(d) // the copy is saved in the background
 	p := findByTitle(t, lib, "Newest Interview (my copy)")
 	if p == nil || p.Body != "Precious words." || len(p.QA) != 1 {
 		t.Fatalf("my copy: %+v", p)
@@ -71,6 +72,7 @@ func TestUndoAndDuplicateCopeWithABlankBylineRow(t *testing.T) {
 	d.editor.open(findByTitle(t, lib, "Dup").ID)
 	d.editor.story.addContributor()
 	d.runShortcut(shortcutDuplicate)
+	settled(d) // the copy is saved in the background
 	if findByTitle(t, lib, "Dup (copy)") == nil {
 		t.Errorf("no copy:\n%s", overlayText(d.win))
 	}
@@ -140,6 +142,7 @@ func TestDuplicatingWhileTypingLosesNoKeystrokes(t *testing.T) {
 	e.selectTab(e.qa.content)
 	d.win.Canvas().Focus(e.qa.rows[0].answer)
 	d.runShortcut(shortcutDuplicate)
+	settled(d) // the copy is saved in the background
 	if f := d.win.Canvas().Focused(); f != nil {
 		t.Fatalf("after Ctrl+D the focus is still on %T", f)
 	}
