@@ -1,16 +1,24 @@
-// Package store keeps a Galley library in one SQLite file.
+// Package store keeps a Galley library: one SQLite file (the default,
+// embedded, offline) or a PostgreSQL database shared by a team, behind
+// one Store with the same methods and promises on both.
 //
-// Every public method runs in its own transaction: writes begin IMMEDIATE
-// (so two processes queue on the busy timeout instead of failing halfway),
-// reads run in a deferred transaction on a separate pool so they see one
-// consistent snapshot while writes go on. Private helpers take the
-// transaction and do one thing each.
+// Every public method runs in its own transaction: writes take the
+// library's write lock (BEGIN IMMEDIATE on a file, an advisory lock on a
+// server), so two programs queue instead of failing halfway; reads run in
+// a transaction of their own so they see one consistent snapshot while
+// writes go on. Private helpers take the transaction and do one thing
+// each.
+//
+// The files: store.go opens and closes a library, migrate.go brings its
+// schema up to date, txn.go holds the transactions and the write lock,
+// errors.go turns what SQLite and the file system say into coded errors;
+// the rest are one subject each (pieces, search, history, trash, backup,
+// roles, presence, the server's own SQL in server.go and dialect.go).
 package store
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -19,13 +27,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 
 	"app.galley/galley/internal/galley"
 )
@@ -34,9 +38,6 @@ import (
 // ("GALY"), so Galley can tell its own files from other programs' databases
 // without opening them.
 const ApplicationID = 0x47414c59
-
-//go:embed migrations/*.sql
-var migrationFS embed.FS
 
 // Store is an open Galley library.
 type Store struct {
@@ -317,27 +318,6 @@ func (s *Store) quickCheck(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// openError turns SQLite's complaints about a file into a sentence.
-func (s *Store) openError(err error) error {
-	var ge *galley.Error
-	if errors.As(err, &ge) {
-		return err
-	}
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
-			return galley.Errorf(galley.EInvalid, "%s is damaged or is not a Galley library; it was not changed.", s.path)
-		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return galley.Errorf(galley.EBusy, "The library %s is busy in another program; try again in a moment.", s.path)
-		}
-		if why, todo, ok := diskProblem(s.path, true, err); ok {
-			return galley.Errorf(galley.EInvalid, "The library %s cannot be opened for editing: %s. Nothing was changed; %s, then open it again.", s.path, why, todo)
-		}
-	}
-	return fmt.Errorf("open library %s: %w", s.path, err)
-}
-
 // Close closes the library. Closing the last connection checkpoints the
 // write-ahead log into the file.
 func (s *Store) Close() error {
@@ -424,388 +404,9 @@ func walPending(path string) bool {
 	return err == nil && fi.Size() > 0
 }
 
-func newerError(path string, v int) error {
-	return galley.Errorf(galley.EInvalid, "The library %s was written by a newer Galley (schema version %d; this Galley knows up to %d). Update Galley to open it; the file was not changed.", path, v, latestVersion())
-}
-
 // removeLibraryFiles removes a library file and its SQLite side files.
 func removeLibraryFiles(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(path + suffix)
 	}
-}
-
-type migration struct {
-	version int
-	name    string
-}
-
-func migrations() []migration {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		panic(err) // embedded; cannot fail
-	}
-	var ms []migration
-	for _, e := range entries {
-		n, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(n)
-		if !ok || err != nil {
-			panic("migration file without a number: " + e.Name())
-		}
-		ms = append(ms, migration{v, e.Name()})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms
-}
-
-// LatestVersion returns the schema version this Galley writes.
-func LatestVersion() int { return latestVersion() }
-
-func latestVersion() int {
-	ms := migrations()
-	return ms[len(ms)-1].version
-}
-
-// migrate applies the embedded migrations the library lacks, each in its own
-// transaction together with the new schema version, so a failure leaves the
-// library at the last complete version.
-func (s *Store) migrate(ctx context.Context) error {
-	for _, m := range migrations() {
-		if err := s.applyMigration(ctx, m); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Store) applyMigration(ctx context.Context, m migration) error {
-	tx, err := s.beginImmediate(ctx)
-	if err != nil {
-		return s.openError(err)
-	}
-	defer tx.Rollback()
-	var v int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return s.openError(err)
-	}
-	if v > latestVersion() {
-		return newerError(s.path, v)
-	}
-	if v >= m.version {
-		return nil
-	}
-	script, err := migrationFS.ReadFile("migrations/" + m.name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
-		return fmt.Errorf("upgrade library %s to schema %d (%s): %w", s.path, m.version, m.name, err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-		return fmt.Errorf("upgrade library %s to schema %d: %w", s.path, m.version, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return s.openError(err)
-	}
-	return nil
-}
-
-// SchemaVersion returns the library's schema version.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	q := "PRAGMA user_version"
-	if s.onServer() {
-		q = "SELECT version FROM galley_schema"
-	}
-	var v int
-	err := s.rdb.QueryRowContext(ctx, q).Scan(&v)
-	return v, err
-}
-
-// inPlace checks that the library file is still where it was opened. In
-// WAL mode SQLite does not notice a library moved, renamed or deleted
-// while open: it goes on writing saves into the log beside the old path,
-// which the moved file never sees, and reports success. then says what
-// the failure means for the caller.
-func (s *Store) inPlace(then string) error {
-	if s.file == nil {
-		return nil
-	}
-	if fi, err := os.Stat(s.path); err == nil && os.SameFile(fi, s.file) {
-		return nil
-	}
-	return galley.Errorf(galley.EInvalid, "The library %s was moved, renamed or deleted while Galley had it open. %s", s.path, then)
-}
-
-// LockWait is how long a write waits for another program's write to end
-// before giving up with EBusy, unless its context's deadline comes first.
-const LockWait = 10 * time.Second
-
-// lockStep is one step of that wait: SQLite's own busy wait on the writer
-// connection. Between steps the context is looked at.
-const lockStep = 100 * time.Millisecond
-
-// lockWaitKey carries a shorter wait than LockWait in a context.
-type lockWaitKey struct{}
-
-// WithLockWait returns a context under which a write waits at most d for
-// another program's write to end, instead of LockWait. Only the wait for
-// the lock is shortened: a write that has the lock is never hurried (a
-// deadline on the context would roll back a save that takes longer).
-func WithLockWait(ctx context.Context, d time.Duration) context.Context {
-	return context.WithValue(ctx, lockWaitKey{}, d)
-}
-
-// beginWrite starts a write transaction (BEGIN IMMEDIATE via the DSN).
-// While another program holds the library's write lock it waits, in steps,
-// up to LockWait, the context's WithLockWait or its deadline, whichever is
-// soonest: the desk's autosave gives up after a moment and tries again
-// later instead of freezing the window, while the command line waits its
-// ten seconds.
-func (s *Store) beginWrite(ctx context.Context) (*txn, error) {
-	if s.onServer() {
-		return s.beginServerWrite(ctx)
-	}
-	if err := s.inPlace("Your changes were not saved; put the file back where it was, then save again."); err != nil {
-		return nil, err
-	}
-	tx, err := s.beginImmediate(ctx)
-	if err != nil {
-		return nil, s.txError(err)
-	}
-	return &txn{Tx: tx, d: s.dialect()}, nil
-}
-
-// dialect is the library's: SQLite for a library file, PostgreSQL for a
-// team library.
-func (s *Store) dialect() dialect {
-	if s.d == nil {
-		return sqliteDialect{}
-	}
-	return s.d
-}
-
-// onServer reports whether the library is a team library on PostgreSQL.
-func (s *Store) onServer() bool {
-	_, ok := s.d.(postgresDialect)
-	return ok
-}
-
-// beginImmediate takes the write lock for beginWrite and the migrations.
-// Waiting too long gives EBusy; other errors are SQLite's, for the caller
-// to explain. Two waits are bounded: for the one writer connection (held
-// by a write of this Galley's own, such as a topic renamed in the
-// background) and for SQLite's lock (held by another program).
-func (s *Store) beginImmediate(ctx context.Context) (*sql.Tx, error) {
-	wait := LockWait
-	if w, ok := ctx.Value(lockWaitKey{}).(time.Duration); ok && w < wait {
-		wait = w
-	}
-	deadline := time.Now().Add(wait)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	for {
-		tx, err := s.beginBefore(ctx, deadline)
-		if err == nil {
-			return tx, nil
-		}
-		if ctx.Err() == context.Canceled {
-			return nil, ctx.Err()
-		}
-		if err == errWaitedTooLong {
-			return nil, s.busyError()
-		}
-		if !isBusy(err) {
-			return nil, err
-		}
-		if !time.Now().Add(lockStep / 2).Before(deadline) {
-			return nil, s.busyError()
-		}
-		select {
-		case <-ctx.Done():
-			if ctx.Err() == context.Canceled {
-				return nil, ctx.Err()
-			}
-			return nil, s.busyError()
-		case <-time.After(lockStep / 5):
-		}
-	}
-}
-
-// errWaitedTooLong is beginBefore's "the writer connection stayed busy".
-var errWaitedTooLong = errors.New("waited too long for the writer connection")
-
-// beginBefore begins a transaction if the writer connection comes free
-// before deadline. The transaction runs under a context that the deadline
-// cancels only while it is being begun: once begun, only ctx ends it (a
-// deadline on a running transaction would roll it back).
-func (s *Store) beginBefore(ctx context.Context, deadline time.Time) (*sql.Tx, error) {
-	txCtx, cancel := context.WithCancel(ctx)
-	timer := time.AfterFunc(time.Until(deadline), cancel)
-	tx, err := s.db.BeginTx(txCtx, nil)
-	if !timer.Stop() {
-		// The deadline came while beginning: whatever began is rolled
-		// back by its cancelled context, and counts as not begun.
-		if err == nil {
-			tx.Rollback()
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, errWaitedTooLong
-	}
-	return tx, err
-}
-
-// isBusy reports whether err is SQLite's "another connection holds the
-// lock".
-func isBusy(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
-}
-
-func (s *Store) busyError() error {
-	return galley.Errorf(galley.EBusy, "The library is busy: another change to it (in this Galley, another one, or an import) is still being written. Nothing was lost; try again in a moment.")
-}
-
-// beginRead starts a read transaction on the query-only pool.
-func (s *Store) beginRead(ctx context.Context) (*txn, error) {
-	var opts *sql.TxOptions
-	if s.onServer() {
-		// One snapshot for the whole read, as a deferred SQLite read has.
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	}
-	tx, err := s.rdb.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, s.txError(err)
-	}
-	return &txn{Tx: tx, d: s.dialect()}, nil
-}
-
-// txError explains the failures an editor can do something about.
-func (s *Store) txError(err error) error {
-	if s.onServer() {
-		return s.serverError(err)
-	}
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return s.busyError()
-		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
-			return galley.Errorf(galley.EInternal, "The library %s is damaged (%v). Restore it from a backup.", s.path, err)
-		}
-		if why, todo, ok := diskProblem(s.path, true, err); ok {
-			return galley.Errorf(galley.EInvalid, "The library %s cannot be written: %s. Your changes were not saved; %s, then save again.", s.path, why, todo)
-		}
-	}
-	return err
-}
-
-// errReadonlyDirectory is SQLITE_READONLY_DIRECTORY: the library's folder
-// is read-only, so SQLite cannot make its write-ahead log beside it.
-var errReadonlyDirectory = sqlite3.ErrReadonly.Extend(6)
-
-// diskProblem says, in an editor's words, what kept the file at path (the
-// library when library is set, else a backup) from being written when the
-// cause is the disk or the file's permissions, and what to do about it.
-// err is SQLite's error or the system's; ok is false for any other
-// failure. A failed write of SQLite's is told apart by the system's error
-// number: a full disk (or a quota, or a file-size limit) is not a failing
-// disk.
-func diskProblem(path string, library bool, err error) (why, todo string, ok bool) {
-	var errno syscall.Errno
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		errno = se.SystemErrno
-		switch {
-		case se.ExtendedCode == errReadonlyDirectory:
-			return notWritable(path, library, true)
-		case se.Code == sqlite3.ErrFull:
-			errno = syscall.ENOSPC
-		case se.Code == sqlite3.ErrReadonly, se.Code == sqlite3.ErrPerm, se.Code == sqlite3.ErrCantOpen:
-			if errno == 0 {
-				errno = syscall.EACCES
-			}
-		case se.Code == sqlite3.ErrIoErr:
-			if errno == 0 {
-				errno = syscall.EIO
-			}
-		default:
-			return "", "", false
-		}
-	} else if !errors.As(err, &errno) {
-		return "", "", false
-	}
-	switch errno {
-	case syscall.ENOSPC, syscall.EDQUOT:
-		return "the disk holding it is full", "free some space", true
-	case syscall.EFBIG:
-		return "the disk holding it is full, or the file is as large as that disk allows", "free some space, or use another disk", true
-	case syscall.EROFS:
-		return "the disk holding it is read-only", "use a writable disk", true
-	case syscall.EACCES, syscall.EPERM:
-		return notWritable(path, library, false)
-	case syscall.EIO:
-		return "the disk holding it reported an error", "check the disk (or its connection)", true
-	}
-	if se.Code == sqlite3.ErrIoErr {
-		return fmt.Sprintf("the disk holding it reported an error (%v)", errno), "check the disk (or its connection)", true
-	}
-	return "", "", false
-}
-
-// notWritable tells why the file at path may not be written: the file is
-// read-only, or its folder is (where SQLite keeps its log and index beside
-// a library), or both. dirReadOnly says the folder is known to be. It
-// never opens path itself: closing any descriptor of a library would drop
-// SQLite's locks on it.
-func notWritable(path string, library, dirReadOnly bool) (why, todo string, ok bool) {
-	dir := filepath.Dir(path)
-	fileReadOnly := false
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o222 == 0 {
-		fileReadOnly = true
-	}
-	if !dirReadOnly {
-		f, err := os.CreateTemp(dir, ".galley-write-check-*")
-		if err == nil {
-			f.Close()
-			os.Remove(f.Name())
-		} else if errors.Is(err, syscall.EROFS) {
-			return "the disk holding it is read-only", "use a writable disk", true
-		} else if errors.Is(err, fs.ErrPermission) {
-			dirReadOnly = true
-		}
-	}
-	sideReadOnly := false
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if fi, err := os.Stat(path + suffix); err == nil && fi.Mode().Perm()&0o222 == 0 {
-			sideReadOnly = true
-		}
-	}
-	switch {
-	case fileReadOnly && dirReadOnly:
-		return fmt.Sprintf("the file and its folder %s are read-only", dir), "make them both writable", true
-	case fileReadOnly:
-		return "the file is read-only", "make the file writable", true
-	case dirReadOnly && library:
-		return fmt.Sprintf("its folder %s is read-only, and Galley keeps working files beside it", dir), "make the folder writable", true
-	case dirReadOnly:
-		return fmt.Sprintf("its folder %s is read-only", dir), "make the folder writable", true
-	case sideReadOnly:
-		base := filepath.Base(path)
-		return fmt.Sprintf("the working files Galley keeps beside it (%s-wal and %s-shm) are read-only", base, base), "make them writable", true
-	}
-	return "Galley is not allowed to change it", "check that the file and its folder are writable", true
-}
-
-// commit commits tx, explaining the failures worth explaining.
-func (s *Store) commit(tx *txn) error {
-	if err := s.announce(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return s.txError(err)
-	}
-	return nil
 }
