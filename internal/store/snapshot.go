@@ -70,6 +70,29 @@ func (sn *Snapshot) ImageData(ctx context.Context, hash string) ([]byte, error) 
 // topics, photos, related), not five per piece.
 func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]galley.Entry, error) {
 	defer sn.lock()()
+	c := &catalog{byID: map[int64]int{}}
+	steps := []func(context.Context, querier) error{
+		func(ctx context.Context, q querier) error { return c.pieces(ctx, q, statuses) },
+		c.bylines, c.topics, c.photos, c.related,
+	}
+	for _, step := range steps {
+		if err := step(ctx, sn.tx); err != nil {
+			return nil, fmt.Errorf("catalog: %w", sn.s.txError(err))
+		}
+	}
+	return c.entries, nil
+}
+
+// catalog is Catalog's work in progress: the entries read so far, and
+// where each piece's entry is, so each later query (ordered by piece)
+// adds its rows to the entry they belong to.
+type catalog struct {
+	entries []galley.Entry
+	byID    map[int64]int
+}
+
+// pieces reads the pieces' own columns, newest first.
+func (c *catalog) pieces(ctx context.Context, q querier, statuses []galley.Status) error {
 	where, args := "", []any{}
 	if len(statuses) > 0 {
 		where = " WHERE p.status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")"
@@ -77,9 +100,7 @@ func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]g
 			args = append(args, string(st))
 		}
 	}
-	var entries []galley.Entry
-	byID := map[int64]int{}
-	err := queryEach(ctx, sn.tx, `
+	return queryEach(ctx, q, `
 		SELECT p.id, p.version, p.slug, p.title, coalesce(t.name, ''), p.status, coalesce(p.published, ''),
 			p.summary, p.created, p.updated
 		FROM pieces p LEFT JOIN types t ON t.id = p.type_id`+where+`
@@ -100,30 +121,41 @@ func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]g
 		if e.Updated, err = parseTime(updated); err != nil {
 			return err
 		}
-		byID[e.ID] = len(entries)
-		entries = append(entries, e)
+		c.byID[e.ID] = len(c.entries)
+		c.entries = append(c.entries, e)
 		return nil
 	})
-	if err != nil {
-		return nil, sn.s.txError(err)
+}
+
+// entry is the entry of piece id, or nil when the catalog leaves it out
+// (a status not asked for).
+func (c *catalog) entry(id int64) *galley.Entry {
+	if i, ok := c.byID[id]; ok {
+		return &c.entries[i]
 	}
-	err = queryEach(ctx, sn.tx, `
+	return nil
+}
+
+// bylines adds each piece's contributors, in their order.
+func (c *catalog) bylines(ctx context.Context, q querier) error {
+	return queryEach(ctx, q, `
 		SELECT pc.piece_id, c.id, c.name, c.role FROM piece_contributors pc JOIN contributors c ON c.id = pc.contributor_id
 		ORDER BY pc.piece_id, pc.position`, nil, func(r *sql.Rows) error {
 		var pid int64
-		var c galley.Contributor
-		if err := r.Scan(&pid, &c.ID, &c.Name, &c.Role); err != nil {
+		var p galley.Contributor
+		if err := r.Scan(&pid, &p.ID, &p.Name, &p.Role); err != nil {
 			return err
 		}
-		if i, ok := byID[pid]; ok {
-			entries[i].Contributors = append(entries[i].Contributors, c)
+		if e := c.entry(pid); e != nil {
+			e.Contributors = append(e.Contributors, p)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, sn.s.txError(err)
-	}
-	err = queryEach(ctx, sn.tx, `
+}
+
+// topics adds each piece's topics, in their order.
+func (c *catalog) topics(ctx context.Context, q querier) error {
+	return queryEach(ctx, q, `
 		SELECT pt.piece_id, t.name FROM piece_topics pt JOIN topics t ON t.id = pt.topic_id
 		ORDER BY pt.piece_id, pt.position`, nil, func(r *sql.Rows) error {
 		var pid int64
@@ -131,15 +163,16 @@ func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]g
 		if err := r.Scan(&pid, &name); err != nil {
 			return err
 		}
-		if i, ok := byID[pid]; ok {
-			entries[i].Topics = append(entries[i].Topics, name)
+		if e := c.entry(pid); e != nil {
+			e.Topics = append(e.Topics, name)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, sn.s.txError(err)
-	}
-	err = queryEach(ctx, sn.tx, `
+}
+
+// photos adds each piece's images and its lead photo.
+func (c *catalog) photos(ctx context.Context, q querier) error {
+	return queryEach(ctx, q, `
 		SELECT ph.piece_id, ph.id, i.sha256, i.mime, i.width, i.height, i.size, ph.alt, ph.decorative, ph.caption, ph.credit, ph.lead
 		FROM photos ph JOIN images i ON i.id = ph.image_id ORDER BY ph.piece_id, ph.position`, nil, func(r *sql.Rows) error {
 		var pid int64
@@ -148,31 +181,28 @@ func (sn *Snapshot) Catalog(ctx context.Context, statuses ...galley.Status) ([]g
 			&ph.Alt, &ph.Decorative, &ph.Caption, &ph.Credit, &ph.Lead); err != nil {
 			return err
 		}
-		i, ok := byID[pid]
-		if !ok {
+		e := c.entry(pid)
+		if e == nil {
 			return nil
 		}
-		entries[i].Images = append(entries[i].Images, ph.Image)
+		e.Images = append(e.Images, ph.Image)
 		if ph.Lead {
-			entries[i].Lead = &ph
+			e.Lead = &ph
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", sn.s.txError(err))
-	}
-	err = queryEach(ctx, sn.tx, `SELECT piece_id, related_id FROM related ORDER BY piece_id, position`, nil, func(r *sql.Rows) error {
+}
+
+// related adds each piece's related pieces, in their order.
+func (c *catalog) related(ctx context.Context, q querier) error {
+	return queryEach(ctx, q, `SELECT piece_id, related_id FROM related ORDER BY piece_id, position`, nil, func(r *sql.Rows) error {
 		var pid, rid int64
 		if err := r.Scan(&pid, &rid); err != nil {
 			return err
 		}
-		if i, ok := byID[pid]; ok {
-			entries[i].Related = append(entries[i].Related, rid)
+		if e := c.entry(pid); e != nil {
+			e.Related = append(e.Related, rid)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", sn.s.txError(err))
-	}
-	return entries, nil
 }
