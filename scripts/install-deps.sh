@@ -44,6 +44,10 @@ if [ "$purpose" = test ]; then
 		# Publishing is tested against a real OpenSSH server on a loopback
 		# port with temporary keys (internal/sshtest); never the system's.
 		openssh-server openssh-client
+		# The photo metadata tests also read files whose XMP, IPTC and EXIF
+		# another tool wrote (exiftool), not only Galley's own fixtures, so
+		# the reader is checked against what agencies' software produces.
+		libimage-exiftool-perl
 	)
 	# Java runs the Nu Html Checker; Node.js runs axe-core and playwright-core.
 	# A machine may have them from elsewhere: only add Debian's when missing.
