@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, vet, staticcheck, every Go test
-# (real SQLite files, headless Fyne; the fuzz seed corpora replay as
-# regression cases), each fuzz target for a few seconds, each benchmark
-# once so none rots,
-# the exported HTML checked by the Nu Html Checker, axe-core and a hostile-
-# content probe in Chromium, and a smoke test that the real binary opens
-# its window under Xvfb.
+# The whole test suite, as CI runs it: formatting, vet, staticcheck and
+# gocyclo; every Go test under the race detector (real SQLite files, real
+# PostgreSQL and OpenSSH servers, headless Fyne; the fuzz seed corpora
+# replay as regression cases); each fuzz target for a few seconds; each
+# benchmark once so none rots; the exported HTML checked by the Nu Html
+# Checker, axe-core and a hostile-content probe in Chromium; and a smoke
+# test that the real binary opens its window under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/goenv.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
-# gofmt, go vet and staticcheck first: they fail in a minute what the
-# rest would fail in ten.
-scripts/check.sh
+# The static checks first: they fail in a minute what the rest would
+# fail in ten.
+scripts/check.sh --static
 
-step "go test"
-go test -count=1 ./...
+# Every test under the race detector: the desk's background work, the
+# crash harness's processes and the servers' clients are checked for data
+# races as they run. cmd/galley's tests take about ten minutes with it on
+# two cores, past go test's default limit.
+step "go test -race"
+go test -race -count=1 -timeout 25m ./...
 
 # -fuzz takes one target at a time. A failing input is written to the
 # package's testdata/fuzz/<target>/ and fails the run; commit it with the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -635,6 +636,30 @@ func TestPreviewNeverLoadsImagesFromMarkdown(t *testing.T) {
 
 // slowCount holds the count of a whole library until released, as a large
 // library on a cold disk would; searches are counted at once.
+// heldFirstLook is a library whose first vocabulary read (the desk's
+// first look at it reads the vocabulary last) closes read once it has
+// read, then waits for release: the test or benchmark decides when the
+// first look ends.
+type heldFirstLook struct {
+	Library
+	read    chan struct{}
+	release <-chan struct{}
+	held    *atomic.Bool // the first read has come (later ones do not wait)
+}
+
+func holdFirstLook(lib Library, release <-chan struct{}) heldFirstLook {
+	return heldFirstLook{Library: lib, read: make(chan struct{}), release: release, held: &atomic.Bool{}}
+}
+
+func (h heldFirstLook) Vocabulary(ctx context.Context) (galley.Vocabulary, error) {
+	v, err := h.Library.Vocabulary(ctx)
+	if h.held.CompareAndSwap(false, true) {
+		close(h.read)
+		<-h.release
+	}
+	return v, err
+}
+
 type slowCount struct {
 	Library
 	release chan struct{}
@@ -817,12 +842,13 @@ func TestSwitchingLibrariesClearsTheFiltersAndOpensTheNewest(t *testing.T) {
 func TestALateFirstLookKeepsANewerVocabulary(t *testing.T) {
 	st := testLibrary(t, &galley.Piece{Title: "Existing", Topics: []string{"Rivers"}})
 	release := make(chan struct{})
-	holdFirstLook = func() { <-release }
-	defer func() { holdFirstLook = nil }()
-	d := queuedNewDesk(t, test.NewTempApp(t), st)
+	lib := holdFirstLook(st, release)
+	d := queuedNewDesk(t, test.NewTempApp(t), lib)
 	d.SetAutosaveDelay(time.Hour)
-	// While the library is still being read, a save adds a topic and the
-	// choices are read again, as the editor's save does.
+	// Once the first look has read the vocabulary, and before it is on
+	// the desk, a save adds a topic and the choices are read again, as the
+	// editor's save does.
+	<-lib.read
 	if err := st.SavePiece(context.Background(), &galley.Piece{Title: "New", Topics: []string{"Volcanoes"}}); err != nil {
 		t.Fatal(err)
 	}

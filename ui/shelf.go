@@ -133,11 +133,6 @@ func (s *shelf) clearFilters() {
 	s.reload()
 }
 
-// holdFirstLook, when set (by benchmarks), is called by the goroutine
-// that reads a library being opened before it hands its reading to the UI
-// goroutine, so the frame drawn before it can be measured on its own.
-var holdFirstLook func()
-
 // open puts lib on the shelf. The window does not wait for the library:
 // its count, first rows and vocabulary are read in the background and
 // shown when they arrive, then the newest piece is opened unless the
@@ -172,9 +167,6 @@ func (s *shelf) open(lib Library) {
 			_, err = first.Item(0) // the first page, read here rather than while the rows are drawn
 		}
 		vocab, vocabErr := lib.Vocabulary(context.Background())
-		if holdFirstLook != nil {
-			holdFirstLook()
-		}
 		g.do(func() {
 			defer close(ready)
 			if s.d.libGen != libGen {
