@@ -62,6 +62,18 @@ func withExiftool(t *testing.T, name string, data []byte, args ...string) []byte
 	return written
 }
 
+// readsAs fails the test unless ReadMetadata reads data as want, whole.
+func readsAs(t *testing.T, data []byte, want Metadata) {
+	t.Helper()
+	got, err := ReadMetadata(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := metadataDiff(got, want); d != "" {
+		t.Errorf("ReadMetadata:%s", d)
+	}
+}
+
 // metadataDiff lists the fields in which got differs from want, one a
 // line, or returns "" when they are equal.
 func metadataDiff(got, want Metadata) string {
@@ -165,13 +177,7 @@ func TestReadMetadataXMPByExiftool(t *testing.T) {
 	for _, img := range baseImages(1) {
 		t.Run(img.name, func(t *testing.T) {
 			data := withExiftool(t, img.name, img.data, xmpArgs...)
-			got, err := ReadMetadata(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := metadataDiff(got, xmpMeta); d != "" {
-				t.Errorf("ReadMetadata:%s", d)
-			}
+			readsAs(t, data, xmpMeta)
 		})
 	}
 }
@@ -266,13 +272,7 @@ func TestReadMetadataXMPFormsByExiftool(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := withExiftool(t, "photo.jpg", fixture.JPEG(48, 32, 2), c.args...)
-			got, err := ReadMetadata(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := metadataDiff(got, c.want); d != "" {
-				t.Errorf("ReadMetadata:%s", d)
-			}
+			readsAs(t, data, c.want)
 		})
 	}
 }
@@ -323,13 +323,7 @@ func TestReadMetadataIPTCByExiftool(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := withExiftool(t, "photo.jpg", fixture.JPEG(48, 32, 3), c.args...)
-			got, err := ReadMetadata(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := metadataDiff(got, c.want); d != "" {
-				t.Errorf("ReadMetadata:%s", d)
-			}
+			readsAs(t, data, c.want)
 		})
 	}
 }
@@ -398,13 +392,7 @@ func TestReadMetadataPrecedenceByExiftool(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := withExiftool(t, "photo.jpg", fixture.JPEG(48, 32, 4), c.args...)
-			got, err := ReadMetadata(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := metadataDiff(got, c.want); d != "" {
-				t.Errorf("ReadMetadata:%s", d)
-			}
+			readsAs(t, data, c.want)
 		})
 	}
 }
@@ -458,13 +446,7 @@ func TestReadMetadataGPSByExiftool(t *testing.T) {
 		}
 		data = withExiftool(t, "photo.jpg", data, "-GPS:all=")
 		want := Metadata{}
-		got, err := ReadMetadata(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := metadataDiff(got, want); d != "" {
-			t.Errorf("ReadMetadata:%s", d)
-		}
+		readsAs(t, data, want)
 	})
 }
 
@@ -549,13 +531,7 @@ func TestReadMetadataBoundsByExiftool(t *testing.T) {
 			if n := bytes.Count(data, []byte("Photoshop 3.0\x00")); n != c.segments {
 				t.Fatalf("exiftool wrote %d APP13 segments, want %d", n, c.segments)
 			}
-			got, err := ReadMetadata(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := metadataDiff(got, c.want); d != "" {
-				t.Errorf("ReadMetadata:%s", d)
-			}
+			readsAs(t, data, c.want)
 		})
 	}
 }
