@@ -344,6 +344,8 @@ func (p *indexParser) char(off int64) string {
 // extent finds the end of the JSON value starting at start, leniently:
 // brackets are counted outside strings, a literal ends at a blank or a
 // delimiter. Whether the text is valid JSON is for encoding/json to say.
+// The text is read on window by window (valueEnd.scan), so a value is
+// held once, however long.
 func (p *indexParser) extent(start int64) (int64, error) {
 	p.s.keep = start
 	first, ok := p.s.at(start)
@@ -351,10 +353,8 @@ func (p *indexParser) extent(start int64) (int64, error) {
 		return 0, p.endError()
 	}
 	literal := first != '{' && first != '[' && first != '"'
-	i := start
-	depth := 0
-	inString, escaped := false, false
-	for {
+	var v valueEnd
+	for i := start; ; {
 		if i >= p.s.end() && !p.s.more() {
 			if literal && !p.s.bad && p.s.err == nil {
 				return i, nil // a literal at the very end of the file
@@ -362,51 +362,81 @@ func (p *indexParser) extent(start int64) (int64, error) {
 			return i, p.syntaxError(start, i, "")
 		}
 		window := p.s.buf[i-p.s.start : p.s.valid]
-		for j := 0; j < len(window); j++ {
-			b := window[j]
-			if inString {
-				if escaped {
-					escaped = false
-					continue
-				}
-				// Skip to the next quote or backslash: a long body is
-				// crossed at the speed of a byte search.
-				k := bytes.IndexAny(window[j:], `"\`)
-				if k < 0 {
-					break // the string goes on past the window
-				}
-				j += k
-				if window[j] == '\\' {
-					escaped = true
-					continue
-				}
-				inString = false
-				if depth == 0 {
-					return i + int64(j) + 1, nil
-				}
-				continue
-			}
-			switch {
-			case b == '"':
-				inString = true
-			case b == '{' || b == '[':
-				depth++
-			case (b == '}' || b == ']') && depth > 0:
-				depth--
-				if depth == 0 {
-					return i + int64(j) + 1, nil
-				}
-			case b == '}' || b == ']':
-				if i+int64(j) == start { // a closing bracket where a value should be
-					return 0, p.syntaxError(start, start+1, "")
-				}
-				return i + int64(j), nil // the end of a literal
-			case depth == 0 && (b == ',' || b == ' ' || b == '\t' || b == '\n' || b == '\r'):
-				return i + int64(j), nil
-			}
+		switch end, found := v.scan(window, i, start); found {
+		case valueEnds:
+			return end, nil
+		case strayBracket: // a closing bracket where a value should be
+			return 0, p.syntaxError(start, start+1, "")
 		}
 		i += int64(len(window))
 	}
+}
+
+// valueEnd is what extent knows of the value as it crosses the text: how
+// many brackets are open, and whether it is inside a string, just after a
+// backslash there. It is kept between windows, since a window may end
+// anywhere, even between a backslash and the character it escapes.
+type valueEnd struct {
+	depth             int
+	inString, escaped bool
+}
+
+// scanFound is what valueEnd.scan finds in a window.
+type scanFound int
+
+const (
+	valueGoesOn  scanFound = iota // the value goes on past the window
+	valueEnds                     // the value ends at the offset scan returns
+	strayBracket                  // a closing bracket stands where the value should start
+)
+
+// scan crosses window, the text from offset i of the file, looking for
+// the end of the value that starts at start.
+func (v *valueEnd) scan(window []byte, i, start int64) (int64, scanFound) {
+	for j := 0; j < len(window); j++ {
+		b := window[j]
+		if v.inString {
+			if v.escaped {
+				v.escaped = false
+				continue
+			}
+			// Skip to the next quote or backslash: a long body is
+			// crossed at the speed of a byte search.
+			k := bytes.IndexAny(window[j:], `"\`)
+			if k < 0 {
+				break // the string goes on past the window
+			}
+			j += k
+			if window[j] == '\\' {
+				v.escaped = true
+				continue
+			}
+			v.inString = false
+			if v.depth == 0 {
+				return i + int64(j) + 1, valueEnds
+			}
+			continue
+		}
+		switch {
+		case b == '"':
+			v.inString = true
+		case b == '{' || b == '[':
+			v.depth++
+		case (b == '}' || b == ']') && v.depth > 0:
+			v.depth--
+			if v.depth == 0 {
+				return i + int64(j) + 1, valueEnds
+			}
+		case b == '}' || b == ']':
+			if i+int64(j) == start {
+				return 0, strayBracket
+			}
+			return i + int64(j), valueEnds // the end of a literal
+		case v.depth == 0 && (b == ',' || b == ' ' || b == '\t' || b == '\n' || b == '\r'):
+			return i + int64(j), valueEnds
+		}
+	}
+	return 0, valueGoesOn
 }
 
 // syntaxError explains why the text from start to end is not one JSON

@@ -329,51 +329,89 @@ func Site(ctx context.Context, src Source, out string, opt Options) (Report, err
 	return rep, nil
 }
 
-// build writes every file of the export into t.
+// build writes every file of the export into t: the pages, the images
+// they show, and the files of the whole site (style, feed, sitemap,
+// robots.txt). Progress counts pages and images, the slow parts.
 func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 	var rep Report
-	type job struct {
-		path, fp string
-		make     func() ([]byte, error)
+	pages := s.pageJobs(ctx)
+	rep.Pages = len(pages)
+	images := s.images()
+	progress := s.counter(len(pages) + len(images))
+	if err := writePages(ctx, t, pages, progress); err != nil {
+		return rep, err
 	}
-	var pages []job
+	n, err := s.writeImages(ctx, t, images, progress)
+	if err != nil {
+		return rep, err
+	}
+	rep.Images = n
+	if err := s.writeSiteFiles(ctx, t); err != nil {
+		return rep, err
+	}
+	if len(s.opt.Pieces) == 0 && !s.opt.Fragment {
+		rep.NoBaseURL = s.opt.BaseURL == ""
+	}
+	sort.Strings(s.notes)
+	rep.Problems = s.notes
+	return rep, nil
+}
+
+// pageJob is one page of the export: where it goes, the fingerprint of
+// what it is made from (a page whose fingerprint the previous export
+// recorded is kept, not made again), and how to make it.
+type pageJob struct {
+	path, fp string
+	make     func() ([]byte, error)
+}
+
+// pageJobs lists the export's pages: each piece's page (or fragment), and
+// for a whole site the list pages too; chosen pieces link to the list
+// pages of the live site instead.
+func (s *site) pageJobs(ctx context.Context) []pageJob {
+	var pages []pageJob
 	for _, e := range s.entries {
 		e := e
 		if s.opt.Fragment {
 			path := e.Slug + ".html"
-			pages = append(pages, job{path, s.pieceFingerprint("fragment", e, s.opt.BaseURL), func() ([]byte, error) {
+			pages = append(pages, pageJob{path, s.pieceFingerprint("fragment", e, s.opt.BaseURL), func() ([]byte, error) {
 				return s.fragment(ctx, e, s.opt.BaseURL)
 			}})
 			continue
 		}
 		path := piecePath(e.Slug)
-		pages = append(pages, job{path, s.pieceFingerprint("piece", e, rootOf(path)), func() ([]byte, error) {
+		pages = append(pages, pageJob{path, s.pieceFingerprint("piece", e, rootOf(path)), func() ([]byte, error) {
 			return s.piecePage(ctx, e, path)
 		}})
 	}
 	if len(s.opt.Pieces) == 0 && !s.opt.Fragment {
 		s.listPages(func(path, fp string, build func() *pageView) {
-			pages = append(pages, job{path, fp, func() ([]byte, error) {
+			pages = append(pages, pageJob{path, fp, func() ([]byte, error) {
 				return s.render(s.tpl.list, path, build())
 			}})
 		})
 	}
-	rep.Pages = len(pages)
+	return pages
+}
 
-	images := s.images()
-	total := int64(len(pages) + len(images))
+// counter returns the function each page and image calls when done, from
+// any worker: it counts them and tells Options.Progress.
+func (s *site) counter(total int) func() {
 	var done atomic.Int64
-	progress := func() {
+	return func() {
 		n := done.Add(1)
 		if s.opt.Progress != nil {
-			s.opt.Progress(int(n), int(total))
+			s.opt.Progress(int(n), total)
 		}
 	}
+}
 
-	// Pages kept from the previous export are linked side by side; the
-	// others are made one at a time, reading the library through one
-	// snapshot.
-	var redo, same []job
+// writePages writes the pages into t. Pages kept from the previous export
+// are linked side by side (keepPages); the others are made one at a time,
+// reading the library through one snapshot: first the kept pages found
+// changed since, then those whose inputs changed.
+func writePages(ctx context.Context, t *tree, pages []pageJob, progress func()) error {
+	var redo, same []pageJob
 	for _, j := range pages {
 		if t.unchangedInput(j.path, j.fp) {
 			same = append(same, j)
@@ -381,9 +419,37 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 			redo = append(redo, j)
 		}
 	}
-	// A few workers take the kept pages in turn (a goroutine per page
-	// would spend more time scheduling than linking). A page that no
-	// longer holds what the previous export wrote joins the pages to make.
+	remake, err := keepPages(ctx, t, same, progress)
+	if err != nil {
+		return err
+	}
+	for _, j := range remake {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := t.make(j.path, j.fp, j.make); err != nil {
+			return err
+		}
+		progress()
+	}
+	for _, j := range redo {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := t.put(j.path, j.fp, j.make); err != nil {
+			return err
+		}
+		progress()
+	}
+	return nil
+}
+
+// keepPages links the pages the previous export made from the same inputs
+// into t, and returns, in their order, those that no longer hold what
+// that export wrote: they are to be made again. A few workers take the
+// pages in turn (a goroutine per page would spend more time scheduling
+// than linking).
+func keepPages(ctx context.Context, t *tree, same []pageJob, progress func()) ([]pageJob, error) {
 	keep, kctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
 	var remakeMu sync.Mutex
@@ -416,31 +482,21 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 		})
 	}
 	if err := keep.Wait(); err != nil {
-		return rep, err
+		return nil, err
 	}
+	var list []pageJob
 	for i, j := range same {
-		if !remake[i] {
-			continue
+		if remake[i] {
+			list = append(list, j)
 		}
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		if err := t.make(j.path, j.fp, j.make); err != nil {
-			return rep, err
-		}
-		progress()
 	}
-	for _, j := range redo {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		if err := t.put(j.path, j.fp, j.make); err != nil {
-			return rep, err
-		}
-		progress()
-	}
+	return list, nil
+}
 
-	// Photos side by side: decoding and resizing is the slow part.
+// writeImages writes every rendition of the images into t, side by side:
+// decoding and resizing is the slow part. It returns how many files it
+// wrote or kept.
+func (s *site) writeImages(ctx context.Context, t *tree, images []imageUse, progress func()) (int, error) {
 	maker := &imageMaker{src: s.src, cache: s.opt.ImageCache}
 	g, gctx := errgroup.WithContext(ctx)
 	workers := s.opt.Workers
@@ -454,50 +510,62 @@ func (s *site) build(ctx context.Context, t *tree) (Report, error) {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			var made map[int][]byte
-			var original []byte
-			var makeErr error
-			var once sync.Once
-			for _, r := range renditions(u.img) {
-				err := t.put(r.Path(), s.imageFingerprint(u, r), func() ([]byte, error) {
-					once.Do(func() { made, original, makeErr = maker.produce(gctx, u.img, s.keepsOriginal(u.img)) })
-					if makeErr != nil {
-						return nil, makeErr
-					}
-					return s.dress(gctx, u, r, made[r.Width], original)
-				})
-				if err != nil {
-					return err
-				}
-				count.Add(1)
+			if err := s.writeImage(gctx, t, maker, u, &count); err != nil {
+				return err
 			}
 			progress()
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return rep, err
+		return 0, err
 	}
-	rep.Images = int(count.Load())
+	return int(count.Load()), nil
+}
 
+// writeImage writes the renditions of one image, counting each in count.
+// The image is decoded and resized at most once, and only when one of its
+// renditions is not kept from the previous export.
+func (s *site) writeImage(ctx context.Context, t *tree, maker *imageMaker, u imageUse, count *atomic.Int64) error {
+	var made map[int][]byte
+	var original []byte
+	var makeErr error
+	var once sync.Once
+	for _, r := range renditions(u.img) {
+		err := t.put(r.Path(), s.imageFingerprint(u, r), func() ([]byte, error) {
+			once.Do(func() { made, original, makeErr = maker.produce(ctx, u.img, s.keepsOriginal(u.img)) })
+			if makeErr != nil {
+				return nil, makeErr
+			}
+			return s.dress(ctx, u, r, made[r.Width], original)
+		})
+		if err != nil {
+			return err
+		}
+		count.Add(1)
+	}
+	return nil
+}
+
+// writeSiteFiles writes the files that belong to the site as a whole: the
+// style sheet, and for a whole site (not chosen pieces, whose site is the
+// live one) the feed, the sitemap and robots.txt.
+func (s *site) writeSiteFiles(ctx context.Context, t *tree) error {
 	if err := t.put("style.css", s.fingerprint("style", nil), func() ([]byte, error) { return s.tpl.style, nil }); err != nil {
-		return rep, err
+		return err
 	}
 	if len(s.opt.Pieces) == 0 && !s.opt.Fragment {
 		if err := t.put("feed.xml", s.fingerprint("feed", s.feedInputs()), func() ([]byte, error) { return s.feed(ctx) }); err != nil {
-			return rep, err
+			return err
 		}
 		if err := t.put("sitemap.xml", s.fingerprint("sitemap", s.sitemapInputs()), s.sitemap); err != nil {
-			return rep, err
+			return err
 		}
 		if err := t.put("robots.txt", s.fingerprint("robots", nil), s.robots); err != nil {
-			return rep, err
+			return err
 		}
-		rep.NoBaseURL = s.opt.BaseURL == ""
 	}
-	sort.Strings(s.notes)
-	rep.Problems = s.notes
-	return rep, nil
+	return nil
 }
 
 // images lists, in a stable order, every stored image the export shows:

@@ -173,7 +173,30 @@ const (
 // Validate checks the rules a piece must satisfy to be stored. It does not
 // check editorial completeness (alt text, credits, a summary): a draft may
 // be unfinished, and those are pre-publish checks.
+//
+// Only the first broken rule is reported, one part after another in a
+// fixed order (the piece's own fields, then each of its lists), so an
+// editor sees the same message for the same piece every time.
 func (p *Piece) Validate() error {
+	for _, check := range []func() error{
+		p.validateFields,
+		p.validateContributors,
+		p.validateTopics,
+		p.validateQA,
+		p.validatePhotos,
+		p.validateRelated,
+	} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateFields checks the piece's own one-value fields: a title, within
+// its limit, a URL-safe slug when one is set, a known status, and text that
+// can be stored and exported.
+func (p *Piece) validateFields() error {
 	if strings.TrimSpace(p.Title) == "" {
 		return Errorf(EInvalid, "A piece needs a title.")
 	}
@@ -199,10 +222,13 @@ func (p *Piece) Validate() error {
 	if err := checkText("summary", p.Summary, MaxText, false); err != nil {
 		return err
 	}
-	if err := checkText("body", p.Body, MaxText, false); err != nil {
-		return err
-	}
+	return checkText("body", p.Body, MaxText, false)
+}
 
+// validateContributors checks the byline: every contributor is named, on
+// one line, and credited once. Names are compared by NameKey, the key a
+// contributor's name is unique under, so "ada quill" is "Ada Quill".
+func (p *Piece) validateContributors() error {
 	seen := map[string]bool{}
 	for i, c := range p.Contributors {
 		name := strings.TrimSpace(c.Name)
@@ -221,8 +247,13 @@ func (p *Piece) Validate() error {
 		}
 		seen[key] = true
 	}
+	return nil
+}
 
-	clear(seen)
+// validateTopics checks the topics: none blank, each on one line, none
+// twice, compared by NameKey as contributors are.
+func (p *Piece) validateTopics() error {
+	seen := map[string]bool{}
 	for i, t := range p.Topics {
 		name := strings.TrimSpace(t)
 		if name == "" {
@@ -237,7 +268,13 @@ func (p *Piece) Validate() error {
 		}
 		seen[key] = true
 	}
+	return nil
+}
 
+// validateQA checks the question/answer pairs: not more than MaxQA, and
+// each question and answer text that can be stored. Either may be empty on
+// a draft.
+func (p *Piece) validateQA() error {
 	if len(p.QA) > MaxQA {
 		return Errorf(EInvalid, "A piece can hold at most %d question/answer pairs; this one has %d.", MaxQA, len(p.QA))
 	}
@@ -249,14 +286,20 @@ func (p *Piece) Validate() error {
 			return err
 		}
 	}
+	return nil
+}
 
+// validatePhotos checks the photos: not more than MaxPhotos, each placed
+// once and with an image (validatePhoto), and at most one lead. The lead
+// count is reported only after every photo has passed, since it is about
+// the set, not one photo.
+func (p *Piece) validatePhotos() error {
 	if len(p.Photos) > MaxPhotos {
 		return Errorf(EInvalid, "A piece can hold at most %d photos; this one has %d.", MaxPhotos, len(p.Photos))
 	}
 	leads := 0
 	photoIDs := map[int64]bool{}
 	for i, ph := range p.Photos {
-		n := "photo " + itoa(i+1)
 		if ph.Lead {
 			leads++
 		}
@@ -266,35 +309,54 @@ func (p *Piece) Validate() error {
 			}
 			photoIDs[ph.ID] = true
 		}
-		if ph.Data == nil && ph.Image.Hash == "" && ph.Source == "" {
-			return Errorf(EInvalid, "Photo %d has no image.", i+1)
-		}
-		for _, f := range []struct{ name, v string }{{"alt text of " + n, ph.Alt}, {"caption of " + n, ph.Caption}, {"credit of " + n, ph.Credit}} {
-			if err := checkText(f.name, f.v, MaxText, false); err != nil {
-				return err
-			}
-		}
-		for _, f := range []struct{ name, v string }{
-			{"photographer of " + n, ph.Photographer}, {"copyright of " + n, ph.Copyright}, {"date of " + n, ph.DateCreated},
-			{"city of " + n, ph.City}, {"country of " + n, ph.Country},
-		} {
-			if err := checkText(f.name, f.v, MaxLine, true); err != nil {
-				return err
-			}
-		}
-		if len(ph.Keywords) > MaxKeywords {
-			return Errorf(EInvalid, "Photo %d has %d keywords; at most %d are kept.", i+1, len(ph.Keywords), MaxKeywords)
-		}
-		for _, k := range ph.Keywords {
-			if err := checkText("keyword of "+n, k, MaxLine, true); err != nil {
-				return err
-			}
+		if err := validatePhoto(i, &ph); err != nil {
+			return err
 		}
 	}
 	if leads > 1 {
 		return Errorf(EInvalid, "Only one photo can be the lead photo; %d are marked as lead.", leads)
 	}
+	return nil
+}
 
+// validatePhoto checks one photo, the i-th (from 0), on its own: that it
+// has an image, from bytes, the library or a bundle file, and that its words
+// can be stored, the editor's (free text) and those from the file's
+// metadata (one line each), and its keywords, which are kept to
+// MaxKeywords.
+func validatePhoto(i int, ph *Photo) error {
+	n := "photo " + itoa(i+1)
+	if ph.Data == nil && ph.Image.Hash == "" && ph.Source == "" {
+		return Errorf(EInvalid, "Photo %d has no image.", i+1)
+	}
+	for _, f := range []struct{ name, v string }{{"alt text of " + n, ph.Alt}, {"caption of " + n, ph.Caption}, {"credit of " + n, ph.Credit}} {
+		if err := checkText(f.name, f.v, MaxText, false); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct{ name, v string }{
+		{"photographer of " + n, ph.Photographer}, {"copyright of " + n, ph.Copyright}, {"date of " + n, ph.DateCreated},
+		{"city of " + n, ph.City}, {"country of " + n, ph.Country},
+	} {
+		if err := checkText(f.name, f.v, MaxLine, true); err != nil {
+			return err
+		}
+	}
+	if len(ph.Keywords) > MaxKeywords {
+		return Errorf(EInvalid, "Photo %d has %d keywords; at most %d are kept.", i+1, len(ph.Keywords), MaxKeywords)
+	}
+	for _, k := range ph.Keywords {
+		if err := checkText("keyword of "+n, k, MaxLine, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateRelated checks the related publications: not more than
+// MaxRelated, each naming a piece (by ID, or by slug while importing), none
+// the piece itself and none twice.
+func (p *Piece) validateRelated() error {
 	if len(p.Related) > MaxRelated {
 		return Errorf(EInvalid, "A piece can list at most %d related publications; this one lists %d.", MaxRelated, len(p.Related))
 	}

@@ -157,3 +157,165 @@ func TestDescriptionIsCutBetweenWords(t *testing.T) {
 		t.Errorf("a summary of accented letters gives %d characters", n)
 	}
 }
+
+// TestValidateMessages pins Validate's every refusal word for word, so
+// that how the checks are arranged can change without an editor's message
+// changing: each case breaks one rule of a valid piece.
+func TestValidateMessages(t *testing.T) {
+	ok := func() *Piece {
+		return &Piece{
+			ID:           5,
+			Title:        "After the Summit",
+			Slug:         "after-the-summit",
+			Status:       StatusDraft,
+			Contributors: []Contributor{{Name: "Ada Quill", Role: "senior fellow"}},
+			Topics:       []string{"Diplomacy", "Europe"},
+			QA:           []QA{{Question: "Why now?", Answer: "Because."}},
+			Photos:       []Photo{{Image: Image{Hash: "abc"}, Lead: true, Keywords: []string{"summit"}}, {Data: []byte{1}}, {Source: "photos/c.jpg"}},
+			Related:      []PieceRef{{Slug: "other"}, {ID: 9}},
+		}
+	}
+	if err := ok().Validate(); err != nil {
+		t.Fatalf("valid piece refused: %v", err)
+	}
+	cases := []struct {
+		change func(p *Piece)
+		want   string
+	}{
+		{func(p *Piece) { p.Title = "\t" }, "A piece needs a title."},
+		{func(p *Piece) { p.Title = "a\rb" }, "The title must fit on one line."},
+		{func(p *Piece) { p.Title = "a\x7fb" }, "The title contains a control character (U+007F)."},
+		{func(p *Piece) { p.Slug = "Up" }, `The slug "Up" is not URL-safe: use lowercase letters a–z, digits and single hyphens, for example "up".`},
+		{func(p *Piece) { p.Status = "gone" }, `"gone" is not a status; use draft, review, ready or published`},
+		{func(p *Piece) { p.Type = "a\nb" }, "The type must fit on one line."},
+		{func(p *Piece) { p.Type = strings.Repeat("x", MaxLine+1) }, "The type is too long (2001 bytes; the limit is 2000)."},
+		{func(p *Piece) { p.Summary = "\xff" }, "The summary is not valid UTF-8 text."},
+		{func(p *Piece) { p.Body = "a\x00" }, "The body contains a control character (U+0000)."},
+
+		{func(p *Piece) { p.Contributors = append(p.Contributors, Contributor{Name: " "}) }, "Contributor 2 has no name."},
+		{func(p *Piece) { p.Contributors[0].Name = "Ada\x01" }, "The contributor name contains a control character (U+0001)."},
+		{func(p *Piece) { p.Contributors[0].Role = "one\ntwo" }, "The role of Ada Quill must fit on one line."},
+		{func(p *Piece) { p.Contributors = append(p.Contributors, Contributor{Name: " ADA QUILL "}) }, "ADA QUILL is listed twice among the contributors."},
+
+		{func(p *Piece) { p.Topics[1] = "" }, "Topic 2 is blank."},
+		{func(p *Piece) { p.Topics[0] = "Dip\nlomacy" }, "The topic must fit on one line."},
+		{func(p *Piece) { p.Topics = append(p.Topics, " europe") }, `The topic "europe" is listed twice.`},
+		// A contributor and a topic may share a name: each list has its own duplicates.
+		{func(p *Piece) { p.Topics = append(p.Topics, "Ada Quill") }, ""},
+
+		{func(p *Piece) { p.QA = make([]QA, MaxQA+1) }, "A piece can hold at most 1000 question/answer pairs; this one has 1001."},
+		{func(p *Piece) { p.QA = make([]QA, MaxQA) }, ""},
+		{func(p *Piece) { p.QA = append(p.QA, QA{Question: "\x02"}) }, "The question 2 contains a control character (U+0002)."},
+		{func(p *Piece) { p.QA[0].Answer = "\xc3" }, "The answer 1 is not valid UTF-8 text."},
+
+		{func(p *Piece) { p.Photos = make([]Photo, MaxPhotos+1) }, "A piece can hold at most 500 photos; this one has 501."},
+		{func(p *Piece) { p.Photos[0].ID, p.Photos[2].ID = 3, 3 }, "Photo 3 appears twice on the piece; add the image again to use it twice."},
+		{func(p *Piece) { p.Photos[1].Data = nil }, "Photo 2 has no image."},
+		{func(p *Piece) { p.Photos[0].Alt = "\x03" }, "The alt text of photo 1 contains a control character (U+0003)."},
+		{func(p *Piece) { p.Photos[1].Caption = "\xff" }, "The caption of photo 2 is not valid UTF-8 text."},
+		{func(p *Piece) { p.Photos[2].Credit = strings.Repeat("x", MaxText+1) }, "The credit of photo 3 is too long (1048577 bytes; the limit is 1048576)."},
+		{func(p *Piece) { p.Photos[0].Caption = "two\nlines" }, ""},
+		{func(p *Piece) { p.Photos[0].Photographer = "a\nb" }, "The photographer of photo 1 must fit on one line."},
+		{func(p *Piece) { p.Photos[0].Copyright = "a\nb" }, "The copyright of photo 1 must fit on one line."},
+		{func(p *Piece) { p.Photos[0].DateCreated = "a\nb" }, "The date of photo 1 must fit on one line."},
+		{func(p *Piece) { p.Photos[0].City = "a\nb" }, "The city of photo 1 must fit on one line."},
+		{func(p *Piece) { p.Photos[0].Country = "a\nb" }, "The country of photo 1 must fit on one line."},
+		{func(p *Piece) { p.Photos[1].Keywords = make([]string, MaxKeywords+1) }, "Photo 2 has 101 keywords; at most 100 are kept."},
+		{func(p *Piece) { p.Photos[0].Keywords = append(p.Photos[0].Keywords, "a\nb") }, "The keyword of photo 1 must fit on one line."},
+		{func(p *Piece) { p.Photos[2].Lead = true }, "Only one photo can be the lead photo; 2 are marked as lead."},
+		{func(p *Piece) {
+			for i := range p.Photos {
+				p.Photos[i].Lead = true
+			}
+		}, "Only one photo can be the lead photo; 3 are marked as lead."},
+
+		{func(p *Piece) { p.Related = make([]PieceRef, MaxRelated+1) }, "A piece can list at most 200 related publications; this one lists 201."},
+		{func(p *Piece) { p.Related = append(p.Related, PieceRef{ID: 5}) }, "A piece cannot be related to itself."},
+		{func(p *Piece) { p.Related = append(p.Related, PieceRef{}) }, "A related publication names no piece."},
+		{func(p *Piece) { p.Related = append(p.Related, PieceRef{Slug: "after-the-summit"}) }, "A piece cannot be related to itself."},
+		// An unsaved piece (ID 0) or one without a slug is not taken for its own relation.
+		{func(p *Piece) { p.ID, p.Related = 0, []PieceRef{{Slug: "other"}} }, ""},
+		{func(p *Piece) { p.Slug, p.Related = "", []PieceRef{{ID: 9}} }, ""},
+		{func(p *Piece) { p.Related = append(p.Related, PieceRef{Slug: "other", Title: "Other"}) }, "“Other” is listed twice among the related publications."},
+		{func(p *Piece) { p.Related = append(p.Related, PieceRef{Slug: "other"}) }, "other is listed twice among the related publications."},
+		{func(p *Piece) { p.Related = append(p.Related, PieceRef{ID: 9, Slug: "ninth"}) }, "ninth is listed twice among the related publications."},
+		{func(p *Piece) { p.Related = append(p.Related, PieceRef{ID: 9}) }, "piece #9 is listed twice among the related publications."},
+	}
+	for i, c := range cases {
+		p := ok()
+		c.change(p)
+		err := p.Validate()
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("case %d: Validate() = %v, want nil", i, err)
+			}
+			continue
+		}
+		if ErrorCode(err) != EInvalid || ErrorMessage(err) != c.want {
+			t.Errorf("case %d: Validate() = %v, want an invalid error %q", i, err, c.want)
+		}
+	}
+}
+
+// TestValidateOrder pins which rule Validate reports first when a piece
+// breaks several: it gives the first in the order of the piece's parts
+// (title, slug, status, type, summary, body, contributors, topics, Q&A,
+// photos, related), and within a photo or a related list the order of its
+// items. Each step mends the fault just reported and expects the next.
+func TestValidateOrder(t *testing.T) {
+	p := &Piece{
+		ID:           5,
+		Title:        " ",
+		Slug:         "Bad",
+		Status:       "gone",
+		Type:         "a\nb",
+		Summary:      "\xff",
+		Body:         "\x00",
+		Contributors: []Contributor{{Name: "Ada", Role: "a\nb"}, {Name: ""}, {Name: "ada"}},
+		Topics:       []string{"x\ny", "", "ada"},
+		QA:           []QA{{Question: "\x01", Answer: "\x01"}},
+		Photos: []Photo{
+			{ID: 1, Lead: true, Alt: "\x01", Photographer: "a\nb", Keywords: []string{"a\nb"}},
+			{ID: 1, Lead: true},
+		},
+		Related: []PieceRef{{Slug: "x"}, {Slug: "x"}, {}, {ID: 5}},
+	}
+	steps := []struct {
+		want string
+		mend func()
+	}{
+		{"A piece needs a title.", func() { p.Title = "T" }},
+		{`The slug "Bad" is not URL-safe: use lowercase letters a–z, digits and single hyphens, for example "bad".`, func() { p.Slug = "t" }},
+		{`"gone" is not a status; use draft, review, ready or published`, func() { p.Status = "" }},
+		{"The type must fit on one line.", func() { p.Type = "" }},
+		{"The summary is not valid UTF-8 text.", func() { p.Summary = "" }},
+		{"The body contains a control character (U+0000).", func() { p.Body = "" }},
+		{"The role of Ada must fit on one line.", func() { p.Contributors[0].Role = "" }},
+		{"Contributor 2 has no name.", func() { p.Contributors[1].Name = "Bo" }},
+		{"ada is listed twice among the contributors.", func() { p.Contributors = p.Contributors[:2] }},
+		{"The topic must fit on one line.", func() { p.Topics[0] = "x" }},
+		{"Topic 2 is blank.", func() { p.Topics[1] = "y" }},
+		{"The question 1 contains a control character (U+0001).", func() { p.QA[0].Question = "" }},
+		{"The answer 1 contains a control character (U+0001).", func() { p.QA[0].Answer = "" }},
+		{"Photo 1 has no image.", func() { p.Photos[0].Image.Hash = "a" }},
+		{"The alt text of photo 1 contains a control character (U+0001).", func() { p.Photos[0].Alt = "" }},
+		{"The photographer of photo 1 must fit on one line.", func() { p.Photos[0].Photographer = "" }},
+		{"The keyword of photo 1 must fit on one line.", func() { p.Photos[0].Keywords = nil }},
+		{"Photo 2 appears twice on the piece; add the image again to use it twice.", func() { p.Photos[1].ID = 2 }},
+		{"Photo 2 has no image.", func() { p.Photos[1].Image.Hash = "b" }},
+		{"Only one photo can be the lead photo; 2 are marked as lead.", func() { p.Photos[1].Lead = false }},
+		{"x is listed twice among the related publications.", func() { p.Related = p.Related[1:] }},
+		{"A related publication names no piece.", func() { p.Related = append(p.Related[:1], p.Related[2:]...) }},
+		{"A piece cannot be related to itself.", func() { p.Related = p.Related[:1] }},
+		{"", nil},
+	}
+	for i, s := range steps {
+		err := p.Validate()
+		if ErrorMessage(err) != s.want {
+			t.Fatalf("step %d: Validate() = %v, want %q", i, err, s.want)
+		}
+		if s.mend != nil {
+			s.mend()
+		}
+	}
+}

@@ -141,124 +141,196 @@ func (v *xmpValue) List() []string {
 // a property wins. Malformed XML ends the reading, keeping what was read
 // before it: a damaged packet should cost only what is damaged.
 func parseXMP(packet []byte) xmpFields {
-	var vals [numProps]string
-	var lists [numProps][]string
-	offer := func(p xmpProp, v *xmpValue) {
-		if p == propSubject {
-			if len(lists[p]) == 0 {
-				l := v.List()
-				if len(l) == 1 && strings.TrimSpace(l[0]) == "" {
-					l = nil
-				}
-				lists[p] = l
-			}
-			return
-		}
-		if strings.TrimSpace(vals[p]) == "" {
-			vals[p] = v.String()
-		}
-	}
-
 	d := xml.NewDecoder(bytes.NewReader(packet))
 	d.Strict = false // tolerate a stray & or a mismatched tag from a careless writer
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) {
 		return r, nil // the text is cleaned into valid UTF-8 afterwards
 	}
-	var (
-		stack     []xml.Name
-		cur       *xmpValue // the property being read, if any
-		curProp   xmpProp
-		curDepth  int  // depth of the property element
-		inItem    bool // inside an rdf:li of cur
-		attrValue xmpValue
-	)
-read:
+	var r xmpReader
 	for {
 		tok, err := d.Token()
-		if err != nil {
+		if err != nil || !r.token(tok) {
 			break
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if len(stack) >= maxXMPDepth {
-				break read
-			}
-			name := canonName(t.Name)
-			var parent, grand xml.Name
-			if n := len(stack); n >= 2 {
-				parent, grand = stack[n-1], stack[n-2]
-			} else if n == 1 {
-				parent = stack[0]
-			}
-			stack = append(stack, name)
-			depth := len(stack)
-			switch {
-			case cur == nil && name == rdfDescription && parent == rdfRDF:
-				for _, a := range t.Attr {
-					if p := xmpProps[canonName(a.Name)]; p != propNone {
-						attrValue = xmpValue{text: []byte(a.Value[:min(len(a.Value), maxRawValue)])}
-						offer(p, &attrValue)
-					}
-				}
-			case cur == nil && parent == rdfDescription && grand == rdfRDF:
-				if p := xmpProps[name]; p != propNone {
-					cur, curProp, curDepth = &xmpValue{}, p, depth
-				}
-			case cur != nil && depth == curDepth+1 && name.Space == nsRDF &&
-				(name.Local == "Alt" || name.Local == "Seq" || name.Local == "Bag"):
-				if cur.container == "" {
-					cur.container = name.Local
-				}
-			case cur != nil && depth == curDepth+2 && cur.container != "" && name == rdfLi:
-				if len(cur.items) < maxItems {
-					it := xmpItem{}
-					for _, a := range t.Attr {
-						if canonName(a.Name) == (xml.Name{Space: nsXML, Local: "lang"}) {
-							it.lang = a.Value
-						}
-					}
-					cur.items = append(cur.items, it)
-					inItem = true
-				}
-			}
-		case xml.CharData:
-			if cur == nil {
-				continue
-			}
-			switch depth := len(stack); {
-			case depth == curDepth && cur.container == "":
-				cur.text = appendCapped(cur.text, t)
-			case depth == curDepth+2 && inItem:
-				last := &cur.items[len(cur.items)-1]
-				last.text = appendCapped(last.text, t)
-			}
-		case xml.EndElement:
-			depth := len(stack)
-			if cur != nil && depth == curDepth+2 {
-				inItem = false
-			}
-			if cur != nil && depth == curDepth {
-				offer(curProp, cur)
-				cur, inItem = nil, false
-			}
-			if depth > 0 {
-				stack = stack[:depth-1]
-			}
 		}
 	}
 	// A property cut off by an error is dropped: half a caption is worse
 	// than none, since an editor may not notice the cut.
+	return r.fields()
+}
+
+// xmpReader is what parseXMP knows as it walks a packet's tokens: the
+// values found so far, where in the element tree it is, and the property
+// element it is inside, if any. Properties are read only as children of a
+// top-level rdf:Description (rdf:RDF > rdf:Description > property), so a
+// City nested in a contact-info structure or an rdf:Description in a
+// history list is not taken for the picture's.
+type xmpReader struct {
+	vals  [numProps]string   // the text of each property found
+	lists [numProps][]string // the items of a list property (dc:subject)
+
+	stack    []xml.Name // the open elements, outermost first, names canonical
+	cur      *xmpValue  // the property being read, if any
+	curProp  xmpProp
+	curDepth int  // depth of the property element
+	inItem   bool // inside an rdf:li of cur
+}
+
+// token takes the next token of the packet. It returns false when the
+// reading must stop: past maxXMPDepth, a crafted packet is refused the
+// memory its nesting would cost.
+func (r *xmpReader) token(tok xml.Token) bool {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		return r.start(t)
+	case xml.CharData:
+		r.text(t)
+	case xml.EndElement:
+		r.end()
+	}
+	return true
+}
+
+// start opens an element: a top-level rdf:Description offers the
+// properties in its attributes, a property child of one begins a value,
+// and inside that value an rdf:Alt, Seq or Bag says what kind of container
+// it is and each rdf:li of it begins an item. Anything else is only
+// counted in the nesting.
+func (r *xmpReader) start(t xml.StartElement) bool {
+	if len(r.stack) >= maxXMPDepth {
+		return false
+	}
+	name := canonName(t.Name)
+	parent, grand := r.up(1), r.up(2)
+	r.stack = append(r.stack, name)
+	depth := len(r.stack)
+	switch {
+	case r.cur == nil && name == rdfDescription && parent == rdfRDF:
+		r.offerAttrs(t.Attr)
+	case r.cur == nil && parent == rdfDescription && grand == rdfRDF:
+		if p := xmpProps[name]; p != propNone {
+			r.cur, r.curProp, r.curDepth = &xmpValue{}, p, depth
+		}
+	case r.cur != nil && depth == r.curDepth+1 && isXMPContainer(name):
+		// The first container names the kind; the items of any later one
+		// are still gathered with it.
+		if r.cur.container == "" {
+			r.cur.container = name.Local
+		}
+	case r.cur != nil && depth == r.curDepth+2 && r.cur.container != "" && name == rdfLi:
+		r.startItem(t.Attr)
+	}
+	return true
+}
+
+// up returns the name of the open element n levels above the one being
+// opened (1 is its parent), or the zero name above the outermost.
+func (r *xmpReader) up(n int) xml.Name {
+	if len(r.stack) < n {
+		return xml.Name{}
+	}
+	return r.stack[len(r.stack)-n]
+}
+
+// isXMPContainer reports whether name is one of the RDF containers a
+// property's value may be given in: rdf:Alt (language alternatives),
+// rdf:Seq or rdf:Bag.
+func isXMPContainer(name xml.Name) bool {
+	return name.Space == nsRDF && (name.Local == "Alt" || name.Local == "Seq" || name.Local == "Bag")
+}
+
+// offerAttrs offers the properties given in the attribute form of an
+// rdf:Description, each value capped as element text is.
+func (r *xmpReader) offerAttrs(attrs []xml.Attr) {
+	for _, a := range attrs {
+		if p := xmpProps[canonName(a.Name)]; p != propNone {
+			v := xmpValue{text: []byte(a.Value[:min(len(a.Value), maxRawValue)])}
+			r.offer(p, &v)
+		}
+	}
+}
+
+// startItem begins an rdf:li of the value being read, with its xml:lang
+// (which rdf:Alt chooses by). Past maxItems an item is not gathered, so a
+// list of millions costs nothing.
+func (r *xmpReader) startItem(attrs []xml.Attr) {
+	if len(r.cur.items) >= maxItems {
+		return
+	}
+	it := xmpItem{}
+	for _, a := range attrs {
+		if canonName(a.Name) == (xml.Name{Space: nsXML, Local: "lang"}) {
+			it.lang = a.Value
+		}
+	}
+	r.cur.items = append(r.cur.items, it)
+	r.inItem = true
+}
+
+// text gathers character data into the value being read: directly in a
+// simple property element, or in the current rdf:li of a container. Text
+// anywhere else (between items, in elements nested in a value) is not the
+// value.
+func (r *xmpReader) text(t xml.CharData) {
+	if r.cur == nil {
+		return
+	}
+	switch depth := len(r.stack); {
+	case depth == r.curDepth && r.cur.container == "":
+		r.cur.text = appendCapped(r.cur.text, t)
+	case depth == r.curDepth+2 && r.inItem:
+		last := &r.cur.items[len(r.cur.items)-1]
+		last.text = appendCapped(last.text, t)
+	}
+}
+
+// end closes an element: the end of an rdf:li ends its item, and the end
+// of the property element offers the value it gathered.
+func (r *xmpReader) end() {
+	depth := len(r.stack)
+	if r.cur != nil && depth == r.curDepth+2 {
+		r.inItem = false
+	}
+	if r.cur != nil && depth == r.curDepth {
+		r.offer(r.curProp, r.cur)
+		r.cur, r.inItem = nil, false
+	}
+	if depth > 0 {
+		r.stack = r.stack[:depth-1]
+	}
+}
+
+// offer keeps v as property p's value unless p already has one that is not
+// blank: the first real value in the packet wins. dc:subject is kept as a
+// list, and a blank one as none, so a later subject can still fill it.
+func (r *xmpReader) offer(p xmpProp, v *xmpValue) {
+	if p == propSubject {
+		if len(r.lists[p]) == 0 {
+			l := v.List()
+			if len(l) == 1 && strings.TrimSpace(l[0]) == "" {
+				l = nil
+			}
+			r.lists[p] = l
+		}
+		return
+	}
+	if strings.TrimSpace(r.vals[p]) == "" {
+		r.vals[p] = v.String()
+	}
+}
+
+// fields returns what was read, as parseXMP's result.
+func (r *xmpReader) fields() xmpFields {
 	return xmpFields{
-		description: vals[propDescription],
-		credit:      vals[propCredit],
-		creator:     vals[propCreator],
-		altText:     vals[propAltText],
-		rights:      vals[propRights],
-		city:        vals[propCity],
-		country:     vals[propCountry],
-		dateCreated: vals[propDateCreated],
-		subject:     lists[propSubject],
-		hasGPS:      strings.TrimSpace(vals[propGPSLatitude]) != "" || strings.TrimSpace(vals[propGPSLongitude]) != "",
+		description: r.vals[propDescription],
+		credit:      r.vals[propCredit],
+		creator:     r.vals[propCreator],
+		altText:     r.vals[propAltText],
+		rights:      r.vals[propRights],
+		city:        r.vals[propCity],
+		country:     r.vals[propCountry],
+		dateCreated: r.vals[propDateCreated],
+		subject:     r.lists[propSubject],
+		hasGPS:      strings.TrimSpace(r.vals[propGPSLatitude]) != "" || strings.TrimSpace(r.vals[propGPSLongitude]) != "",
 	}
 }
 

@@ -109,76 +109,128 @@ func PublishGit(ctx context.Context, dir, cache string, to GitTarget, opt Option
 	}
 	defer closeAgent() // ssh-agent signs during the fetch and the push
 	remoteRef := plumbing.NewRemoteReferenceName("origin", to.Branch)
-	err = repo.FetchContext(ctx, &git.FetchOptions{
-		RemoteName: "origin", Auth: auth, Force: true,
-		RefSpecs: []config.RefSpec{config.RefSpec("+refs/heads/" + to.Branch + ":" + remoteRef.String())},
-	})
-	var noRef git.NoMatchingRefSpecError
-	switch {
-	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate), errors.As(err, &noRef), errors.Is(err, transport.ErrEmptyRemoteRepository):
-	case ctx.Err() != nil:
-		return rep, ctx.Err()
-	default:
-		return rep, galley.Errorf(galley.EUnavailable, "Cannot fetch %s: %v; nothing was published.", to, gitError(err))
+	if err := fetchBranch(ctx, repo, auth, to, remoteRef); err != nil {
+		return rep, err
 	}
-
-	// What the branch holds now.
-	var parent *object.Commit
-	held := map[string]plumbing.Hash{}
-	modes := map[string]filemode.FileMode{}
-	if ref, err := repo.Reference(remoteRef, true); err == nil {
-		if parent, err = repo.CommitObject(ref.Hash()); err != nil {
-			return rep, galley.Errorf(galley.EInternal, "Cannot read the branch %s: %v.", to.Branch, err)
-		}
-		tree, err := parent.Tree()
-		if err != nil {
-			return rep, galley.Errorf(galley.EInternal, "Cannot read the branch %s: %v.", to.Branch, err)
-		}
-		err = tree.Files().ForEach(func(f *object.File) error {
-			held[f.Name], modes[f.Name] = f.Hash, f.Mode
-			return nil
-		})
-		if err != nil {
-			return rep, galley.Errorf(galley.EInternal, "Cannot read the branch %s: %v.", to.Branch, err)
-		}
-		if !opt.Replace {
-			if lib := lastPublisher(parent); lib == "" && len(held) > 0 {
-				return rep, replaceErrorf("The branch %s of %s was not published by Galley; nothing was published. Publish to another branch, or replace it (--replace: Galley's pages go in, the branch's other files are kept).", to.Branch, redact(to.URL))
-			} else if lib != "" && lib != "unknown" && opt.Library != "" && lib != opt.Library {
-				return rep, replaceErrorf("The branch %s of %s holds the site of another library; nothing was published. Publish this library elsewhere, or replace that site (--replace).", to.Branch, redact(to.URL))
-			}
+	held, err := readBranch(repo, remoteRef, to.Branch)
+	if err != nil {
+		return rep, err
+	}
+	if held.head != nil && !opt.Replace {
+		if err := held.refuseOthers(to, opt.Library); err != nil {
+			return rep, err
 		}
 	}
 
 	// The new tree: the export's files, and the branch's files that are
 	// not Galley's to remove.
 	blobs := readBlobCache(cache)
+	next, err := stageExport(repo, dir, local, blobs, held.files, opt.DryRun, &rep)
+	if err != nil {
+		return rep, err
+	}
+	pages, gone := carryOver(held.files, next, &rep)
+	sort.Strings(rep.Uploaded)
+	sort.Strings(rep.Removed)
+	if gone > 0 && 2*gone > pages && !opt.Replace {
+		return rep, replaceErrorf("This publish would remove %d of the %d pages of the site on %s; nothing was changed. If that is meant, publish again replacing the site (--replace).", gone, pages, to)
+	}
+	if opt.DryRun {
+		return rep, nil
+	}
+	if len(rep.Uploaded) == 0 && len(rep.Removed) == 0 && held.head != nil {
+		blobs.save(cache)
+		return rep, nil
+	}
+
+	branch := plumbing.NewBranchReferenceName(to.Branch)
+	if err := commitSite(repo, branch, next, held, commitMessage(rep, opt.Library)); err != nil {
+		return rep, err
+	}
+	if err := pushBranch(ctx, repo, auth, to, branch); err != nil {
+		return rep, err
+	}
+	blobs.save(cache)
+	return rep, nil
+}
+
+// fetchBranch brings the target's branch into the cache as remoteRef, so
+// the publish builds on what the branch holds now. A branch or a remote
+// that is still empty is no failure: the first publish makes it. A stop
+// is reported as itself, not as a remote that cannot be reached.
+func fetchBranch(ctx context.Context, repo *git.Repository, auth transport.AuthMethod, to GitTarget, remoteRef plumbing.ReferenceName) error {
+	err := repo.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: "origin", Auth: auth, Force: true,
+		RefSpecs: []config.RefSpec{config.RefSpec("+refs/heads/" + to.Branch + ":" + remoteRef.String())},
+	})
+	var noRef git.NoMatchingRefSpecError
+	switch {
+	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate), errors.As(err, &noRef), errors.Is(err, transport.ErrEmptyRemoteRepository):
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default:
+		return galley.Errorf(galley.EUnavailable, "Cannot fetch %s: %v; nothing was published.", to, gitError(err))
+	}
+}
+
+// branchState is what the branch holds before the publish: the commit the
+// new one goes on top of (nil when the branch is new) and its files, by
+// path, with their blobs and modes.
+type branchState struct {
+	head  *object.Commit
+	files map[string]plumbing.Hash
+	modes map[string]filemode.FileMode
+}
+
+// readBranch reads the fetched branch at remoteRef; a branch the fetch
+// did not find is an empty state.
+func readBranch(repo *git.Repository, remoteRef plumbing.ReferenceName, branch string) (branchState, error) {
+	held := branchState{files: map[string]plumbing.Hash{}, modes: map[string]filemode.FileMode{}}
+	ref, err := repo.Reference(remoteRef, true)
+	if err != nil {
+		return held, nil
+	}
+	if held.head, err = repo.CommitObject(ref.Hash()); err != nil {
+		return held, galley.Errorf(galley.EInternal, "Cannot read the branch %s: %v.", branch, err)
+	}
+	tree, err := held.head.Tree()
+	if err != nil {
+		return held, galley.Errorf(galley.EInternal, "Cannot read the branch %s: %v.", branch, err)
+	}
+	err = tree.Files().ForEach(func(f *object.File) error {
+		held.files[f.Name], held.modes[f.Name] = f.Hash, f.Mode
+		return nil
+	})
+	if err != nil {
+		return held, galley.Errorf(galley.EInternal, "Cannot read the branch %s: %v.", branch, err)
+	}
+	return held, nil
+}
+
+// refuseOthers stops a publish, unless replacing, over a branch that is
+// not this library's to replace: one holding files Galley never published,
+// or the site of another library. A branch whose last Galley commit names
+// no library ("unknown", from a read-only library), or a publish that
+// names none, refuses nobody: there is nothing to tell them apart by.
+func (held branchState) refuseOthers(to GitTarget, library string) error {
+	if lib := lastPublisher(held.head); lib == "" && len(held.files) > 0 {
+		return replaceErrorf("The branch %s of %s was not published by Galley; nothing was published. Publish to another branch, or replace it (--replace: Galley's pages go in, the branch's other files are kept).", to.Branch, redact(to.URL))
+	} else if lib != "" && lib != "unknown" && library != "" && lib != library {
+		return replaceErrorf("The branch %s of %s holds the site of another library; nothing was published. Publish this library elsewhere, or replace that site (--replace).", to.Branch, redact(to.URL))
+	}
+	return nil
+}
+
+// stageExport returns the blob of each of the export's files, by path,
+// and counts in rep those the branch holds already (Unchanged) and those
+// it does not (Uploaded, Bytes).
+func stageExport(repo *git.Repository, dir string, local export.Listing, blobs blobCache, held map[string]plumbing.Hash, dryRun bool, rep *Report) (map[string]plumbing.Hash, error) {
 	next := map[string]plumbing.Hash{}
 	for rel, f := range local.Files {
-		h, ok := blobs.lookup(rel, f)
-		if !ok {
-			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-			if err != nil {
-				return rep, galley.Errorf(galley.EInternal, "Cannot read %s of the export: %v.", rel, err)
-			}
-			if !opt.DryRun {
-				if h, err = writeBlob(repo, data); err != nil {
-					return rep, err
-				}
-			} else {
-				h = plumbing.ComputeHash(plumbing.BlobObject, data)
-			}
-			blobs.remember(rel, f, h)
-		} else if !opt.DryRun && repo.Storer.HasEncodedObject(h) != nil {
-			// Known by its listing, but not in this cache's objects (a
-			// cache made anew): written again.
-			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-			if err != nil {
-				return rep, galley.Errorf(galley.EInternal, "Cannot read %s of the export: %v.", rel, err)
-			}
-			if h, err = writeBlob(repo, data); err != nil {
-				return rep, err
-			}
+		h, err := exportBlob(repo, dir, rel, f, blobs, dryRun)
+		if err != nil {
+			return nil, err
 		}
 		next[rel] = h
 		if old, ok := held[rel]; ok && old == h {
@@ -188,7 +240,57 @@ func PublishGit(ctx context.Context, dir, cache string, to GitTarget, opt Option
 			rep.Bytes += f.Size
 		}
 	}
-	pages, gone := 0, 0
+	return next, nil
+}
+
+// exportBlob returns the blob of the export's file rel, written into the
+// cache's repository unless on a dry run. A file the blob cache knows by
+// its listing is not read again: publishing an unchanged site costs no
+// reading of its images.
+func exportBlob(repo *git.Repository, dir, rel string, f export.ListedFile, blobs blobCache, dryRun bool) (plumbing.Hash, error) {
+	h, ok := blobs.lookup(rel, f)
+	if !ok {
+		data, err := readExported(dir, rel)
+		if err != nil {
+			return h, err
+		}
+		if !dryRun {
+			if h, err = writeBlob(repo, data); err != nil {
+				return h, err
+			}
+		} else {
+			h = plumbing.ComputeHash(plumbing.BlobObject, data)
+		}
+		blobs.remember(rel, f, h)
+	} else if !dryRun && repo.Storer.HasEncodedObject(h) != nil {
+		// Known by its listing, but not in this cache's objects (a
+		// cache made anew): written again.
+		data, err := readExported(dir, rel)
+		if err != nil {
+			return h, err
+		}
+		if h, err = writeBlob(repo, data); err != nil {
+			return h, err
+		}
+	}
+	return h, nil
+}
+
+// readExported reads the export's file rel.
+func readExported(dir, rel string) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, galley.Errorf(galley.EInternal, "Cannot read %s of the export: %v.", rel, err)
+	}
+	return data, nil
+}
+
+// carryOver completes next, the new tree, with the branch's files the
+// export does not write: Galley's own (ownsPath) are removed and listed in
+// rep.Removed, anyone else's are kept as they are. It returns how many of
+// Galley's pages the branch holds and how many of them go, for the check
+// against removing most of the site by mistake.
+func carryOver(held, next map[string]plumbing.Hash, rep *Report) (pages, gone int) {
 	for rel, h := range held {
 		if _, ok := next[rel]; ok {
 			continue
@@ -207,23 +309,14 @@ func PublishGit(ctx context.Context, dir, cache string, to GitTarget, opt Option
 			pages++
 		}
 	}
-	sort.Strings(rep.Uploaded)
-	sort.Strings(rep.Removed)
-	if gone > 0 && 2*gone > pages && !opt.Replace {
-		return rep, replaceErrorf("This publish would remove %d of the %d pages of the site on %s; nothing was changed. If that is meant, publish again replacing the site (--replace).", gone, pages, to)
-	}
-	if opt.DryRun {
-		return rep, nil
-	}
-	if len(rep.Uploaded) == 0 && len(rep.Removed) == 0 && parent != nil {
-		blobs.save(cache)
-		return rep, nil
-	}
+	return pages, gone
+}
 
-	root, err := writeTree(repo, next, modes)
-	if err != nil {
-		return rep, err
-	}
+// commitMessage says what a publish changed: the counts, the first 20
+// files sent (a whole site would bury the rest of the log), every file
+// removed, and the trailer naming the library, which later publishes
+// check before taking the branch over.
+func commitMessage(rep Report, library string) string {
 	msg := fmt.Sprintf("Publish the site: %d files new or changed, %d removed\n\n", len(rep.Uploaded), len(rep.Removed))
 	for i, p := range rep.Uploaded {
 		if i == 20 {
@@ -235,46 +328,62 @@ func PublishGit(ctx context.Context, dir, cache string, to GitTarget, opt Option
 	for _, p := range rep.Removed {
 		msg += "  removed " + p + "\n"
 	}
-	lib := opt.Library
+	lib := library
 	if lib == "" {
 		lib = "unknown" // a read-only library: still Galley's commit
 	}
-	msg += "\n" + gitTrailer + lib + "\n"
+	return msg + "\n" + gitTrailer + lib + "\n"
+}
+
+// commitSite writes the tree of files and a commit of it on top of the
+// branch's head, signed by the user running Galley, and points the cache's
+// branch at it, ready to push.
+func commitSite(repo *git.Repository, branch plumbing.ReferenceName, files map[string]plumbing.Hash, held branchState, msg string) error {
+	root, err := writeTree(repo, files, held.modes)
+	if err != nil {
+		return err
+	}
 	who := object.Signature{Name: "Galley", Email: "galley@localhost", When: time.Now()}
 	if name := os.Getenv("USER"); name != "" {
 		who.Name = name + " (Galley)"
 	}
 	c := &object.Commit{Author: who, Committer: who, Message: msg, TreeHash: root}
-	if parent != nil {
-		c.ParentHashes = []plumbing.Hash{parent.Hash}
+	if held.head != nil {
+		c.ParentHashes = []plumbing.Hash{held.head.Hash}
 	}
 	obj := repo.Storer.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
-		return rep, galley.Errorf(galley.EInternal, "Cannot make the commit: %v.", err)
+		return galley.Errorf(galley.EInternal, "Cannot make the commit: %v.", err)
 	}
 	commit, err := repo.Storer.SetEncodedObject(obj)
 	if err != nil {
-		return rep, galley.Errorf(galley.EInternal, "Cannot make the commit: %v.", err)
+		return galley.Errorf(galley.EInternal, "Cannot make the commit: %v.", err)
 	}
-	branch := plumbing.NewBranchReferenceName(to.Branch)
 	if err := repo.Storer.SetReference(plumbing.NewHashReference(branch, commit)); err != nil {
-		return rep, galley.Errorf(galley.EInternal, "Cannot make the commit: %v.", err)
+		return galley.Errorf(galley.EInternal, "Cannot make the commit: %v.", err)
 	}
-	err = repo.PushContext(ctx, &git.PushOptions{
+	return nil
+}
+
+// pushBranch pushes the cache's branch to the target's, never forced: a
+// branch someone pushed to since the fetch refuses it, and that is a
+// conflict to publish again over, not a failure to reach the remote. A
+// stop is reported as itself.
+func pushBranch(ctx context.Context, repo *git.Repository, auth transport.AuthMethod, to GitTarget, branch plumbing.ReferenceName) error {
+	err := repo.PushContext(ctx, &git.PushOptions{
 		RemoteName: "origin", Auth: auth,
 		RefSpecs: []config.RefSpec{config.RefSpec(branch.String() + ":" + branch.String())},
 	})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+		return nil
 	case ctx.Err() != nil:
-		return rep, ctx.Err()
+		return ctx.Err()
 	case errors.Is(err, git.ErrNonFastForwardUpdate) || strings.Contains(err.Error(), "non-fast-forward"):
-		return rep, galley.Errorf(galley.EConflict, "Someone pushed to %s while this publish ran; nothing of theirs was replaced. Publish again to build on their commit.", to)
+		return galley.Errorf(galley.EConflict, "Someone pushed to %s while this publish ran; nothing of theirs was replaced. Publish again to build on their commit.", to)
 	default:
-		return rep, galley.Errorf(galley.EUnavailable, "Cannot push to %s: %v; the site there is as it was.", to, gitError(err))
+		return galley.Errorf(galley.EUnavailable, "Cannot push to %s: %v; the site there is as it was.", to, gitError(err))
 	}
-	blobs.save(cache)
-	return rep, nil
 }
 
 // lastPublisher is the library named by the newest Galley commit of the

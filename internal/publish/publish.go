@@ -156,6 +156,11 @@ type publisher struct {
 
 func (p *publisher) remote(rel string) string { return path.Join(p.to.Path, rel) }
 
+// run publishes once the server is reached: it reads what the server
+// holds, works out what to send and remove, and stops there when it
+// should (a refusal, a dry run, nothing to do). Otherwise it takes the
+// folder's lock, records what it begins, uploads, removes, and records
+// what the server now holds.
 func (p *publisher) run() (Report, error) {
 	var rep Report
 	if err := p.readRecord(); err != nil {
@@ -164,7 +169,47 @@ func (p *publisher) run() (Report, error) {
 	if err := p.refuseWhatIsNotOurs(); err != nil {
 		return rep, err
 	}
+	pages, gone := p.plan(&rep)
+	if gone > 0 && 2*gone > pages && !p.opt.Replace {
+		return rep, replaceErrorf("This publish would remove %d of the %d pages of the site at %s; nothing was changed. If that is meant, publish again replacing the site (--replace).", gone, pages, p.to)
+	}
+	upload, remove := rep.Uploaded, rep.Removed
+	if p.opt.DryRun || (len(upload) == 0 && len(remove) == 0 && len(p.rec.Pending) == 0 && p.recordAt != "") {
+		return rep, nil
+	}
 
+	if err := p.c.MkdirAll(p.to.Path); err != nil {
+		return rep, galley.Errorf(galley.EInvalid, "Cannot make the folder %s on %s: %v; nothing was published.", p.to.Path, p.to.Host, err)
+	}
+	unlock, err := p.lock()
+	if err != nil {
+		return rep, err
+	}
+	defer unlock()
+	if err := p.begin(upload); err != nil {
+		return rep, err
+	}
+	progress := p.counter(len(upload) + len(remove))
+	if err := p.uploadAll(upload, progress); err != nil {
+		p.closeJournal() // what was uploaded is in it, for the next publish
+		return rep, err
+	}
+	if err := p.removeAll(remove, progress); err != nil {
+		return rep, err
+	}
+	if err := p.finish(); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// plan compares the export with the record of what the server holds and
+// fills rep with what the publish is to do: the files new or changed
+// (Uploaded, Bytes), those the export no longer has (Removed), those left
+// as they are (Unchanged), and whether an earlier publish stopped
+// (Resumed). It returns how many pages the record lists and how many of
+// them go, for the check against removing most of the site by mistake.
+func (p *publisher) plan(rep *Report) (pages, gone int) {
 	var upload, remove []string
 	for rel, f := range p.local.Files {
 		if old, ok := p.rec.Files[rel]; ok && old == f {
@@ -173,7 +218,6 @@ func (p *publisher) run() (Report, error) {
 		}
 		upload = append(upload, rel)
 	}
-	pages, gone := 0, 0
 	for rel := range p.rec.Files {
 		html := strings.HasSuffix(rel, ".html")
 		if html {
@@ -192,25 +236,16 @@ func (p *publisher) run() (Report, error) {
 	for _, rel := range upload {
 		rep.Bytes += p.local.Files[rel].Size
 	}
-	if gone > 0 && 2*gone > pages && !p.opt.Replace {
-		return rep, replaceErrorf("This publish would remove %d of the %d pages of the site at %s; nothing was changed. If that is meant, publish again replacing the site (--replace).", gone, pages, p.to)
-	}
-	if p.opt.DryRun || (len(upload) == 0 && len(remove) == 0 && len(p.rec.Pending) == 0 && p.recordAt != "") {
-		return rep, nil
-	}
+	return pages, gone
+}
 
-	if err := p.c.MkdirAll(p.to.Path); err != nil {
-		return rep, galley.Errorf(galley.EInvalid, "Cannot make the folder %s on %s: %v; nothing was published.", p.to.Path, p.to.Host, err)
-	}
-
-	unlock, err := p.lock()
-	if err != nil {
-		return rep, err
-	}
-	defer unlock()
-
-	// Temporary files an earlier, stopped publish left and this one will
-	// not overwrite.
+// begin records, before anything is sent, the uploads this publish makes
+// (their temporary names, as Pending) and the library publishing, and
+// opens an empty journal: a publish stopped from here on is resumed by
+// the next, which also removes the temporary files this one leaves. The
+// temporary files an earlier, stopped publish left and this one will not
+// overwrite go now.
+func (p *publisher) begin(upload []string) error {
 	wanted := map[string]bool{}
 	for _, rel := range upload {
 		wanted[uploadName(rel)] = true
@@ -226,33 +261,38 @@ func (p *publisher) run() (Report, error) {
 		p.rec.Pending = append(p.rec.Pending, uploadName(rel))
 	}
 	if err := p.saveRecord(); err != nil {
-		return rep, err
+		return err
 	}
-	if err := p.openJournal(); err != nil {
-		return rep, err
-	}
+	return p.openJournal()
+}
 
-	total := len(upload) + len(remove)
+// counter returns the function each upload and removal calls when done,
+// from any of the upload workers: it counts them and tells Options.Progress.
+func (p *publisher) counter(total int) func() {
 	var done atomic.Int64
-	progress := func() {
+	return func() {
 		n := done.Add(1)
 		if p.opt.Progress != nil {
 			p.opt.Progress(int(n), total)
 		}
 	}
-	if err := p.uploadAll(upload, progress); err != nil {
-		p.closeJournal() // what was uploaded is in it, for the next publish
-		return rep, err
-	}
+}
+
+// removeAll removes the files Galley published that the export no longer
+// has, journalling each, then the folders that left empty, deepest first;
+// a folder holding anything else stays (RemoveDirectory refuses it). A
+// file already gone is no failure. Stopped or failing, it closes the
+// journal: what it removed is in it, for the next publish.
+func (p *publisher) removeAll(remove []string, progress func()) error {
 	dirs := map[string]bool{}
 	for _, rel := range remove {
 		if err := p.ctx.Err(); err != nil {
 			p.closeJournal()
-			return rep, err
+			return err
 		}
 		if err := p.c.Remove(p.remote(rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			p.closeJournal()
-			return rep, galley.Errorf(galley.EInternal, "Cannot remove %s from %s: %v.", rel, p.to, err)
+			return galley.Errorf(galley.EInternal, "Cannot remove %s from %s: %v.", rel, p.to, err)
 		}
 		p.done(rel, nil)
 		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
@@ -260,8 +300,6 @@ func (p *publisher) run() (Report, error) {
 		}
 		progress()
 	}
-	// Folders left empty go too, deepest first; one holding anything
-	// else stays (RemoveDirectory refuses it).
 	var ds []string
 	for d := range dirs {
 		ds = append(ds, d)
@@ -270,14 +308,19 @@ func (p *publisher) run() (Report, error) {
 	for _, d := range ds {
 		p.c.RemoveDirectory(p.remote(d))
 	}
+	return nil
+}
+
+// finish records that the publish is complete: nothing pending, and the
+// record holding all the journal said, so the journal goes.
+func (p *publisher) finish() error {
 	p.rec.Pending = nil
 	p.closeJournal()
 	if err := p.saveRecord(); err != nil {
-		return rep, err
+		return err
 	}
-	// The record now holds all the journal said.
 	p.c.Remove(p.recordAt + journalSuffix)
-	return rep, nil
+	return nil
 }
 
 // uploadName is the temporary name a file is written under beside its
