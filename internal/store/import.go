@@ -312,7 +312,7 @@ func (s *Store) importPiece(ctx context.Context, tx *txn, p *galley.Piece, relat
 	}
 	if !opt.Overwrite && !p.Updated.IsZero() && old.Updated.After(p.Updated) {
 		return "", galley.Errorf(galley.EConflict, "%s was changed in the library (%s) after the copy being imported (%s). Import with --overwrite to replace the library's version anyway.",
-			old.Name(), old.Updated.Local().Format("Jan 2, 2006 15:04"), p.Updated.Local().Format("Jan 2, 2006 15:04"))
+			old.Name(), old.Updated.Local().Format(galley.ShownTimeLayout), p.Updated.Local().Format(galley.ShownTimeLayout))
 	}
 	p.ID = id
 	if p.Updated.IsZero() {
