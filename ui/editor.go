@@ -18,6 +18,10 @@ import (
 	"app.galley/galley/internal/store"
 )
 
+// clockLayout is the time of day the desk's state lines show ("Saved
+// 14:05", "Updated from another desk at …", who is editing since when).
+const clockLayout = "15:04"
+
 // editorPart is one tab of the piece editor. load fills its widgets from
 // the piece the editor opened; edits go straight into that piece and are
 // announced with editor.changed.
@@ -279,7 +283,7 @@ func (e *editor) save(explicit bool) bool {
 		p.Photos[i].ID, p.Photos[i].Image, p.Photos[i].Data = c.Photos[i].ID, c.Photos[i].Image, nil
 	}
 	e.dirty = false
-	e.setState("Saved " + time.Now().Format("15:04"))
+	e.setState("Saved " + time.Now().Format(clockLayout))
 	e.story.saved(p)
 	e.refreshChecks()
 	if wasNew || e.vocab {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -19,11 +17,6 @@ import (
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
 )
-
-// exportMemoryLimit is the soft memory limit while an export runs: photo
-// resizing makes large short-lived buffers the collector would otherwise
-// let pile up.
-const exportMemoryLimit = 200 << 20
 
 // exportJob is one export running in the background.
 type exportJob struct {
@@ -124,10 +117,7 @@ func (d *Desk) startExport(job exportJob) {
 
 // runExport takes a snapshot of the library and exports it.
 func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, error) {
-	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
-		debug.SetMemoryLimit(exportMemoryLimit)
-		defer debug.SetMemoryLimit(prev)
-	}
+	defer export.LimitMemory()()
 	if lib, ok := d.lib.(identified); ok {
 		// A library that cannot record its identity still exports; the
 		// folder then guards only against most of its pages vanishing.

@@ -51,7 +51,7 @@ func (d *Desk) showHistory() *historyWindow {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			r := h.revs[i]
-			text := fmt.Sprintf("#%d · %s · %s · %s", r.Number, r.Saved.Local().Format("Jan 2, 2006 15:04"), r.Author, r.Status)
+			text := fmt.Sprintf("#%d · %s · %s · %s", r.Number, r.Saved.Local().Format(galley.ShownTimeLayout), r.Author, r.Status)
 			if r.Change != "" {
 				// Not the editor's typing: an import, a restore, a rename.
 				text += " · " + r.Change

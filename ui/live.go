@@ -112,7 +112,7 @@ func (d *Desk) openBy(id int64, since bool) []string {
 			continue
 		}
 		if since {
-			names = append(names, fmt.Sprintf("%s since %s", pr.Who, pr.Since.Local().Format("15:04")))
+			names = append(names, fmt.Sprintf("%s since %s", pr.Who, pr.Since.Local().Format(clockLayout)))
 		} else {
 			names = append(names, pr.Who)
 		}
@@ -164,5 +164,5 @@ func (d *Desk) changedElsewhere(c store.Change) {
 		return
 	}
 	e.load(theirs)
-	e.setState("Updated from another desk at " + time.Now().Format("15:04"))
+	e.setState("Updated from another desk at " + time.Now().Format(clockLayout))
 }

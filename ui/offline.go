@@ -332,7 +332,7 @@ func (e *editor) keepOffline() bool {
 	}
 	e.stopTimer()
 	e.outKey, e.dirty = key, false
-	e.setState("Kept offline " + time.Now().Format("15:04"))
+	e.setState("Kept offline " + time.Now().Format(clockLayout))
 	e.d.showOffline()
 	return true
 }

@@ -303,38 +303,25 @@ func (t *photosTab) remove(i int) {
 	})
 }
 
-// addFiles adds the image files at paths, in order. Files that are not
-// usable images are named in one message; the rest are added.
+// addFiles adds the image files at paths, in order, as the command line
+// does (photo.AddFiles). Files that are not usable images are named in one
+// message; the rest are added, and the tab shows them.
 func (t *photosTab) addFiles(paths []string) {
 	p := t.e.piece
 	if p == nil || len(paths) == 0 {
 		return
 	}
-	var problems []string
-	added := 0
-	for _, path := range paths {
-		name := filepath.Base(path)
-		if len(p.Photos) >= galley.MaxPhotos {
-			problems = append(problems, fmt.Sprintf("%s: a piece can have at most %d photos.", name, galley.MaxPhotos))
-			continue
-		}
-		// The file's own caption, credit, alt text and details fill the
-		// new photo's empty fields.
-		ph, err := photo.FromFile(path)
-		if err != nil {
-			problems = append(problems, galley.ErrorMessage(err))
-			continue
-		}
-		ph.Lead = p.LeadPhoto() == nil
-		p.Photos = append(p.Photos, ph)
-		added++
-	}
+	added, bad := photo.AddFiles(p, paths)
 	if added > 0 {
 		t.rebuild()
 		t.e.changed()
 		t.e.selectTab(t.content)
 	}
-	if len(problems) > 0 {
+	if len(bad) > 0 {
+		problems := make([]string, len(bad))
+		for i, err := range bad {
+			problems[i] = galley.ErrorMessage(err)
+		}
 		t.e.d.showError(galley.Errorf(galley.EInvalid, "%s not added:\n%s", plural(len(problems), "file"), strings.Join(problems, "\n")))
 	}
 }

@@ -111,7 +111,7 @@ func pieceSegments(p *galley.Piece) []widget.RichTextSegment {
 	}
 	label += " · " + string(p.Status)
 	if !p.Published.IsZero() {
-		label += " · " + p.Published.Time().Format("Monday, January 2, 2006")
+		label += " · " + p.Published.Time().Format(galley.LongDateLayout)
 	}
 	para(label, widget.RichTextStyleParagraph)
 	para(p.Title, widget.RichTextStyleHeading)

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -120,10 +118,7 @@ func (d *Desk) preparePublish(to publish.Destination, replace bool) {
 // planPublish exports the site into its folder for to and asks the server
 // what a publish would change.
 func (d *Desk) planPublish(ctx context.Context, to publish.Destination, replace bool, pd *progressDialog) (staging, library string, plan publish.Report, err error) {
-	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
-		debug.SetMemoryLimit(exportMemoryLimit)
-		defer debug.SetMemoryLimit(prev)
-	}
+	defer export.LimitMemory()()
 	opt, err := d.withSite(ctx, d.exportOptions())
 	if err != nil {
 		return "", "", plan, err

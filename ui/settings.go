@@ -278,22 +278,15 @@ func settingRule(name string) func(string) error {
 	}
 }
 
-// checkPublishTo is the publish address's own rule.
-func checkPublishTo(s string) error {
-	if _, err := site.Check("publish-to", s); err != nil {
-		return errors.New(galley.ErrorMessage(err))
-	}
-	return nil
-}
+// checkPublishTo is the publish address's own rule: the publish-to
+// setting's, which Settings and the publish dialog both use.
+func checkPublishTo(s string) error { return settingRule("publish-to")(s) }
 
-// checkBaseURL is the export's own rule, so the settings never accept a
-// base URL every export would then refuse.
-func checkBaseURL(s string) error {
-	if err := export.CheckBaseURL(strings.TrimSpace(s)); err != nil {
-		return errors.New(galley.ErrorMessage(err))
-	}
-	return nil
-}
+// checkBaseURL is the base-url setting's own rule, the one saving it
+// applies (site.Check), which is the export's (export.CheckBaseURL): the
+// field refuses what saving would, and Settings never accepts a base URL
+// every export would then refuse.
+func checkBaseURL(s string) error { return settingRule("base-url")(s) }
 
 // folderField is a chosen folder shown with Choose and Clear buttons.
 type folderField struct {

@@ -35,7 +35,7 @@ func cmdBackup(ctx context.Context, args []string, db string, e env) error {
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		for _, b := range backups {
-			fmt.Fprintf(tw, "%s\t%d MB\t%s\n", b.Taken.Local().Format("2006-01-02 15:04"), (b.Size+1<<19)>>20, b.Path)
+			fmt.Fprintf(tw, "%s\t%d MB\t%s\n", b.Taken.Local().Format(listTimeLayout), (b.Size+1<<19)>>20, b.Path)
 		}
 		return tw.Flush()
 	}

@@ -12,6 +12,11 @@ import (
 	"app.galley/galley/internal/store"
 )
 
+// listTimeLayout is how the command line's lists (revisions, trash,
+// backups) show an instant, in the reader's zone: sortable, and short
+// enough for a table.
+const listTimeLayout = "2006-01-02 15:04"
+
 // cmdRevisions lists a piece's revisions, newest first.
 func cmdRevisions(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("revisions", &db)
@@ -40,7 +45,7 @@ func cmdRevisions(ctx context.Context, args []string, db string, e env) error {
 			if i == 0 {
 				note = strings.TrimSpace(note + " (current)")
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.Saved.Local().Format("2006-01-02 15:04"), r.Author, r.Status, note)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Number, r.Saved.Local().Format(listTimeLayout), r.Author, r.Status, note)
 		}
 		return tw.Flush()
 	})
@@ -178,7 +183,7 @@ func listTrash(ctx context.Context, st *store.Store, e env) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	for _, t := range list {
 		left := store.TrashDays - int(time.Since(t.Deleted).Hours()/24)
-		fmt.Fprintf(tw, "%s\tdeleted %s by %s\t%d days left\t%s\n", t.Slug, t.Deleted.Local().Format("2006-01-02 15:04"), t.Author, max(left, 0), t.Title)
+		fmt.Fprintf(tw, "%s\tdeleted %s by %s\t%d days left\t%s\n", t.Slug, t.Deleted.Local().Format(listTimeLayout), t.Author, max(left, 0), t.Title)
 	}
 	return tw.Flush()
 }

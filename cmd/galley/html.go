@@ -4,10 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"app.galley/galley/internal/export"
@@ -15,9 +13,6 @@ import (
 	"app.galley/galley/internal/site"
 	"app.galley/galley/internal/store"
 )
-
-// exportMemoryLimit is the soft memory limit during an export.
-const exportMemoryLimit = 160 << 20
 
 // multiFlag collects a flag given several times (--piece a --piece b).
 type multiFlag []string
@@ -94,14 +89,9 @@ func cmdHTML(ctx context.Context, args []string, db string, e env) error {
 	if bodyOnly && !fragment {
 		return usageError{"html --body-only goes with --fragment"}
 	}
-	// Resizing a photo makes tens of megabytes of short-lived buffers;
-	// left to itself the collector lets them pile up to several times what
-	// is live. A soft limit keeps an export of thousands of photos within
-	// a modest footprint, at the cost of a little more collecting.
-	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
-		debug.SetMemoryLimit(exportMemoryLimit)
-		defer debug.SetMemoryLimit(prev)
-	}
+	// A soft limit keeps an export of thousands of photos within a modest
+	// footprint, at the cost of a little more collecting.
+	defer export.LimitMemory()()
 
 	// Cancelled at any point before the export's swap, the staging
 	// folder is gone and the destination was never touched.

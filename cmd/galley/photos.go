@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/photo"
 )
 
 // cmdPhotos adds photos to a piece: `galley photos add --piece SLUG FILE...`.
-// Each file is checked on its own (photo.FromFile); the good ones are added (their empty
-// words filled from the file's metadata) and the bad ones named, so one
-// damaged file in twenty does not hold up the other nineteen.
+// The files are added as the desk adds them (photo.AddFiles): the good
+// ones with their words from the file's metadata, and the bad ones named,
+// so one damaged file in twenty does not hold up the other nineteen.
 func cmdPhotos(ctx context.Context, args []string, db string, e env) error {
 	if len(args) == 0 || args[0] != "add" {
 		return usageError{"photos: the only action is add: galley photos add --piece SLUG FILE..."}
@@ -34,23 +33,7 @@ func cmdPhotos(ctx context.Context, args []string, db string, e env) error {
 	if err != nil {
 		return err
 	}
-	var bad []string
-	added := 0
-	for _, path := range fl.Args() {
-		name := filepath.Base(path)
-		if len(p.Photos) >= galley.MaxPhotos {
-			bad = append(bad, fmt.Sprintf("%s: the piece already has the most photos a piece can hold (%d)", name, galley.MaxPhotos))
-			continue
-		}
-		ph, err := photo.FromFile(path)
-		if err != nil {
-			bad = append(bad, galley.ErrorMessage(err))
-			continue
-		}
-		ph.Source, ph.Lead = name, p.LeadPhoto() == nil
-		p.Photos = append(p.Photos, ph)
-		added++
-	}
+	added, bad := photo.AddFiles(p, fl.Args())
 	if added > 0 {
 		if err := st.SavePiece(ctx, p); err != nil {
 			return err
@@ -60,8 +43,8 @@ func cmdPhotos(ctx context.Context, args []string, db string, e env) error {
 			fmt.Fprintf(e.stdout, "  check: %s\n", msg)
 		}
 	}
-	for _, msg := range bad {
-		fmt.Fprintf(e.stderr, "galley: not added: %s\n", msg)
+	for _, err := range bad {
+		fmt.Fprintf(e.stderr, "galley: not added: %s\n", galley.ErrorMessage(err))
 	}
 	if len(bad) > 0 {
 		return galley.Errorf(galley.EInvalid, "%d of %d files were not added.", len(bad), fl.NArg())

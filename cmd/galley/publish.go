@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -45,10 +43,7 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 	} else if *branch != "" {
 		return usageError{"publish --branch goes with --to and a git remote"}
 	}
-	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
-		debug.SetMemoryLimit(exportMemoryLimit)
-		defer debug.SetMemoryLimit(prev)
-	}
+	defer export.LimitMemory()()
 
 	st, err := openLibrary(ctx, db, e)
 	if err != nil {

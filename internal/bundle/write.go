@@ -206,10 +206,10 @@ func (w *Writer) Add(p *galley.Piece, images ImageSource) error {
 		Topics:    p.Topics,
 	}
 	if !p.Created.IsZero() {
-		pj.Created = p.Created.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+		pj.Created = p.Created.UTC().Format(galley.StampLayout)
 	}
 	if !p.Updated.IsZero() {
-		pj.Updated = p.Updated.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+		pj.Updated = p.Updated.UTC().Format(galley.StampLayout)
 	}
 	for _, c := range p.Contributors {
 		pj.Contributors = append(pj.Contributors, contributorJSON{Name: c.Name, Role: c.Role})

@@ -42,5 +42,5 @@ func (s DateStyle) Format(d galley.Date) string {
 	if s == DateAP {
 		return fmt.Sprintf("%s %d, %d", apMonths[d.Month-1], d.Day, d.Year)
 	}
-	return d.Time().Format("Monday, January 2, 2006")
+	return d.Time().Format(galley.LongDateLayout)
 }

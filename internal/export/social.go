@@ -2,6 +2,7 @@ package export
 
 import (
 	"strings"
+	"time"
 
 	"app.galley/galley/internal/galley"
 )
@@ -53,7 +54,7 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 	url := s.canonical(path)
 	og := &ogView{
 		Type: "article", Title: p.Title, Description: p.Description(), URL: url,
-		Published: p.Published.String(), Modified: p.Updated.UTC().Format("2006-01-02T15:04:05Z07:00"),
+		Published: p.Published.String(), Modified: p.Updated.UTC().Format(time.RFC3339),
 		Tags: p.Topics,
 	}
 	// The structured data keeps the whole summary: it is read by

@@ -13,8 +13,26 @@ type Date struct {
 	Day   int
 }
 
-// dateLayout is the one text form of a Date in the library and in bundles.
-const dateLayout = "2006-01-02"
+// The time layouts Galley writes and reads in more than one place, each
+// named once so that two places cannot drift apart.
+const (
+	// DateLayout is the one text form of a day (YYYY-MM-DD): a Date and a
+	// photo's DateCreated, in the library, in bundles and on pages'
+	// machine-readable dates.
+	DateLayout = "2006-01-02"
+	// LongDateLayout is the house way of writing a day, "Monday, July 16,
+	// 2018": export.DateLong, and a caption's {date}.
+	LongDateLayout = "Monday, January 2, 2006"
+	// StampLayout is the one text form of an instant in the library and
+	// in bundles: UTC with millisecond precision, precise enough to order
+	// saves, short enough to read. It is RFC 3339, so time.RFC3339Nano
+	// reads it back.
+	StampLayout = "2006-01-02T15:04:05.000Z07:00"
+	// ShownTimeLayout is an instant as an editor is shown it, in their own
+	// zone: a revision in the desk's history, a conflict in an import's
+	// message.
+	ShownTimeLayout = "Jan 2, 2006 15:04"
+)
 
 // ParseDate reads a date written as YYYY-MM-DD. The empty string gives the
 // zero Date. Impossible days such as 2023-02-30 are refused.
@@ -22,7 +40,7 @@ func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
 	}
-	t, err := time.Parse(dateLayout, s)
+	t, err := time.Parse(DateLayout, s)
 	if err != nil {
 		return Date{}, Errorf(EInvalid, "%q is not a date in the form YYYY-MM-DD (for example 2018-07-17)", s)
 	}

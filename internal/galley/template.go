@@ -41,13 +41,13 @@ func (v TemplateVars) value(name string) string {
 }
 
 // longDate writes a day the house way, "Monday, July 16, 2018", or "" when
-// unset. It is the layout of export.DateLong: captions and pages agree, and
-// the domain cannot import the export to share it.
+// unset: LongDateLayout, as export.DateLong does, so captions and pages
+// agree.
 func longDate(d Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.Time().Format("Monday, January 2, 2006")
+	return d.Time().Format(LongDateLayout)
 }
 
 // templatePart is a piece of a parsed template: literal text, or the name

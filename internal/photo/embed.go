@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"app.galley/galley/internal/galley"
 )
 
 // This file is the writing side of the photo desk: it puts a photo's words
@@ -45,6 +47,10 @@ const (
 	iimMaxCountry   = 64
 	iimMaxKeyword   = 64
 )
+
+// iimDateLayout is how IPTC IIM writes a date (Date Created, 2:55):
+// CCYYMMDD, read by isoDate and written by EmbedJPEG.
+const iimDateLayout = "20060102"
 
 // errNotJPEG and errNotPNG say the data to embed into is not what the
 // function writes.
@@ -358,7 +364,7 @@ func xmpProperties(m Metadata) []embedProp {
 
 // xmpDate reports whether s is a date as XMP writes one (ISO 8601).
 func xmpDate(s string) bool {
-	for _, layout := range []string{"2006", "2006-01", "2006-01-02", "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05.999999999Z07:00"} {
+	for _, layout := range []string{"2006", "2006-01", galley.DateLayout, "2006-01-02T15:04Z07:00", time.RFC3339, time.RFC3339Nano} {
 		if _, err := time.Parse(layout, s); err == nil {
 			return true
 		}
@@ -592,8 +598,8 @@ func iimDatasets(m Metadata) []byte {
 		text(25, k, iimMaxKeyword, true)
 	}
 	if d := strings.TrimSpace(m.DateCreated); len(d) == 10 {
-		if t, err := time.Parse("2006-01-02", d); err == nil {
-			put(2, 55, []byte(t.Format("20060102")))
+		if t, err := time.Parse(galley.DateLayout, d); err == nil {
+			put(2, 55, []byte(t.Format(iimDateLayout)))
 			some = true
 		}
 	}

@@ -277,7 +277,7 @@ func isoDate(s string) string {
 	for _, c := range []struct {
 		n      int
 		layout string
-	}{{10, "2006-01-02"}, {10, "2006:01:02"}, {8, "20060102"}} {
+	}{{10, galley.DateLayout}, {10, "2006:01:02"}, {8, iimDateLayout}} {
 		if len(s) < c.n {
 			continue
 		}
@@ -285,7 +285,7 @@ func isoDate(s string) string {
 			continue // eight digits must be the whole value
 		}
 		if t, err := time.Parse(c.layout, s[:c.n]); err == nil {
-			return t.Format("2006-01-02")
+			return t.Format(galley.DateLayout)
 		}
 	}
 	return s

@@ -342,7 +342,7 @@ func RotateBackups(libraryPath string, now time.Time) error {
 		sort.SliceStable(list, func(i, j int) bool { return list[i].taken.After(list[j].taken) })
 		days, weeks := map[string]bool{}, map[string]bool{}
 		for _, b := range list {
-			day := b.taken.Format("2006-01-02")
+			day := b.taken.Format(galley.DateLayout)
 			y, w := b.taken.ISOWeek()
 			week := fmt.Sprint(y, "-", w)
 			keep := now.Sub(b.taken) < 24*time.Hour

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"iter"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -312,7 +314,7 @@ func (s *Store) importPiece(ctx context.Context, tx *txn, p *galley.Piece, relat
 	}
 	if !opt.Overwrite && !p.Updated.IsZero() && old.Updated.After(p.Updated) {
 		return "", galley.Errorf(galley.EConflict, "%s was changed in the library (%s) after the copy being imported (%s). Import with --overwrite to replace the library's version anyway.",
-			old.Name(), old.Updated.Local().Format("Jan 2, 2006 15:04"), p.Updated.Local().Format("Jan 2, 2006 15:04"))
+			old.Name(), old.Updated.Local().Format(galley.ShownTimeLayout), p.Updated.Local().Format(galley.ShownTimeLayout))
 	}
 	p.ID = id
 	if p.Updated.IsZero() {
@@ -343,50 +345,70 @@ func importedTimes(p *galley.Piece, now time.Time) {
 }
 
 // sameContent reports whether importing p (with its related slugs) would
-// leave the stored piece old as it is.
+// leave old as it is. It compares the whole pieces in the form the import
+// compares them in (importedForm), not a list of fields: a field added to
+// galley.Piece, galley.Contributor or galley.Photo counts without anyone
+// remembering to add it here, so a changed import is never reported
+// unchanged and its change dropped. (A new field the library assigns
+// itself belongs in importedForm; until it is there, every re-import
+// reports the piece updated, which costs a revision, not a change.)
 func sameContent(old, p *galley.Piece, related []galley.PieceRef) bool {
-	if old.Title != p.Title || galley.NameKey(old.Type) != galley.NameKey(p.Type) || old.Status != statusOrDraft(p.Status) ||
-		old.Published != p.Published || old.Summary != p.Summary || old.Body != p.Body {
-		return false
+	was, now := importedForm(old, old.Related), importedForm(p, related)
+	// What the import does not say, the library keeps: times a bundle
+	// leaves out, and a contributor's role where the byline gives none.
+	if now.Created.IsZero() {
+		now.Created = was.Created
 	}
-	if (!p.Created.IsZero() && !p.Created.Equal(old.Created)) || (!p.Updated.IsZero() && !p.Updated.Equal(old.Updated)) {
-		return false
+	if now.Updated.IsZero() {
+		now.Updated = was.Updated
 	}
-	if len(old.Contributors) != len(p.Contributors) || len(old.Topics) != len(p.Topics) || len(old.QA) != len(p.QA) ||
-		len(old.Photos) != len(p.Photos) || len(old.Related) != len(related) {
-		return false
-	}
-	for i, c := range p.Contributors {
-		o := old.Contributors[i]
-		if galley.NameKey(o.Name) != galley.NameKey(c.Name) || (c.Role != "" && o.Role != strings.TrimSpace(c.Role)) {
-			return false
+	for i := range now.Contributors {
+		if p.Contributors[i].Role == "" && i < len(was.Contributors) {
+			now.Contributors[i].Role = was.Contributors[i].Role
 		}
 	}
-	for i, t := range p.Topics {
-		if galley.NameKey(old.Topics[i]) != galley.NameKey(t) {
-			return false
-		}
+	return reflect.DeepEqual(was, now)
+}
+
+// importedForm is a copy of p as an import compares it: without what the
+// library assigns (row IDs, the version, the slug it was found by, a
+// contributor's count of pieces, a photo's bytes and what is read from
+// them beside their hash), with names as the library matches them
+// (galley.NameKey: a type, topic or contributor is the library's own
+// whatever its case), related pieces by slug, times in UTC and empty
+// lists as none, so that only a difference an import would write counts.
+func importedForm(p *galley.Piece, related []galley.PieceRef) galley.Piece {
+	c := *p
+	c.ID, c.Version, c.Slug = 0, 0, ""
+	c.Type = galley.NameKey(p.Type)
+	c.Status = statusOrDraft(p.Status)
+	c.Created, c.Updated = p.Created.UTC(), p.Updated.UTC()
+	c.Contributors = nil
+	for _, person := range p.Contributors {
+		c.Contributors = append(c.Contributors, galley.Contributor{Name: galley.NameKey(person.Name), Role: strings.TrimSpace(person.Role)})
 	}
-	for i, qa := range p.QA {
-		if old.QA[i] != qa {
-			return false
-		}
+	c.Topics = nil
+	for _, name := range p.Topics {
+		c.Topics = append(c.Topics, galley.NameKey(name))
 	}
-	for i, ph := range p.Photos {
-		o := old.Photos[i]
-		if o.Image.Hash != ph.Image.Hash || o.Alt != ph.Alt || o.Decorative != ph.Decorative ||
-			o.Caption != ph.Caption || o.Credit != ph.Credit || o.Lead != ph.Lead ||
-			o.Photographer != ph.Photographer || o.Copyright != ph.Copyright || o.DateCreated != ph.DateCreated ||
-			o.City != ph.City || o.Country != ph.Country || strings.Join(o.Keywords, "\n") != strings.Join(ph.Keywords, "\n") {
-			return false
-		}
+	c.QA = slices.Clip(p.QA)
+	if len(c.QA) == 0 {
+		c.QA = nil
 	}
-	for i, r := range related {
-		if old.Related[i].Slug != r.Slug {
-			return false
+	c.Photos = nil
+	for _, ph := range p.Photos {
+		ph.ID, ph.Data, ph.Source = 0, nil, ""
+		ph.Image = galley.Image{Hash: ph.Image.Hash}
+		if len(ph.Keywords) == 0 {
+			ph.Keywords = nil
 		}
+		c.Photos = append(c.Photos, ph)
 	}
-	return true
+	c.Related = nil
+	for _, r := range related {
+		c.Related = append(c.Related, galley.PieceRef{Slug: r.Slug})
+	}
+	return c
 }
 
 func statusOrDraft(s galley.Status) galley.Status {

@@ -13,13 +13,10 @@ import (
 	"app.galley/galley/internal/photo"
 )
 
-// timeLayout stores instants in UTC with millisecond precision: precise
-// enough to order saves, short enough to read.
-const timeLayout = "2006-01-02T15:04:05.000Z07:00"
-
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+// formatTime writes an instant as the library keeps it (galley.StampLayout).
+func formatTime(t time.Time) string { return t.UTC().Format(galley.StampLayout) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
 
