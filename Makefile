@@ -2,7 +2,7 @@
 #
 #   make run      install what is missing, build, open the desk
 #   make test     install what is missing, run the whole test suite
-#   make check    gofmt, go vet, staticcheck, gocyclo (reported) and the short tests under the race detector
+#   make check    gofmt, go vet, staticcheck, gocyclo (no function over 30) and the short tests under the race detector
 #   make bench    run the benchmarks and print their figures
 #   make package  build the Linux desktop package (dist/Galley.tar.xz)
 #   make screenshots  redraw the README's screenshots of the desk
