@@ -115,6 +115,7 @@ func TestDroppingAPhotoWithMetadataFillsItsWords(t *testing.T) {
 		"gps.jpg":  withGPS,
 	})
 	d.editor.photos.dropped([]fyne.URI{storage.NewFileURI(files["xmp.jpg"]), storage.NewFileURI(files["iptc.jpg"]), storage.NewFileURI(files["gps.jpg"])})
+	settled(d)
 	ph := d.editor.piece.Photos
 	if len(ph) != 3 {
 		t.Fatalf("%d photos added", len(ph))

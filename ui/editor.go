@@ -452,17 +452,15 @@ func (e *editor) duplicate() {
 // overlay.
 func (e *editor) saveCopy(p *galley.Piece, suffix string, then func(*galley.Piece, error)) {
 	c := draftCopy(p, suffix)
-	lib, g, d := e.d.lib, e.d.jobs, e.d
-	hide := working(d.win, "Saving a copy…")
-	d.retiring = true // the menus wait
-	started := g.startAsked(func(ctx context.Context) {
+	lib, d := e.d.lib, e.d
+	d.behindOverlay("Saving a copy…", d.jobs, func(ctx context.Context) func(bool) {
 		lost, err := fillImages(ctx, lib, c)
 		if err == nil {
 			err = lib.SavePiece(ctx, c)
 		}
-		g.do(func() {
-			hide()
-			d.retiring = false
+		return func(bool) {
+			// Even when the window is closing: then keeps the editor's
+			// own words (a conflict's "keep mine") before it closes.
 			if err != nil {
 				then(nil, err)
 				return
@@ -471,16 +469,8 @@ func (e *editor) saveCopy(p *galley.Piece, suffix string, then func(*galley.Piec
 				d.showError(lostImages(lost))
 			}
 			then(c, nil)
-			if d.quitAsked {
-				d.quitAsked = false
-				d.close()
-			}
-		})
+		}
 	})
-	if !started {
-		hide()
-		d.retiring = false
-	}
 }
 
 // copyOf saves a copy of p as saveCopy does, but here and now: sending

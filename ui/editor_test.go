@@ -44,6 +44,11 @@ func TestPhotosAreAddedFromFilesAndDescribed(t *testing.T) {
 	})
 	ph := d.editor.photos
 	ph.addFiles([]string{files["harbour.jpg"], files["notes.txt"], files["map.png"]})
+	// The files are read in the background, behind the overlay.
+	if msg := overlayText(d.win); !strings.Contains(msg, "Reading 3 photos…") || len(d.editor.piece.Photos) != 0 {
+		t.Errorf("while the files are read, the overlay shows:\n%s", msg)
+	}
+	settled(d)
 	// The bad file is named; the good ones are added, the first as lead.
 	if msg := overlayText(d.win); !strings.Contains(msg, "notes.txt") {
 		t.Errorf("no message names the file that is not a photo:\n%s", msg)
@@ -83,6 +88,7 @@ func TestPhotosAreAddedFromFilesAndDescribed(t *testing.T) {
 	// Dropping files on the window adds them too.
 	_, more := writeFiles(t, map[string][]byte{"dropped.jpg": fixture.JPEG(200, 100, 9)})
 	ph.dropped([]fyne.URI{storage.NewFileURI(more["dropped.jpg"])})
+	settled(d)
 	if len(d.editor.piece.Photos) != 3 {
 		t.Errorf("dropping a photo left %d photos", len(d.editor.piece.Photos))
 	}
@@ -137,6 +143,7 @@ func TestPickingSeveralPhotosFromAFolder(t *testing.T) {
 	}
 	tapButton(t, d.win, "Select all")
 	tapButton(t, d.win, "Add")
+	settled(d)
 	if n := len(d.editor.piece.Photos); n != 3 {
 		t.Errorf("%d photos added from the folder, want 3", n)
 	}

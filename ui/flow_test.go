@@ -57,6 +57,7 @@ func TestBuildingACompleteQAPieceFromNothing(t *testing.T) {
 
 	// Photos.
 	e.photos.addFiles([]string{files["delta.jpg"]})
+	settled(d)
 	fields := cardEntries(t, e.photos.cards.Objects[0])
 	test.Type(fields["Alt text"], "Silt fans spreading into a grey sea")
 	test.Type(fields["Caption"], "The delta seen from a survey flight on Monday, March 2, 2026.")

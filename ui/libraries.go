@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -172,29 +173,19 @@ func (d *Desk) switchLibrary(path string, create bool) {
 		// Reaching a server can take until its connect timeout (a
 		// black-holed network): the window keeps drawing meanwhile,
 		// behind the working overlay, and nothing else is switched to.
-		d.retiring = true
-		hide := working(d.win, "Reaching the team library…")
-		d.settling.Add(1)
-		go func() {
-			defer d.settling.Done()
+		d.behindOverlay("Reaching the team library…", nil, func(context.Context) func(bool) {
 			lib, closeLib, err := d.opener(path, create)
-			d.ui(func() {
-				hide()
-				d.retiring = false
-				if d.quitAsked {
+			return func(quitting bool) {
+				if !quitting {
+					d.replaceLibrary(path, lib, closeLib, err)
+				} else if err == nil {
 					// The window was closed while the server was
 					// being reached: the library on the desk stays
 					// until the end, the one just reached goes.
-					d.quitAsked = false
-					if err == nil {
-						closeLib()
-					}
-					d.close()
-					return
+					closeLib()
 				}
-				d.replaceLibrary(path, lib, closeLib, err)
-			})
-		}()
+			}
+		})
 		return
 	}
 	lib, closeLib, err := d.opener(path, create)
@@ -246,25 +237,14 @@ func (d *Desk) retire(what string, then func()) {
 		then()
 		return
 	}
-	d.retiring = true
-	hide := working(d.win, what)
-	d.settling.Add(1)
-	go func() {
-		defer d.settling.Done()
+	d.behindOverlay(what, nil, func(context.Context) func(bool) {
 		if !g.wait(d.stopWait) {
 			fyne.LogError("letting go of the library", errors.New("its background work did not end in time"))
 		}
-		// Still before the window closes: then is what closes it.
-		d.ui(func() {
-			hide()
-			d.retiring = false
-			then()
-			if d.quitAsked {
-				d.quitAsked = false
-				d.close()
-			}
-		})
-	}()
+		// Even when the window is closing: then is what closes the
+		// library, or the window itself.
+		return func(bool) { then() }
+	})
 }
 
 // putOnDesk puts lib, the library file at path, on the desk in place of

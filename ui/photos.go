@@ -304,14 +304,39 @@ func (t *photosTab) remove(i int) {
 }
 
 // addFiles adds the image files at paths, in order, as the command line
-// does (photo.AddFiles). Files that are not usable images are named in one
-// message; the rest are added, and the tab shows them.
+// does (photo.AddFiles). The files are read in the background, behind the
+// working overlay (decoding a few large photos takes seconds); files that
+// are not usable images are named in one message, the rest are added to
+// the piece that was open, and the tab shows them.
 func (t *photosTab) addFiles(paths []string) {
 	p := t.e.piece
 	if p == nil || len(paths) == 0 {
 		return
 	}
-	added, bad := photo.AddFiles(p, paths)
+	d, room := t.e.d, galley.MaxPhotos-len(p.Photos)
+	d.behindOverlay("Reading "+plural(len(paths), "photo")+"…", d.jobs, func(ctx context.Context) func(bool) {
+		photos, bad, err := photo.ReadFiles(ctx, paths, room)
+		return func(quitting bool) {
+			if err != nil || quitting {
+				return // the library is being let go; nothing was added
+			}
+			if t.e.piece != p {
+				// The overlay holds the editor, but not the team: the
+				// piece was closed or replaced meanwhile.
+				d.showError(galley.Errorf(galley.EConflict, "The photos were not added: %s is no longer open.", p.Name()))
+				return
+			}
+			added := photo.Add(p, photos)
+			if added < len(photos) {
+				bad = append(bad, galley.Errorf(galley.EInvalid, "%s: a piece can have at most %d photos.", plural(len(photos)-added, "more photo"), galley.MaxPhotos))
+			}
+			t.showAdded(added, bad)
+		}
+	})
+}
+
+// showAdded shows the photos just added and names the files left out.
+func (t *photosTab) showAdded(added int, bad []error) {
 	if added > 0 {
 		t.rebuild()
 		t.e.changed()

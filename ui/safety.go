@@ -199,10 +199,7 @@ func (d *Desk) restoreNewestGood() {
 // with the first that passes, or "" and the last check's error. A window
 // closed meanwhile closes once the checks end, without then.
 func (d *Desk) firstGoodBackup(backups []string, then func(good string, err error)) {
-	hide := working(d.win, "Checking the backup…")
-	d.retiring = true
-	g := d.jobs
-	started := g.startAsked(func(ctx context.Context) {
+	d.behindOverlay("Checking the backup…", d.jobs, func(ctx context.Context) func(bool) {
 		good, err := "", error(galley.Errorf(galley.ENotFound, "There is no backup to check."))
 		for _, b := range backups {
 			if err = store.CheckBackup(ctx, b); err == nil {
@@ -210,21 +207,12 @@ func (d *Desk) firstGoodBackup(backups []string, then func(good string, err erro
 				break
 			}
 		}
-		g.do(func() {
-			hide()
-			d.retiring = false
-			if d.quitAsked {
-				d.quitAsked = false
-				d.close()
-				return
+		return func(quitting bool) {
+			if !quitting { // a restore is not begun on a closing window
+				then(good, err)
 			}
-			then(good, err)
-		})
+		}
 	})
-	if !started {
-		hide()
-		d.retiring = false
-	}
 }
 
 // mayRestore reports whether a backup may replace the library on the

@@ -1,6 +1,8 @@
 package photo
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,5 +57,20 @@ func TestAddFilesTakesTheGoodAndNamesTheBad(t *testing.T) {
 	}
 	if len(bad) != 1 || !strings.Contains(galley.ErrorMessage(bad[0]), "harbour.jpg: a piece can have at most") {
 		t.Errorf("the file past the limit: %v", bad)
+	}
+}
+
+// TestReadFilesStopsWhenAsked: a read the desk cancels (the library is let
+// go) reads nothing more and says why.
+func TestReadFilesStopsWhenAsked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chart.png")
+	if err := os.WriteFile(path, fixture.PNG(30, 20, 2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	photos, bad, err := ReadFiles(ctx, []string{path, path, path}, galley.MaxPhotos)
+	if !errors.Is(err, context.Canceled) || len(photos)+len(bad) != 0 {
+		t.Errorf("a cancelled read gave %d photos, %v, %v", len(photos), bad, err)
 	}
 }

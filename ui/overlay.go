@@ -1,0 +1,51 @@
+package ui
+
+import "context"
+
+// behindOverlay runs work off the UI goroutine behind a working overlay
+// saying what, with the menus waiting (d.retiring), so slow work — reading
+// a backup whole, reaching a server, reading photos — never stops the
+// window drawing, and the editor cannot type into a desk about to change.
+//
+// With a job group, work runs as work the editor asked for in that group
+// (it ends with its library, and the desk waits for it); without one (the
+// library's own work is being let go, or another library is being
+// reached) it runs on its own, with a context that never ends, and the
+// desk's close waits for it through d.settling.
+//
+// work returns what is to be done with its result on the UI goroutine,
+// after the overlay is hidden. It is told whether the window was closed
+// meanwhile (quitting): then the window closes right after it, so it
+// should only let go of what work made, or finish what must not be lost.
+// If the group is stopped and work cannot start, the overlay goes and
+// nothing runs.
+func (d *Desk) behindOverlay(what string, g *jobs, work func(ctx context.Context) (finish func(quitting bool))) {
+	hide := working(d.win, what)
+	d.retiring = true
+	end := func(finish func(bool)) {
+		hide()
+		d.retiring = false
+		quitting := d.quitAsked
+		d.quitAsked = false
+		finish(quitting)
+		if quitting {
+			d.close()
+		}
+	}
+	if g == nil {
+		d.settling.Add(1)
+		go func() {
+			defer d.settling.Done()
+			finish := work(context.Background())
+			d.ui(func() { end(finish) })
+		}()
+		return
+	}
+	if !g.startAsked(func(ctx context.Context) {
+		finish := work(ctx)
+		g.do(func() { end(finish) })
+	}) {
+		hide()
+		d.retiring = false
+	}
+}
