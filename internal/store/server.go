@@ -8,11 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -131,29 +129,6 @@ func redactError(err error, address string) string {
 	return msg
 }
 
-type serverMigration struct {
-	version int
-	name    string
-}
-
-func serverMigrations() []serverMigration {
-	entries, err := fs.ReadDir(serverMigrationFS, "migrations/postgres")
-	if err != nil {
-		panic(err) // embedded
-	}
-	var ms []serverMigration
-	for _, e := range entries {
-		n, _, _ := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(n)
-		if err != nil {
-			panic("migration file without a number: " + e.Name())
-		}
-		ms = append(ms, serverMigration{v, e.Name()})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms
-}
-
 // serverSchema brings the team library's schema up to date under the
 // write lock, so two desks opening an empty database do not both make a
 // library in it.
@@ -190,12 +165,8 @@ func (s *Store) serverSchema(ctx context.Context) error {
 		if m.version <= version {
 			continue
 		}
-		script, err := serverMigrationFS.ReadFile("migrations/postgres/" + m.name)
-		if err != nil {
-			return err
-		}
 		// One script, run as it is: its functions are dollar-quoted.
-		if _, err := tx.Tx.ExecContext(ctx, string(script)); err != nil {
+		if _, err := tx.Tx.ExecContext(ctx, m.script); err != nil {
 			return fmt.Errorf("upgrade the team library %s to schema %d (%s): %w", s.path, m.version, m.name, s.serverError(err))
 		}
 	}
