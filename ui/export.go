@@ -143,6 +143,11 @@ type identified interface {
 
 var _ identified = (*store.Store)(nil)
 
+// The snapshot an export reads keeps the site's topic, type and person
+// addresses (export.Addresser): without it every export would give them
+// afresh, and a page could move.
+var _ export.Addresser = (*store.Snapshot)(nil)
+
 // showExportReport says what an export did.
 func (d *Desk) showExportReport(job exportJob, rep export.Report) {
 	msg := fmt.Sprintf("%d pages and %d images in %s.\n%d files written, %d unchanged, %d removed.",

@@ -52,6 +52,10 @@ Usage:
                                               the site's settings, kept in the library for every
                                               editor: site-name, base-url, language, time-zone, date-style,
                                               templates, publish-to (flags override them for a run)
+  galley [--db PATH] topics [rename OLD NEW | merge FROM INTO]
+                                              list the topics and how many pieces carry each, rename
+                                              one on every piece, or fold one into another; the old
+                                              topic's page on the site sends readers to the new one
   galley [--db PATH] checks [--language LANG] SLUG
                                               print the piece's failing pre-publish checks, spelling
                                               included, one a line; exit status 1 when any fails
@@ -250,6 +254,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdPublish(ctx, rest, *db, e)
 	case "settings":
 		return cmdSettings(ctx, rest, *db, e)
+	case "topics":
+		return cmdTopics(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

@@ -50,20 +50,47 @@ type site struct {
 // vocabulary gives each name of a shared list (topics, types, people) one
 // page and a slug that is unique within the list, whatever its spelling.
 type vocabulary struct {
-	dir   string
-	slugs map[string]string // name key → slug
-	names map[string]string // name key → name as first seen
+	dir    string
+	slugs  map[string]string // name key → slug
+	names  map[string]string // name key → name as first seen
+	former map[string]string // former slug → the name key whose page it sends readers to
 
 	mu    sync.Mutex
 	bases map[string]string // name as spelled → "dir/slug"
 }
 
-func newVocabulary(dir string, names []string) *vocabulary {
+// Addresser is a Source that keeps the address of every topic, type and
+// person page once given (store.Snapshot): a name keeps its page's
+// address whatever names come after it, and a renamed or merged one's old
+// address sends readers on. kind is the folder of the pages: "topics",
+// "types" or "people".
+type Addresser interface {
+	Addresses(ctx context.Context, kind string, names []string) (galley.Addresses, error)
+}
+
+// newVocabulary gives the names of dir their pages: at the addresses the
+// source keeps, or, from a source that keeps none, each at its slug in
+// the order of their keys, "-2", "-3"… after a slug taken.
+func (s *site) newVocabulary(ctx context.Context, dir string, names []string) (*vocabulary, error) {
 	v := &vocabulary{dir: dir, slugs: map[string]string{}, names: map[string]string{}, bases: map[string]string{}}
 	for _, n := range names {
 		if k := galley.NameKey(n); v.names[k] == "" {
 			v.names[k] = n
 		}
+	}
+	if a, ok := s.src.(Addresser); ok {
+		kept, err := a.Addresses(ctx, dir, names)
+		if err != nil {
+			return nil, err
+		}
+		if kept.Unkept != nil {
+			s.note("The new addresses of the %s pages could not be kept in the library (%s); the next export may give those pages others.", dir, galley.ErrorMessage(kept.Unkept))
+		}
+		for k := range v.names {
+			v.slugs[k] = kept.Slugs[k]
+		}
+		v.former = kept.Former
+		return v, nil
 	}
 	used := map[string]bool{}
 	for _, k := range sortedKeys(v.names) {
@@ -75,7 +102,7 @@ func newVocabulary(dir string, names []string) *vocabulary {
 		used[slug] = true
 		v.slugs[k] = slug
 	}
-	return v
+	return v, nil
 }
 
 // path is the page of the name: page 1, or page n of its list.
@@ -222,9 +249,15 @@ func (s *site) read(ctx context.Context) error {
 			people = append(people, c.Name)
 		}
 	}
-	s.topics = newVocabulary("topics", topics)
-	s.types = newVocabulary("types", types)
-	s.people = newVocabulary("people", people)
+	if s.topics, err = s.newVocabulary(ctx, "topics", topics); err != nil {
+		return err
+	}
+	if s.types, err = s.newVocabulary(ctx, "types", types); err != nil {
+		return err
+	}
+	if s.people, err = s.newVocabulary(ctx, "people", people); err != nil {
+		return err
+	}
 	for _, k := range sortedKeys(s.types.names) {
 		name := s.types.names[k]
 		if path := s.types.page(name); s.link(path, "") != "" {
@@ -390,6 +423,7 @@ func (s *site) pageJobs(ctx context.Context) []pageJob {
 				return s.render(s.tpl.list, path, build())
 			}})
 		})
+		pages = append(pages, s.redirectJobs()...)
 	}
 	return pages
 }

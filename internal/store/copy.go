@@ -17,10 +17,11 @@ var copyTables = []string{
 	"types", "topics", "contributors", "images", "thumbnails", "pieces",
 	"piece_contributors", "piece_topics", "qa", "photos", "related",
 	"revisions", "revision_images", "trash", "trash_images", "library_meta",
+	"addresses",
 }
 
 // flagColumns hold yes or no: integers in a file, booleans on a server.
-var flagColumns = map[string]bool{"has_gps": true, "decorative": true, "lead": true}
+var flagColumns = map[string]bool{"has_gps": true, "decorative": true, "lead": true, "live": true}
 
 // CopyInto copies the whole library — pieces, photos, revisions, the
 // trash, vocabularies, settings kept in the library — into to, which must

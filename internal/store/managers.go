@@ -41,6 +41,14 @@ func (s *Store) MergeTopics(ctx context.Context, from, into int64) error {
 	if err != nil {
 		return err
 	}
+	// from's page now sends its readers to into's.
+	var fromKey, intoKey string
+	if err := tx.QueryRowContext(ctx, `SELECT f.key, i.key FROM topics f, topics i WHERE f.id = ? AND i.id = ?`, from, into).Scan(&fromKey, &intoKey); err != nil {
+		return s.txError(err)
+	}
+	if err := s.moveAddresses(ctx, tx, AddressTopics, fromKey, intoKey); err != nil {
+		return err
+	}
 	steps := []struct {
 		query string
 		args  []any
@@ -143,6 +151,9 @@ func (s *Store) RenameType(ctx context.Context, id int64, name string) error {
 	}
 	defer tx.Rollback()
 	if err := s.typeNameFree(ctx, tx, name, id); err != nil {
+		return err
+	}
+	if err := s.renamedAddresses(ctx, tx, AddressTypes, "types", id, name); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE types SET name = ?, key = ? WHERE id = ?`, name, galley.NameKey(name), id)

@@ -51,7 +51,7 @@ var pgOnlyTables = []string{"galley_schema", "presence"}
 var pgOnlyIndexes = []string{"pieces_search", "photos_search", "galley_schema_one_row"}
 
 // sqliteFlags are the file's 0/1 INTEGER columns, boolean on the server.
-var sqliteFlags = []string{"photos.decorative", "photos.lead", "images.has_gps"}
+var sqliteFlags = []string{"photos.decorative", "photos.lead", "images.has_gps", "addresses.live"}
 
 // identityColumns are the IDs the store leaves to the database to number
 // (it inserts without them); pieces are numbered by nextPieceID and

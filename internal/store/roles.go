@@ -35,6 +35,10 @@ var teamSetup = []string{
 	// What a save, an import and a revision write.
 	`GRANT INSERT, UPDATE ON pieces, images, thumbnails, contributors, types, revisions, library_meta, presence TO galley_writer`,
 	`GRANT INSERT ON topics, trash, trash_images TO galley_writer`,
+	// An export gives new names their addresses; renaming a contributor,
+	// which a writer may, moves that person's (the guard below keeps
+	// topics' and types' to editors).
+	`GRANT INSERT, UPDATE ON addresses TO galley_writer`,
 	`GRANT INSERT, DELETE ON piece_contributors, piece_topics, qa, photos, related, revision_images, presence, thumbnails TO galley_writer`,
 	// An image no photo uses any more goes with the save that dropped it.
 	`GRANT DELETE ON images TO galley_writer`,
@@ -69,10 +73,27 @@ var teamSetup = []string{
 		END IF;
 		RETURN NEW;
 	END $$`,
+	addressGuard,
+	`DROP TRIGGER IF EXISTS galley_address_guard ON addresses`,
+	`CREATE TRIGGER galley_address_guard BEFORE UPDATE ON addresses
+		FOR EACH ROW EXECUTE FUNCTION galley_address_guard()`,
 	`DROP TRIGGER IF EXISTS galley_site_guard ON library_meta`,
 	`CREATE TRIGGER galley_site_guard BEFORE INSERT OR UPDATE ON library_meta
 		FOR EACH ROW EXECUTE FUNCTION galley_site_guard()`,
 }
+
+// addressGuard keeps moving a topic's or a type's address (its rename or
+// merge) to editors, as renaming them is; a writer may rename a
+// contributor, and so move a person's. The team library's migration 0004
+// sets it up for teams made before it, in the same words.
+const addressGuard = `CREATE OR REPLACE FUNCTION galley_address_guard() RETURNS trigger LANGUAGE plpgsql AS $f$
+	BEGIN
+		IF NEW.kind <> 'people' AND NOT pg_has_role(current_user, 'galley_editor', 'MEMBER') THEN
+			RAISE EXCEPTION 'only an editor may rename or merge topics and types (you are a writer)'
+				USING ERRCODE = '42501';
+		END IF;
+		RETURN NEW;
+	END $f$`
 
 // InitTeam sets up the writer and editor roles on a team library, making
 // the library first if the database is empty. It must be run by the

@@ -129,3 +129,48 @@ func TestRolesAreEnforcedByTheServer(t *testing.T) {
 		t.Errorf("the writer reads the site settings as %v", got)
 	}
 }
+
+// TestAddressesFollowTheRoles: a writer's export gives new names their
+// addresses, and a writer's rename of a contributor moves that person's;
+// moving a topic's address is an editor's, refused by the server to a
+// writer's own SQL as renaming the topic is.
+func TestAddressesFollowTheRoles(t *testing.T) {
+	address := serverAddress(t)
+	if err := InitTeam(ctx, address); err != nil {
+		t.Fatal(err)
+	}
+	if err := AddToTeam(ctx, address, "wren", "writer"); err != nil {
+		t.Fatal(err)
+	}
+	writer, err := openServer(ctx, asUser(t, address, "wren"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	if err := writer.SavePiece(ctx, &galley.Piece{Title: "Dispatch", Topics: []string{"Harbours"}, Contributors: []galley.Contributor{{Name: "Ola Berg"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if a := addressesOf(t, writer, AddressTopics, "Harbours"); a.Slugs["harbours"] != "harbours" {
+		t.Errorf("a writer's export: %+v", a)
+	}
+	addressesOf(t, writer, AddressPeople, "Ola Berg")
+	people, err := writer.Contributors(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range people {
+		if c.Name == "Ola Berg" {
+			c.Name = "Ola Berg-Lind"
+			if err := writer.UpdateContributor(ctx, c); err != nil {
+				t.Fatalf("a writer renaming a contributor: %v", err)
+			}
+		}
+	}
+	if a := addressesOf(t, writer, AddressPeople, "Ola Berg-Lind"); a.Former["ola-berg"] != "ola berg-lind" {
+		t.Errorf("after a writer's rename: %+v", a)
+	}
+	_, err = writer.db.ExecContext(ctx, `UPDATE addresses SET key = 'elsewhere', live = false WHERE kind = 'topics'`)
+	if err == nil || !strings.Contains(err.Error(), "only an editor") {
+		t.Errorf("a writer's own SQL moving a topic's address = %v, want refused", err)
+	}
+}

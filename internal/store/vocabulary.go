@@ -51,6 +51,9 @@ func (s *Store) RenameTopic(ctx context.Context, id int64, name string) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return s.txError(err)
 	}
+	if err := s.renamedAddresses(ctx, tx, AddressTopics, "topics", id, name); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE topics SET name = ?, key = ? WHERE id = ?`, name, galley.NameKey(name), id)
 	if err != nil {
 		return s.txError(err)
@@ -132,6 +135,9 @@ func (s *Store) UpdateContributor(ctx context.Context, c galley.Contributor) err
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return s.txError(err)
+	}
+	if err := s.renamedAddresses(ctx, tx, AddressPeople, "contributors", c.ID, c.Name); err != nil {
+		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE contributors SET name = ?, key = ?, role = ? WHERE id = ?`, c.Name, galley.NameKey(c.Name), c.Role, c.ID)
 	if err != nil {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks Galley's HTML export with real tools, as the test suite and CI do:
 #   - the Nu Html Checker (vnu-jar, on the machine's Java): zero errors on
-#     every page of the exported sample site and of the hostile corpus;
+#     every page of the exported sample site (a renamed topic's redirect
+#     page included) and of the hostile corpus;
 #   - axe-core in headless Chromium: zero WCAG 2 A/AA violations on a piece
 #     page, the publications index and a topic page;
 #   - the hostile corpus (internal/export/testdata/hostile) exported as a
@@ -24,6 +25,10 @@ vnu() { java -Xss4m -jar "$here/node_modules/vnu-jar/build/dist/vnu.jar" --error
 echo "-- exporting the sample site"
 galley --db "$work/sample.galley" sample >/dev/null
 galley --db "$work/sample.galley" html --out "$work/site" --site-name "Galley Sample Desk" --base-url https://example.org/publications/
+# A topic renamed after it was published: its old address becomes a page
+# that sends readers on, checked like every other.
+galley --db "$work/sample.galley" topics rename "Food Security" "Food Systems" >/dev/null
+galley --db "$work/sample.galley" html --out "$work/site" --site-name "Galley Sample Desk" --base-url https://example.org/publications/ >/dev/null
 galley --db "$work/sample.galley" html --out "$work/site-ap" --date-style ap >/dev/null
 # One chosen piece without a base URL: its links to pages it lacks are text.
 galley --db "$work/sample.galley" html --out "$work/one-piece" --piece what-a-river-treaty-can-teach-negotiators >/dev/null
@@ -37,6 +42,7 @@ node "$here/check.mjs" axe \
 	"$work/site/pieces/what-a-river-treaty-can-teach-negotiators.html" \
 	"$work/site/index.html" \
 	"$work/site/topics/water-and-climate.html" \
+	"$work/site/topics/food-security.html" \
 	"$work/one-piece/pieces/what-a-river-treaty-can-teach-negotiators.html"
 
 echo "-- the hostile corpus"

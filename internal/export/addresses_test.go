@@ -1,0 +1,118 @@
+package export_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+// heading is the text of the page's h1.
+func heading(t *testing.T, path string) string {
+	t.Helper()
+	h := find(parse(t, path), func(n *html.Node) bool { return n.Data == "h1" })
+	if len(h) == 0 {
+		t.Fatalf("%s has no h1", path)
+	}
+	var b strings.Builder
+	var text func(*html.Node)
+	text = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			text(c)
+		}
+	}
+	text(h[0])
+	return strings.TrimSpace(b.String())
+}
+
+// publish saves a published piece carrying topics.
+func publish(t *testing.T, st *store.Store, title string, topics ...string) {
+	t.Helper()
+	p := &galley.Piece{Title: title, Status: galley.StatusPublished, Published: galley.Date{Year: 2026, Month: 3, Day: 2}, Topics: topics}
+	if err := st.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestATopicsPageKeepsItsAddress exports a site three times: a topic's
+// page stays where it was first published when a name that sorts before
+// it arrives (it used to move to cafe-2.html and give its address to the
+// newcomer), and after a rename its old address is a page that sends
+// readers to the new one, which the sitemap does not list.
+func TestATopicsPageKeepsItsAddress(t *testing.T) {
+	st := sampleLibrary(t)
+	out := filepath.Join(t.TempDir(), "site")
+	publish(t, st, "Beans and Borders", "Café")
+	exportTo(t, st, out, export.Options{BaseURL: liveBase})
+	if got := heading(t, filepath.Join(out, "topics", "cafe.html")); got != "Café" {
+		t.Fatalf("topics/cafe.html is %q", got)
+	}
+
+	publish(t, st, "Corner Shops", "Cafe")
+	exportTo(t, st, out, export.Options{BaseURL: liveBase})
+	for file, want := range map[string]string{"cafe.html": "Café", "cafe-2.html": "Cafe"} {
+		if got := heading(t, filepath.Join(out, "topics", file)); got != want {
+			t.Errorf("after Cafe arrived, topics/%s is %q, want %q", file, got, want)
+		}
+	}
+
+	topics, err := st.Topics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range topics {
+		if tp.Name == "Café" {
+			if err := st.RenameTopic(ctx, tp.ID, "Coffee Houses"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rep := exportTo(t, st, out, export.Options{BaseURL: liveBase})
+	if got := heading(t, filepath.Join(out, "topics", "coffee-houses.html")); got != "Coffee Houses" {
+		t.Errorf("the renamed topic's page is %q", got)
+	}
+	moved := filepath.Join(out, "topics", "cafe.html")
+	doc := parse(t, moved)
+	links := find(doc, func(n *html.Node) bool { return n.Data == "a" })
+	refresh := find(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "http-equiv") == "refresh" })
+	canonical := find(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "canonical" })
+	robots := find(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == "robots" })
+	if len(links) != 1 || attr(links[0], "href") != "../topics/coffee-houses.html" ||
+		len(refresh) != 1 || attr(refresh[0], "content") != "0; url=../topics/coffee-houses.html" ||
+		len(canonical) != 1 || attr(canonical[0], "href") != liveBase+"topics/coffee-houses.html" ||
+		len(robots) != 1 || attr(robots[0], "content") != "noindex" {
+		t.Errorf("the old address does not send readers on:\n%s", read(t, moved))
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(moved), "coffee-houses.html")); err != nil {
+		t.Errorf("the redirect leads nowhere: %v", err)
+	}
+	if got := heading(t, filepath.Join(out, "topics", "cafe-2.html")); got != "Cafe" {
+		t.Errorf("topics/cafe-2.html is %q after the rename", got)
+	}
+	sitemap := read(t, filepath.Join(out, "sitemap.xml"))
+	if strings.Contains(sitemap, "topics/cafe.html") || !strings.Contains(sitemap, "topics/coffee-houses.html") {
+		t.Errorf("the sitemap lists the old address or not the new:\n%s", sitemap)
+	}
+	if len(rep.Problems) != 0 {
+		t.Errorf("notes: %q", rep.Problems)
+	}
+}
+
+// read is the file's text.
+func read(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

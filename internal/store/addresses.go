@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strconv"
+
+	"app.galley/galley/internal/galley"
+)
+
+// Address kinds: the site's folders of list pages.
+const (
+	AddressTopics = "topics"
+	AddressTypes  = "types"
+	AddressPeople = "people"
+)
+
+// Addresses gives each of names, of kind (AddressTopics, AddressTypes,
+// AddressPeople), its page's address on the published site: the one the
+// library keeps for it, or for a name without one yet, a new one made
+// from the name and kept from now on. New names are given addresses in
+// the order of their NameKeys, each the name's slug or, if another name
+// has or had that one, the first of slug-2, slug-3… free, as exports
+// before the library kept addresses gave them, so a site published then
+// keeps its addresses. A name renamed back to one it had before takes
+// its old address again when that is its slug.
+//
+// The addresses are read from the snapshot; only new ones are written,
+// in a write transaction of their own that reads them again under the
+// write lock (another desk may be exporting too). When that write is
+// refused, the addresses are given all the same and Unkept says why.
+func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string) (galley.Addresses, error) {
+	unlock := sn.lock()
+	a, err := sn.s.readAddresses(ctx, sn.tx, kind)
+	unlock()
+	if err != nil {
+		return galley.Addresses{}, err
+	}
+	if !lacksAddress(a, names) {
+		return a, nil
+	}
+	kept, err := sn.s.keepAddresses(ctx, kind, names)
+	if err != nil {
+		newAddresses(a, names) // given here, in memory, the same way
+		a.Unkept = err
+		return a, nil
+	}
+	return kept, nil
+}
+
+// keepAddresses gives names without an address theirs and writes them.
+func (s *Store) keepAddresses(ctx context.Context, kind string, names []string) (galley.Addresses, error) {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return galley.Addresses{}, err
+	}
+	defer tx.Rollback()
+	a, err := s.readAddresses(ctx, tx, kind)
+	if err != nil {
+		return galley.Addresses{}, err
+	}
+	for _, n := range newAddresses(a, names) {
+		// A former address of the name itself becomes its page again.
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO addresses (kind, slug, key, live) VALUES (?, ?, ?, ?)
+			ON CONFLICT (kind, slug) DO UPDATE SET live = excluded.live`, kind, n.slug, n.key, true)
+		if err != nil {
+			return galley.Addresses{}, s.txError(err)
+		}
+	}
+	return a, s.commit(tx)
+}
+
+// readAddresses reads the addresses of kind.
+func (s *Store) readAddresses(ctx context.Context, tx *txn, kind string) (galley.Addresses, error) {
+	a := galley.Addresses{Slugs: map[string]string{}, Former: map[string]string{}}
+	err := queryEach(ctx, tx, `SELECT slug, key, live FROM addresses WHERE kind = ?`, []any{kind}, func(r *sql.Rows) error {
+		var slug, key string
+		var live bool
+		if err := r.Scan(&slug, &key, &live); err != nil {
+			return err
+		}
+		if live {
+			a.Slugs[key] = slug
+		} else {
+			a.Former[slug] = key
+		}
+		return nil
+	})
+	return a, s.txError(err)
+}
+
+// lacksAddress reports whether any of names has no address in a.
+func lacksAddress(a galley.Addresses, names []string) bool {
+	return slices.ContainsFunc(names, func(n string) bool {
+		_, ok := a.Slugs[galley.NameKey(n)]
+		return !ok
+	})
+}
+
+// newAddress is an address given to a name that had none.
+type newAddress struct{ key, slug string }
+
+// newAddresses gives the names that have no address in a theirs, in
+// a itself, and returns them in the order given.
+func newAddresses(a galley.Addresses, names []string) []newAddress {
+	var keys []string
+	first := map[string]string{}
+	for _, n := range names {
+		k := galley.NameKey(n)
+		if _, ok := a.Slugs[k]; !ok && first[k] == "" {
+			first[k] = n
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	used := map[string]bool{}
+	for _, slug := range a.Slugs {
+		used[slug] = true
+	}
+	for slug := range a.Former {
+		used[slug] = true
+	}
+	var made []newAddress
+	for _, k := range keys {
+		base := galley.Slugify(first[k])
+		slug := base
+		if a.Former[base] != k { // a name's own former address is its own
+			for i := 2; used[slug]; i++ {
+				slug = base + "-" + strconv.Itoa(i)
+			}
+		}
+		delete(a.Former, slug)
+		used[slug] = true
+		a.Slugs[k] = slug
+		made = append(made, newAddress{k, slug})
+	}
+	return made
+}
+
+// moveAddresses, in a rename or merge, sends the addresses of the name
+// whose NameKey was from to the name now keyed to: they become its former
+// addresses, which the export makes pages that send the reader on. The
+// name to gets its own address at the next export. Nothing moves when the
+// key is the same (a change of case or accents NameKey does not see).
+func (s *Store) moveAddresses(ctx context.Context, tx *txn, kind, from, to string) error {
+	if from == to {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE addresses SET key = ?, live = ? WHERE kind = ? AND key = ?`, to, false, kind, from)
+	return s.txError(err)
+}
+
+// renamedAddresses moves the addresses of the row id of table (topics,
+// types, contributors), about to be renamed to name, to that name
+// (moveAddresses). A row that is not there moves nothing: the rename then
+// says it is not found.
+func (s *Store) renamedAddresses(ctx context.Context, tx *txn, kind, table string, id int64, name string) error {
+	var from string
+	err := tx.QueryRowContext(ctx, `SELECT key FROM `+table+` WHERE id = ?`, id).Scan(&from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return s.txError(err)
+	}
+	return s.moveAddresses(ctx, tx, kind, from, galley.NameKey(name))
+}
