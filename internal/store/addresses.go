@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"time"
 
 	"app.galley/galley/internal/galley"
 )
@@ -29,8 +30,12 @@ const (
 //
 // The addresses are read from the snapshot; only new ones are written,
 // in a write transaction of their own that reads them again under the
-// write lock (another desk may be exporting too). When that write is
-// refused, the addresses are given all the same and Unkept says why.
+// write lock (another desk may be exporting too). An export is a read and
+// must not wait for a long write (an import of thousands of pieces): the
+// lock is waited for only AddressLockWait. When the write cannot be made,
+// the addresses are given all the same, the same way, and Unkept says
+// why; the next export, given the same names, gives the same addresses
+// and keeps them.
 func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string) (galley.Addresses, error) {
 	unlock := sn.lock()
 	a, err := sn.s.readAddresses(ctx, sn.tx, kind)
@@ -41,7 +46,7 @@ func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string) 
 	if !lacksAddress(a, names) {
 		return a, nil
 	}
-	kept, err := sn.s.keepAddresses(ctx, kind, names)
+	kept, err := sn.s.keepAddresses(WithLockWait(ctx, AddressLockWait), kind, names)
 	if err != nil {
 		newAddresses(a, names) // given here, in memory, the same way
 		a.Unkept = err
@@ -49,6 +54,10 @@ func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string) 
 	}
 	return kept, nil
 }
+
+// AddressLockWait is how long an export waits for another program's write
+// to keep the addresses of new names.
+const AddressLockWait = 500 * time.Millisecond
 
 // keepAddresses gives names without an address theirs and writes them.
 func (s *Store) keepAddresses(ctx context.Context, kind string, names []string) (galley.Addresses, error) {
