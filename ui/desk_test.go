@@ -947,3 +947,37 @@ func TestArrowKeysAndEnterChooseATopicSuggestion(t *testing.T) {
 		t.Errorf("Enter with no suggestion highlighted: topics %q", got)
 	}
 }
+
+// TestAPiecesLanguageIsTypedAsATag types a language key by key: the piece
+// takes it once it is a tag, in its canonical form, says meanwhile that it
+// is not one yet, and keeps it when saved; emptied, the piece is in the
+// site's language again.
+func TestAPiecesLanguageIsTypedAsATag(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Dialogue"})
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour)
+	p := findByTitle(t, lib, "Dialogue")
+	d.editor.open(p.ID)
+	lang := d.editor.story.lang
+	test.Type(lang, "en-g")
+	if d.editor.piece.Lang != "en" || !strings.Contains(d.editor.state.Text, "Language not taken yet") {
+		t.Errorf("half a tag typed: the piece has %q, the state says %q", d.editor.piece.Lang, d.editor.state.Text)
+	}
+	test.Type(lang, "b")
+	if d.editor.piece.Lang != "en-GB" || lang.Text != "en-gb" {
+		t.Errorf("en-gb typed: the piece has %q, the field shows %q", d.editor.piece.Lang, lang.Text)
+	}
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	if got := stored(t, lib, p.ID).Lang; got != "en-GB" {
+		t.Errorf("stored language %q", got)
+	}
+	lang.SetText("")
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	if got := stored(t, lib, p.ID).Lang; got != "" {
+		t.Errorf("emptied, the stored language is %q", got)
+	}
+}

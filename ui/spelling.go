@@ -209,7 +209,7 @@ func (s *spellingPanel) writePending(lib spellingLibrary, p *galley.Piece) {
 // can read them on another goroutine while the editor types.
 func spellingCopy(p *galley.Piece) *galley.Piece {
 	c := &galley.Piece{
-		ID: p.ID, Title: p.Title, Summary: p.Summary, Body: p.Body,
+		ID: p.ID, Title: p.Title, Summary: p.Summary, Body: p.Body, Lang: p.Lang,
 		QA:           slices.Clone(p.QA),
 		Contributors: slices.Clone(p.Contributors),
 		Topics:       slices.Clone(p.Topics),
@@ -221,11 +221,13 @@ func spellingCopy(p *galley.Piece) *galley.Piece {
 }
 
 // check runs on a job's goroutine: it makes the checker if need be and
-// checks the copy.
+// checks the copy, in the piece's own language or else the library's.
 func (s *spellingPanel) check(ctx context.Context, lib spellingLibrary, p *galley.Piece, extra []string) ([]spell.Misspelling, string, error) {
-	lang, err := spell.LibraryLanguage(ctx, lib, s.getenv)
-	if err != nil {
-		return nil, "", err
+	lang, err := p.Lang, error(nil)
+	if lang == "" {
+		if lang, err = spell.LibraryLanguage(ctx, lib, s.getenv); err != nil {
+			return nil, "", err
+		}
 	}
 	s.mu.Lock()
 	c := s.checker

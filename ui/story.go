@@ -15,7 +15,7 @@ import (
 )
 
 // storyTab edits the piece's text and particulars: title, slug, type,
-// status, date, byline, summary and body.
+// status, date, language, byline, summary and body.
 type storyTab struct {
 	e        *editor
 	title    *widget.Entry
@@ -23,6 +23,7 @@ type storyTab struct {
 	typ      *widget.SelectEntry
 	status   *widget.Select
 	date     *dateField
+	lang     *widget.Entry // the piece's language when not the site's
 	summary  *textArea
 	body     *textArea
 	byline   *fyne.Container
@@ -65,6 +66,9 @@ func newStoryTab(e *editor) *storyTab {
 			s.e.setState("Date not taken yet: use YYYY-MM-DD")
 		}
 	})
+	s.lang = widget.NewEntry()
+	s.lang.SetPlaceHolder("the site's; or a tag such as ar, fr, en-GB")
+	s.lang.OnChanged = s.langChanged
 	s.summary = newTextArea(4, "One or two sentences introducing the piece").growing(10)
 	s.summary.OnChanged = func(t string) {
 		if s.edit() {
@@ -88,6 +92,7 @@ func newStoryTab(e *editor) *storyTab {
 		widget.NewFormItem("Type", s.typ),
 		widget.NewFormItem("Status", s.status),
 		widget.NewFormItem("Published", s.date.box),
+		widget.NewFormItem("Language", s.lang),
 		widget.NewFormItem("Byline", container.NewVBox(s.byline, container.NewHBox(addPerson))),
 		widget.NewFormItem("Summary", s.summary),
 		widget.NewFormItem("Body", s.body),
@@ -115,6 +120,7 @@ func (s *storyTab) load(p *galley.Piece) {
 	s.typ.SetText(p.Type)
 	s.status.SetSelected(statusLabel(orDraft(p.Status)))
 	s.date.set(p.Published)
+	s.lang.SetText(p.Lang)
 	s.summary.SetText(p.Summary)
 	s.body.SetText(p.Body)
 	s.rebuildByline()
@@ -169,6 +175,28 @@ func (s *storyTab) titleChanged(t string) {
 		s.settling = false
 	}
 	s.e.changed()
+}
+
+// langChanged takes the piece's language as it is typed: a tag is kept
+// in its canonical form ("en-gb" is en-GB) once it is one, and until then
+// the piece keeps the language it had and the state line says why, as for
+// a date being typed. An empty field is the site's language.
+func (s *storyTab) langChanged(t string) {
+	if !s.edit() {
+		return
+	}
+	lang := ""
+	if strings.TrimSpace(t) != "" {
+		var err error
+		if lang, err = galley.ParseLang(t); err != nil {
+			s.e.setState("Language not taken yet: use a tag such as ar, fr or en-GB")
+			return
+		}
+	}
+	if lang != s.e.piece.Lang {
+		s.e.piece.Lang = lang
+		s.e.changed()
+	}
 }
 
 func (s *storyTab) slugChanged(t string) {

@@ -79,10 +79,14 @@ func pieceChecks(ctx context.Context, st *store.Store, p *galley.Piece) ([]galle
 	return append(problems, export.RawHTMLProblems(p)...), nil
 }
 
-// spelling checks p in lang, else in the library's language. A missing
+// spelling checks p in lang, else in the piece's own language, else in
+// the library's. A missing
 // dictionary is said on standard error and checks nothing; the command
 // goes on with the other checks.
 func spelling(ctx context.Context, st *store.Store, p *galley.Piece, lang string, e env) ([]spell.Misspelling, error) {
+	if lang == "" {
+		lang = p.Lang
+	}
 	if lang == "" {
 		var err error
 		if lang, err = spell.LibraryLanguage(ctx, st, e.getenv); err != nil {

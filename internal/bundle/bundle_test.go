@@ -93,6 +93,7 @@ func richLibrary(t *testing.T, s *store.Store) []*galley.Piece {
 		Title: "Q&A: The Mediator’s View", Type: "Q&A", Status: galley.StatusReady,
 		Published: galley.Date{Year: 2018, Month: time.July, Day: 17},
 		Summary:   "Our senior fellow, a former ambassador, looks at the talks.",
+		Lang:      "ar-EG",
 		Contributors: []galley.Contributor{
 			{Name: "Bram Oduya", Role: "former ambassador to Norland"},
 			{Name: "Ada Quill", Role: "senior fellow"},

@@ -33,6 +33,7 @@ type (
 		Published    string            `json:"published,omitempty"`
 		Summary      string            `json:"summary,omitempty"`
 		Body         string            `json:"body,omitempty"`
+		Lang         string            `json:"lang,omitempty"`
 		Contributors []contributorJSON `json:"contributors,omitempty"`
 		Topics       []string          `json:"topics,omitempty"`
 		QA           []qaJSON          `json:"qa,omitempty"`
@@ -867,6 +868,11 @@ func (b *Bundle) pieceOf(pj *pieceJSON, what string, errorAt func(string, ...any
 	}
 	if p.Published, err = galley.ParseDate(pj.Published); err != nil {
 		return nil, fail("the published date %s", galley.ErrorMessage(err))
+	}
+	if pj.Lang != "" {
+		if p.Lang, err = galley.ParseLang(pj.Lang); err != nil {
+			return nil, fail("the language %s", galley.ErrorMessage(err))
+		}
 	}
 	if p.Created, err = parseStamp(pj.Created); err != nil {
 		return nil, fail("the created time %q is not an RFC 3339 time such as 2024-11-14T09:30:00Z", pj.Created)

@@ -203,6 +203,7 @@ func (w *Writer) Add(p *galley.Piece, images ImageSource) error {
 		Published: p.Published.String(),
 		Summary:   p.Summary,
 		Body:      p.Body,
+		Lang:      p.Lang,
 		Topics:    p.Topics,
 	}
 	if !p.Created.IsZero() {

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -62,7 +63,7 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 	ld := &ldArticle{
 		Context: "https://schema.org", Type: "NewsArticle", Headline: p.Title, Description: p.Summary,
 		DatePublished: p.Published.String(), DateModified: og.Modified, Keywords: p.Topics,
-		ArticleSection: p.Type, MainEntityOfPage: url, URL: url, InLanguage: s.opt.Lang,
+		ArticleSection: p.Type, MainEntityOfPage: url, URL: url, InLanguage: cmp.Or(p.Lang, s.opt.Lang),
 		Publisher: &ldOrg{Type: "Organization", Name: s.opt.SiteName, URL: s.opt.BaseURL},
 	}
 	if galley.NameKey(p.Type) == "analysis" {

@@ -52,6 +52,9 @@ type (
 		Topics  []linkView
 		Thumb   *figureView
 		Draft   bool
+		// Lang and Dir, as a piece's, when the piece is not in the site's
+		// language: its title and summary on a list are read in their own.
+		Lang, Dir string
 	}
 	qaView struct {
 		ID       string
@@ -74,6 +77,9 @@ type (
 		// BodyOnly leaves out the header: a fragment for a CMS that has
 		// fields of its own for the title, summary and byline.
 		BodyOnly bool
+		// Lang and Dir mark the article when it is not in the site's
+		// language: "ar" and "rtl" for an Arabic piece on an English site.
+		Lang, Dir string
 	}
 	pagerView struct {
 		Page, Pages int
@@ -88,6 +94,7 @@ type (
 	siteView struct {
 		Name  string
 		Lang  string
+		Dir   string     // "rtl" for a site in a right-to-left language, else "ltr"
 		Types []linkView // hrefs from the top of the site; empty on chosen pieces' pages (use the page's Nav)
 	}
 	ogView struct {
@@ -117,7 +124,7 @@ type (
 )
 
 func (s *site) siteView() siteView {
-	v := siteView{Name: s.opt.SiteName, Lang: s.opt.Lang}
+	v := siteView{Name: s.opt.SiteName, Lang: s.opt.Lang, Dir: galley.Direction(s.opt.Lang)}
 	if !s.partial {
 		v.Types = s.nav // relative to the top: templates written before Nav add Root
 	}
@@ -274,12 +281,23 @@ func (s *site) cardHash(e *galley.Entry, root string, level int) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// ownLanguage is the lang and dir to mark a piece in the language lang
+// with: none for a piece in the site's language (lang "" or the same),
+// which the page's own lang and dir cover.
+func (s *site) ownLanguage(lang string) (string, string) {
+	if lang == "" || strings.EqualFold(lang, s.opt.Lang) {
+		return "", ""
+	}
+	return lang, galley.Direction(lang)
+}
+
 func (s *site) makeCard(e *galley.Entry, root string, level int) cardView {
 	c := cardView{
 		Level: level, Href: s.link(piecePath(e.Slug), root), Title: e.Title, Date: s.date(e.Published),
 		Summary: e.Summary, Type: s.typeLink(e.Type, root), Topics: s.topicLinks(e.Topics, root),
 		Draft: e.Status != galley.StatusPublished,
 	}
+	c.Lang, c.Dir = s.ownLanguage(e.Lang)
 	if e.Lead != nil {
 		c.Thumb = s.figure(e.Lead, root, "thumb", "(max-width: 40rem) 100vw, 20rem", true, 480)
 	}
@@ -354,6 +372,7 @@ func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceV
 		Topics: s.topicLinks(p.Topics, root), AllHref: s.link(indexPath(1), root),
 		BodyOnly: s.opt.Fragment && s.opt.BodyOnly,
 	}
+	v.Lang, v.Dir = s.ownLanguage(p.Lang)
 	for _, c := range p.Contributors {
 		v.Byline = append(v.Byline, personView{Name: c.Name, Role: c.Role, Href: s.link(s.people.page(c.Name), root)})
 	}

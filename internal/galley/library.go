@@ -61,6 +61,7 @@ type Entry struct {
 	Status       Status
 	Published    Date
 	Summary      string
+	Lang         string // the piece's language when not the site's (Piece.Lang)
 	Created      time.Time
 	Updated      time.Time
 	Contributors []Contributor

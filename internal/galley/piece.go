@@ -115,6 +115,11 @@ type Piece struct {
 	Published Date // publication date; may be unset on drafts
 	Summary   string
 	Body      string // Markdown
+	// Lang is the language the piece is written in, a BCP 47 tag ("ar",
+	// "fr-CA"), when it is not the site's: its page says so, so that
+	// browsers, screen readers and search engines read it in its own
+	// language and, for Arabic, Hebrew or Persian, right to left.
+	Lang string
 
 	Contributors []Contributor // the byline, in order
 	Topics       []string      // topic names, in order; the first is primary
@@ -222,7 +227,15 @@ func (p *Piece) validateFields() error {
 	if err := checkText("summary", p.Summary, MaxText, false); err != nil {
 		return err
 	}
-	return checkText("body", p.Body, MaxText, false)
+	if err := checkText("body", p.Body, MaxText, false); err != nil {
+		return err
+	}
+	if p.Lang != "" {
+		if _, err := ParseLang(p.Lang); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // validateContributors checks the byline: every contributor is named, on

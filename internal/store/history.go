@@ -33,6 +33,7 @@ type pieceDoc struct {
 	Published    string       `json:"published,omitempty"`
 	Summary      string       `json:"summary,omitempty"`
 	Body         string       `json:"body,omitempty"`
+	Lang         string       `json:"lang,omitempty"`
 	Contributors []personDoc  `json:"contributors,omitempty"`
 	Topics       []string     `json:"topics,omitempty"`
 	QA           []galley.QA  `json:"qa,omitempty"`
@@ -69,7 +70,7 @@ type relatedDoc struct {
 func docOf(p *galley.Piece) pieceDoc {
 	d := pieceDoc{
 		Title: p.Title, Slug: p.Slug, Type: p.Type, Status: string(p.Status), Published: p.Published.String(),
-		Summary: p.Summary, Body: p.Body, Topics: p.Topics, QA: p.QA,
+		Summary: p.Summary, Body: p.Body, Lang: p.Lang, Topics: p.Topics, QA: p.QA,
 	}
 	if !p.Created.IsZero() {
 		d.Created = formatTime(p.Created)
@@ -92,7 +93,7 @@ func docOf(p *galley.Piece) pieceDoc {
 func (d pieceDoc) piece() (*galley.Piece, error) {
 	p := &galley.Piece{
 		Title: d.Title, Slug: d.Slug, Type: d.Type, Status: galley.Status(d.Status),
-		Summary: d.Summary, Body: d.Body, Topics: d.Topics, QA: d.QA,
+		Summary: d.Summary, Body: d.Body, Lang: d.Lang, Topics: d.Topics, QA: d.QA,
 	}
 	var err error
 	if p.Published, err = galley.ParseDate(d.Published); err != nil {

@@ -310,6 +310,10 @@ func changeValue(t *testing.T, name string, v reflect.Value) {
 	case *[]string:
 		*x = append(*x, "Estuaries")
 	case *string:
+		if name == "Lang" { // a language tag, or the piece is refused
+			*x = "cy"
+			break
+		}
 		*x += " (changed)"
 	case *bool:
 		*x = !*x
@@ -362,7 +366,7 @@ func TestReimportNoticesAChangeToAnyField(t *testing.T) {
 			return galley.Piece{
 				Title: "The Delta", Slug: slug, Type: "Report", Status: galley.StatusReview,
 				Published: galley.Date{Year: 2026, Month: time.March, Day: 2},
-				Summary:   "What the silt says.", Body: "The *delta* grows.",
+				Summary:   "What the silt says.", Body: "The *delta* grows.", Lang: "en-GB",
 				Contributors: []galley.Contributor{{Name: "Lena Oduya", Role: "hydrologist"}},
 				Topics:       []string{"Rivers"},
 				QA:           []galley.QA{{Question: "Why silt?", Answer: "The dams."}},

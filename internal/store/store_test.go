@@ -78,6 +78,7 @@ func fullPiece(title string, seed int) *galley.Piece {
 		Published: galley.Date{Year: 2018, Month: time.July, Day: 17},
 		Summary:   "Our senior fellow looks at what the summit changed.",
 		Body:      "Some *Markdown* body.\n\nWith two paragraphs.",
+		Lang:      "fr-CA",
 		Contributors: []galley.Contributor{
 			{Name: "Ada Quill", Role: "senior fellow"},
 			{Name: "Bram Oduya", Role: "former ambassador to Norland"},
