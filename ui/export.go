@@ -148,6 +148,9 @@ var _ identified = (*store.Store)(nil)
 // afresh, and a page could move.
 var _ export.Addresser = (*store.Snapshot)(nil)
 
+// It also gives the site's own files (favicon, logo, CNAME…) to the export.
+var _ export.SiteFiler = (*store.Snapshot)(nil)
+
 // showExportReport says what an export did.
 func (d *Desk) showExportReport(job exportJob, rep export.Report) {
 	msg := fmt.Sprintf("%d pages and %d images in %s.\n%d files written, %d unchanged, %d removed.",

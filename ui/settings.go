@@ -192,6 +192,12 @@ func (d *Desk) showSettings() {
 	items[6].HintText = "The pages' language, as a tag such as en, en-GB or fr."
 	items[7].HintText = "Where the site is (America/New_York): a publication date starts at midnight there."
 	items[9].HintText = "A folder of templates replacing the defaults (see docs/export.md)."
+	if files := d.newSiteFilesBox(!siteName.Disabled()); files != nil {
+		// After Templates, so the hints above keep their places.
+		item := widget.NewFormItem("Site files", files.content)
+		item.HintText = "Copied to the top of every site export; favicon.* and logo.* appear in every page."
+		items = append(items[:10], append([]*widget.FormItem{item}, items[10:]...)...)
+	}
 	dlg := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			d.applyAppearance(oldVariant, oldScale)

@@ -52,6 +52,10 @@ Usage:
                                               the site's settings, kept in the library for every
                                               editor: site-name, base-url, language, time-zone, date-style,
                                               templates, publish-to (flags override them for a run)
+  galley [--db PATH] site-files [add FILE [--as NAME] | remove NAME]
+                                              the site's own files (favicon, logo, CNAME, _redirects,
+                                              robots.txt), kept in the library and copied to the top of
+                                              every site export
   galley [--db PATH] topics [rename OLD NEW | merge FROM INTO]
                                               list the topics and how many pieces carry each, rename
                                               one on every piece, or fold one into another; the old
@@ -256,6 +260,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return cmdSettings(ctx, rest, *db, e)
 	case "topics":
 		return cmdTopics(ctx, rest, *db, e)
+	case "site-files":
+		return cmdSiteFiles(ctx, rest, *db, e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "galley %s\n", version)
 		return nil

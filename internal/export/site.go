@@ -36,6 +36,9 @@ type site struct {
 	topics  *vocabulary
 	types   *vocabulary
 	people  *vocabulary
+	files   []galley.SiteFile // the site's own files (SiteFiler), for a whole site
+	icon    string            // of those, the favicon, "" for none
+	logo    string            // and the logo shown beside the site's name
 	nav     []linkView // the site navigation: one link per type, from the top of the site
 	hash    string     // of everything every page depends on
 	body    *markdown  // body headings start at h2
@@ -275,6 +278,10 @@ func (s *site) read(ctx context.Context) error {
 	for _, l := range s.nav {
 		fmt.Fprintf(h, "%s\x00%s\x00", l.Href, l.Text)
 	}
+	if err := s.readSiteFiles(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(h, "%s\x00%s\x00", s.icon, s.logo)
 	s.hash = hex.EncodeToString(h.Sum(nil))
 	return nil
 }
@@ -595,8 +602,16 @@ func (s *site) writeSiteFiles(ctx context.Context, t *tree) error {
 		if err := t.put("sitemap.xml", s.fingerprint("sitemap", s.sitemapInputs()), s.sitemap); err != nil {
 			return err
 		}
-		if err := t.put("robots.txt", s.fingerprint("robots", nil), s.robots); err != nil {
-			return err
+		if !s.hasSiteFile("robots.txt") {
+			if err := t.put("robots.txt", s.fingerprint("robots", nil), s.robots); err != nil {
+				return err
+			}
+		}
+		for _, f := range s.files {
+			sum := sha256.Sum256(f.Data)
+			if err := t.put(f.Name, s.fingerprint("site file", hex.EncodeToString(sum[:])), func() ([]byte, error) { return f.Data, nil }); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

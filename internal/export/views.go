@@ -110,6 +110,7 @@ type (
 		Home        string     // the index page, "" when neither the export nor a base URL reaches it
 		AtHome      bool       // this is the index page
 		Feed        string     // the Atom feed, likewise
+		Icon, Logo  string     // the site's favicon and logo (site files), likewise
 		Nav         []linkView // one link per type, each href as the page uses it ("" for none)
 		Title       string
 		Description string
@@ -137,6 +138,22 @@ func (s *site) frame(v *pageView, path string) {
 	v.Site, v.Root = s.siteView(), root
 	v.Home, v.Feed, v.Nav = s.link(indexPath(1), root), s.link("feed.xml", root), s.navLinks(path)
 	v.AtHome = path == indexPath(1)
+	v.Icon, v.Logo = s.siteFileLink(s.icon, root), s.siteFileLink(s.logo, root)
+}
+
+// siteFileLink is the address of the site file name from a page at root:
+// in the export, or for chosen pieces on the published site under the
+// base URL; "" when there is none, or nowhere to reach it.
+func (s *site) siteFileLink(name, root string) string {
+	switch {
+	case name == "":
+		return ""
+	case !s.partial:
+		return root + name
+	case s.opt.BaseURL != "":
+		return s.opt.BaseURL + name
+	}
+	return ""
 }
 
 func (s *site) date(d galley.Date) dateView {

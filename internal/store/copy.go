@@ -17,7 +17,7 @@ var copyTables = []string{
 	"types", "topics", "contributors", "images", "thumbnails", "pieces",
 	"piece_contributors", "piece_topics", "qa", "photos", "related",
 	"revisions", "revision_images", "trash", "trash_images", "library_meta",
-	"addresses",
+	"addresses", "site_files",
 }
 
 // flagColumns hold yes or no: integers in a file, booleans on a server.

@@ -47,6 +47,8 @@ var teamSetup = []string{
 	// the vocabulary of everyone's pieces, thin the history.
 	`GRANT DELETE ON pieces, trash, trash_images, topics, types, contributors, images, revisions TO galley_editor`,
 	`GRANT UPDATE ON topics, trash TO galley_editor`,
+	// The site's own files, like its settings.
+	`GRANT INSERT, UPDATE, DELETE ON site_files TO galley_editor`,
 	// Only an editor marks a piece ready or published: a check on every
 	// row written, whoever writes it.
 	`CREATE OR REPLACE FUNCTION galley_status_guard() RETURNS trigger LANGUAGE plpgsql AS $$

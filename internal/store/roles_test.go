@@ -174,3 +174,39 @@ func TestAddressesFollowTheRoles(t *testing.T) {
 		t.Errorf("a writer's own SQL moving a topic's address = %v, want refused", err)
 	}
 }
+
+// TestSiteFilesAreAnEditors: a writer reads the site's files to export
+// and may not change them, refused by the server.
+func TestSiteFilesAreAnEditors(t *testing.T) {
+	address := serverAddress(t)
+	if err := InitTeam(ctx, address); err != nil {
+		t.Fatal(err)
+	}
+	for user, role := range map[string]string{"sam": "writer", "ines": "editor"} {
+		if err := AddToTeam(ctx, address, user, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writer, err := openServer(ctx, asUser(t, address, "sam"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	editor, err := openServer(ctx, asUser(t, address, "ines"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer editor.Close()
+	if err := editor.PutSiteFile(ctx, "CNAME", []byte("news.example.org\n")); err != nil {
+		t.Fatalf("an editor keeping a site file: %v", err)
+	}
+	if err := writer.PutSiteFile(ctx, "CNAME", []byte("mallory.example.net\n")); err == nil {
+		t.Error("a writer replaced the site's CNAME")
+	}
+	if _, err := writer.db.ExecContext(ctx, `DELETE FROM site_files`); err == nil {
+		t.Error("a writer's own SQL removed the site's files")
+	}
+	if list, err := writer.SiteFiles(ctx); err != nil || len(list) != 1 || list[0].Size != 17 {
+		t.Errorf("a writer reading the site files: %+v, %v", list, err)
+	}
+}

@@ -1,0 +1,70 @@
+package export
+
+import (
+	"context"
+	"strings"
+
+	"app.galley/galley/internal/galley"
+)
+
+// SiteFiler is a Source that keeps files of the site's own (store.Snapshot):
+// a favicon, a logo, CNAME, _redirects, robots.txt. A whole site export
+// copies them to its top as they are; a favicon.ico, .svg or .png becomes
+// every page's icon, and a logo.svg, .png, .jpg or .webp is shown beside
+// the site's name.
+type SiteFiler interface {
+	SiteFiles(ctx context.Context) ([]galley.SiteFile, error)
+}
+
+// iconNames and logoNames are the site files taken as the icon and the
+// logo, the first found in this order.
+var (
+	iconNames = []string{"favicon.svg", "favicon.png", "favicon.ico"}
+	logoNames = []string{"logo.svg", "logo.png", "logo.webp", "logo.jpg"}
+)
+
+// readSiteFiles reads the site's own files. Chosen pieces and fragments
+// belong to the published site, which has them: their pages still show
+// the icon and logo, from the live site under the base URL.
+func (s *site) readSiteFiles(ctx context.Context) error {
+	src, ok := s.src.(SiteFiler)
+	if !ok {
+		return nil
+	}
+	files, err := src.SiteFiles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		// Kept by the library's rule; checked again, as a slug is, so a
+		// library edited by other means never writes outside the export.
+		if err := galley.CheckSiteFile(f.Name, int64(len(f.Data))); err != nil {
+			return galley.Errorf(galley.EInvalid, "The site file %q cannot be exported: %s", f.Name, galley.ErrorMessage(err))
+		}
+	}
+	if !s.partial {
+		s.files = files
+	}
+	find := func(names []string) string {
+		for _, n := range names {
+			for _, f := range files {
+				if strings.EqualFold(f.Name, n) {
+					return f.Name
+				}
+			}
+		}
+		return ""
+	}
+	s.icon, s.logo = find(iconNames), find(logoNames)
+	return nil
+}
+
+// hasSiteFile reports whether the export copies a site file named name.
+func (s *site) hasSiteFile(name string) bool {
+	for _, f := range s.files {
+		if strings.EqualFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
+}

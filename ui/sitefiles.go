@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+// siteFileKeeper is a library that keeps the site's own files (a favicon,
+// a logo, CNAME…), which every site export copies to its top.
+type siteFileKeeper interface {
+	SiteFiles(ctx context.Context) ([]galley.SiteFile, error)
+	PutSiteFile(ctx context.Context, name string, data []byte) error
+	RemoveSiteFile(ctx context.Context, name string) error
+}
+
+var _ siteFileKeeper = (*store.Store)(nil)
+
+// siteFilesBox is the Settings' list of the site's own files, with a
+// button to add one and one to remove each. A change is the library's at
+// once (as a manager's is), not on Save: it is not a setting of this
+// desk.
+type siteFilesBox struct {
+	d        *Desk
+	lib      siteFileKeeper
+	rows     *fyne.Container
+	content  fyne.CanvasObject
+	editable bool
+}
+
+// newSiteFilesBox shows the site files of the library on the desk, or
+// nil for a library that keeps none. A writer on a team library sees
+// them without the buttons: the server refuses a writer's change.
+func (d *Desk) newSiteFilesBox(editable bool) *siteFilesBox {
+	lib, ok := d.lib.(siteFileKeeper)
+	if !ok {
+		return nil
+	}
+	b := &siteFilesBox{d: d, lib: lib, rows: container.NewVBox(), editable: editable}
+	add := widget.NewButtonWithIcon("Add file…", theme.ContentAddIcon(), b.choose)
+	if !editable {
+		add.Disable()
+	}
+	b.content = container.NewVBox(b.rows, container.NewHBox(add))
+	b.refresh()
+	return b
+}
+
+// refresh lists the files again.
+func (b *siteFilesBox) refresh() {
+	b.rows.RemoveAll()
+	files, err := b.lib.SiteFiles(context.Background())
+	if err != nil {
+		b.rows.Add(widget.NewLabel("The site files could not be read: " + galley.ErrorMessage(err)))
+		return
+	}
+	if len(files) == 0 {
+		b.rows.Add(widget.NewLabel("None. Add favicon.png, logo.svg, CNAME… named as they should be on the site."))
+	}
+	for _, f := range files {
+		name := f.Name
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { b.remove(name) })
+		if !b.editable {
+			remove.Disable()
+		}
+		b.rows.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(fmt.Sprintf("%s — %s", name, sizeText(f.Size)))))
+	}
+}
+
+// choose asks for a file to add.
+func (b *siteFilesBox) choose() {
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		b.add(path)
+	}, b.d.win)
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// add keeps the file at path as a site file under its own name, read and
+// written behind the working overlay; a file the library cannot take is
+// named with the reason.
+func (b *siteFilesBox) add(path string) {
+	name := filepath.Base(path)
+	b.d.behindOverlay("Adding "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
+		err := galley.CheckSiteFile(name, 0)
+		var data []byte
+		if err == nil {
+			if fi, serr := os.Stat(path); serr != nil || !fi.Mode().IsRegular() {
+				err = galley.Errorf(galley.ENotFound, "%s could not be read.", path)
+			} else if err = galley.CheckSiteFile(name, fi.Size()); err == nil {
+				if data, err = os.ReadFile(path); err == nil {
+					err = b.lib.PutSiteFile(ctx, name, data)
+				}
+			}
+		}
+		return func(quitting bool) {
+			if quitting {
+				return
+			}
+			if err != nil {
+				b.d.showError(err)
+			}
+			b.refresh()
+		}
+	})
+}
+
+// remove takes the site file name out of the library.
+func (b *siteFilesBox) remove(name string) {
+	b.d.behindOverlay("Removing "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
+		err := b.lib.RemoveSiteFile(ctx, name)
+		return func(quitting bool) {
+			if quitting {
+				return
+			}
+			if err != nil {
+				b.d.showError(err)
+			}
+			b.refresh()
+		}
+	})
+}
+
+// sizeText is a file's size as an editor reads it.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/fixture"
+)
+
+// TestSiteFilesAreKeptFromSettings adds a logo through the Settings' site
+// files (as the file chooser hands it over), sees it listed and kept in
+// the library at once, refuses a file named as a page the export makes,
+// and removes the logo with its button.
+func TestSiteFilesAreKeptFromSettings(t *testing.T) {
+	lib := testLibrary(t, interview())
+	d := newTestDesk(t, lib)
+	dir := t.TempDir()
+	logo := filepath.Join(dir, "logo.png")
+	if err := os.WriteFile(logo, fixture.PNG(40, 20, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	index := filepath.Join(dir, "index.html")
+	if err := os.WriteFile(index, []byte("<p>mine</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.showSettings()
+	b := d.newSiteFilesBox(true)
+	if !strings.Contains(overlayText(d.win), "Site files") {
+		t.Fatalf("Settings shows no site files:\n%s", overlayText(d.win))
+	}
+	b.add(logo)
+	if !strings.Contains(overlayText(d.win), "Adding logo.png…") {
+		t.Errorf("the file is not added behind the working overlay")
+	}
+	settled(d)
+	files, err := lib.SiteFiles(context.Background())
+	if err != nil || len(files) != 1 || files[0].Name != "logo.png" {
+		t.Fatalf("the library keeps %+v, %v", files, err)
+	}
+	if text := test.RenderObjectToMarkup(b.content); !strings.Contains(text, "logo.png") {
+		t.Errorf("the list does not show the logo:\n%s", text)
+	}
+	b.add(index)
+	settled(d)
+	if msg := overlayText(d.win); !strings.Contains(msg, `"index.html" is made by the export itself`) {
+		t.Errorf("a page's name as a site file was not refused:\n%s", msg)
+	}
+	var remove *widget.Button
+	walk(t, b.rows, func(o fyne.CanvasObject) {
+		if btn, ok := o.(*widget.Button); ok {
+			remove = btn
+		}
+	})
+	test.Tap(remove)
+	settled(d)
+	if files, _ := lib.SiteFiles(context.Background()); len(files) != 0 {
+		t.Errorf("after removing, the library keeps %+v", files)
+	}
+
+	// A writer sees the files but not how to change them.
+	if ro := d.newSiteFilesBox(false); !strings.Contains(test.RenderObjectToMarkup(ro.content), "disabled") {
+		t.Error("a read-only list of site files offers to change them")
+	}
+}
