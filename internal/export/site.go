@@ -39,10 +39,10 @@ type site struct {
 	files   []galley.SiteFile // the site's own files (SiteFiler), for a whole site
 	icon    string            // of those, the favicon, "" for none
 	logo    string            // and the logo shown beside the site's name
-	nav     []linkView // the site navigation: one link per type, from the top of the site
-	hash    string     // of everything every page depends on
-	body    *markdown  // body headings start at h2
-	answer  *markdown  // answer headings start at h3, under the question
+	nav     []linkView        // the site navigation: one link per type, from the top of the site
+	hash    string            // of everything every page depends on
+	body    *markdown         // body headings start at h2
+	answer  *markdown         // answer headings start at h3, under the question
 	mu      sync.Mutex
 	notes   []string
 	cards   map[cardKey]*cachedCard
