@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/export"
@@ -198,7 +199,7 @@ func (d *Desk) showSettings() {
 		item.HintText = "Copied to the top of every site export; favicon.* and logo.* appear in every page."
 		items = append(items[:10], append([]*widget.FormItem{item}, items[10:]...)...)
 	}
-	dlg := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
+	d.showSettingsForm(items, func(ok bool) {
 		if !ok {
 			d.applyAppearance(oldVariant, oldScale)
 			return
@@ -220,8 +221,40 @@ func (d *Desk) showSettings() {
 		daily, _ := strconv.Atoi(strings.TrimSpace(keepDaily.Text))
 		p.SetInt(prefKeepAll, all)
 		p.SetInt(prefKeepDaily, max(daily, all))
-	}, d.win)
-	dlg.Resize(fyne.NewSize(640, 420))
+	})
+}
+
+// showSettingsForm shows the settings' form in a dialog that scrolls, with
+// Save and Cancel kept in view beneath it: the form is taller than a
+// laptop's window, and a form dialog grows past the window's bottom, its
+// buttons over the last settings. Save waits while a field is not valid,
+// as a form dialog's does.
+func (d *Desk) showSettingsForm(items []*widget.FormItem, done func(ok bool)) {
+	form := widget.NewForm(items...)
+	var dlg *dialog.CustomDialog
+	save := widget.NewButtonWithIcon("Save", theme.ConfirmIcon(), func() {
+		dlg.Hide()
+		done(true)
+	})
+	save.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+		dlg.Hide()
+		done(false)
+	})
+	form.SetOnValidationChanged(func(err error) {
+		if err != nil {
+			save.Disable()
+		} else {
+			save.Enable()
+		}
+	})
+	dlg = dialog.NewCustomWithoutButtons("Settings", container.NewVScroll(form), d.win)
+	dlg.SetButtons([]fyne.CanvasObject{cancel, save})
+	height := float32(720)
+	if h := d.win.Canvas().Size().Height - 40; h > 300 && h < height {
+		height = h
+	}
+	dlg.Resize(fyne.NewSize(720, height))
 	dlg.Show()
 }
 

@@ -69,3 +69,37 @@ func TestSiteFilesAreKeptFromSettings(t *testing.T) {
 		t.Error("a read-only list of site files offers to change them")
 	}
 }
+
+// TestSettingsWaitForValidFields: the settings scroll (they are taller than
+// a laptop's window) with Save kept in view, and Save waits while a field
+// holds what no export would take.
+func TestSettingsWaitForValidFields(t *testing.T) {
+	lib := testLibrary(t, interview())
+	d := newTestDesk(t, lib)
+	d.showSettings()
+	var save *widget.Button
+	for _, o := range d.win.Canvas().Overlays().List() {
+		walk(t, o, func(c fyne.CanvasObject) {
+			if b, ok := c.(*widget.Button); ok && b.Text == "Save" {
+				save = b
+			}
+		})
+	}
+	if save == nil || save.Disabled() {
+		t.Fatalf("no Save to tap in the settings")
+	}
+	base := findEntryWithPlaceholder(t, d.win, "https://example.org/publications/ (optional)")
+	test.Type(base, "example.org")
+	if !save.Disabled() {
+		t.Error("Save can be tapped with a base URL no export takes")
+	}
+	base.SetText("https://example.org/")
+	if save.Disabled() {
+		t.Error("Save still waits once the base URL is good")
+	}
+	tapButton(t, d.win, "Save")
+	settled(d)
+	if got, _ := lib.SiteSettings(context.Background()); got["base-url"] != "https://example.org/" {
+		t.Errorf("saved %v", got)
+	}
+}
