@@ -138,11 +138,13 @@ func (w *codesWindow) askImport() {
 			return
 		}
 		defer r.Close()
+		w.d.rememberFolder(folderCodes, r.URI().Path(), false)
 		if err := w.importFrom(r.URI().Path()); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), w.win)
 		}
 	}, w.win)
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".tsv"}))
+	w.d.startAt(folderCodes, "", dlg.SetLocation)
 	dlg.Resize(fyne.NewSize(800, 560))
 	dlg.Show()
 }
@@ -177,11 +179,13 @@ func (w *codesWindow) askExport() {
 			return
 		}
 		defer wc.Close()
+		w.d.rememberFolder(folderCodes, wc.URI().Path(), false)
 		if _, err := w.codes.WriteTo(wc); err != nil {
 			dialog.ShowError(err, w.win)
 		}
 	}, w.win)
 	dlg.SetFileName("caption-codes.txt")
+	w.d.startAt(folderCodes, "", dlg.SetLocation)
 	dlg.Resize(fyne.NewSize(800, 560))
 	dlg.Show()
 }

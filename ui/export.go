@@ -70,8 +70,16 @@ func (d *Desk) exportSiteTo(dir string) {
 
 // askExportFolder asks where to export, starting in the default folder.
 func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
+	// The default export folder when one is set; else beside the last
+	// export, never where photos were last chosen.
 	start := d.app.Preferences().String(prefExportDir)
-	d.chooseFolder(title, "Export here", start, chosen)
+	if start == "" {
+		start = d.lastFolder(folderExport, "")
+	}
+	d.chooseFolder(title, "Export here", start, func(dir string) {
+		d.rememberFolder(folderExport, dir, true)
+		chosen(dir)
+	})
 }
 
 // startExport runs job in the background, as a job of the library's

@@ -83,10 +83,12 @@ func (d *Desk) askOpenLibrary() {
 		}
 		path := r.URI().Path()
 		r.Close()
+		d.rememberFolder(folderLibrary, path, false)
 		d.switchLibrary(path, false)
 	}, d.win)
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".galley"}))
 	d.startIn(dlg.SetLocation)
+	d.startAt(folderLibrary, "", dlg.SetLocation)
 	dlg.Resize(fyne.NewSize(800, 560))
 	dlg.Show()
 }

@@ -380,9 +380,11 @@ func (t *photosTab) askFile() {
 		}
 		path := r.URI().Path()
 		r.Close()
+		t.e.d.rememberFolder(folderPhotos, path, false)
 		t.addFiles([]string{path})
 	}, t.e.d.win)
 	dlg.SetFilter(storage.NewExtensionFileFilter(photoExts))
+	t.e.d.startAt(folderPhotos, "", dlg.SetLocation)
 	dlg.Resize(fyne.NewSize(800, 560))
 	dlg.Show()
 }
@@ -392,7 +394,11 @@ func (t *photosTab) askFolder() {
 	if t.e.piece == nil {
 		return
 	}
-	t.e.d.chooseFolder("Add photos from a folder", "Choose photos", "", func(dir string) { t.pickFromFolder(dir) })
+	d := t.e.d
+	d.chooseFolder("Add photos from a folder", "Choose photos", d.lastFolder(folderPhotos, ""), func(dir string) {
+		d.rememberFolder(folderPhotos, dir, true)
+		t.pickFromFolder(dir)
+	})
 }
 
 // pickFromFolder lists the images in dir with a tick box each.

@@ -85,8 +85,10 @@ func (b *siteFilesBox) choose() {
 		}
 		path := r.URI().Path()
 		r.Close()
+		b.d.rememberFolder(folderSiteFiles, path, false)
 		b.add(path)
 	}, b.d.win)
+	b.d.startAt(folderSiteFiles, "", dlg.SetLocation)
 	dlg.Resize(fyne.NewSize(800, 560))
 	dlg.Show()
 }
