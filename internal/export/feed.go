@@ -19,6 +19,7 @@ const feedSize = 20
 type (
 	atomFeed struct {
 		XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+		Lang    string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"` // the site's language
 		Title   string      `xml:"title"`
 		ID      string      `xml:"id"`
 		Updated string      `xml:"updated"`
@@ -35,6 +36,7 @@ type (
 		Name string `xml:"name"`
 	}
 	atomEntry struct {
+		Lang       string         `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"` // a piece's own language
 		Title      string         `xml:"title"`
 		ID         string         `xml:"id"`
 		Links      []atomLink     `xml:"link"`
@@ -107,7 +109,7 @@ func (s *site) feed(ctx context.Context) ([]byte, error) {
 		Title:  s.opt.SiteName,
 		ID:     s.siteID(),
 		Links:  []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.address("feed.xml")}, {Rel: "alternate", Type: "text/html", Href: s.address(indexPath(1))}},
-		Author: atomPerson{Name: s.opt.SiteName},
+		Author: atomPerson{Name: s.opt.SiteName}, Lang: s.opt.Lang,
 	}
 	var newest time.Time
 	for _, e := range s.feedEntries() {
@@ -115,7 +117,7 @@ func (s *site) feed(ctx context.Context) ([]byte, error) {
 			newest = e.Updated
 		}
 		entry := atomEntry{
-			Title: e.Title, ID: s.pieceID(e), Updated: stamp(e.Updated), Summary: e.Summary,
+			Title: e.Title, ID: s.pieceID(e), Updated: stamp(e.Updated), Summary: e.Summary, Lang: e.Lang,
 			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: s.address(piecePath(e.Slug))}},
 		}
 		if !e.Published.IsZero() {

@@ -39,6 +39,9 @@ func TestAPieceInAnotherLanguageSaysSo(t *testing.T) {
 	if !strings.Contains(read(t, page), `"inLanguage":"ar"`) {
 		t.Errorf("the JSON-LD does not name the piece's language")
 	}
+	if feed := read(t, filepath.Join(out, "feed.xml")); !strings.Contains(feed, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">`) || !strings.Contains(feed, `<entry xml:lang="ar">`) {
+		t.Errorf("the feed does not say the site's and the piece's languages:\n%.600s", feed)
+	}
 	cards := find(parse(t, filepath.Join(out, "index.html")), func(n *html.Node) bool { return n.Data == "article" && attr(n, "class") == "card" })
 	var marked, plain int
 	for _, c := range cards {
