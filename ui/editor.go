@@ -453,7 +453,7 @@ func (e *editor) duplicate() {
 func (e *editor) saveCopy(p *galley.Piece, suffix string, then func(*galley.Piece, error)) {
 	c := draftCopy(p, suffix)
 	lib, d := e.d.lib, e.d
-	d.behindOverlay("Saving a copy…", d.jobs, func(ctx context.Context) func(bool) {
+	started := d.behindOverlay("Saving a copy…", d.jobs, func(ctx context.Context) func(bool) {
 		lost, err := fillImages(ctx, lib, c)
 		if err == nil {
 			err = lib.SavePiece(ctx, c)
@@ -471,6 +471,9 @@ func (e *editor) saveCopy(p *galley.Piece, suffix string, then func(*galley.Piec
 			then(c, nil)
 		}
 	})
+	if !started {
+		then(nil, busyError("Saving a copy"))
+	}
 }
 
 // copyOf saves a copy of p as saveCopy does, but here and now: sending

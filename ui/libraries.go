@@ -87,8 +87,11 @@ func (d *Desk) askOpenLibrary() {
 		d.switchLibrary(path, false)
 	}, d.win)
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".galley"}))
-	d.startIn(dlg.SetLocation)
-	d.startAt(folderLibrary, "", dlg.SetLocation)
+	if d.lastFolder(folderLibrary, "") != "" {
+		d.startAt(folderLibrary, "", dlg.SetLocation)
+	} else {
+		d.startIn(dlg.SetLocation) // beside the library on the desk
+	}
 	dlg.Resize(fyne.NewSize(800, 560))
 	dlg.Show()
 }

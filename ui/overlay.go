@@ -1,6 +1,10 @@
 package ui
 
-import "context"
+import (
+	"context"
+
+	"app.galley/galley/internal/galley"
+)
 
 // behindOverlay runs work off the UI goroutine behind a working overlay
 // saying what, with the menus waiting (d.retiring), so slow work — reading
@@ -19,7 +23,16 @@ import "context"
 // should only let go of what work made, or finish what must not be lost.
 // If the group is stopped and work cannot start, the overlay goes and
 // nothing runs.
-func (d *Desk) behindOverlay(what string, g *jobs, work func(ctx context.Context) (finish func(quitting bool))) {
+//
+// Work for the library (with a group) is refused, and behindOverlay
+// reports false, while another overlay holds the desk (d.retiring): a
+// library being let go or another being reached would stop its group
+// under it, leaving its overlay up for good, and its end would bring the
+// menus back in the middle of the other's.
+func (d *Desk) behindOverlay(what string, g *jobs, work func(ctx context.Context) (finish func(quitting bool))) bool {
+	if g != nil && d.retiring {
+		return false
+	}
 	hide := working(d.win, what)
 	d.retiring = true
 	end := func(finish func(bool)) {
@@ -39,7 +52,7 @@ func (d *Desk) behindOverlay(what string, g *jobs, work func(ctx context.Context
 			finish := work(context.Background())
 			d.ui(func() { end(finish) })
 		}()
-		return
+		return true
 	}
 	if !g.startAsked(func(ctx context.Context) {
 		finish := work(ctx)
@@ -47,5 +60,13 @@ func (d *Desk) behindOverlay(what string, g *jobs, work func(ctx context.Context
 	}) {
 		hide()
 		d.retiring = false
+		return false
 	}
+	return true
+}
+
+// busyError is what an editor is told when slow work is refused because
+// another holds the desk.
+func busyError(what string) error {
+	return galley.Errorf(galley.EBusy, "%s waits: the library is being closed or another opened. Try again in a moment.", what)
 }

@@ -314,25 +314,30 @@ func (t *photosTab) addFiles(paths []string) {
 		return
 	}
 	d, room := t.e.d, galley.MaxPhotos-len(p.Photos)
-	d.behindOverlay("Reading "+plural(len(paths), "photo")+"…", d.jobs, func(ctx context.Context) func(bool) {
+	started := d.behindOverlay("Reading "+plural(len(paths), "photo")+"…", d.jobs, func(ctx context.Context) func(bool) {
 		photos, bad, err := photo.ReadFiles(ctx, paths, room)
 		return func(quitting bool) {
 			if err != nil || quitting {
 				return // the library is being let go; nothing was added
 			}
-			if t.e.piece != p {
-				// The overlay holds the editor, but not the team: the
-				// piece was closed or replaced meanwhile.
+			// The overlay holds the editor, but not the team: another
+			// desk's change may have reloaded the piece meanwhile (the
+			// same piece, a new copy), or it was closed.
+			now := t.e.piece
+			if now == nil || now != p && (p.ID == 0 || now.ID != p.ID) {
 				d.showError(galley.Errorf(galley.EConflict, "The photos were not added: %s is no longer open.", p.Name()))
 				return
 			}
-			added := photo.Add(p, photos)
+			added := photo.Add(now, photos)
 			if added < len(photos) {
 				bad = append(bad, galley.Errorf(galley.EInvalid, "%s: a piece can have at most %d photos.", plural(len(photos)-added, "more photo"), galley.MaxPhotos))
 			}
 			t.showAdded(added, bad)
 		}
 	})
+	if !started {
+		d.showError(busyError("Adding photos"))
+	}
 }
 
 // showAdded shows the photos just added and names the files left out.

@@ -199,7 +199,7 @@ func (d *Desk) restoreNewestGood() {
 // with the first that passes, or "" and the last check's error. A window
 // closed meanwhile closes once the checks end, without then.
 func (d *Desk) firstGoodBackup(backups []string, then func(good string, err error)) {
-	d.behindOverlay("Checking the backup…", d.jobs, func(ctx context.Context) func(bool) {
+	started := d.behindOverlay("Checking the backup…", d.jobs, func(ctx context.Context) func(bool) {
 		good, err := "", error(galley.Errorf(galley.ENotFound, "There is no backup to check."))
 		for _, b := range backups {
 			if err = store.CheckBackup(ctx, b); err == nil {
@@ -213,6 +213,9 @@ func (d *Desk) firstGoodBackup(backups []string, then func(good string, err erro
 			}
 		}
 	})
+	if !started {
+		d.showError(busyError("Restoring a backup"))
+	}
 }
 
 // mayRestore reports whether a backup may replace the library on the

@@ -248,6 +248,9 @@ func (d *Desk) showSettingsForm(items []*widget.FormItem, done func(ok bool)) {
 			save.Enable()
 		}
 	})
+	if form.Validate() != nil {
+		save.Disable() // a setting kept before its rule was stricter
+	}
 	dlg = dialog.NewCustomWithoutButtons("Settings", container.NewVScroll(form), d.win)
 	dlg.SetButtons([]fyne.CanvasObject{cancel, save})
 	height := float32(720)

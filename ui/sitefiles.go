@@ -98,7 +98,7 @@ func (b *siteFilesBox) choose() {
 // named with the reason.
 func (b *siteFilesBox) add(path string) {
 	name := filepath.Base(path)
-	b.d.behindOverlay("Adding "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
+	started := b.d.behindOverlay("Adding "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
 		err := galley.CheckSiteFile(name, 0)
 		var data []byte
 		if err == nil {
@@ -120,11 +120,14 @@ func (b *siteFilesBox) add(path string) {
 			b.refresh()
 		}
 	})
+	if !started {
+		b.d.showError(busyError("Adding a site file"))
+	}
 }
 
 // remove takes the site file name out of the library.
 func (b *siteFilesBox) remove(name string) {
-	b.d.behindOverlay("Removing "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
+	started := b.d.behindOverlay("Removing "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
 		err := b.lib.RemoveSiteFile(ctx, name)
 		return func(quitting bool) {
 			if quitting {
@@ -136,6 +139,9 @@ func (b *siteFilesBox) remove(name string) {
 			b.refresh()
 		}
 	})
+	if !started {
+		b.d.showError(busyError("Removing a site file"))
+	}
 }
 
 // sizeText is a file's size as an editor reads it.

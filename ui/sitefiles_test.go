@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/fixture"
+	"app.galley/galley/internal/galley"
 )
 
 // TestSiteFilesAreKeptFromSettings adds a logo through the Settings' site
@@ -102,4 +103,29 @@ func TestSettingsWaitForValidFields(t *testing.T) {
 	if got, _ := lib.SiteSettings(context.Background()); got["base-url"] != "https://example.org/" {
 		t.Errorf("saved %v", got)
 	}
+}
+
+// TestSlowWorkWaitsWhileTheLibraryIsLetGo: photos dropped while a library
+// is being closed or another reached are refused with the reason, not
+// read in a job group about to stop (whose overlay would stay up for
+// good), and the desk stays held by the overlay already up.
+func TestSlowWorkWaitsWhileTheLibraryIsLetGo(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Held"})
+	d := newTestDesk(t, lib)
+	d.editor.open(findByTitle(t, lib, "Held").ID)
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "harbour.jpg")
+	if err := os.WriteFile(photo, fixture.JPEG(40, 30, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.retiring = true // as while "Reaching the team library…"
+	d.editor.photos.addFiles([]string{photo})
+	settled(d)
+	if msg := overlayText(d.win); !strings.Contains(msg, "Adding photos waits") || strings.Contains(msg, "Reading 1 photo") {
+		t.Errorf("photos dropped meanwhile:\n%s", msg)
+	}
+	if !d.retiring || len(d.editor.piece.Photos) != 0 {
+		t.Errorf("retiring %v, photos %d: the refused work changed the desk", d.retiring, len(d.editor.piece.Photos))
+	}
+	d.retiring = false
 }

@@ -116,3 +116,25 @@ func read(t *testing.T, path string) string {
 	}
 	return string(data)
 }
+
+// TestADraftsTopicTakesNoAddress: an export with drafts (a preview) gives
+// a name only a draft carries a page, but keeps no address for it, so
+// the published site's next export gives the address to the published
+// name.
+func TestADraftsTopicTakesNoAddress(t *testing.T) {
+	st := sampleLibrary(t)
+	if err := st.SavePiece(ctx, &galley.Piece{Title: "Corner Shops", Status: galley.StatusDraft, Topics: []string{"Cafe"}}); err != nil {
+		t.Fatal(err)
+	}
+	publish(t, st, "Beans and Borders", "Café")
+	preview := filepath.Join(t.TempDir(), "preview")
+	exportTo(t, st, preview, export.Options{IncludeDrafts: true})
+	if got := heading(t, filepath.Join(preview, "topics", "cafe.html")); got != "Cafe" {
+		t.Fatalf("in the preview topics/cafe.html is %q", got)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	exportTo(t, st, out, export.Options{})
+	if got := heading(t, filepath.Join(out, "topics", "cafe.html")); got != "Café" {
+		t.Errorf("the published site's topics/cafe.html is %q, want Café: the draft's topic kept the address", got)
+	}
+}

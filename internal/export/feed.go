@@ -117,9 +117,10 @@ func (s *site) feed(ctx context.Context) ([]byte, error) {
 			newest = e.Updated
 		}
 		entry := atomEntry{
-			Title: e.Title, ID: s.pieceID(e), Updated: stamp(e.Updated), Summary: e.Summary, Lang: e.Lang,
+			Title: e.Title, ID: s.pieceID(e), Updated: stamp(e.Updated), Summary: e.Summary,
 			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: s.address(piecePath(e.Slug))}},
 		}
+		entry.Lang, _ = s.ownLanguage(e.Lang)
 		if !e.Published.IsZero() {
 			entry.Published = s.dayStamp(e.Published)
 		}

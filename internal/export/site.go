@@ -67,8 +67,12 @@ type vocabulary struct {
 // address whatever names come after it, and a renamed or merged one's old
 // address sends readers on. kind is the folder of the pages: "topics",
 // "types" or "people".
+//
+// Only a whole site's export of published pieces keeps the addresses it
+// gives new names (keep): chosen pieces, fragments and exports with
+// drafts give them the same way without writing to the library.
 type Addresser interface {
-	Addresses(ctx context.Context, kind string, names []string) (galley.Addresses, error)
+	Addresses(ctx context.Context, kind string, names []string, keep bool) (galley.Addresses, error)
 }
 
 // newVocabulary gives the names of dir their pages: at the addresses the
@@ -82,7 +86,7 @@ func (s *site) newVocabulary(ctx context.Context, dir string, names []string) (*
 		}
 	}
 	if a, ok := s.src.(Addresser); ok {
-		kept, err := a.Addresses(ctx, dir, names)
+		kept, err := a.Addresses(ctx, dir, names, !s.partial && !s.opt.IncludeDrafts)
 		if err != nil {
 			return nil, err
 		}

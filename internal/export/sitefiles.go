@@ -59,10 +59,11 @@ func (s *site) readSiteFiles(ctx context.Context) error {
 	return nil
 }
 
-// hasSiteFile reports whether the export copies a site file named name.
+// hasSiteFile reports whether the export copies a site file named name,
+// exactly: a host that tells case apart serves Robots.txt as another file.
 func (s *site) hasSiteFile(name string) bool {
 	for _, f := range s.files {
-		if strings.EqualFold(f.Name, name) {
+		if f.Name == name {
 			return true
 		}
 	}

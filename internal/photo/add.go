@@ -25,27 +25,29 @@ func AddFiles(p *galley.Piece, paths []string) (added int, notAdded []error) {
 // galley.MaxPhotos, is left out with an error naming it, so one damaged
 // file in twenty does not hold up the other nineteen.
 //
-// Decoding is the slow part: the files are read as many at a time as
-// there are processors, a batch at a time, so that photos and errors keep
-// the order of paths and no more files are read (and held) than the piece
-// can take. It stops early, with ctx's error, when ctx ends.
+// Decoding is the slow part: the files are read a batch at a time, as
+// many as there are processors but never more than the piece has room
+// left for, so that photos and errors keep the order of paths and no more
+// files are read (and held) than the piece can take. It stops early, with
+// ctx's error, when ctx ends.
 func ReadFiles(ctx context.Context, paths []string, room int) (photos []galley.Photo, notAdded []error, err error) {
 	type read struct {
 		ph  galley.Photo
 		err error
 	}
-	batch := runtime.NumCPU()
-	for start := 0; start < len(paths); start += batch {
+	for start := 0; start < len(paths); {
 		if err := ctx.Err(); err != nil {
 			return photos, notAdded, err
 		}
-		paths := paths[start:min(start+batch, len(paths))]
 		if len(photos) >= room {
-			for _, path := range paths {
+			for _, path := range paths[start:] {
 				notAdded = append(notAdded, full(path))
 			}
-			continue
+			break
 		}
+		batch := min(runtime.NumCPU(), room-len(photos))
+		paths := paths[start:min(start+batch, len(paths))]
+		start += len(paths)
 		reads := make([]read, len(paths))
 		var wg sync.WaitGroup
 		for i, path := range paths {

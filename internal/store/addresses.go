@@ -35,8 +35,10 @@ const (
 // lock is waited for only AddressLockWait. When the write cannot be made,
 // the addresses are given all the same, the same way, and Unkept says
 // why; the next export, given the same names, gives the same addresses
-// and keeps them.
-func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string) (galley.Addresses, error) {
+// and keeps them. Without keep, new names are given addresses the same
+// way and none is written: a preview or a copy of one piece is a read,
+// and a name only a draft carries has no page on the published site.
+func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string, keep bool) (galley.Addresses, error) {
 	unlock := sn.lock()
 	a, err := sn.s.readAddresses(ctx, sn.tx, kind)
 	unlock()
@@ -44,6 +46,10 @@ func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string) 
 		return galley.Addresses{}, err
 	}
 	if !lacksAddress(a, names) {
+		return a, nil
+	}
+	if !keep {
+		newAddresses(a, names)
 		return a, nil
 	}
 	kept, err := sn.s.keepAddresses(WithLockWait(ctx, AddressLockWait), kind, names)
@@ -90,6 +96,11 @@ func (s *Store) readAddresses(ctx context.Context, tx *txn, kind string) (galley
 		var live bool
 		if err := r.Scan(&slug, &key, &live); err != nil {
 			return err
+		}
+		// Slugs become file names: one that is not (a library edited by
+		// other means) never reaches the file system.
+		if err := galley.CheckSlug(slug); err != nil {
+			return galley.Errorf(galley.EInvalid, "The library keeps an address of the %s pages that cannot be used: %s", kind, galley.ErrorMessage(err))
 		}
 		if live {
 			a.Slugs[key] = slug

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"testing"
 
 	"app.galley/galley/internal/galley"
@@ -15,7 +16,7 @@ func addressesOf(t *testing.T, s *Store, kind string, names ...string) galley.Ad
 		t.Fatal(err)
 	}
 	defer snap.Close()
-	a, err := snap.Addresses(ctx, kind, names)
+	a, err := snap.Addresses(ctx, kind, names, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +85,37 @@ func TestAnAddressOnceGivenIsKept(t *testing.T) {
 		a = addressesOf(t, s, AddressTopics, "Cafe!", "Energy")
 		if a.Slugs["cafe!"] == "cafe" {
 			t.Errorf("a deleted topic's address went to another: %+v", a.Slugs)
+		}
+
+		// A preview (keep false) gives a new name its address the same way
+		// and writes nothing.
+		snap, err := s.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, err := snap.Addresses(ctx, AddressTopics, []string{"Zebra Mussels", "Energy"}, false)
+		snap.Close()
+		if err != nil || preview.Slugs["zebra mussels"] != "zebra-mussels" || preview.Slugs["energy"] != "energy" {
+			t.Errorf("a preview's addresses: %+v, %v", preview, err)
+		}
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM addresses WHERE key = 'zebra mussels'`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("a preview kept %d addresses (%v)", n, err)
+		}
+
+		// An address that is not a slug (a library edited by other means)
+		// never becomes a file name.
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO addresses (kind, slug, key, live) VALUES ('types', '../pieces/x', 'evil', `+map[string]string{"file": "0", "server": "false"}[homeOf(t)]+`)`); err != nil {
+			t.Fatal(err)
+		}
+		snap, err = s.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = snap.Addresses(ctx, AddressTypes, []string{"Report"}, true)
+		snap.Close()
+		if galley.ErrorCode(err) != galley.EInvalid || !strings.Contains(galley.ErrorMessage(err), "../pieces/x") {
+			t.Errorf("a bad stored address: %v, want refused naming it", err)
 		}
 
 		// Kinds are apart: a person may have the address a topic has.

@@ -35,9 +35,9 @@ var teamSetup = []string{
 	// What a save, an import and a revision write.
 	`GRANT INSERT, UPDATE ON pieces, images, thumbnails, contributors, types, revisions, library_meta, presence TO galley_writer`,
 	`GRANT INSERT ON topics, trash, trash_images TO galley_writer`,
-	// An export gives new names their addresses; renaming a contributor,
-	// which a writer may, moves that person's (the guard below keeps
-	// topics' and types' to editors).
+	// An export gives new names their addresses; renaming a contributor
+	// or a type, which a writer may, moves its address (the guard below
+	// keeps moving topics' to editors).
 	`GRANT INSERT, UPDATE ON addresses TO galley_writer`,
 	`GRANT INSERT, DELETE ON piece_contributors, piece_topics, qa, photos, related, revision_images, presence, thumbnails TO galley_writer`,
 	// An image no photo uses any more goes with the save that dropped it.
@@ -84,14 +84,16 @@ var teamSetup = []string{
 		FOR EACH ROW EXECUTE FUNCTION galley_site_guard()`,
 }
 
-// addressGuard keeps moving a topic's or a type's address (its rename or
-// merge) to editors, as renaming them is; a writer may rename a
-// contributor, and so move a person's. The team library's migration 0004
-// sets it up for teams made before it, in the same words.
+// addressGuard keeps moving a topic's address (its rename or merge) to
+// editors, as renaming a topic is; a writer may rename a contributor or a
+// type, and so move theirs. Only a move is guarded: a writer's export
+// that gives a name back its own former address changes no key. The
+// team library's migration 0004 sets it up for teams made before it, in
+// the same words.
 const addressGuard = `CREATE OR REPLACE FUNCTION galley_address_guard() RETURNS trigger LANGUAGE plpgsql AS $f$
 	BEGIN
-		IF NEW.kind <> 'people' AND NOT pg_has_role(current_user, 'galley_editor', 'MEMBER') THEN
-			RAISE EXCEPTION 'only an editor may rename or merge topics and types (you are a writer)'
+		IF NEW.kind = 'topics' AND OLD.key IS DISTINCT FROM NEW.key AND NOT pg_has_role(current_user, 'galley_editor', 'MEMBER') THEN
+			RAISE EXCEPTION 'only an editor may rename or merge topics (you are a writer)'
 				USING ERRCODE = '42501';
 		END IF;
 		RETURN NEW;

@@ -169,6 +169,43 @@ func TestAddressesFollowTheRoles(t *testing.T) {
 	if a := addressesOf(t, writer, AddressPeople, "Ola Berg-Lind"); a.Former["ola-berg"] != "ola berg-lind" {
 		t.Errorf("after a writer's rename: %+v", a)
 	}
+	// An editor renames a topic and back: the writer's next export gives
+	// it its own former address again, which moves nothing and is the
+	// writer's to keep.
+	if err := AddToTeam(ctx, address, "eve", "editor"); err != nil {
+		t.Fatal(err)
+	}
+	editor, err := openServer(ctx, asUser(t, address, "eve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer editor.Close()
+	for _, name := range []string{"Ports", "Harbours"} {
+		topics, _ := editor.Topics(ctx)
+		for _, tp := range topics {
+			if tp.Name != "Dispatch" && (tp.Name == "Harbours" || tp.Name == "Ports") {
+				if err := editor.RenameTopic(ctx, tp.ID, name); err != nil {
+					t.Fatalf("an editor renaming to %s: %v", name, err)
+				}
+			}
+		}
+	}
+	if a := addressesOf(t, writer, AddressTopics, "Harbours"); a.Slugs["harbours"] != "harbours" {
+		t.Errorf("a writer's export after a rename back: %+v", a)
+	}
+	// A writer may rename a type, and so move its address.
+	if err := writer.SavePiece(ctx, &galley.Piece{Title: "Brief", Type: "Field Brief"}); err != nil {
+		t.Fatal(err)
+	}
+	addressesOf(t, writer, AddressTypes, "Field Brief")
+	types, _ := writer.Types(ctx)
+	for _, ty := range types {
+		if ty.Name == "Field Brief" {
+			if err := writer.RenameType(ctx, ty.ID, "Field Note"); err != nil {
+				t.Errorf("a writer renaming an exported type: %v", err)
+			}
+		}
+	}
 	_, err = writer.db.ExecContext(ctx, `UPDATE addresses SET key = 'elsewhere', live = false WHERE kind = 'topics'`)
 	if err == nil || !strings.Contains(err.Error(), "only an editor") {
 		t.Errorf("a writer's own SQL moving a topic's address = %v, want refused", err)

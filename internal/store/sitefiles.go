@@ -60,15 +60,16 @@ func (s *Store) PutSiteFile(ctx context.Context, name string, data []byte) error
 	return s.commit(tx)
 }
 
-// RemoveSiteFile takes the site file name out of the library; the next
-// export removes it from the site.
+// RemoveSiteFile takes the site file name (whatever its case, as
+// PutSiteFile replaces it) out of the library; the next export removes
+// it from the site.
 func (s *Store) RemoveSiteFile(ctx context.Context, name string) error {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM site_files WHERE name = ?`, name)
+	res, err := tx.ExecContext(ctx, `DELETE FROM site_files WHERE lower(name) = ?`, strings.ToLower(name))
 	if err != nil {
 		return s.txError(err)
 	}

@@ -14,14 +14,14 @@ CREATE UNIQUE INDEX addresses_live ON addresses (kind, key) WHERE live;
 
 -- A team set up before this table gets what galley team init now grants
 -- (roles.go): a writer's export gives new names their addresses, and a
--- rename moves them, a topic's or a type's only by an editor.
+-- rename moves them, a topic's only by an editor.
 DO $$ BEGIN
 	IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'galley_writer') THEN
 		GRANT SELECT, INSERT, UPDATE ON addresses TO galley_writer;
 		CREATE OR REPLACE FUNCTION galley_address_guard() RETURNS trigger LANGUAGE plpgsql AS $f$
 		BEGIN
-			IF NEW.kind <> 'people' AND NOT pg_has_role(current_user, 'galley_editor', 'MEMBER') THEN
-				RAISE EXCEPTION 'only an editor may rename or merge topics and types (you are a writer)'
+			IF NEW.kind = 'topics' AND OLD.key IS DISTINCT FROM NEW.key AND NOT pg_has_role(current_user, 'galley_editor', 'MEMBER') THEN
+				RAISE EXCEPTION 'only an editor may rename or merge topics (you are a writer)'
 					USING ERRCODE = '42501';
 			END IF;
 			RETURN NEW;
