@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // textArea is a multi-line entry in which Tab moves to the next field
@@ -14,7 +16,7 @@ import (
 // an editor filling a form expects Tab to go on to the next box. It is a
 // WrapEntry, so typing through the line wraps stores what was typed.
 type textArea struct {
-	WrapEntry
+	widgets.WrapEntry
 	rows       int // lines of text the area shows at least
 	maxRows    int // lines it grows to with its text before it scrolls; 0 or rows: it never grows
 	onShortcut func(fyne.Shortcut) bool

@@ -648,7 +648,7 @@ func (s *spellingPanel) field(f spell.Field) *textField {
 		if t == nil {
 			return nil
 		}
-		return &textField{obj: t, focus: t, entry: &t.Entry, rowCol: t.rowColFor}
+		return &textField{obj: t, focus: t, entry: &t.Entry, rowCol: t.RowColFor}
 	}
 	switch f.Kind {
 	case spell.Title:
