@@ -18,6 +18,7 @@ import (
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/photo"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // thumbSize is the longest side of a photo card's thumbnail, in pixels.
@@ -36,7 +37,7 @@ type photosTab struct {
 	count    *widget.Label
 	content  fyne.CanvasObject
 	thumbs   map[string]image.Image // by image hash
-	captions []*textArea            // each card's caption, in order
+	captions []*widgets.TextArea    // each card's caption, in order
 	frames   []*thumbFrame          // each card's thumbnail, in order
 }
 
@@ -92,13 +93,13 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	t.thumbnail(ph, frame)
 
 	// Fields set before the first refresh: each is laid out once.
-	alt := newLineEntry("Alt text: what the photo shows, for readers who cannot see it", ph.Alt)
+	alt := widgets.NewLineEntry("Alt text: what the photo shows, for readers who cannot see it", ph.Alt)
 	decorative := &widget.Check{Text: "Decorative (no alt text needed)", Checked: ph.Decorative}
 	decorative.ExtendBaseWidget(decorative)
-	caption := newTextAreaWith(2, "Caption", ph.Caption)
+	caption := widgets.NewTextAreaWith(2, "Caption", ph.Caption)
 	t.captions = append(t.captions, caption)
-	caption.onShortcut = moveKeys(i, t.move)
-	credit := newLineEntry("Credit, e.g. Photographer Name/Agency, or =code=", ph.Credit)
+	caption.OnShortcut = moveKeys(i, t.move)
+	credit := widgets.NewLineEntry("Credit, e.g. Photographer Name/Agency, or =code=", ph.Credit)
 	lead := &widget.Check{Text: "Lead photo", Checked: ph.Lead}
 	lead.ExtendBaseWidget(lead)
 	if ph.Decorative {
@@ -115,9 +116,9 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		t.e.changed()
 	}
 	// =codes= typed in the words expand when the cursor leaves the field.
-	alt.onBlur = func() { t.e.expandCodes(alt, alt.Text) }
-	credit.onBlur = func() { t.e.expandCodes(credit, credit.Text) }
-	caption.onBlur = func() { t.e.expandCodes(caption, caption.Text) }
+	alt.OnBlur = func() { t.e.expandCodes(alt, alt.Text) }
+	credit.OnBlur = func() { t.e.expandCodes(credit, credit.Text) }
+	caption.OnBlur = func() { t.e.expandCodes(caption, caption.Text) }
 	alt.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Alt = s }) }
 	caption.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Caption = s }) }
 	credit.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Credit = strings.TrimSpace(s) }) }

@@ -12,6 +12,7 @@ import (
 
 	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // storyTab edits the piece's text and particulars: title, slug, type,
@@ -23,8 +24,8 @@ type storyTab struct {
 	typ      *widget.SelectEntry
 	status   *widget.Select
 	date     *dateField
-	summary  *textArea
-	body     *textArea
+	summary  *widgets.TextArea
+	body     *widgets.TextArea
 	byline   *fyne.Container
 	content  fyne.CanvasObject
 	people   map[string]galley.Contributor // the library's contributors by NameKey
@@ -65,14 +66,14 @@ func newStoryTab(e *editor) *storyTab {
 			s.e.setState("Date not taken yet: use YYYY-MM-DD")
 		}
 	})
-	s.summary = newTextArea(4, "One or two sentences introducing the piece").growing(10)
+	s.summary = widgets.NewTextArea(4, "One or two sentences introducing the piece").Growing(10)
 	s.summary.OnChanged = func(t string) {
 		if s.edit() {
 			s.e.piece.Summary = t
 			s.e.changed()
 		}
 	}
-	s.body = newTextArea(14, "Body, in Markdown: *italic*, **bold**, [links](https://…), ## headings")
+	s.body = widgets.NewTextArea(14, "Body, in Markdown: *italic*, **bold**, [links](https://…), ## headings")
 	s.body.OnChanged = func(t string) {
 		if s.edit() {
 			s.e.piece.Body = t
