@@ -38,7 +38,7 @@ type photosTab struct {
 	content  fyne.CanvasObject
 	thumbs   map[string]image.Image // by image hash
 	captions []*widgets.TextArea    // each card's caption, in order
-	frames   []*thumbFrame          // each card's thumbnail, in order
+	frames   []*widgets.ThumbFrame  // each card's thumbnail, in order
 }
 
 func newPhotosTab(e *editor) *photosTab {
@@ -88,7 +88,7 @@ func thumbKey(ph *galley.Photo) string { return ph.Image.Hash }
 func (t *photosTab) card(i int) fyne.CanvasObject {
 	p := t.e.piece
 	ph := &p.Photos[i]
-	frame := newThumbFrame(fyne.NewSize(200, 150))
+	frame := widgets.NewThumbFrame(fyne.NewSize(200, 150))
 	t.frames = append(t.frames, frame)
 	t.thumbnail(ph, frame)
 
@@ -166,7 +166,7 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	if notes := galley.PhotoNotes(i, *ph); len(notes) > 0 {
 		body.Add(t.noteRow(i, notes))
 	}
-	return container.NewVBox(head, container.NewBorder(nil, nil, frame.box, nil, body), widget.NewSeparator())
+	return container.NewVBox(head, container.NewBorder(nil, nil, frame.Content(), nil, body), widget.NewSeparator())
 }
 
 // noteRow tells photo i's notes, which do not hold the piece back (the
@@ -241,13 +241,13 @@ func describeImage(ph *galley.Photo) string {
 // thumbnail fills frame with the photo's thumbnail, made in the
 // background the first time (decoding a large photo takes longer than a
 // frame); until then the frame holds the photo's place.
-func (t *photosTab) thumbnail(ph *galley.Photo, frame *thumbFrame) {
+func (t *photosTab) thumbnail(ph *galley.Photo, frame *widgets.ThumbFrame) {
 	key := thumbKey(ph)
 	if th, ok := t.thumbs[key]; ok {
-		frame.show(th, ph.Image.Width, ph.Image.Height)
+		frame.SetImage(th, ph.Image.Width, ph.Image.Height)
 		return
 	}
-	frame.show(nil, ph.Image.Width, ph.Image.Height)
+	frame.SetImage(nil, ph.Image.Width, ph.Image.Height)
 	data, hash := ph.Data, ph.Image.Hash
 	lib, g := t.e.d.lib, t.e.d.jobs
 	g.queue(func(ctx context.Context) {
@@ -265,7 +265,7 @@ func (t *photosTab) thumbnail(ph *galley.Photo, frame *thumbFrame) {
 		}
 		g.do(func() {
 			t.thumbs[key] = th
-			frame.show(th, 0, 0)
+			frame.SetImage(th, 0, 0)
 		})
 	})
 }
