@@ -48,28 +48,6 @@ func (e *editor) expandCodes(field interface {
 	}
 }
 
-// lineEntry is a one-line entry that tells its owner when the cursor
-// leaves it, where =codes= are expanded.
-type lineEntry struct {
-	widget.Entry
-	onBlur func()
-}
-
-func newLineEntry(placeholder, text string) *lineEntry {
-	e := &lineEntry{}
-	e.PlaceHolder, e.Text = placeholder, text
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// FocusLost runs the owner's hook after the entry's own.
-func (e *lineEntry) FocusLost() {
-	e.Entry.FocusLost()
-	if e.onBlur != nil {
-		e.onBlur()
-	}
-}
-
 // codesWindow edits the list of code replacements.
 type codesWindow struct {
 	d     *Desk

@@ -17,6 +17,7 @@ import (
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/photo"
 	"app.galley/galley/internal/store"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // writeFiles writes named files into a fresh folder and returns their paths.
@@ -110,9 +111,9 @@ func cardEntries(t *testing.T, card fyne.CanvasObject) map[string]fyne.Focusable
 				switch e := o.(type) {
 				case *widget.Entry:
 					out[it.Text] = e
-				case *lineEntry:
+				case *widgets.LineEntry:
 					out[it.Text] = e
-				case *textArea:
+				case *widgets.TextArea:
 					out[it.Text] = e
 				}
 			})

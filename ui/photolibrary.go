@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // PhotoLibrary is what the photo library window needs: every photo in
@@ -133,7 +134,7 @@ var cellSize = fyne.NewSize(180, 190)
 type libraryCell struct {
 	widget.BaseWidget
 	content fyne.CanvasObject
-	frame   *thumbFrame
+	frame   *widgets.ThumbFrame
 	label   *widget.Label
 }
 
@@ -145,11 +146,11 @@ func (c *libraryCell) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (w *photoLibraryWindow) newCell() fyne.CanvasObject {
-	frame := newThumbFrame(fyne.NewSize(170, 128))
+	frame := widgets.NewThumbFrame(fyne.NewSize(170, 128))
 	label := widget.NewLabel("")
 	label.Truncation = fyne.TextTruncateEllipsis
 	label.SizeName = theme.SizeNameCaptionText
-	c := &libraryCell{content: container.NewGridWrap(cellSize, container.NewBorder(nil, label, nil, nil, frame.box)), frame: frame, label: label}
+	c := &libraryCell{content: container.NewGridWrap(cellSize, container.NewBorder(nil, label, nil, nil, frame.Content())), frame: frame, label: label}
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -159,7 +160,7 @@ func (w *photoLibraryWindow) updateCell(i widget.GridWrapItemID, o fyne.CanvasOb
 	lp, ok := w.item(i)
 	if !ok {
 		cell.label.SetText("")
-		cell.frame.show(nil, 0, 0)
+		cell.frame.SetImage(nil, 0, 0)
 		return
 	}
 	text := lp.Photo.Caption
@@ -169,7 +170,7 @@ func (w *photoLibraryWindow) updateCell(i widget.GridWrapItemID, o fyne.CanvasOb
 	cell.label.SetText(text)
 	im := lp.Photo.Image
 	th, loading := w.thumb(im.Hash)
-	cell.frame.show(th, im.Width, im.Height)
+	cell.frame.SetImage(th, im.Width, im.Height)
 	if th == nil && !loading {
 		w.loadThumb(im.Hash)
 	}

@@ -26,11 +26,11 @@ func TestThePhotoLibraryFindsAndReusesAPhoto(t *testing.T) {
 		t.Fatalf("searching the credit finds %d", w.total)
 	}
 	cell := libraryCellAt(t, w, 0)
-	if !cell.frame.loading() || cell.frame.size.Text != "400 × 300" {
-		t.Errorf("before its thumbnail arrives the cell shows %q (placeholder %v)", cell.frame.size.Text, cell.frame.loading())
+	if label, _ := cell.frame.Placeholder(); !cell.frame.Loading() || label != "400 × 300" {
+		t.Errorf("before its thumbnail arrives the cell shows %q (placeholder %v)", label, cell.frame.Loading())
 	}
 	pump(d, q) // the thumbnail is read in the background
-	if cell := libraryCellAt(t, w, 0); cell.frame.loading() || cell.frame.img.Image == nil {
+	if cell := libraryCellAt(t, w, 0); cell.frame.Loading() || cell.frame.Image() == nil {
 		t.Error("the thumbnail arrived, yet the cell still shows its placeholder")
 	}
 	if len(w.thumbs) != 1 {
@@ -79,32 +79,16 @@ func TestAPhotoHoldsItsPlaceUntilItsThumbnailArrives(t *testing.T) {
 	e.open(findByTitle(t, lib, "Wide").ID)
 	e.selectTab(e.photos.content)
 	f := e.photos.frames[0]
-	if !f.loading() || f.size.Text != "400 × 100" || f.img.Image != nil {
-		t.Fatalf("before the thumbnail: placeholder %v saying %q", f.loading(), f.size.Text)
+	label, box := f.Placeholder()
+	if !f.Loading() || label != "400 × 100" || f.Image() != nil {
+		t.Fatalf("before the thumbnail: placeholder %v saying %q", f.Loading(), label)
 	}
 	// The grey box has the photo's shape in the thumbnail's place.
-	if got := f.shape.MinSize(); got != fyne.NewSize(200, 50) {
-		t.Errorf("the placeholder is %v", got)
+	if box != fyne.NewSize(200, 50) {
+		t.Errorf("the placeholder is %v", box)
 	}
 	pump(d, q)
-	if f := e.photos.frames[0]; f.loading() || f.img.Image == nil {
+	if f := e.photos.frames[0]; f.Loading() || f.Image() == nil {
 		t.Error("the thumbnail arrived, yet the card still shows its placeholder")
-	}
-}
-
-func TestPlaceholderSizeFitsThePhotoInItsArea(t *testing.T) {
-	area := fyne.NewSize(200, 150)
-	for _, c := range []struct {
-		w, h int
-		want fyne.Size
-	}{
-		{4000, 3000, fyne.NewSize(200, 150)},
-		{1000, 1000, fyne.NewSize(150, 150)},
-		{400, 100, fyne.NewSize(200, 50)},
-		{0, 0, area},
-	} {
-		if got := placeholderSize(area, c.w, c.h); got != c.want {
-			t.Errorf("placeholderSize(%d × %d) = %v, want %v", c.w, c.h, got, c.want)
-		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/photo"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // thumbSize is the longest side of a photo card's thumbnail, in pixels.
@@ -36,8 +37,8 @@ type photosTab struct {
 	count    *widget.Label
 	content  fyne.CanvasObject
 	thumbs   map[string]image.Image // by image hash
-	captions []*textArea            // each card's caption, in order
-	frames   []*thumbFrame          // each card's thumbnail, in order
+	captions []*widgets.TextArea    // each card's caption, in order
+	frames   []*widgets.ThumbFrame  // each card's thumbnail, in order
 }
 
 func newPhotosTab(e *editor) *photosTab {
@@ -87,18 +88,18 @@ func thumbKey(ph *galley.Photo) string { return ph.Image.Hash }
 func (t *photosTab) card(i int) fyne.CanvasObject {
 	p := t.e.piece
 	ph := &p.Photos[i]
-	frame := newThumbFrame(fyne.NewSize(200, 150))
+	frame := widgets.NewThumbFrame(fyne.NewSize(200, 150))
 	t.frames = append(t.frames, frame)
 	t.thumbnail(ph, frame)
 
 	// Fields set before the first refresh: each is laid out once.
-	alt := newLineEntry("Alt text: what the photo shows, for readers who cannot see it", ph.Alt)
+	alt := widgets.NewLineEntry("Alt text: what the photo shows, for readers who cannot see it", ph.Alt)
 	decorative := &widget.Check{Text: "Decorative (no alt text needed)", Checked: ph.Decorative}
 	decorative.ExtendBaseWidget(decorative)
-	caption := newTextAreaWith(2, "Caption", ph.Caption)
+	caption := widgets.NewTextAreaWith(2, "Caption", ph.Caption)
 	t.captions = append(t.captions, caption)
-	caption.onShortcut = moveKeys(i, t.move)
-	credit := newLineEntry("Credit, e.g. Photographer Name/Agency, or =code=", ph.Credit)
+	caption.OnShortcut = moveKeys(i, t.move)
+	credit := widgets.NewLineEntry("Credit, e.g. Photographer Name/Agency, or =code=", ph.Credit)
 	lead := &widget.Check{Text: "Lead photo", Checked: ph.Lead}
 	lead.ExtendBaseWidget(lead)
 	if ph.Decorative {
@@ -115,9 +116,9 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 		t.e.changed()
 	}
 	// =codes= typed in the words expand when the cursor leaves the field.
-	alt.onBlur = func() { t.e.expandCodes(alt, alt.Text) }
-	credit.onBlur = func() { t.e.expandCodes(credit, credit.Text) }
-	caption.onBlur = func() { t.e.expandCodes(caption, caption.Text) }
+	alt.OnBlur = func() { t.e.expandCodes(alt, alt.Text) }
+	credit.OnBlur = func() { t.e.expandCodes(credit, credit.Text) }
+	caption.OnBlur = func() { t.e.expandCodes(caption, caption.Text) }
 	alt.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Alt = s }) }
 	caption.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Caption = s }) }
 	credit.OnChanged = func(s string) { edit(func(ph *galley.Photo) { ph.Credit = strings.TrimSpace(s) }) }
@@ -165,7 +166,7 @@ func (t *photosTab) card(i int) fyne.CanvasObject {
 	if notes := galley.PhotoNotes(i, *ph); len(notes) > 0 {
 		body.Add(t.noteRow(i, notes))
 	}
-	return container.NewVBox(head, container.NewBorder(nil, nil, frame.box, nil, body), widget.NewSeparator())
+	return container.NewVBox(head, container.NewBorder(nil, nil, frame.Content(), nil, body), widget.NewSeparator())
 }
 
 // noteRow tells photo i's notes, which do not hold the piece back (the
@@ -240,13 +241,13 @@ func describeImage(ph *galley.Photo) string {
 // thumbnail fills frame with the photo's thumbnail, made in the
 // background the first time (decoding a large photo takes longer than a
 // frame); until then the frame holds the photo's place.
-func (t *photosTab) thumbnail(ph *galley.Photo, frame *thumbFrame) {
+func (t *photosTab) thumbnail(ph *galley.Photo, frame *widgets.ThumbFrame) {
 	key := thumbKey(ph)
 	if th, ok := t.thumbs[key]; ok {
-		frame.show(th, ph.Image.Width, ph.Image.Height)
+		frame.SetImage(th, ph.Image.Width, ph.Image.Height)
 		return
 	}
-	frame.show(nil, ph.Image.Width, ph.Image.Height)
+	frame.SetImage(nil, ph.Image.Width, ph.Image.Height)
 	data, hash := ph.Data, ph.Image.Hash
 	lib, g := t.e.d.lib, t.e.d.jobs
 	g.queue(func(ctx context.Context) {
@@ -264,7 +265,7 @@ func (t *photosTab) thumbnail(ph *galley.Photo, frame *thumbFrame) {
 		}
 		g.do(func() {
 			t.thumbs[key] = th
-			frame.show(th, 0, 0)
+			frame.SetImage(th, 0, 0)
 		})
 	})
 }

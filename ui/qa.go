@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // Keys that move a Q&A pair while the focus is in it.
@@ -32,8 +33,8 @@ type qaTab struct {
 // qaRow is one pair's widgets.
 type qaRow struct {
 	label    *widget.Label
-	question *textArea
-	answer   *textArea
+	question *widgets.TextArea
+	answer   *widgets.TextArea
 	icons    rowIcons
 	box      fyne.CanvasObject
 }
@@ -82,8 +83,8 @@ func (q *qaTab) newRow(i int) *qaRow {
 	p := q.e.piece
 	r := &qaRow{label: widget.NewLabel(fmt.Sprintf("Question %d", i+1))}
 	r.label.TextStyle.Bold = true
-	r.question = newTextAreaWith(2, "The question, as put to the guest", p.QA[i].Question)
-	r.answer = newTextAreaWith(4, "The answer (Markdown)", p.QA[i].Answer).growing(12)
+	r.question = widgets.NewTextAreaWith(2, "The question, as put to the guest", p.QA[i].Question)
+	r.answer = widgets.NewTextAreaWith(4, "The answer (Markdown)", p.QA[i].Answer).Growing(12)
 	r.question.OnChanged = func(t string) {
 		if !q.e.loading && p == q.e.piece && i < len(p.QA) {
 			p.QA[i].Question = t
@@ -97,7 +98,7 @@ func (q *qaTab) newRow(i int) *qaRow {
 		}
 	}
 	keys := moveKeys(i, q.move)
-	r.question.onShortcut, r.answer.onShortcut = keys, keys
+	r.question.OnShortcut, r.answer.OnShortcut = keys, keys
 	r.icons = newRowIcons(i, len(p.QA), q.move, q.delete)
 	head := container.NewBorder(nil, nil, nil, r.icons.box(), r.label)
 	r.box = container.NewVBox(head, r.question, r.answer, widget.NewSeparator())

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // Rebuilding rows takes the focus away, so keys typed after a move never
@@ -22,7 +23,7 @@ func TestMovingABylineRowDoesNotRetargetTyping(t *testing.T) {
 	e := d.editor
 	row := e.story.byline.Objects[1].(*fyne.Container)
 	d.win.Canvas().Focus(row.Objects[0].(*fyne.Container).Objects[0].(fyne.Focusable))
-	test.Tap(row.Objects[1].(*fyne.Container).Objects[0].(*tapIcon)) // up
+	test.Tap(row.Objects[1].(*fyne.Container).Objects[0].(*widgets.TapIcon)) // up
 	if f := d.win.Canvas().Focused(); f != nil {
 		test.Type(f, "x")
 	}

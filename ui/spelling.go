@@ -20,6 +20,7 @@ import (
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/spell"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // DefaultSpellingDelay is how long the spelling check waits after a
@@ -646,11 +647,11 @@ func (s *spellingPanel) field(f spell.Field) *textField {
 	line := func(en *widget.Entry, obj fyne.CanvasObject) *textField {
 		return &textField{obj: obj, focus: obj.(fyne.Focusable), entry: en, rowCol: func(off int) (int, int) { return 0, off }}
 	}
-	area := func(t *textArea) *textField {
+	area := func(t *widgets.TextArea) *textField {
 		if t == nil {
 			return nil
 		}
-		return &textField{obj: t, focus: t, entry: &t.Entry, rowCol: t.rowColFor}
+		return &textField{obj: t, focus: t, entry: &t.Entry, rowCol: t.RowColFor}
 	}
 	switch f.Kind {
 	case spell.Title:
@@ -677,9 +678,9 @@ func (s *spellingPanel) field(f spell.Field) *textField {
 			return nil
 		}
 		// The photo's card holds one alt text entry.
-		var alt *lineEntry
+		var alt *widgets.LineEntry
 		visit(e.photos.cards.Objects[f.Index], func(o fyne.CanvasObject) {
-			if le, ok := o.(*lineEntry); ok && alt == nil && strings.HasPrefix(le.PlaceHolder, "Alt text") {
+			if le, ok := o.(*widgets.LineEntry); ok && alt == nil && strings.HasPrefix(le.PlaceHolder, "Alt text") {
 				alt = le
 			}
 		})

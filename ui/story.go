@@ -12,6 +12,7 @@ import (
 
 	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // storyTab edits the piece's text and particulars: title, slug, type,
@@ -24,8 +25,8 @@ type storyTab struct {
 	status   *widget.Select
 	date     *dateField
 	lang     *widget.Entry // the piece's language when not the site's
-	summary  *textArea
-	body     *textArea
+	summary  *widgets.TextArea
+	body     *widgets.TextArea
 	byline   *fyne.Container
 	content  fyne.CanvasObject
 	people   map[string]galley.Contributor // the library's contributors by NameKey
@@ -69,14 +70,14 @@ func newStoryTab(e *editor) *storyTab {
 	s.lang = widget.NewEntry()
 	s.lang.SetPlaceHolder("the site's; or a tag such as ar, fr, en-GB")
 	s.lang.OnChanged = s.langChanged
-	s.summary = newTextArea(4, "One or two sentences introducing the piece").growing(10)
+	s.summary = widgets.NewTextArea(4, "One or two sentences introducing the piece").Growing(10)
 	s.summary.OnChanged = func(t string) {
 		if s.edit() {
 			s.e.piece.Summary = t
 			s.e.changed()
 		}
 	}
-	s.body = newTextArea(14, "Body, in Markdown: *italic*, **bold**, [links](https://…), ## headings")
+	s.body = widgets.NewTextArea(14, "Body, in Markdown: *italic*, **bold**, [links](https://…), ## headings")
 	s.body.OnChanged = func(t string) {
 		if s.edit() {
 			s.e.piece.Body = t

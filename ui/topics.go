@@ -12,6 +12,7 @@ import (
 
 	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // topicsTab edits the piece's topics: chips in order (the first is the
@@ -31,7 +32,7 @@ type topicsTab struct {
 }
 
 func newTopicsTab(e *editor) *topicsTab {
-	t := &topicsTab{e: e, chips: container.New(&flowLayout{}), matches: container.New(&flowLayout{}), at: -1}
+	t := &topicsTab{e: e, chips: container.New(&widgets.FlowLayout{}), matches: container.New(&widgets.FlowLayout{}), at: -1}
 	t.entry = newTopicEntry(t)
 	t.entry.SetPlaceHolder("Type a topic and press Enter, or Down to choose a matching topic below")
 	t.entry.OnChanged = func(string) { t.suggest() }
@@ -82,14 +83,14 @@ func (t *topicsTab) chip(i int, name string) fyne.CanvasObject {
 	if i == 0 {
 		label.TextStyle.Bold = true
 	}
-	left := newTapIcon(theme.NavigateBackIcon(), func() { t.move(i, i-1) })
-	right := newTapIcon(theme.NavigateNextIcon(), func() { t.move(i, i+1) })
-	remove := newTapIcon(theme.CancelIcon(), func() { t.remove(i) })
+	left := widgets.NewTapIcon(theme.NavigateBackIcon(), func() { t.move(i, i-1) })
+	right := widgets.NewTapIcon(theme.NavigateNextIcon(), func() { t.move(i, i+1) })
+	remove := widgets.NewTapIcon(theme.CancelIcon(), func() { t.remove(i) })
 	if i == 0 {
-		left.disable()
+		left.Disable()
 	}
 	if i == n-1 {
-		right.disable()
+		right.Disable()
 	}
 	bg := canvasChipBackground()
 	return container.NewStack(bg, container.NewHBox(left, label, right, remove))
@@ -230,67 +231,6 @@ func (t *topicsTab) remove(i int) {
 	t.rebuild()
 	t.e.changed()
 }
-
-// flowLayout places objects left to right, wrapping onto new lines like
-// words, as chips are laid out.
-type flowLayout struct {
-	width float32 // the width of the last layout, which the height depends on
-}
-
-// Layout places each object at its minimum size, wrapping at the width.
-func (f *flowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
-	f.width = size.Width
-	pad := theme.Padding()
-	x, y, lineH := float32(0), float32(0), float32(0)
-	for _, o := range objects {
-		if !o.Visible() {
-			continue
-		}
-		m := o.MinSize()
-		if x > 0 && x+m.Width > size.Width {
-			x, y, lineH = 0, y+lineH+pad, 0
-		}
-		o.Move(fyne.NewPos(x, y))
-		o.Resize(m)
-		x += m.Width + pad
-		lineH = max(lineH, m.Height)
-	}
-}
-
-// MinSize is the widest object's width and the height the objects take
-// when wrapped at the last width laid out (at first, a typical one).
-func (f *flowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	var w, h float32
-	pad := theme.Padding()
-	wrap := f.width
-	if wrap <= 0 {
-		wrap = flowWidth
-	}
-	var lineW, lineH float32
-	for _, o := range objects {
-		if !o.Visible() {
-			continue
-		}
-		m := o.MinSize()
-		w = max(w, m.Width)
-		if lineW > 0 && lineW+m.Width > wrap {
-			h += lineH + pad
-			lineW, lineH = 0, 0
-		}
-		lineW += m.Width + pad
-		lineH = max(lineH, m.Height)
-	}
-	if lineW > 0 {
-		h += lineH
-	}
-	return fyne.NewSize(w, h)
-}
-
-// flowWidth is the width chips are assumed to wrap at before the first
-// layout.
-const flowWidth = 640
-
-var _ fyne.Layout = (*flowLayout)(nil)
 
 // canvasChipBackground is the rounded fill behind a chip.
 func canvasChipBackground() fyne.CanvasObject {

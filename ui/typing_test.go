@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/ui/internal/widgets"
 )
 
 // longAnswer is prose with a space at almost every place a line can wrap.
@@ -78,7 +79,7 @@ func TestAnswersGrowWithTheirText(t *testing.T) {
 					text = rt
 				}
 			})
-			twelve := newTextArea(12, "").MinSize().Height
+			twelve := widgets.NewTextArea(12, "").MinSize().Height
 			typed := ""
 			for _, word := range strings.SplitAfter(longAnswer+" "+longAnswer, " ") {
 				for _, r := range word {

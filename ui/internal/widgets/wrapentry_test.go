@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"math/rand/v2"
@@ -320,7 +320,7 @@ func TestWrapEntryRandom(t *testing.T) {
 				for rng.IntN(5) > 0 && off < len(text) && text[off] != '\n' {
 					off++
 				}
-				e.CursorRow, e.CursorColumn = e.rowColFor(off)
+				e.CursorRow, e.CursorColumn = e.RowColFor(off)
 				e.Refresh()
 				pos = e.CursorTextOffset()
 			}
@@ -333,7 +333,7 @@ func TestWrapEntryRandom(t *testing.T) {
 	}
 }
 
-// Galley's textArea embeds the entry and extends itself.
+// TextArea embeds the entry and extends itself.
 type area struct {
 	WrapEntry
 	rows int

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"strings"
@@ -206,7 +206,7 @@ func (e *WrapEntry) restore() int {
 	if l == nil {
 		return e.CursorTextOffset()
 	}
-	e.CursorRow, e.CursorColumn = e.rowColFor(l.off)
+	e.CursorRow, e.CursorColumn = e.RowColFor(l.off)
 	e.lost = nil
 	return l.off
 }
@@ -218,18 +218,19 @@ func (e *WrapEntry) settle(want int) {
 	if e.CursorTextOffset() == want {
 		return
 	}
-	e.CursorRow, e.CursorColumn = e.rowColFor(want)
+	e.CursorRow, e.CursorColumn = e.RowColFor(want)
 	e.Refresh() // Fyne clamps a column past the row's end
 	if e.CursorTextOffset() == want-1 {
 		e.lost = &lostCursor{off: want, text: e.Text}
 	}
 }
 
-// rowColFor is the last row starting at or before off, and off's column in
+// RowColFor is the last row starting at or before off, and off's column in
 // it, which may lie past the row's end. It reads row starts through
 // CursorTextOffset, which is a row's start plus the column, or the column
-// alone past the last row.
-func (e *WrapEntry) rowColFor(off int) (row, col int) {
+// alone past the last row. Spelling puts the cursor on a word it found by
+// offset through it, as Fyne takes a cursor only as a row and column.
+func (e *WrapEntry) RowColFor(off int) (row, col int) {
 	r0, c0 := e.CursorRow, e.CursorColumn
 	begin := 0
 	for r := 1; ; r++ {

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fmt"
@@ -10,11 +10,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// thumbFrame shows a photo's thumbnail and, until it has been read, a grey
+// ThumbFrame shows a photo's thumbnail and, until it has been read, a grey
 // box of the photo's shape with its size in pixels ("4000 × 3000"): an
 // empty gap in the Photos tab or the photo library read as a photo
 // missing, and the size is what an editor checks first anyway.
-type thumbFrame struct {
+type ThumbFrame struct {
 	box   *fyne.Container // what is laid out
 	img   *canvas.Image
 	hold  *fyne.Container // the placeholder
@@ -23,8 +23,10 @@ type thumbFrame struct {
 	area  fyne.Size // the space the thumbnail fits in
 }
 
-func newThumbFrame(area fyne.Size) *thumbFrame {
-	f := &thumbFrame{area: area}
+// NewThumbFrame makes an empty frame for thumbnails fitted into area,
+// which it keeps whatever it shows, so a grid or a card does not jump.
+func NewThumbFrame(area fyne.Size) *ThumbFrame {
+	f := &ThumbFrame{area: area}
 	f.img = canvas.NewImageFromImage(nil)
 	f.img.FillMode = canvas.ImageFillContain
 	f.img.ScaleMode = canvas.ImageScaleSmooth
@@ -38,9 +40,9 @@ func newThumbFrame(area fyne.Size) *thumbFrame {
 	return f
 }
 
-// show puts th in the frame, or the placeholder for a photo width by
+// SetImage puts th in the frame, or the placeholder for a photo width by
 // height pixels while th is nil (0 × 0: its size is not known yet).
-func (f *thumbFrame) show(th image.Image, width, height int) {
+func (f *ThumbFrame) SetImage(th image.Image, width, height int) {
 	f.img.Image = th
 	f.img.Refresh()
 	if th != nil {
@@ -55,8 +57,23 @@ func (f *thumbFrame) show(th image.Image, width, height int) {
 	f.hold.Refresh()
 }
 
-// loading reports whether the placeholder stands in for the thumbnail.
-func (f *thumbFrame) loading() bool { return f.hold.Visible() }
+// Content is what to lay out: the frame is a part of a card or a cell,
+// not a widget of its own, so that a grid reusing cells reuses it too.
+func (f *ThumbFrame) Content() fyne.CanvasObject { return f.box }
+
+// Loading reports whether the placeholder stands in for the thumbnail,
+// so the desk's tests can tell a thumbnail still on its way.
+func (f *ThumbFrame) Loading() bool { return f.hold.Visible() }
+
+// Image is the thumbnail shown, nil while the placeholder stands in; the
+// desk's tests check a thumbnail arrived by it.
+func (f *ThumbFrame) Image() image.Image { return f.img.Image }
+
+// Placeholder is what the placeholder says and the size of its box, which
+// the desk's tests check against the photo they wait for.
+func (f *ThumbFrame) Placeholder() (label string, size fyne.Size) {
+	return f.size.Text, f.shape.MinSize()
+}
 
 // placeholderSize is the box a photo width by height pixels takes when
 // fitted into area, as its thumbnail will be (so nothing jumps when it
