@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/site"
 	"app.galley/galley/internal/store"
 )
 
@@ -73,7 +72,7 @@ func (b *siteFilesBox) refresh() {
 		if !b.editable {
 			remove.Disable()
 		}
-		b.rows.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(fmt.Sprintf("%s — %s", name, sizeText(f.Size)))))
+		b.rows.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(name+" — "+galley.SizeText(f.Size))))
 	}
 }
 
@@ -99,26 +98,11 @@ func (b *siteFilesBox) choose() {
 func (b *siteFilesBox) add(path string) {
 	name := filepath.Base(path)
 	started := b.d.behindOverlay("Adding "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
-		err := galley.CheckSiteFile(name, 0)
-		var data []byte
+		data, err := site.ReadFile(path, name)
 		if err == nil {
-			if fi, serr := os.Stat(path); serr != nil || !fi.Mode().IsRegular() {
-				err = galley.Errorf(galley.ENotFound, "%s could not be read.", path)
-			} else if err = galley.CheckSiteFile(name, fi.Size()); err == nil {
-				if data, err = os.ReadFile(path); err == nil {
-					err = b.lib.PutSiteFile(ctx, name, data)
-				}
-			}
+			err = b.lib.PutSiteFile(ctx, name, data)
 		}
-		return func(quitting bool) {
-			if quitting {
-				return
-			}
-			if err != nil {
-				b.d.showError(err)
-			}
-			b.refresh()
-		}
+		return b.changed(err)
 	})
 	if !started {
 		b.d.showError(busyError("Adding a site file"))
@@ -128,29 +112,24 @@ func (b *siteFilesBox) add(path string) {
 // remove takes the site file name out of the library.
 func (b *siteFilesBox) remove(name string) {
 	started := b.d.behindOverlay("Removing "+name+"…", b.d.jobs, func(ctx context.Context) func(bool) {
-		err := b.lib.RemoveSiteFile(ctx, name)
-		return func(quitting bool) {
-			if quitting {
-				return
-			}
-			if err != nil {
-				b.d.showError(err)
-			}
-			b.refresh()
-		}
+		return b.changed(b.lib.RemoveSiteFile(ctx, name))
 	})
 	if !started {
 		b.d.showError(busyError("Removing a site file"))
 	}
 }
 
-// sizeText is a file's size as an editor reads it.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+// changed is how a change to the site files ends on the UI goroutine:
+// the reason when it failed, and the list read again either way (unless
+// the window is closing).
+func (b *siteFilesBox) changed(err error) func(quitting bool) {
+	return func(quitting bool) {
+		if quitting {
+			return
+		}
+		if err != nil {
+			b.d.showError(err)
+		}
+		b.refresh()
 	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 
-	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/site"
 )
 
 // cmdSiteFiles lists the site's own files, or adds or removes one.
@@ -38,21 +37,12 @@ func cmdSiteFiles(ctx context.Context, args []string, db string, e env) error {
 	if len(rest) == 2 && rest[0] == "add" {
 		// Read and checked before the library is opened: a wrong file is
 		// said at once, and the library is not touched.
-		fi, err := os.Stat(rest[1])
-		if err != nil {
-			return galley.Errorf(galley.ENotFound, "Cannot read %s: %v.", rest[1], err)
-		}
-		if !fi.Mode().IsRegular() {
-			return galley.Errorf(galley.EInvalid, "%s is not a file.", rest[1])
-		}
 		if name == "" {
 			name = filepath.Base(rest[1])
 		}
-		if err := galley.CheckSiteFile(name, fi.Size()); err != nil {
+		var err error
+		if data, err = site.ReadFile(rest[1], name); err != nil {
 			return err
-		}
-		if data, err = os.ReadFile(rest[1]); err != nil {
-			return galley.Errorf(galley.EInvalid, "Cannot read %s: %v.", rest[1], err)
 		}
 	}
 	st, err := openLibrary(ctx, db, e)

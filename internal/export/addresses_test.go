@@ -16,22 +16,11 @@ import (
 // heading is the text of the page's h1.
 func heading(t *testing.T, path string) string {
 	t.Helper()
-	h := find(parse(t, path), func(n *html.Node) bool { return n.Data == "h1" })
+	h := find(parse(t, path), tag("h1"))
 	if len(h) == 0 {
 		t.Fatalf("%s has no h1", path)
 	}
-	var b strings.Builder
-	var text func(*html.Node)
-	text = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			text(c)
-		}
-	}
-	text(h[0])
-	return strings.TrimSpace(b.String())
+	return text(h[0])
 }
 
 // publish saves a published piece carrying topics.

@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"html/template"
-	"sort"
 )
 
 // A redirect page stands at the former address of a topic, type or person
@@ -46,12 +45,7 @@ type redirectView struct {
 func (s *site) redirectJobs() []pageJob {
 	var jobs []pageJob
 	for _, v := range []*vocabulary{s.topics, s.types, s.people} {
-		formers := make([]string, 0, len(v.former))
-		for slug := range v.former {
-			formers = append(formers, slug)
-		}
-		sort.Strings(formers)
-		for _, slug := range formers {
+		for _, slug := range sortedKeys(v.former) {
 			name, ok := v.names[v.former[slug]]
 			if !ok {
 				continue

@@ -76,8 +76,8 @@ type Addresser interface {
 }
 
 // newVocabulary gives the names of dir their pages: at the addresses the
-// source keeps, or, from a source that keeps none, each at its slug in
-// the order of their keys, "-2", "-3"… after a slug taken.
+// source keeps, or, from a source that keeps none, as the library gives
+// new names theirs (galley.Addresses.Give).
 func (s *site) newVocabulary(ctx context.Context, dir string, names []string) (*vocabulary, error) {
 	v := &vocabulary{dir: dir, slugs: map[string]string{}, names: map[string]string{}, bases: map[string]string{}}
 	for _, n := range names {
@@ -99,16 +99,8 @@ func (s *site) newVocabulary(ctx context.Context, dir string, names []string) (*
 		v.former = kept.Former
 		return v, nil
 	}
-	used := map[string]bool{}
-	for _, k := range sortedKeys(v.names) {
-		base := galley.Slugify(v.names[k])
-		slug := base
-		for i := 2; used[slug]; i++ {
-			slug = base + "-" + strconv.Itoa(i)
-		}
-		used[slug] = true
-		v.slugs[k] = slug
-	}
+	given := galley.Addresses{Slugs: v.slugs, Former: map[string]string{}}
+	given.Give(names)
 	return v, nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
-	"strconv"
 	"time"
 
 	"app.galley/galley/internal/galley"
@@ -45,16 +43,16 @@ func (sn *Snapshot) Addresses(ctx context.Context, kind string, names []string, 
 	if err != nil {
 		return galley.Addresses{}, err
 	}
-	if !lacksAddress(a, names) {
+	if !a.Lacks(names) {
 		return a, nil
 	}
 	if !keep {
-		newAddresses(a, names)
+		a.Give(names)
 		return a, nil
 	}
 	kept, err := sn.s.keepAddresses(WithLockWait(ctx, AddressLockWait), kind, names)
 	if err != nil {
-		newAddresses(a, names) // given here, in memory, the same way
+		a.Give(names) // given here, in memory, the same way
 		a.Unkept = err
 		return a, nil
 	}
@@ -76,11 +74,11 @@ func (s *Store) keepAddresses(ctx context.Context, kind string, names []string) 
 	if err != nil {
 		return galley.Addresses{}, err
 	}
-	for _, n := range newAddresses(a, names) {
+	for _, n := range a.Give(names) {
 		// A former address of the name itself becomes its page again.
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO addresses (kind, slug, key, live) VALUES (?, ?, ?, ?)
-			ON CONFLICT (kind, slug) DO UPDATE SET live = excluded.live`, kind, n.slug, n.key, true)
+			ON CONFLICT (kind, slug) DO UPDATE SET live = excluded.live`, kind, n.Slug, n.Key, true)
 		if err != nil {
 			return galley.Addresses{}, s.txError(err)
 		}
@@ -110,57 +108,6 @@ func (s *Store) readAddresses(ctx context.Context, tx *txn, kind string) (galley
 		return nil
 	})
 	return a, s.txError(err)
-}
-
-// lacksAddress reports whether any of names has no address in a.
-func lacksAddress(a galley.Addresses, names []string) bool {
-	return slices.ContainsFunc(names, func(n string) bool {
-		_, ok := a.Slugs[galley.NameKey(n)]
-		return !ok
-	})
-}
-
-// newAddress is an address given to a name that had none.
-type newAddress struct{ key, slug string }
-
-// newAddresses gives the names that have no address in a theirs, in
-// a itself, and returns them in the order given.
-func newAddresses(a galley.Addresses, names []string) []newAddress {
-	var keys []string
-	first := map[string]string{}
-	for _, n := range names {
-		k := galley.NameKey(n)
-		if _, ok := a.Slugs[k]; !ok && first[k] == "" {
-			first[k] = n
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
-		return nil
-	}
-	slices.Sort(keys)
-	used := map[string]bool{}
-	for _, slug := range a.Slugs {
-		used[slug] = true
-	}
-	for slug := range a.Former {
-		used[slug] = true
-	}
-	var made []newAddress
-	for _, k := range keys {
-		base := galley.Slugify(first[k])
-		slug := base
-		if a.Former[base] != k { // a name's own former address is its own
-			for i := 2; used[slug]; i++ {
-				slug = base + "-" + strconv.Itoa(i)
-			}
-		}
-		delete(a.Former, slug)
-		used[slug] = true
-		a.Slugs[k] = slug
-		made = append(made, newAddress{k, slug})
-	}
-	return made
 }
 
 // moveAddresses, in a rename or merge, sends the addresses of the name
