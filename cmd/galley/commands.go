@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"text/tabwriter"
 
+	"app.galley/galley/internal/archive"
 	"app.galley/galley/internal/bundle"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
@@ -57,16 +60,34 @@ func cmdList(ctx context.Context, args []string, db string, e env) error {
 	return tw.Flush()
 }
 
-// cmdImport imports a bundle in one transaction.
+// cmdImport imports a bundle, or a WordPress or Ghost export, in one
+// transaction.
 func cmdImport(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("import", &db)
 	overwrite := fl.Bool("overwrite", false, "replace library pieces changed after the bundle's copy")
+	af := archiveFlags{
+		uploads:  fl.String("uploads", "", "WordPress or Ghost: a copy of the old site's upload folder (wp-content/uploads, content/images)"),
+		pages:    fl.Bool("pages", false, "WordPress or Ghost: import the site's pages too"),
+		qa:       fl.Bool("qa", false, "WordPress or Ghost: make interviews (question paragraphs, each followed by its answer) questions and answers"),
+		typeFrom: fl.String("type-from", "", "WordPress or Ghost: make the first category (category) or tag (tag) a post's type"),
+	}
 	if err := fl.Parse(args); err != nil {
 		return flagError(err)
 	}
-	path, err := oneArg(fl, "bundle folder or .zip")
+	path, err := oneArg(fl, "bundle folder or .zip, or a WordPress (.xml) or Ghost (.json) export")
 	if err != nil {
 		return err
+	}
+	// Told by content, not by name: an export may be saved as anything.
+	format, err := archive.Sniff(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if format != "" {
+		return importArchive(ctx, path, af, *overwrite, db, e)
+	}
+	if flag := af.given(); flag != "" {
+		return usageError{fmt.Sprintf("import: %s is for WordPress and Ghost exports; %s is a Galley bundle", flag, path)}
 	}
 	// Read and check the whole bundle before the library is touched; the
 	// import then reads it again, one piece at a time, so no more than a

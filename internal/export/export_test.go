@@ -561,6 +561,30 @@ func TestHostileContentNeverBecomesMarkup(t *testing.T) {
 	dir := t.TempDir()
 	exportTo(t, st, filepath.Join(dir, "site"), export.Options{IncludeDrafts: true, BaseURL: "https://example.org/"})
 	exportTo(t, st, filepath.Join(dir, "fragments"), export.Options{Fragment: true, Pieces: []string{"hostile-everything", "hostile-related"}})
+	if pages := checkInert(t, dir); pages < 10 {
+		t.Fatalf("only %d pages checked", pages)
+	}
+
+	// The JSON-LD block carries the hostile title intact, as data.
+	doc := parse(t, filepath.Join(dir, "site", "pieces", "hostile-everything.html"))
+	var ld struct{ Headline string }
+	if err := json.Unmarshal([]byte(text(find(doc, tag("script"))[0])), &ld); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := st.PieceBySlug(ctx, "hostile-everything")
+	if ld.Headline != p.Title {
+		t.Errorf("JSON-LD headline = %q, want %q", ld.Headline, p.Title)
+	}
+	if h1 := find(doc, tag("h1")); len(h1) != 1 || text(h1[0]) != strings.Join(strings.Fields(p.Title), " ") {
+		t.Errorf("the h1 does not show the title as text: %d h1", len(h1))
+	}
+}
+
+// checkInert parses every page exported under dir and fails on anything
+// that could run: a script other than JSON-LD, an event attribute, an
+// address a browser would execute. It returns how many pages it read.
+func checkInert(t *testing.T, dir string) int {
+	t.Helper()
 	pages := 0
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(p, ".html") {
@@ -607,23 +631,7 @@ func TestHostileContentNeverBecomesMarkup(t *testing.T) {
 		}
 		return nil
 	})
-	if pages < 10 {
-		t.Fatalf("only %d pages checked", pages)
-	}
-
-	// The JSON-LD block carries the hostile title intact, as data.
-	doc := parse(t, filepath.Join(dir, "site", "pieces", "hostile-everything.html"))
-	var ld struct{ Headline string }
-	if err := json.Unmarshal([]byte(text(find(doc, tag("script"))[0])), &ld); err != nil {
-		t.Fatal(err)
-	}
-	p, _ := st.PieceBySlug(ctx, "hostile-everything")
-	if ld.Headline != p.Title {
-		t.Errorf("JSON-LD headline = %q, want %q", ld.Headline, p.Title)
-	}
-	if h1 := find(doc, tag("h1")); len(h1) != 1 || text(h1[0]) != strings.Join(strings.Fields(p.Title), " ") {
-		t.Errorf("the h1 does not show the title as text: %d h1", len(h1))
-	}
+	return pages
 }
 
 func TestFragmentIsTheArticleAlone(t *testing.T) {

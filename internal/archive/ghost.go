@@ -1,0 +1,405 @@
+package archive
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"app.galley/galley/internal/galley"
+)
+
+// ghostIndex is what Open gathers from a Ghost export for its posts to
+// refer to: tags, authors and the posts' extra fields, by post.
+type ghostIndex struct {
+	version string
+	tags    map[string]ghostTag
+	users   map[string]string // id → name
+	postTag map[string][]ranked
+	postBy  map[string][]ranked
+	meta    map[string]ghostMeta
+}
+
+type ghostTag struct{ name, visibility string }
+
+// ranked is one row of a post's tags or authors, in Ghost's order.
+type ranked struct {
+	id    string
+	order float64
+}
+
+type ghostMeta struct{ alt, caption string }
+
+// ghostPost is a row of a Ghost export's posts table.
+type ghostPost struct {
+	ID            string  `json:"id"`
+	Title         string  `json:"title"`
+	Slug          string  `json:"slug"`
+	HTML          *string `json:"html"`
+	FeatureImage  *string `json:"feature_image"`
+	Type          string  `json:"type"`
+	Status        string  `json:"status"`
+	PublishedAt   *string `json:"published_at"`
+	CreatedAt     *string `json:"created_at"`
+	UpdatedAt     *string `json:"updated_at"`
+	CustomExcerpt *string `json:"custom_excerpt"`
+}
+
+const (
+	ghostURL    = "__GHOST_URL__"
+	ghostImages = "/content/images/"
+)
+
+// openGhost reads a Ghost export through once: tags, authors and the
+// posts' extra fields into the index, and what will be imported or
+// skipped counted.
+func (a *Archive) openGhost() error {
+	g := &ghostIndex{tags: map[string]ghostTag{}, users: map[string]string{}, postTag: map[string][]ranked{}, postBy: map[string][]ranked{}, meta: map[string]ghostMeta{}}
+	a.gh = g
+	err := a.scanGhost(func(table string, each func(func(json.RawMessage) error) error) error {
+		switch table {
+		case "posts":
+			return each(func(raw json.RawMessage) error {
+				var p ghostPost
+				if err := json.Unmarshal(raw, &p); err != nil {
+					return err
+				}
+				if a.ghostImports(&p) {
+					a.posts++
+					if galley.CheckSlug(p.Slug) == nil {
+						a.slugs[p.Slug] = true
+					}
+				}
+				return nil
+			})
+		case "tags":
+			return each(func(raw json.RawMessage) error {
+				var t struct{ ID, Name, Visibility string }
+				err := json.Unmarshal(raw, &t)
+				g.tags[t.ID] = ghostTag{strings.TrimSpace(t.Name), t.Visibility}
+				return err
+			})
+		case "users":
+			return each(func(raw json.RawMessage) error {
+				var u struct{ ID, Name string }
+				err := json.Unmarshal(raw, &u)
+				g.users[u.ID] = strings.TrimSpace(u.Name)
+				return err
+			})
+		case "posts_tags", "posts_authors":
+			return each(func(raw json.RawMessage) error {
+				var r struct {
+					PostID    string  `json:"post_id"`
+					TagID     string  `json:"tag_id"`
+					AuthorID  string  `json:"author_id"`
+					SortOrder float64 `json:"sort_order"`
+				}
+				if err := json.Unmarshal(raw, &r); err != nil {
+					return err
+				}
+				if table == "posts_tags" {
+					g.postTag[r.PostID] = append(g.postTag[r.PostID], ranked{r.TagID, r.SortOrder})
+				} else {
+					g.postBy[r.PostID] = append(g.postBy[r.PostID], ranked{r.AuthorID, r.SortOrder})
+				}
+				return nil
+			})
+		case "posts_meta":
+			return each(func(raw json.RawMessage) error {
+				var m struct {
+					PostID  string  `json:"post_id"`
+					Alt     *string `json:"feature_image_alt"`
+					Caption *string `json:"feature_image_caption"`
+				}
+				err := json.Unmarshal(raw, &m)
+				g.meta[m.PostID] = ghostMeta{strings.TrimSpace(deref(m.Alt)), plainText(deref(m.Caption))}
+				return err
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, rows := range []map[string][]ranked{g.postTag, g.postBy} {
+		for _, list := range rows {
+			slices.SortStableFunc(list, func(x, y ranked) int {
+				switch {
+				case x.order < y.order:
+					return -1
+				case x.order > y.order:
+					return 1
+				}
+				return 0
+			})
+		}
+	}
+	a.all = func(yield func(galley.Piece, error) bool) {
+		err := a.scanGhost(func(table string, each func(func(json.RawMessage) error) error) error {
+			if table != "posts" {
+				return nil
+			}
+			return each(func(raw json.RawMessage) error {
+				var gp ghostPost
+				if err := json.Unmarshal(raw, &gp); err != nil {
+					return err
+				}
+				if !a.ghostImports(&gp) {
+					return nil
+				}
+				p, err := a.piece(a.ghostPost(&gp))
+				if !yield(p, err) || err != nil {
+					return errStop
+				}
+				return nil
+			})
+		})
+		if err != nil && !errors.Is(err, errStop) {
+			yield(galley.Piece{}, err)
+		}
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// ghostImports reports whether a post becomes a piece, counting it among
+// the skipped when not (on the first pass).
+func (a *Archive) ghostImports(p *ghostPost) bool {
+	counting := a.all == nil
+	if p.Type == "page" && !a.opt.Pages {
+		if counting {
+			a.skipped["pages (import them with --pages)"]++
+		}
+		return false
+	}
+	return true
+}
+
+// ghostPost maps a Ghost post onto what a piece is made from.
+func (a *Archive) ghostPost(gp *ghostPost) post {
+	g := a.gh
+	p := post{
+		id:      gp.ID,
+		title:   gp.Title,
+		slug:    gp.Slug,
+		excerpt: plainText(deref(gp.CustomExcerpt)),
+		// Ghost writes its own address as a placeholder in links between
+		// posts; without it they are addresses on the site itself.
+		html:    strings.ReplaceAll(deref(gp.HTML), ghostURL, ""),
+		uploads: ghostImages,
+		created: ghostTime(gp.CreatedAt),
+		updated: ghostTime(gp.UpdatedAt),
+	}
+	switch gp.Status {
+	case "published":
+		p.status = galley.StatusPublished
+	case "scheduled":
+		p.status = galley.StatusReady
+	default: // draft; sent (a newsletter only, never on the site)
+		p.status = galley.StatusDraft
+	}
+	if at := ghostTime(gp.PublishedAt); !at.IsZero() && p.status != galley.StatusDraft {
+		p.published = galley.DateOf(at)
+	}
+	for _, r := range g.postBy[gp.ID] {
+		if name := g.users[r.id]; name != "" {
+			p.authors = append(p.authors, name)
+		}
+	}
+	var tags []string
+	for _, r := range g.postTag[gp.ID] {
+		// Internal tags (#archive) sort posts for Ghost's themes; they
+		// are no topic a reader sees.
+		if t, ok := g.tags[r.id]; ok && t.visibility != "internal" && !strings.HasPrefix(t.name, "#") && t.name != "" {
+			tags = append(tags, t.name)
+		}
+	}
+	if a.opt.TypeFrom != "" && len(tags) > 0 {
+		p.types, p.topics = tags[:1], tags[1:]
+	} else {
+		p.topics = tags
+	}
+	if src := deref(gp.FeatureImage); src != "" {
+		m := g.meta[gp.ID]
+		p.featured = &picture{src: strings.ReplaceAll(src, ghostURL, ""), alt: m.alt, caption: m.caption}
+	}
+	return p
+}
+
+func ghostTime(s *string) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, *s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// scanGhost streams a Ghost export: for each table of its data it calls
+// table with the table's name and a function that hands over its rows,
+// one at a time (a table it does not ask for is skipped without being
+// held). Both the export's forms are read: {"db":[{"meta","data"}]} as
+// Ghost writes it, and {"meta","data"} as older versions did.
+func (a *Archive) scanGhost(table func(name string, each func(func(json.RawMessage) error) error) error) error {
+	f, err := os.Open(a.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cr := &countingReader{r: bufio.NewReaderSize(f, 64<<10), limit: MaxItem}
+	d := json.NewDecoder(cr)
+	where := "the export"
+	cr.what = func() string { return "A row of " + where }
+	fail := func(err error) error {
+		if cr.overrun {
+			return galley.Errorf(galley.EInvalid, "%s: %v.", a.path, err)
+		}
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return galley.Errorf(galley.EInvalid, "%s (at byte %d, in %s): this is not a complete Ghost export: %v.", a.path, d.InputOffset(), where, err)
+	}
+	sawData := false
+	data := func() error {
+		sawData = true
+		return eachKey(d, func(name string) error {
+			where = "the " + name + " table"
+			called := false
+			err := table(name, func(row func(json.RawMessage) error) error {
+				called = true
+				return eachRow(d, cr, row)
+			})
+			if err != nil || called {
+				return err
+			}
+			return skipValue(d, cr)
+		})
+	}
+	var root func() error
+	root = func() error {
+		return eachKey(d, func(key string) error {
+			switch key {
+			case "db":
+				if err := expectDelim(d, '['); err != nil {
+					return err
+				}
+				for d.More() {
+					if err := root(); err != nil {
+						return err
+					}
+				}
+				return expectDelim(d, ']')
+			case "meta":
+				var m struct {
+					Version string `json:"version"`
+				}
+				if err := d.Decode(&m); err != nil {
+					return err
+				}
+				a.gh.version = m.Version
+				return nil
+			case "data":
+				return data()
+			}
+			return skipValue(d, cr)
+		})
+	}
+	if err := root(); err != nil {
+		if errors.Is(err, errStop) {
+			return err
+		}
+		if galley.ErrorCode(err) == galley.EInvalid && strings.HasPrefix(galley.ErrorMessage(err), a.path) {
+			return err
+		}
+		return fail(err)
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return fail(errors.New("there is more after its end"))
+	}
+	if !sawData {
+		return galley.Errorf(galley.EInvalid, "%s is JSON but not a Ghost export: it has no \"data\" with the site's tables.", a.path)
+	}
+	return nil
+}
+
+func expectDelim(d *json.Decoder, want json.Delim) error {
+	tok, err := d.Token()
+	if err != nil {
+		return err
+	}
+	if tok != want {
+		return fmt.Errorf("expected %q, found %v", want, tok)
+	}
+	return nil
+}
+
+// eachKey reads an object, calling fn for each key with the decoder
+// before its value; fn must read the value.
+func eachKey(d *json.Decoder, fn func(key string) error) error {
+	if err := expectDelim(d, '{'); err != nil {
+		return err
+	}
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		if err := fn(key); err != nil {
+			return err
+		}
+	}
+	return expectDelim(d, '}')
+}
+
+// eachRow reads an array one element at a time.
+func eachRow(d *json.Decoder, cr *countingReader, fn func(json.RawMessage) error) error {
+	if err := expectDelim(d, '['); err != nil {
+		return err
+	}
+	for d.More() {
+		cr.mark()
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err != nil {
+			return err
+		}
+		if err := fn(raw); err != nil {
+			return err
+		}
+	}
+	return expectDelim(d, ']')
+}
+
+// skipValue reads past one value without keeping it.
+func skipValue(d *json.Decoder, cr *countingReader) error {
+	depth := 0
+	for {
+		cr.mark()
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
