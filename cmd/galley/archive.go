@@ -39,7 +39,7 @@ func (f archiveFlags) given() string {
 func importArchive(ctx context.Context, path string, fl archiveFlags, overwrite bool, db string, e env) error {
 	a, err := archive.Open(path, archive.Options{Uploads: *fl.uploads, Pages: *fl.pages, QA: *fl.qa, TypeFrom: *fl.typeFrom})
 	if err != nil {
-		return err
+		return galley.Errorf(galley.ErrorCode(err), "%s Nothing was imported.", galley.ErrorMessage(err))
 	}
 	defer a.Close()
 	st, err := openForFilling(ctx, db, e)

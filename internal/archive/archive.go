@@ -80,6 +80,9 @@ type Archive struct {
 	Format Format
 	// Site is the old site's address, as the export gives it.
 	Site string
+	// Lang is the old site's language, as the export gives it ("en-US"),
+	// or "" when it gives none.
+	Lang string
 
 	path    string
 	opt     Options
@@ -96,6 +99,14 @@ type Archive struct {
 	all func(yield func(galley.Piece, error) bool)
 	wp  *wxrIndex
 	gh  *ghostIndex
+}
+
+// siteLang is the site's language as a note names it.
+func (a *Archive) siteLang() string {
+	if a.Lang == "" {
+		return "not given"
+	}
+	return a.Lang
 }
 
 // errStop ends a stream early: the importer asked for no more.

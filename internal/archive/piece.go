@@ -103,6 +103,14 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 		}
 		piece.Body = strings.TrimSpace(strings.Join(lines, "\n") + "\n\n" + piece.Body)
 	}
+	words := piece.Title + " " + piece.Body
+	for _, qa := range piece.QA {
+		words += " " + qa.Question + " " + qa.Answer
+	}
+	if lang := guessLang(a.Lang, words); lang != "" {
+		piece.Lang = lang
+		say("its language was taken to be %s from its letters (the site's is %s): check it on the desk", lang, a.siteLang())
+	}
 	if len(note.Lines) > 0 {
 		a.notes = append(a.notes, note)
 	}

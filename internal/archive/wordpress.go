@@ -233,7 +233,7 @@ func (a *Archive) scanWXR(item func(*wxrItem) error) error {
 		line, _ := d.InputPos()
 		var se *xml.SyntaxError
 		if errors.As(err, &se) {
-			line = se.Line
+			line, err = se.Line, errors.New(se.Msg)
 		}
 		if cr.overrun {
 			return galley.Errorf(galley.EInvalid, "%s: %v.", a.path, err)
@@ -289,6 +289,13 @@ func (a *Archive) scanWXR(item func(*wxrItem) error) error {
 				if strings.TrimSpace(au.Display) != "" {
 					a.wp.authors[au.Login] = html.UnescapeString(strings.TrimSpace(au.Display))
 				}
+			case inChannel && depth == 3 && t.Name.Local == "language":
+				var s string
+				if err := d.DecodeElement(&s, &t); err != nil {
+					return fail(err)
+				}
+				depth--
+				a.Lang = strings.TrimSpace(s)
 			case inChannel && depth == 3 && (t.Name.Local == "link" && t.Name.Space == "" || t.Name.Local == "base_blog_url"):
 				var s string
 				if err := d.DecodeElement(&s, &t); err != nil {

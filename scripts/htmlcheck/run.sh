@@ -37,16 +37,34 @@ galley --db "$work/sample.galley" html --out "$work/site-ap" --date-style ap >/d
 # One chosen piece without a base URL: its links to pages it lacks are text.
 galley --db "$work/sample.galley" html --out "$work/one-piece" --piece what-a-river-treaty-can-teach-negotiators >/dev/null
 
+# Archives written by WordPress and by Ghost themselves
+# (internal/archive/testdata, made by scripts/fixtures), imported with their
+# images, interviews structured, and exported like any library.
+wp=internal/archive/testdata/wordpress
+galley --db "$work/wordpress.galley" import --uploads "$wp/uploads" --qa --pages "$wp/export.xml" >/dev/null
+galley --db "$work/wordpress.galley" html --out "$work/wordpress-site" --site-name "Harbour Institute" --base-url https://example.org/ >/dev/null
+archives=("$work/wordpress-site")
+if [ -f internal/archive/testdata/ghost/export.json ]; then
+	gh=internal/archive/testdata/ghost
+	galley --db "$work/ghost.galley" import --uploads "$gh/images" --qa --pages "$gh/export.json" >/dev/null
+	galley --db "$work/ghost.galley" html --out "$work/ghost-site" --site-name "Harbour Institute" --base-url https://example.org/ >/dev/null
+	archives+=("$work/ghost-site")
+fi
+
 echo "-- the Nu Html Checker"
-vnu "$work/site" "$work/site-ap" "$work/one-piece"
-echo "vnu: no errors in $(find "$work/site" "$work/site-ap" "$work/one-piece" -name '*.html' | wc -l) pages"
+vnu "$work/site" "$work/site-ap" "$work/one-piece" "${archives[@]}"
+echo "vnu: no errors in $(find "$work/site" "$work/site-ap" "$work/one-piece" "${archives[@]}" -name '*.html' | wc -l) pages"
 
 echo "-- axe-core in Chromium"
 node "$here/check.mjs" axe \
 	"$work/site/pieces/what-a-river-treaty-can-teach-negotiators.html" \
 	"$work/site/index.html" \
 	"$work/site/topics/water-and-climate.html" \
-	"$work/one-piece/pieces/what-a-river-treaty-can-teach-negotiators.html"
+	"$work/one-piece/pieces/what-a-river-treaty-can-teach-negotiators.html" \
+	"$work/wordpress-site/pieces/qa-harbour-pilot-fog-radar-patience.html" \
+	"$work/wordpress-site/pieces/reading-tide-tables-global-trade.html" \
+	"$work/wordpress-site/pieces/hwr-hwl-lmwny.html" \
+	"$work/wordpress-site/index.html"
 
 echo "-- the hostile corpus"
 galley --db "$work/hostile.galley" import internal/export/testdata/hostile >/dev/null

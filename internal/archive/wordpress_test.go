@@ -1,0 +1,258 @@
+package archive_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"html"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"app.galley/galley/internal/archive"
+	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+var ctx = context.Background()
+
+// The export WordPress 6.1 wrote for scripts/fixtures/wordpress.sh, and
+// the upload folder it wrote beside it.
+const (
+	wxrFile    = "testdata/wordpress/export.xml"
+	wxrUploads = "testdata/wordpress/uploads"
+)
+
+// wxrDoc reads a WordPress export whole, as a second reader to compare
+// the import with: plain encoding/xml, none of the importer's code.
+type wxrDoc struct {
+	Channel struct {
+		Authors []struct {
+			Login   string `xml:"author_login"`
+			Display string `xml:"author_display_name"`
+		} `xml:"author"`
+		Items []wxrTestItem `xml:"item"`
+	} `xml:"channel"`
+}
+
+type wxrTestItem struct {
+	Title      string `xml:"title"`
+	Creator    string `xml:"creator"`
+	Content    string `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
+	ID         int64  `xml:"post_id"`
+	Date       string `xml:"post_date"`
+	Name       string `xml:"post_name"`
+	Status     string `xml:"status"`
+	Type       string `xml:"post_type"`
+	Categories []struct {
+		Domain   string `xml:"domain,attr"`
+		Nicename string `xml:"nicename,attr"`
+		Name     string `xml:",chardata"`
+	} `xml:"category"`
+	Meta []struct {
+		Key   string `xml:"meta_key"`
+		Value string `xml:"meta_value"`
+	} `xml:"postmeta"`
+}
+
+func (it wxrTestItem) meta(key string) string {
+	for _, m := range it.Meta {
+		if m.Key == key {
+			return m.Value
+		}
+	}
+	return ""
+}
+
+func readWXR(t *testing.T) wxrDoc {
+	t.Helper()
+	data, err := os.ReadFile(wxrFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc wxrDoc
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func newLibrary(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "lib.galley"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// importArchive imports the archive at path into st as `galley import`
+// does.
+func importArchive(t *testing.T, st *store.Store, path string, opt archive.Options) (*archive.Archive, galley.ImportReport) {
+	t.Helper()
+	a, err := archive.Open(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	report, err := st.ImportStream(ctx, a.All(), a.ReadImage, store.ImportOptions{Slugs: a.Slugs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, report
+}
+
+func fileHash(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// rawTag finds HTML left in a body other than the comments the import
+// writes on purpose.
+var rawTag = regexp.MustCompile(`<[a-zA-Z/][^>]*>`)
+
+// TestWordPressExportImports imports the real WordPress export and checks
+// every post against the file itself: title, slug, date, status, topics,
+// author and lead photo, and that the body is Markdown with nothing left
+// out silently.
+func TestWordPressExportImports(t *testing.T) {
+	doc := readWXR(t)
+	st := newLibrary(t)
+	a, report := importArchive(t, st, wxrFile, archive.Options{Uploads: wxrUploads, QA: true})
+
+	display := map[string]string{}
+	for _, au := range doc.Channel.Authors {
+		display[au.Login] = au.Display
+	}
+	attached := map[string]wxrTestItem{}
+	for _, it := range doc.Channel.Items {
+		if it.Type == "attachment" {
+			attached[strconv.FormatInt(it.ID, 10)] = it
+		}
+	}
+	posts, pages := 0, 0
+	for _, it := range doc.Channel.Items {
+		if it.Type == "page" {
+			pages++
+		}
+		if it.Type != "post" || it.Status == "trash" || it.Status == "auto-draft" {
+			continue
+		}
+		posts++
+		title := html.UnescapeString(it.Title)
+		slug, _ := url.PathUnescape(it.Name)
+		if galley.CheckSlug(slug) != nil {
+			slug = galley.Slugify(title)
+		}
+		p, err := st.PieceBySlug(ctx, slug)
+		if err != nil {
+			t.Errorf("post %d “%s”: %v", it.ID, title, err)
+			continue
+		}
+		if p.Title != title {
+			t.Errorf("post %d: title %q, want %q", it.ID, p.Title, title)
+		}
+		want := map[string]galley.Status{"publish": galley.StatusPublished, "future": galley.StatusReady, "pending": galley.StatusReview, "draft": galley.StatusDraft, "private": galley.StatusDraft}[it.Status]
+		if p.Status != want {
+			t.Errorf("%s: status %s, want %s (WordPress %s)", slug, p.Status, want, it.Status)
+		}
+		wantDate := ""
+		if it.Status == "publish" || it.Status == "future" {
+			wantDate = it.Date[:10]
+		}
+		if p.Published.String() != wantDate {
+			t.Errorf("%s: published %q, want %q", slug, p.Published, wantDate)
+		}
+		var topics []string
+		for _, c := range it.Categories {
+			if c.Domain == "category" && c.Nicename != "uncategorized" {
+				topics = append(topics, html.UnescapeString(c.Name))
+			}
+		}
+		for _, c := range it.Categories {
+			if c.Domain == "post_tag" {
+				topics = append(topics, html.UnescapeString(c.Name))
+			}
+		}
+		if !slices.Equal(p.Topics, topics) {
+			t.Errorf("%s: topics %q, want %q", slug, p.Topics, topics)
+		}
+		if len(p.Contributors) != 1 || p.Contributors[0].Name != display[it.Creator] {
+			t.Errorf("%s: byline %+v, want %q", slug, p.Contributors, display[it.Creator])
+		}
+		lead := p.LeadPhoto()
+		if thumb := it.meta("_thumbnail_id"); thumb != "" {
+			att := attached[thumb]
+			switch {
+			case lead == nil:
+				t.Errorf("%s: no lead photo; WordPress has attachment %s", slug, thumb)
+			case lead.Image.Hash != fileHash(t, filepath.Join(wxrUploads, att.meta("_wp_attached_file"))):
+				t.Errorf("%s: the lead photo is not %s", slug, att.meta("_wp_attached_file"))
+			case lead.Alt != att.meta("_wp_attachment_image_alt"):
+				t.Errorf("%s: lead alt %q, want %q", slug, lead.Alt, att.meta("_wp_attachment_image_alt"))
+			}
+		} else if lead != nil {
+			t.Errorf("%s: a lead photo WordPress does not have", slug)
+		}
+		checkBody(t, slug, it.Content, p)
+	}
+	if len(report.Created) != posts || posts < 10 {
+		t.Errorf("created %d pieces of %d posts", len(report.Created), posts)
+	}
+	if !slices.Contains(a.Skipped(), strconv.Itoa(pages)+" pages (import them with --pages)") {
+		t.Errorf("skipped: %q; want the %d pages named", a.Skipped(), pages)
+	}
+
+	// The same file again changes nothing.
+	_, again := importArchive(t, st, wxrFile, archive.Options{Uploads: wxrUploads, QA: true})
+	if len(again.Unchanged) != posts || len(again.Created)+len(again.Updated) != 0 {
+		t.Errorf("a second import: %d created, %d updated, %d unchanged; want all %d unchanged", len(again.Created), len(again.Updated), len(again.Unchanged), posts)
+	}
+	// Pages come with --pages, and only then.
+	_, withPages := importArchive(t, st, wxrFile, archive.Options{Uploads: wxrUploads, QA: true, Pages: true})
+	if len(withPages.Created) != pages || len(withPages.Unchanged) != posts {
+		t.Errorf("with --pages: %d created, %d unchanged; want the %d pages created", len(withPages.Created), len(withPages.Unchanged), pages)
+	}
+}
+
+// checkBody checks a piece's body against its post's content: Markdown
+// with no HTML left but the comments naming what could not be kept, one
+// for each iframe, script and embed of the post, and each named by the
+// pre-publish checks.
+func checkBody(t *testing.T, slug, content string, p *galley.Piece) {
+	t.Helper()
+	text := p.Body
+	for _, qa := range p.QA {
+		text += "\n" + qa.Answer
+	}
+	if strings.Contains(text, "wp:") {
+		t.Errorf("%s: Gutenberg's block comments are in the body", slug)
+	}
+	if m := rawTag.FindString(rawComment.ReplaceAllString(text, "")); m != "" {
+		t.Errorf("%s: HTML %q left in the body:\n%s", slug, m, text)
+	}
+	for _, what := range []string{"<iframe", "<script", "[embed]"} {
+		n := strings.Count(content, what)
+		if got := strings.Count(text, "<!-- "+strings.Trim(what, "<[]")+": "); got != n {
+			t.Errorf("%s: %d comments for %d %s in the post", slug, got, n, what)
+		}
+		if n > 0 && len(export.RawHTMLProblems(p)) == 0 {
+			t.Errorf("%s: the checks do not name what the import left out", slug)
+		}
+	}
+}
+
+var rawComment = regexp.MustCompile(`<!--.*?-->`)
