@@ -506,6 +506,9 @@ func lostImages(lost []string) error {
 func draftCopy(p *galley.Piece, suffix string) *galley.Piece {
 	c := withoutBlankRows(p)
 	c.ID, c.Version, c.Slug, c.Status = 0, 0, "", galley.StatusDraft
+	// The old site's addresses are the original's: a copy claiming them
+	// would take readers of the old links to the wrong piece.
+	c.Formerly = nil
 	title := strings.TrimSpace(p.Title)
 	if title == "" {
 		title = desk.UntitledName

@@ -194,7 +194,9 @@ func TestDeletingAPieceCanBeUndone(t *testing.T) {
 }
 
 func TestDuplicateMakesADraftCopy(t *testing.T) {
-	lib := testLibrary(t, interview())
+	moved := interview()
+	moved.Formerly = []string{"2024/11/newest-interview/"}
+	lib := testLibrary(t, moved)
 	d := newTestDesk(t, lib)
 	d.runShortcut(shortcutDuplicate)
 	// Its images are read and the copy saved in the background, behind
@@ -209,6 +211,10 @@ func TestDuplicateMakesADraftCopy(t *testing.T) {
 	c := findByTitle(t, lib, "Newest Interview (copy)")
 	if c == nil || c.Status != galley.StatusDraft || len(c.Photos) != 1 || len(c.QA) != 1 || c.Slug == "newest-interview" {
 		t.Fatalf("the copy: %+v", c)
+	}
+	// Readers of the old site's link are sent to the original, not to it.
+	if len(c.Formerly) != 0 || len(findByTitle(t, lib, "Newest Interview").Formerly) != 1 {
+		t.Errorf("the copy took the original's former address: %q", c.Formerly)
 	}
 	if d.editor.piece.ID != c.ID {
 		t.Error("the desk does not show the copy")

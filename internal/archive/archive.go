@@ -262,6 +262,25 @@ func uploadPath(src, marker string) (string, bool) {
 	return rest, true
 }
 
+// siteAddress is where link was on the old site: its path under the
+// site's address (base), as a static site serves it. A link with a query
+// (WordPress's "?p=123", for a post it never published) gives none.
+func siteAddress(base, link string) string {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil || u.RawQuery != "" || u.Path == "" || u.Path == "/" {
+		return ""
+	}
+	prefix := ""
+	if b, err := url.Parse(strings.TrimSpace(base)); err == nil {
+		prefix = strings.TrimSuffix(b.Path, "/")
+	}
+	rest, ok := strings.CutPrefix(u.Path, prefix+"/")
+	if !ok {
+		return ""
+	}
+	return rest
+}
+
 // found reports whether the uploads folder holds the file at rel.
 func (a *Archive) found(rel string) bool {
 	if a.uploads == nil {

@@ -204,6 +204,8 @@ func (a *Archive) ghostPost(gp *ghostPost) post {
 	switch gp.Status {
 	case "published":
 		p.status = galley.StatusPublished
+		// Ghost's own routes give every post and page /slug/.
+		p.address = gp.Slug + "/"
 	case "scheduled":
 		p.status = galley.StatusReady
 	default: // draft; sent (a newsletter only, never on the site)

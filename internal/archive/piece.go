@@ -24,6 +24,9 @@ type post struct {
 	types     []string // the terms of the taxonomy that gives the type
 	topics    []string
 	featured  *picture
+	// address is where the post was published on the old site: a path
+	// under the site's address, or "" when it was not published there.
+	address string
 	// uploads is the part of an image's address after which its path in
 	// the uploads folder starts.
 	uploads    string
@@ -55,6 +58,13 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 	}
 	if len(p.types) > 0 {
 		piece.Type = p.types[0]
+	}
+	if p.address != "" {
+		if err := galley.CheckFormerAddress(p.address); err == nil {
+			piece.Formerly = []string{p.address}
+		} else {
+			say("no page is left at its old address: %s", strings.TrimSuffix(galley.ErrorMessage(err), "."))
+		}
 	}
 	for _, name := range p.authors {
 		if strings.TrimSpace(name) != "" {

@@ -146,6 +146,9 @@ func (a *Archive) wpPost(it *wxrItem) post {
 		uploads:    wpUploads,
 		shortcodes: &shortcodes{post: it.id, attachments: a.wp.attachments, children: a.wp.children},
 	}
+	if it.status == "publish" {
+		p.address = siteAddress(a.Site, it.link)
+	}
 	switch it.status {
 	case "publish":
 		p.status = galley.StatusPublished

@@ -44,6 +44,7 @@ type wxrDoc struct {
 
 type wxrTestItem struct {
 	Title      string `xml:"title"`
+	Link       string `xml:"link"`
 	Creator    string `xml:"creator"`
 	Content    string `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
 	ID         int64  `xml:"post_id"`
@@ -144,6 +145,7 @@ func TestWordPressExportImports(t *testing.T) {
 		}
 	}
 	posts, pages := 0, 0
+	published := map[string]string{} // slug → the post's address on the old site
 	for _, it := range doc.Channel.Items {
 		if it.Type == "page" {
 			pages++
@@ -208,7 +210,11 @@ func TestWordPressExportImports(t *testing.T) {
 			t.Errorf("%s: a lead photo WordPress does not have", slug)
 		}
 		checkBody(t, slug, it.Content, p)
+		if it.Status == "publish" {
+			published[slug] = it.Link
+		}
 	}
+	checkOldAddresses(t, st, "http://wp.galley.test/", published)
 	if len(report.Created) != posts || posts < 10 {
 		t.Errorf("created %d pieces of %d posts", len(report.Created), posts)
 	}
@@ -256,3 +262,40 @@ func checkBody(t *testing.T, slug, content string, p *galley.Piece) {
 }
 
 var rawComment = regexp.MustCompile(`<!--.*?-->`)
+
+// checkOldAddresses exports the library as a site and follows each
+// published post's old address (under old, the old site's address) to
+// the page Galley left there: it must send readers to the piece's page.
+func checkOldAddresses(t *testing.T, st *store.Store, old string, published map[string]string) {
+	t.Helper()
+	if len(published) < 5 {
+		t.Fatalf("only %d published posts to follow", len(published))
+	}
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	out := filepath.Join(t.TempDir(), "site")
+	if _, err := export.Site(ctx, snap, out, export.Options{BaseURL: "https://example.org/", ImageCache: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	for slug, link := range published {
+		rest, ok := strings.CutPrefix(link, old)
+		if !ok {
+			t.Errorf("%s: %s is not under %s", slug, link, old)
+			continue
+		}
+		rest, _ = url.PathUnescape(rest)
+		page := filepath.Join(out, filepath.FromSlash(galley.FormerPage(rest)))
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Errorf("%s: nothing at its old address %s: %v", slug, link, err)
+			continue
+		}
+		want := `href="` + strings.Repeat("../", strings.Count(galley.FormerPage(rest), "/")) + "pieces/" + slug + `.html"`
+		if !strings.Contains(string(data), want) {
+			t.Errorf("%s: the page at %s does not send readers on (%s):\n%s", slug, link, want, data)
+		}
+	}
+}

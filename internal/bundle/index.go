@@ -34,6 +34,7 @@ type (
 		Summary      string            `json:"summary,omitempty"`
 		Body         string            `json:"body,omitempty"`
 		Lang         string            `json:"lang,omitempty"`
+		Formerly     []string          `json:"formerly,omitempty"`
 		Contributors []contributorJSON `json:"contributors,omitempty"`
 		Topics       []string          `json:"topics,omitempty"`
 		QA           []qaJSON          `json:"qa,omitempty"`
@@ -874,6 +875,12 @@ func (b *Bundle) pieceOf(pj *pieceJSON, what string, errorAt func(string, ...any
 			return nil, fail("the language %s", galley.ErrorMessage(err))
 		}
 	}
+	for _, addr := range pj.Formerly {
+		if err := galley.CheckFormerAddress(addr); err != nil {
+			return nil, fail("%s", galley.ErrorMessage(err))
+		}
+	}
+	p.Formerly = pj.Formerly
 	if p.Created, err = parseStamp(pj.Created); err != nil {
 		return nil, fail("the created time %q is not an RFC 3339 time such as 2024-11-14T09:30:00Z", pj.Created)
 	}

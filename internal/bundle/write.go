@@ -204,6 +204,7 @@ func (w *Writer) Add(p *galley.Piece, images ImageSource) error {
 		Summary:   p.Summary,
 		Body:      p.Body,
 		Lang:      p.Lang,
+		Formerly:  p.Formerly,
 		Topics:    p.Topics,
 	}
 	if !p.Created.IsZero() {

@@ -3,6 +3,7 @@ package export_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,5 +126,55 @@ func TestADraftsTopicTakesNoAddress(t *testing.T) {
 	exportTo(t, st, out, export.Options{})
 	if got := heading(t, filepath.Join(out, "topics", "cafe.html")); got != "Café" {
 		t.Errorf("the published site's topics/cafe.html is %q, want Café: the draft's topic kept the address", got)
+	}
+}
+
+// TestAPiecesFormerAddressesSendReadersOn exports pieces that came from
+// another site: at each of their old addresses stands a page sending
+// readers to the piece's page; an address two pieces claim is given once,
+// and the export says so; chosen pieces' exports write none.
+func TestAPiecesFormerAddressesSendReadersOn(t *testing.T) {
+	st := sampleLibrary(t)
+	for _, p := range []*galley.Piece{
+		{Title: "Fog and Radar", Status: galley.StatusPublished, Published: galley.Date{Year: 2018, Month: 5, Day: 22},
+			Formerly: []string{"2018/05/fog-and-radar/", "old/fog.html"}},
+		{Title: "Fog Again", Status: galley.StatusPublished, Published: galley.Date{Year: 2018, Month: 4, Day: 1},
+			Formerly: []string{"old/fog.html", "حوار/"}},
+	} {
+		if err := st.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	rep := exportTo(t, st, out, export.Options{BaseURL: liveBase})
+	for file, want := range map[string]string{
+		"2018/05/fog-and-radar/index.html": "pieces/fog-and-radar.html",
+		"old/fog.html":                     "pieces/fog-and-radar.html",
+		"حوار/index.html":                  "pieces/fog-again.html",
+	} {
+		page := filepath.Join(out, filepath.FromSlash(file))
+		doc := parse(t, page)
+		links := find(doc, func(n *html.Node) bool { return n.Data == "a" })
+		canonical := find(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "canonical" })
+		if len(links) != 1 || len(canonical) != 1 || attr(canonical[0], "href") != liveBase+want {
+			t.Errorf("%s does not send readers to %s:\n%s", file, want, read(t, page))
+			continue
+		}
+		// The link is relative to the redirect page, and leads to the piece.
+		if _, err := os.Stat(filepath.Join(filepath.Dir(page), filepath.FromSlash(attr(links[0], "href")))); err != nil || !strings.HasSuffix(attr(links[0], "href"), want) {
+			t.Errorf("%s links to %s, which is not %s: %v", file, attr(links[0], "href"), want, err)
+		}
+	}
+	if !slices.ContainsFunc(rep.Problems, func(p string) bool { return strings.Contains(p, "Fog Again") && strings.Contains(p, "old/fog.html") }) {
+		t.Errorf("the export does not say one address was claimed twice: %q", rep.Problems)
+	}
+	if sitemap := read(t, filepath.Join(out, "sitemap.xml")); strings.Contains(sitemap, "2018/05") {
+		t.Errorf("the sitemap lists a former address:\n%s", sitemap)
+	}
+
+	one := filepath.Join(t.TempDir(), "one")
+	exportTo(t, st, one, export.Options{Pieces: []string{"fog-and-radar"}})
+	if _, err := os.Stat(filepath.Join(one, "old", "fog.html")); err == nil {
+		t.Error("an export of one chosen piece wrote its former addresses")
 	}
 }

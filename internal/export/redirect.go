@@ -3,11 +3,14 @@ package export
 import (
 	"bytes"
 	"html/template"
+
+	"app.galley/galley/internal/galley"
 )
 
 // A redirect page stands at the former address of a topic, type or person
-// renamed or merged since it was published, and sends its readers on to
-// the page the name has now: links from elsewhere, bookmarks and search
+// renamed or merged since it was published, or at a piece's address on
+// the site it came from (Piece.Formerly), and sends its readers on to
+// the page the name or piece has now: links from elsewhere, bookmarks and search
 // engines' entries keep working. It works without a server's rewrite
 // rules (a refresh, and a link for a reader whose browser does not
 // follow it), and tells search engines where the page is now (canonical)
@@ -52,14 +55,41 @@ func (s *site) redirectJobs() []pageJob {
 			}
 			path, to := pagePath(v.dir+"/"+slug, 1), v.page(name)
 			view := redirectView{Lang: s.opt.Lang, Site: s.opt.SiteName, Name: name, To: rootOf(path) + to, Canonical: s.canonical(to)}
-			jobs = append(jobs, pageJob{path, s.fingerprint("redirect", view), func() ([]byte, error) {
-				var b bytes.Buffer
-				if err := redirectPage.Execute(&b, view); err != nil {
-					return nil, execError(path, err)
-				}
-				return b.Bytes(), nil
-			}})
+			jobs = append(jobs, s.redirectJob(path, view))
 		}
 	}
 	return jobs
+}
+
+// formerJobs lists the redirect pages at the pieces' addresses on the
+// sites they came from, each to its piece's page. An address is given
+// once: when two pieces claim it (or it is a page the export writes
+// already), the first keeps it and the export says so.
+func (s *site) formerJobs(taken map[string]bool) []pageJob {
+	var jobs []pageJob
+	for _, e := range s.entries {
+		for _, addr := range e.Formerly {
+			path := galley.FormerPage(addr)
+			if taken[path] {
+				s.note("“%s”: its former address %s is another page's; no page was left there for it.", e.Title, addr)
+				continue
+			}
+			taken[path] = true
+			to := piecePath(e.Slug)
+			view := redirectView{Lang: s.opt.Lang, Site: s.opt.SiteName, Name: e.Title, To: rootOf(path) + to, Canonical: s.canonical(to)}
+			jobs = append(jobs, s.redirectJob(path, view))
+		}
+	}
+	return jobs
+}
+
+// redirectJob is the job of writing one redirect page.
+func (s *site) redirectJob(path string, view redirectView) pageJob {
+	return pageJob{path, s.fingerprint("redirect", view), func() ([]byte, error) {
+		var b bytes.Buffer
+		if err := redirectPage.Execute(&b, view); err != nil {
+			return nil, execError(path, err)
+		}
+		return b.Bytes(), nil
+	}}
 }

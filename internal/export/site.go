@@ -427,6 +427,11 @@ func (s *site) pageJobs(ctx context.Context) []pageJob {
 			}})
 		})
 		pages = append(pages, s.redirectJobs()...)
+		taken := map[string]bool{}
+		for _, p := range pages {
+			taken[p.path] = true
+		}
+		pages = append(pages, s.formerJobs(taken)...)
 	}
 	return pages
 }

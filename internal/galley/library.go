@@ -61,7 +61,8 @@ type Entry struct {
 	Status       Status
 	Published    Date
 	Summary      string
-	Lang         string // the piece's language when not the site's (Piece.Lang)
+	Lang         string   // the piece's language when not the site's (Piece.Lang)
+	Formerly     []string // its addresses on the site it came from (Piece.Formerly)
 	Created      time.Time
 	Updated      time.Time
 	Contributors []Contributor

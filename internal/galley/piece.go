@@ -120,6 +120,12 @@ type Piece struct {
 	// browsers, screen readers and search engines read it in its own
 	// language and, for Arabic, Hebrew or Persian, right to left.
 	Lang string
+	// Formerly holds the addresses the piece had on the site it came from
+	// (a WordPress permalink such as "2018/05/a-pilot-on-fog/"), as paths
+	// under the site's base address: the export leaves a page at each
+	// that sends readers on to the piece's page, so links from elsewhere
+	// keep working after the move. See CheckFormerAddress.
+	Formerly []string
 
 	Contributors []Contributor // the byline, in order
 	Topics       []string      // topic names, in order; the first is primary
@@ -173,6 +179,7 @@ const (
 	MaxPhotos   = 500
 	MaxRelated  = 200
 	MaxKeywords = 100 // per photo
+	MaxFormerly = 20  // former addresses of a piece
 )
 
 // Validate checks the rules a piece must satisfy to be stored. It does not
@@ -232,6 +239,14 @@ func (p *Piece) validateFields() error {
 	}
 	if p.Lang != "" {
 		if _, err := ParseLang(p.Lang); err != nil {
+			return err
+		}
+	}
+	if len(p.Formerly) > MaxFormerly {
+		return Errorf(EInvalid, "The piece has %d former addresses; the limit is %d.", len(p.Formerly), MaxFormerly)
+	}
+	for _, path := range p.Formerly {
+		if err := CheckFormerAddress(path); err != nil {
 			return err
 		}
 	}

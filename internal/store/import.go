@@ -395,6 +395,10 @@ func importedForm(p *galley.Piece, related []galley.PieceRef) galley.Piece {
 	if len(c.QA) == 0 {
 		c.QA = nil
 	}
+	c.Formerly = slices.Clip(p.Formerly)
+	if len(c.Formerly) == 0 {
+		c.Formerly = nil
+	}
 	c.Photos = nil
 	for _, ph := range p.Photos {
 		ph.ID, ph.Data, ph.Source = 0, nil, ""

@@ -367,6 +367,7 @@ func TestReimportNoticesAChangeToAnyField(t *testing.T) {
 				Title: "The Delta", Slug: slug, Type: "Report", Status: galley.StatusReview,
 				Published: galley.Date{Year: 2026, Month: time.March, Day: 2},
 				Summary:   "What the silt says.", Body: "The *delta* grows.", Lang: "en-GB",
+				Formerly:     []string{"2019/04/the-delta/"},
 				Contributors: []galley.Contributor{{Name: "Lena Oduya", Role: "hydrologist"}},
 				Topics:       []string{"Rivers"},
 				QA:           []galley.QA{{Question: "Why silt?", Answer: "The dams."}},

@@ -104,9 +104,9 @@ func (s *Store) createPiece(ctx context.Context, tx *txn, p *galley.Piece, from 
 	// still holding an old one cannot save over it.
 	p.Version = max(p.Version, 1)
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO pieces (id, slug, title, type_id, status, published, summary, body, lang, version, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang, p.Version,
+		INSERT INTO pieces (id, slug, title, type_id, status, published, summary, body, lang, formerly, version, created, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang, joinLines(p.Formerly), p.Version,
 		formatTime(p.Created), formatTime(p.Updated))
 	if err != nil {
 		return s.txError(err)
@@ -145,11 +145,11 @@ func (s *Store) overwritePiece(ctx context.Context, tx *txn, p *galley.Piece, fr
 		return err
 	}
 	row := tx.QueryRowContext(ctx, `
-		UPDATE pieces SET slug = ?, title = ?, type_id = ?, status = ?, published = ?, summary = ?, body = ?, lang = ?,
+		UPDATE pieces SET slug = ?, title = ?, type_id = ?, status = ?, published = ?, summary = ?, body = ?, lang = ?, formerly = ?,
 			version = version + 1, updated = ?, created = coalesce(?, created)
 		WHERE id = ?
 		RETURNING version, created`,
-		p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang,
+		p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang, joinLines(p.Formerly),
 		formatTime(p.Updated), nullTime(p.Created), p.ID)
 	var created string
 	if err := row.Scan(&p.Version, &created); err != nil {
@@ -747,18 +747,18 @@ func (s *Store) idForSlug(ctx context.Context, tx *txn, slug string) (int64, err
 func (s *Store) loadPiece(ctx context.Context, tx *txn, id int64) (*galley.Piece, error) {
 	p := &galley.Piece{ID: id}
 	var typeName, published sql.NullString
-	var status, created, updated string
+	var status, created, updated, formerly string
 	err := tx.QueryRowContext(ctx, `
-		SELECT p.slug, p.title, t.name, p.status, p.published, p.summary, p.body, p.lang, p.version, p.created, p.updated
+		SELECT p.slug, p.title, t.name, p.status, p.published, p.summary, p.body, p.lang, p.formerly, p.version, p.created, p.updated
 		FROM pieces p LEFT JOIN types t ON t.id = p.type_id WHERE p.id = ?`, id).
-		Scan(&p.Slug, &p.Title, &typeName, &status, &published, &p.Summary, &p.Body, &p.Lang, &p.Version, &created, &updated)
+		Scan(&p.Slug, &p.Title, &typeName, &status, &published, &p.Summary, &p.Body, &p.Lang, &formerly, &p.Version, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, galley.Errorf(galley.ENotFound, "Piece #%d is not in the library.", id)
 	}
 	if err != nil {
 		return nil, s.txError(err)
 	}
-	p.Type, p.Status = typeName.String, galley.Status(status)
+	p.Type, p.Status, p.Formerly = typeName.String, galley.Status(status), splitLines(formerly)
 	if p.Published, err = galley.ParseDate(published.String); err != nil {
 		return nil, err
 	}
@@ -987,4 +987,16 @@ func (s *Store) EachPiece(ctx context.Context, fn func(p *galley.Piece, images I
 		}
 	}
 	return nil
+}
+
+// joinLines stores a list of one-line values (a piece's former
+// addresses) in one column: a line each.
+func joinLines(list []string) string { return strings.Join(list, "\n") }
+
+// splitLines reads what joinLines stored; none is nil.
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }

@@ -102,15 +102,15 @@ func (c *catalog) pieces(ctx context.Context, q querier, statuses []galley.Statu
 	}
 	return queryEach(ctx, q, `
 		SELECT p.id, p.version, p.slug, p.title, coalesce(t.name, ''), p.status, coalesce(p.published, ''),
-			p.summary, p.lang, p.created, p.updated
+			p.summary, p.lang, p.formerly, p.created, p.updated
 		FROM pieces p LEFT JOIN types t ON t.id = p.type_id`+where+`
 		ORDER BY p.sort_day DESC, p.id DESC`, args, func(r *sql.Rows) error {
 		var e galley.Entry
-		var status, published, created, updated string
-		if err := r.Scan(&e.ID, &e.Version, &e.Slug, &e.Title, &e.Type, &status, &published, &e.Summary, &e.Lang, &created, &updated); err != nil {
+		var status, published, formerly, created, updated string
+		if err := r.Scan(&e.ID, &e.Version, &e.Slug, &e.Title, &e.Type, &status, &published, &e.Summary, &e.Lang, &formerly, &created, &updated); err != nil {
 			return err
 		}
-		e.Status = galley.Status(status)
+		e.Status, e.Formerly = galley.Status(status), splitLines(formerly)
 		var err error
 		if e.Published, err = galley.ParseDate(published); err != nil {
 			return err

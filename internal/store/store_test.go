@@ -79,6 +79,7 @@ func fullPiece(title string, seed int) *galley.Piece {
 		Summary:   "Our senior fellow looks at what the summit changed.",
 		Body:      "Some *Markdown* body.\n\nWith two paragraphs.",
 		Lang:      "fr-CA",
+		Formerly:  []string{"2018/07/summit-notes/", "news/summit.html"},
 		Contributors: []galley.Contributor{
 			{Name: "Ada Quill", Role: "senior fellow"},
 			{Name: "Bram Oduya", Role: "former ambassador to Norland"},
