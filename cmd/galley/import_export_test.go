@@ -91,3 +91,43 @@ func TestExportJSONKeepsTheLibrarysPermissions(t *testing.T) {
 		}
 	}
 }
+
+// TestImportTakesAWordPressExport imports the export WordPress wrote for
+// the archive's tests as an editor would from a terminal: told by its
+// content, with its images, interviews structured; what was left out is
+// said; the same file again changes nothing; a damaged file is refused
+// before a library is made; bundle imports refuse the archive options.
+func TestImportTakesAWordPressExport(t *testing.T) {
+	wp := filepath.Join("..", "..", "internal", "archive", "testdata", "wordpress")
+	export := filepath.Join(t.TempDir(), "harbour.export") // a name that says nothing
+	data, err := os.ReadFile(filepath.Join(wp, "export.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(export, data, 0o644)
+	lib := filepath.Join(t.TempDir(), "lib.galley")
+	r := galleyCmd(t, nil, "--db", lib, "import", "--uploads", filepath.Join(wp, "uploads"), "--qa", export)
+	for _, want := range []string{"(WordPress export of http://wp.galley.test)", "13 created, 0 updated, 0 unchanged", "Not imported: 2 pages (import them with --pages).",
+		"structured as an interview: 4 questions and answers", "kept as a comment, not on the page: script: alert(1)"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("exit %d, the summary does not say %q:\n%s%s", r.code, want, r.stdout, r.stderr)
+		}
+	}
+	if r = galleyCmd(t, nil, "--db", lib, "import", "--uploads", filepath.Join(wp, "uploads"), "--qa", export); r.code != 0 || !strings.Contains(r.stdout, "0 created, 0 updated, 13 unchanged") {
+		t.Errorf("the same export again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	cut := filepath.Join(t.TempDir(), "cut.xml")
+	os.WriteFile(cut, data[:len(data)/2], 0o644)
+	fresh := filepath.Join(t.TempDir(), "fresh.galley")
+	if r = galleyCmd(t, nil, "--db", fresh, "import", cut); r.code == 0 || !strings.Contains(r.stderr, "not a complete WordPress export") || !strings.Contains(r.stderr, "Nothing was imported.") {
+		t.Errorf("a truncated export: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(fresh); err == nil {
+		t.Error("a refused export left a new library behind")
+	}
+	r = galleyCmd(t, nil, "--db", lib, "import", "--qa", writeOnePieceBundle(t, `{"title": "A bundle"}`))
+	if r.code != 2 || !strings.Contains(r.stderr, "--qa is for WordPress and Ghost exports") {
+		t.Errorf("--qa on a bundle: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,76 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
+)
+
+// Importer is a library an archive can be imported into: the store, in
+// either of its homes.
+type Importer interface {
+	ImportStream(ctx context.Context, pieces iter.Seq2[galley.Piece, error], read store.ImageReader, opt store.ImportOptions) (galley.ImportReport, error)
+}
+
+var _ Importer = (*store.Store)(nil)
+
+// Import imports the archive's posts into lib in one transaction, as a
+// bundle is: an error, or ctx ending, leaves the library as it was.
+// progress, when set, is told after each post how many of the archive's
+// are done; overwrite replaces pieces changed in the library after the
+// export's copy.
+func (a *Archive) Import(ctx context.Context, lib Importer, overwrite bool, progress func(done, total int)) (galley.ImportReport, error) {
+	pieces := a.All()
+	if progress != nil {
+		pieces = counted(pieces, a.posts, progress)
+	}
+	return lib.ImportStream(ctx, pieces, a.ReadImage, store.ImportOptions{Overwrite: overwrite, Slugs: a.Slugs()})
+}
+
+// counted passes pieces through, telling progress how many have gone.
+func counted(pieces iter.Seq2[galley.Piece, error], total int, progress func(done, total int)) iter.Seq2[galley.Piece, error] {
+	return func(yield func(galley.Piece, error) bool) {
+		n := 0
+		for p, err := range pieces {
+			if !yield(p, err) {
+				return
+			}
+			n++
+			progress(n, total)
+		}
+	}
+}
+
+// Summary is what an import has to say beyond its counts, a line each:
+// what the archive holds that was not imported, then each post that needs
+// an editor's eye, with what the import did to it.
+func (a *Archive) Summary() []string {
+	var out []string
+	for _, s := range a.Skipped() {
+		out = append(out, "Not imported: "+s+".")
+	}
+	for _, n := range a.notes {
+		name := "“" + n.Title + "”"
+		if n.Slug != "" {
+			name += " (" + n.Slug + ")"
+		}
+		out = append(out, name+":")
+		for _, line := range n.Lines {
+			out = append(out, fmt.Sprintf("  - %s", line))
+		}
+	}
+	return out
+}
+
+// Source names what was imported, for a summary's first line: "WordPress
+// export of http://example.org".
+func (a *Archive) Source() string {
+	s := string(a.Format) + " export"
+	if a.Site != "" {
+		s += " of " + a.Site
+	}
+	return s
+}
