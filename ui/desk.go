@@ -280,6 +280,7 @@ func (d *Desk) mainMenu() *fyne.MainMenu {
 		item("Open in Browser", nil, d.previewInBrowser),
 		item("Publish Site…", shortcutPublish, d.publishSite),
 		item("History…", shortcutHistory, func() { d.showHistory() }),
+		item("Import From WordPress or Ghost…", nil, d.askImportArchive),
 		fyne.NewMenuItemSeparator(),
 		item("Delete Piece…", nil, e.confirmDelete),
 	)

@@ -17,6 +17,7 @@ const (
 	folderLibrary   = "library"
 	folderSiteFiles = "site-files"
 	folderCodes     = "codes"
+	folderImport    = "import"
 )
 
 // prefLastFolder + a purpose is where the last choice for it was made.

@@ -39,6 +39,11 @@ func (d *Desk) newProgress(title, first string, cancel func()) *progressDialog {
 // from any goroutine, redrawing a few times a second; what, if set,
 // starts the line.
 func (p *progressDialog) progress(g *jobs, what string) func(done, total int) {
+	return p.progressOf(g, what, "files")
+}
+
+// progressOf is progress counting units other than files ("posts").
+func (p *progressDialog) progressOf(g *jobs, what, unit string) func(done, total int) {
 	return func(done, total int) {
 		p.mu.Lock()
 		now := time.Now()
@@ -56,7 +61,7 @@ func (p *progressDialog) progress(g *jobs, what string) func(done, total int) {
 			}
 			p.bar.Max = float64(total)
 			p.bar.SetValue(float64(done))
-			text := grouped(done) + " of " + grouped(total) + " files"
+			text := grouped(done) + " of " + grouped(total) + " " + unit
 			if what != "" {
 				text = what + ": " + text
 			}

@@ -62,7 +62,7 @@ func importArchive(ctx context.Context, path string, fl archiveFlags, overwrite 
 		return galley.Errorf(galley.ErrorCode(err), "%s Nothing was imported.", galley.ErrorMessage(err))
 	}
 	fmt.Fprintf(e.stdout, "Imported %s (%s) into %s: %s.\n", path, a.Source(), st.Path(), describe(report))
-	for _, line := range a.Summary() {
+	for _, line := range a.Summary("import them with --pages") {
 		fmt.Fprintf(e.stdout, "  %s\n", line)
 	}
 	return nil

@@ -109,6 +109,9 @@ func (a *Archive) siteLang() string {
 	return a.Lang
 }
 
+// skippedPages is how the summary counts pages left out.
+const skippedPages = "pages"
+
 // errStop ends a stream early: the importer asked for no more.
 var errStop = errors.New("stopped")
 
@@ -200,7 +203,7 @@ func (a *Archive) Slugs() map[string]bool { return a.slugs }
 func (a *Archive) Posts() int { return a.posts }
 
 // Skipped says what the archive holds that is not imported, such as
-// "2 pages (import them with --pages)".
+// "2 pages".
 func (a *Archive) Skipped() []string {
 	var out []string
 	for _, what := range sortedKeys(a.skipped) {

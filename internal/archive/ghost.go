@@ -179,7 +179,7 @@ func (a *Archive) ghostImports(p *ghostPost) bool {
 	counting := a.all == nil
 	if p.Type == "page" && !a.opt.Pages {
 		if counting {
-			a.skipped["pages (import them with --pages)"]++
+			a.skipped[skippedPages]++
 		}
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strings"
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
@@ -46,10 +47,14 @@ func counted(pieces iter.Seq2[galley.Piece, error], total int, progress func(don
 
 // Summary is what an import has to say beyond its counts, a line each:
 // what the archive holds that was not imported, then each post that needs
-// an editor's eye, with what the import did to it.
-func (a *Archive) Summary() []string {
+// an editor's eye, with what the import did to it. pagesHint says how to
+// import pages left out, in the words of the command line or the desk.
+func (a *Archive) Summary(pagesHint string) []string {
 	var out []string
 	for _, s := range a.Skipped() {
+		if strings.HasSuffix(s, " "+skippedPages) && pagesHint != "" {
+			s += " (" + pagesHint + ")"
+		}
 		out = append(out, "Not imported: "+s+".")
 	}
 	for _, n := range a.notes {

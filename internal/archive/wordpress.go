@@ -119,7 +119,7 @@ func (a *Archive) imports(it *wxrItem) bool {
 	case "post":
 	case "page":
 		if !a.opt.Pages {
-			return skip("pages (import them with --pages)")
+			return skip(skippedPages)
 		}
 	case "attachment":
 		return false

@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/archive"
+	"app.galley/galley/internal/galley"
+)
+
+// archiveChoice is what the editor chose for importing an archive: the
+// form shows it, Import reads it.
+type archiveChoice struct {
+	path     string
+	format   archive.Format
+	uploads  string
+	qa       bool
+	pages    bool
+	typeFrom string // "", "category" or "tag"
+}
+
+// options are the archive options the choice stands for.
+func (c archiveChoice) options() archive.Options {
+	return archive.Options{Uploads: c.uploads, QA: c.qa, Pages: c.pages, TypeFrom: c.typeFrom}
+}
+
+// uploadsBeside guesses the upload folder of the export at path: a copy
+// of wp-content/uploads or of Ghost's content/images kept beside it, as
+// the editor most likely brought both from the old server.
+func uploadsBeside(path string, format archive.Format) string {
+	dir := filepath.Dir(path)
+	names := []string{"uploads", filepath.Join("wp-content", "uploads")}
+	if format == archive.Ghost {
+		names = []string{"images", filepath.Join("content", "images")}
+	}
+	for _, name := range names {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+			return filepath.Join(dir, name)
+		}
+	}
+	return ""
+}
+
+// typeFromChoices are the type-from select's options, by the value each
+// stands for.
+var typeFromChoices = []struct{ label, value string }{
+	{"Nothing: categories and tags become topics", ""},
+	{"Its first category", "category"},
+	{"Its first tag", "tag"},
+}
+
+// askImportArchive asks for a WordPress or Ghost export, then how to
+// import it, as `galley import` does.
+func (d *Desk) askImportArchive() {
+	if _, ok := d.lib.(archive.Importer); !ok || d.editor == nil {
+		return
+	}
+	if !d.editor.flush() {
+		return
+	}
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			d.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		d.rememberFolder(folderImport, path, false)
+		d.showArchiveForm(path)
+	}, d.win)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".xml", ".json"}))
+	d.startAt(folderImport, "", dlg.SetLocation)
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// showArchiveForm asks how to import the export at path, and imports it
+// when the editor says so. It returns the form's dialog (nil when the
+// file is no export, which it says).
+func (d *Desk) showArchiveForm(path string) dialog.Dialog {
+	format, err := archive.Sniff(path)
+	if err == nil && format == "" {
+		err = galley.Errorf(galley.EInvalid, "%s is neither a WordPress export (.xml, from Tools › Export) nor a Ghost export (.json, from Settings › Labs › Export).", filepath.Base(path))
+	}
+	if err != nil {
+		d.showError(err)
+		return nil
+	}
+	c := archiveChoice{path: path, format: format, uploads: uploadsBeside(path, format)}
+	uploads := d.folderField("Choose the old site's upload folder", c.uploads, "no images: none is imported")
+	qa := widget.NewCheck("Make interviews questions and answers", nil)
+	pages := widget.NewCheck("Import the site's pages too", nil)
+	var labels []string
+	for _, o := range typeFromChoices {
+		labels = append(labels, o.label)
+	}
+	typeFrom := widget.NewSelect(labels, nil)
+	typeFrom.SetSelectedIndex(0)
+	note := widget.NewLabel("Images are taken from a copy of the old site's " + map[archive.Format]string{archive.WordPress: "wp-content/uploads", archive.Ghost: "content/images"}[format] +
+		" folder; nothing is downloaded. Nothing is imported unless every post is.")
+	note.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{
+		widget.NewFormItem("Export", widget.NewLabel(filepath.Base(path))),
+		widget.NewFormItem("Images", uploads.box),
+		widget.NewFormItem("Interviews", qa),
+		widget.NewFormItem("Pages", pages),
+		widget.NewFormItem("A post's type", typeFrom),
+		widget.NewFormItem("", note),
+	}
+	dlg := dialog.NewForm("Import from "+string(format), "Import", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		c.uploads, c.qa, c.pages = uploads.path, qa.Checked, pages.Checked
+		c.typeFrom = typeFromChoices[max(typeFrom.SelectedIndex(), 0)].value
+		d.importArchive(c)
+	}, d.win)
+	dlg.Resize(fyne.NewSize(640, 420))
+	dlg.Show()
+	return dlg
+}
+
+// importArchive imports the chosen archive in the background, with its
+// progress post by post and a Cancel that leaves the library as it was,
+// then says what it did.
+func (d *Desk) importArchive(c archiveChoice) {
+	imp, ok := d.lib.(archive.Importer)
+	if !ok {
+		return
+	}
+	var a *archive.Archive
+	var report galley.ImportReport
+	var err error
+	d.withProgress("Importing from "+string(c.format), "Reading "+filepath.Base(c.path)+"…", func(ctx context.Context, pd *progressDialog) {
+		if a, err = archive.Open(c.path, c.options()); err != nil {
+			return
+		}
+		defer a.Close()
+		report, err = a.Import(ctx, imp, false, pd.progressOf(d.jobs, "Importing", "posts"))
+	}, func(cancelled bool) {
+		switch {
+		case cancelled:
+			dialog.ShowInformation("Import cancelled", "Nothing was imported.", d.win)
+		case err != nil:
+			d.showError(errors.New(galley.ErrorMessage(err) + " Nothing was imported."))
+		default:
+			d.shelf.refreshChoices()
+			d.shelf.reload()
+			d.showArchiveReport(c, a, report)
+		}
+	})
+}
+
+// showArchiveReport says what an import did, and what in it needs an
+// editor's eye.
+func (d *Desk) showArchiveReport(c archiveChoice, a *archive.Archive, r galley.ImportReport) {
+	msg := fmt.Sprintf("Imported %s (%s): %d created, %d updated, %d unchanged.", filepath.Base(c.path), a.Source(), len(r.Created), len(r.Updated), len(r.Unchanged))
+	if lines := a.Summary("tick “Import the site's pages too” to import them"); len(lines) > 0 {
+		msg += "\n\n" + strings.Join(lines, "\n")
+	}
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(text)
+	scroll.SetMinSize(fyne.NewSize(600, 320))
+	dlg := dialog.NewCustom("Import finished", "Close", scroll, d.win)
+	dlg.Resize(fyne.NewSize(680, 460))
+	dlg.Show()
+}

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"app.galley/galley/internal/galley"
+)
+
+// tapCheck ticks the check labelled label in the window's dialogs.
+func tapCheck(t *testing.T, w fyne.Window, label string) {
+	t.Helper()
+	var found *widget.Check
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(t, o, func(c fyne.CanvasObject) {
+			if b, ok := c.(*widget.Check); ok && b.Text == label && found == nil {
+				found = b
+			}
+		})
+	}
+	if found == nil {
+		t.Fatalf("no %q check in the dialogs:\n%s", label, overlayText(w))
+	}
+	test.Tap(found)
+}
+
+// TestDeskImportsAWordPressExport imports the export WordPress wrote for
+// the archive's tests through File → Import From WordPress or Ghost, as
+// an editor who brought the export and its uploads folder from the old
+// server: the folder beside it is offered, interviews are structured,
+// the shelf lists the pieces and the report says what needs a look.
+func TestDeskImportsAWordPressExport(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "internal", "archive", "testdata", "wordpress"))); err != nil {
+		t.Fatal(err)
+	}
+	lib := testLibrary(t)
+	d := newTestDesk(t, lib)
+	if d.showArchiveForm(filepath.Join(dir, "export.xml")) == nil {
+		t.Fatal("the form did not open")
+	}
+	if text := overlayText(d.win); !strings.Contains(text, filepath.Join(dir, "uploads")) || !strings.Contains(text, "Import from WordPress") {
+		t.Errorf("the form does not offer the uploads folder beside the export:\n%s", text)
+	}
+	tapCheck(t, d.win, "Make interviews questions and answers")
+	tapButton(t, d.win, "Import")
+	settled(d)
+	text := overlayText(d.win)
+	for _, want := range []string{"13 created, 0 updated, 0 unchanged", "Not imported: 2 pages", "structured as an interview: 3 questions and answers", "script: alert(1)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report does not say %q:\n%s", want, text)
+		}
+	}
+	p := findByTitle(t, lib, "Talking tides with a port ecologist")
+	if p == nil || len(p.QA) != 3 || p.Status != galley.StatusPublished {
+		t.Fatalf("the interview came in as %+v", p)
+	}
+	if lead := findByTitle(t, lib, "Café culture at the docks ☕").LeadPhoto(); lead == nil || lead.Alt == "" {
+		t.Error("the featured image did not become the lead photo")
+	}
+	if d.shelf.pages.Len() != 13 {
+		t.Errorf("the shelf lists %d pieces", d.shelf.pages.Len())
+	}
+
+	// A file that is no export is said to be so, and nothing opens.
+	other := filepath.Join(dir, "notes.json")
+	os.WriteFile(other, []byte(`{"notes": []}`), 0o644)
+	if d.showArchiveForm(other) != nil {
+		t.Error("a form opened for a file that is no export")
+	}
+	if text := overlayText(d.win); !strings.Contains(text, "neither a WordPress export") {
+		t.Errorf("no word that the file is no export:\n%s", text)
+	}
+}
