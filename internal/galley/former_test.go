@@ -1,0 +1,40 @@
+package galley
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckFormerAddress(t *testing.T) {
+	for _, ok := range []string{"2018/05/a-pilot-on-fog/", "about", "news/old-page.html", "2023/04/حوار-حول-الموانئ/", "archives/2019/"} {
+		if err := CheckFormerAddress(ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for bad, says := range map[string]string{
+		"":                         "empty",
+		"/2018/05/x/":              "leading slash",
+		"https://old.example/x/":   "leading slash",
+		"?p=123":                   "query",
+		"x/#top":                   "fragment",
+		"../../etc/passwd":         `".."`,
+		"a//b/":                    `".."`,
+		"a/./b":                    `".."`,
+		"pieces/x.html":            "pages of its own",
+		"topics/old/":              "pages of its own",
+		"index.html":               "pages of its own",
+		"a\\b":                     "backslashes",
+		"line\nbreak":              "control characters",
+		strings.Repeat("a/", 600): "too long",
+	} {
+		err := CheckFormerAddress(bad)
+		if err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%.40q: %v, want it to say %q", bad, err, says)
+		}
+	}
+	for addr, page := range map[string]string{"2018/05/x/": "2018/05/x/index.html", "about": "about/index.html", "news/old.html": "news/old.html"} {
+		if got := FormerPage(addr); got != page {
+			t.Errorf("FormerPage(%q) = %q, want %q", addr, got, page)
+		}
+	}
+}
