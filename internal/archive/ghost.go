@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"os"
 	"slices"
@@ -35,9 +36,29 @@ type ranked struct {
 
 type ghostMeta struct{ alt, caption string }
 
+// ghostID is a row's ID: a string since Ghost 1.0, a number before.
+type ghostID string
+
+func (id *ghostID) UnmarshalJSON(data []byte) error {
+	if len(data) > 0 && data[0] == '"' {
+		var s string
+		err := json.Unmarshal(data, &s)
+		*id = ghostID(s)
+		return err
+	}
+	if string(data) == "null" {
+		*id = ""
+		return nil
+	}
+	var n json.Number
+	err := json.Unmarshal(data, &n)
+	*id = ghostID(n.String())
+	return err
+}
+
 // ghostPost is a row of a Ghost export's posts table.
 type ghostPost struct {
-	ID            string  `json:"id"`
+	ID            ghostID `json:"id"`
 	Title         string  `json:"title"`
 	Slug          string  `json:"slug"`
 	HTML          *string `json:"html"`
@@ -48,6 +69,26 @@ type ghostPost struct {
 	CreatedAt     *string `json:"created_at"`
 	UpdatedAt     *string `json:"updated_at"`
 	CustomExcerpt *string `json:"custom_excerpt"`
+	Plaintext     *string `json:"plaintext"`
+	Lexical       *string `json:"lexical"`
+	Mobiledoc     *string `json:"mobiledoc"`
+
+	// Ghost before 1.0 wrote these instead of type, feature_image and
+	// the posts_authors table.
+	Page     *bool   `json:"page"`
+	Image    *string `json:"image"`
+	AuthorID ghostID `json:"author_id"`
+}
+
+// kind is "post" or "page", in any version's export.
+func (p *ghostPost) kind() string {
+	if p.Type == "" && p.Page != nil && *p.Page {
+		return "page"
+	}
+	if p.Type == "" {
+		return "post"
+	}
+	return p.Type
 }
 
 const (
@@ -79,45 +120,51 @@ func (a *Archive) openGhost() error {
 			})
 		case "tags":
 			return each(func(raw json.RawMessage) error {
-				var t struct{ ID, Name, Visibility string }
+				var t struct {
+					ID               ghostID
+					Name, Visibility string
+				}
 				err := json.Unmarshal(raw, &t)
-				g.tags[t.ID] = ghostTag{strings.TrimSpace(t.Name), t.Visibility}
+				g.tags[string(t.ID)] = ghostTag{strings.TrimSpace(t.Name), t.Visibility}
 				return err
 			})
 		case "users":
 			return each(func(raw json.RawMessage) error {
-				var u struct{ ID, Name string }
+				var u struct {
+					ID   ghostID
+					Name string
+				}
 				err := json.Unmarshal(raw, &u)
-				g.users[u.ID] = strings.TrimSpace(u.Name)
+				g.users[string(u.ID)] = strings.TrimSpace(u.Name)
 				return err
 			})
 		case "posts_tags", "posts_authors":
 			return each(func(raw json.RawMessage) error {
 				var r struct {
-					PostID    string  `json:"post_id"`
-					TagID     string  `json:"tag_id"`
-					AuthorID  string  `json:"author_id"`
+					PostID    ghostID `json:"post_id"`
+					TagID     ghostID `json:"tag_id"`
+					AuthorID  ghostID `json:"author_id"`
 					SortOrder float64 `json:"sort_order"`
 				}
 				if err := json.Unmarshal(raw, &r); err != nil {
 					return err
 				}
 				if table == "posts_tags" {
-					g.postTag[r.PostID] = append(g.postTag[r.PostID], ranked{r.TagID, r.SortOrder})
+					g.postTag[string(r.PostID)] = append(g.postTag[string(r.PostID)], ranked{string(r.TagID), r.SortOrder})
 				} else {
-					g.postBy[r.PostID] = append(g.postBy[r.PostID], ranked{r.AuthorID, r.SortOrder})
+					g.postBy[string(r.PostID)] = append(g.postBy[string(r.PostID)], ranked{string(r.AuthorID), r.SortOrder})
 				}
 				return nil
 			})
 		case "posts_meta":
 			return each(func(raw json.RawMessage) error {
 				var m struct {
-					PostID  string  `json:"post_id"`
+					PostID  ghostID `json:"post_id"`
 					Alt     *string `json:"feature_image_alt"`
 					Caption *string `json:"feature_image_caption"`
 				}
 				err := json.Unmarshal(raw, &m)
-				g.meta[m.PostID] = ghostMeta{strings.TrimSpace(deref(m.Alt)), plainText(deref(m.Caption))}
+				g.meta[string(m.PostID)] = ghostMeta{strings.TrimSpace(deref(m.Alt)), plainText(deref(m.Caption))}
 				return err
 			})
 		}
@@ -177,7 +224,7 @@ func deref(s *string) string {
 // the skipped when not (on the first pass).
 func (a *Archive) ghostImports(p *ghostPost) bool {
 	counting := a.all == nil
-	if p.Type == "page" && !a.opt.Pages {
+	if p.kind() == "page" && !a.opt.Pages {
 		if counting {
 			a.skipped[skippedPages]++
 		}
@@ -190,7 +237,7 @@ func (a *Archive) ghostImports(p *ghostPost) bool {
 func (a *Archive) ghostPost(gp *ghostPost) post {
 	g := a.gh
 	p := post{
-		id:      gp.ID,
+		id:      string(gp.ID),
 		title:   gp.Title,
 		slug:    gp.Slug,
 		excerpt: plainText(deref(gp.CustomExcerpt)),
@@ -214,13 +261,19 @@ func (a *Archive) ghostPost(gp *ghostPost) post {
 	if at := ghostTime(gp.PublishedAt); !at.IsZero() && p.status != galley.StatusDraft {
 		p.published = galley.DateOf(at)
 	}
-	for _, r := range g.postBy[gp.ID] {
+	for _, r := range g.postBy[string(gp.ID)] {
 		if name := g.users[r.id]; name != "" {
 			p.authors = append(p.authors, name)
 		}
 	}
+	if name := g.users[string(gp.AuthorID)]; len(p.authors) == 0 && name != "" {
+		p.authors = []string{name}
+	}
+	if gp.HTML == nil || strings.TrimSpace(*gp.HTML) == "" {
+		p.html, p.lost = ghostText(gp)
+	}
 	var tags []string
-	for _, r := range g.postTag[gp.ID] {
+	for _, r := range g.postTag[string(gp.ID)] {
 		// Internal tags (#archive) sort posts for Ghost's themes; they
 		// are no topic a reader sees.
 		if t, ok := g.tags[r.id]; ok && t.visibility != "internal" && !strings.HasPrefix(t.name, "#") && t.name != "" {
@@ -232,11 +285,33 @@ func (a *Archive) ghostPost(gp *ghostPost) post {
 	} else {
 		p.topics = tags
 	}
-	if src := deref(gp.FeatureImage); src != "" {
-		m := g.meta[gp.ID]
+	feature := deref(gp.FeatureImage)
+	if feature == "" {
+		feature = deref(gp.Image)
+	}
+	if src := feature; src != "" {
+		m := g.meta[string(gp.ID)]
 		p.featured = &picture{src: strings.ReplaceAll(src, ghostURL, ""), alt: m.alt, caption: m.caption}
 	}
 	return p
+}
+
+// ghostText is the content of a post whose export holds no HTML (Ghost
+// writes it, but an export trimmed by a tool may not): its plain text as
+// paragraphs, or, when there is only Ghost's own editor format, what was
+// lost, so an empty body is not taken for the post.
+func ghostText(gp *ghostPost) (content, lost string) {
+	if t := strings.TrimSpace(deref(gp.Plaintext)); t != "" {
+		var b strings.Builder
+		for _, para := range strings.Split(t, "\n\n") {
+			b.WriteString("<p>" + html.EscapeString(strings.TrimSpace(para)) + "</p>\n")
+		}
+		return b.String(), ""
+	}
+	if deref(gp.Lexical) != "" || deref(gp.Mobiledoc) != "" {
+		return "", "the export holds its text only in Ghost's editor format (no HTML); export it again from Ghost"
+	}
+	return "", ""
 }
 
 func ghostTime(s *string) time.Time {

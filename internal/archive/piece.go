@@ -27,6 +27,8 @@ type post struct {
 	// address is where the post was published on the old site: a path
 	// under the site's address, or "" when it was not published there.
 	address string
+	// lost says why the post's text could not be read, when it could not.
+	lost string
 	// uploads is the part of an image's address after which its path in
 	// the uploads folder starts.
 	uploads    string
@@ -103,6 +105,10 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 		}
 	} else {
 		piece.Body = joinBlocks(body)
+	}
+	if p.lost != "" {
+		say("text not imported: %s", p.lost)
+		piece.Body = strings.TrimSpace("<!-- " + commentSafe("text not imported: "+p.lost) + " -->\n\n" + piece.Body)
 	}
 	if len(missing) > 0 {
 		// The editor meets it in the body and in the checks, not only in
