@@ -12,19 +12,19 @@ func TestCheckFormerAddress(t *testing.T) {
 		}
 	}
 	for bad, says := range map[string]string{
-		"":                         "empty",
-		"/2018/05/x/":              "leading slash",
-		"https://old.example/x/":   "leading slash",
-		"?p=123":                   "query",
-		"x/#top":                   "fragment",
-		"../../etc/passwd":         `".."`,
-		"a//b/":                    `".."`,
-		"a/./b":                    `".."`,
-		"pieces/x.html":            "pages of its own",
-		"topics/old/":              "pages of its own",
-		"index.html":               "pages of its own",
-		"a\\b":                     "backslashes",
-		"line\nbreak":              "control characters",
+		"":                        "empty",
+		"/2018/05/x/":             "leading slash",
+		"https://old.example/x/":  "leading slash",
+		"?p=123":                  "query",
+		"x/#top":                  "fragment",
+		"../../etc/passwd":        `".."`,
+		"a//b/":                   `".."`,
+		"a/./b":                   `".."`,
+		"pieces/x.html":           "pages of its own",
+		"topics/old/":             "pages of its own",
+		"index.html":              "pages of its own",
+		"a\\b":                    "backslashes",
+		"line\nbreak":             "control characters",
 		strings.Repeat("a/", 600): "too long",
 	} {
 		err := CheckFormerAddress(bad)
