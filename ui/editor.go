@@ -508,7 +508,7 @@ func draftCopy(p *galley.Piece, suffix string) *galley.Piece {
 	c.ID, c.Version, c.Slug, c.Status = 0, 0, "", galley.StatusDraft
 	// The old site's addresses are the original's: a copy claiming them
 	// would take readers of the old links to the wrong piece.
-	c.Formerly = nil
+	c.Formerly, c.Source = nil, ""
 	title := strings.TrimSpace(p.Title)
 	if title == "" {
 		title = desk.UntitledName

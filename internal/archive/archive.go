@@ -95,6 +95,7 @@ type Archive struct {
 	posts   int
 	skipped map[string]int
 	notes   []Note
+	renamed []string // pieces given another slug than their post's
 
 	all func(yield func(galley.Piece, error) bool)
 	wp  *wxrIndex

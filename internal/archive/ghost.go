@@ -59,6 +59,7 @@ func (id *ghostID) UnmarshalJSON(data []byte) error {
 // ghostPost is a row of a Ghost export's posts table.
 type ghostPost struct {
 	ID            ghostID `json:"id"`
+	UUID          string  `json:"uuid"`
 	Title         string  `json:"title"`
 	Slug          string  `json:"slug"`
 	HTML          *string `json:"html"`
@@ -238,6 +239,7 @@ func (a *Archive) ghostPost(gp *ghostPost) post {
 	g := a.gh
 	p := post{
 		id:      string(gp.ID),
+		source:  "ghost " + string(gp.ID),
 		title:   gp.Title,
 		slug:    gp.Slug,
 		excerpt: plainText(deref(gp.CustomExcerpt)),
@@ -247,6 +249,9 @@ func (a *Archive) ghostPost(gp *ghostPost) post {
 		uploads: ghostImages,
 		created: ghostTime(gp.CreatedAt),
 		updated: ghostTime(gp.UpdatedAt),
+	}
+	if gp.UUID != "" {
+		p.source = "ghost " + gp.UUID // unique across sites, as old numeric IDs are not
 	}
 	switch gp.Status {
 	case "published":

@@ -28,7 +28,14 @@ func (a *Archive) Import(ctx context.Context, lib Importer, overwrite bool, prog
 	if progress != nil {
 		pieces = counted(pieces, a.posts, progress)
 	}
-	return lib.ImportStream(ctx, pieces, a.ReadImage, store.ImportOptions{Overwrite: overwrite, Slugs: a.Slugs()})
+	a.renamed = nil
+	return lib.ImportStream(ctx, pieces, a.ReadImage, store.ImportOptions{
+		Overwrite: overwrite,
+		Slugs:     a.Slugs(),
+		Renamed: func(title, wanted, got string) {
+			a.renamed = append(a.renamed, fmt.Sprintf("“%s” was imported as %s: %s is another piece's slug.", title, got, wanted))
+		},
+	})
 }
 
 // counted passes pieces through, telling progress how many have gone.
@@ -57,6 +64,7 @@ func (a *Archive) Summary(pagesHint string) []string {
 		}
 		out = append(out, "Not imported: "+s+".")
 	}
+	out = append(out, a.renamed...)
 	for _, n := range a.notes {
 		name := "“" + n.Title + "”"
 		if n.Slug != "" {

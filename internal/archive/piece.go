@@ -12,6 +12,7 @@ import (
 // post is what either reader makes of a post before it becomes a piece.
 type post struct {
 	id        string // the source's own, for messages
+	source    string // Piece.Source: the system, site and id
 	title     string
 	slug      string // as the source gives it, decoded
 	status    galley.Status
@@ -46,6 +47,13 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 		Summary:   p.excerpt,
 		Created:   p.created,
 		Updated:   p.updated,
+		Source:    p.source,
+	}
+	if piece.Updated.IsZero() {
+		// A time the import gives, so a second import after the piece
+		// was edited here is a conflict the editor decides, not a
+		// silent overwrite.
+		piece.Updated = p.created
 	}
 	if piece.Title == "" {
 		piece.Title = "Untitled (" + string(a.Format) + " " + p.id + ")"

@@ -139,6 +139,7 @@ func (a *Archive) imports(it *wxrItem) bool {
 func (a *Archive) wpPost(it *wxrItem) post {
 	p := post{
 		id:         strconv.FormatInt(it.id, 10),
+		source:     strings.TrimSpace("wordpress " + a.Site + " " + strconv.FormatInt(it.id, 10)),
 		title:      html.UnescapeString(it.title),
 		slug:       wpSlug(it.name),
 		excerpt:    plainText(it.excerpt),

@@ -104,7 +104,7 @@ func importArchive(t *testing.T, st *store.Store, path string, opt archive.Optio
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	report, err := st.ImportStream(ctx, a.All(), a.ReadImage, store.ImportOptions{Slugs: a.Slugs()})
+	report, err := a.Import(ctx, st, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,5 +297,66 @@ func checkOldAddresses(t *testing.T, st *store.Store, old string, published map[
 		if !strings.Contains(string(data), want) {
 			t.Errorf("%s: the page at %s does not send readers on (%s):\n%s", slug, link, want, data)
 		}
+	}
+}
+
+// TestAChangedWordPressExportUpdatesItsPieces imports the real export,
+// then the same site after it changed: a post retitled and given another
+// slug there updates its piece (found by its WordPress ID, keeping the
+// slug it has here), the rest are unchanged; a post edited here since is
+// a conflict, not an overwrite; a slug that a piece written here has
+// gives the post another slug, never that piece.
+func TestAChangedWordPressExportUpdatesItsPieces(t *testing.T) {
+	data, err := os.ReadFile(wxrFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newLibrary(t)
+	mine := &galley.Piece{Title: "Our own piece on dredging", Slug: "dredging-costs-explained", Body: "Written here."}
+	if err := st.SavePiece(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	a, first := importArchive(t, st, wxrFile, archive.Options{Uploads: wxrUploads})
+	if !slices.Contains(first.Created, "dredging-costs-explained-2") || !slices.ContainsFunc(a.Summary(""), func(s string) bool {
+		return strings.Contains(s, "was imported as dredging-costs-explained-2: dredging-costs-explained is another piece's slug")
+	}) {
+		t.Errorf("the post whose slug a piece here has: created %q, summary %q", first.Created, a.Summary(""))
+	}
+	if p, _ := st.PieceBySlug(ctx, "dredging-costs-explained"); p == nil || p.Body != "Written here." {
+		t.Fatalf("the import replaced the piece written here: %+v", p)
+	}
+
+	changed := strings.Replace(string(data), "<title><![CDATA[Why small ports still matter in a big-ship world]]></title>", "<title><![CDATA[Why small ports still matter]]></title>", 1)
+	changed = strings.Replace(changed, "<wp:post_name><![CDATA[why-small-ports-still-matter]]></wp:post_name>", "<wp:post_name><![CDATA[small-ports-matter]]></wp:post_name>", 1)
+	changed = strings.Replace(changed, "<wp:post_modified_gmt><![CDATA[2018-11-05", "<wp:post_modified_gmt><![CDATA[2025-01-01", 1)
+	if changed == string(data) {
+		t.Fatal("the export did not change")
+	}
+	later := writeFile(t, "export.xml", changed)
+	_, second := importArchive(t, st, later, archive.Options{Uploads: wxrUploads})
+	if len(second.Updated) != 1 || second.Updated[0] != "why-small-ports-still-matter" || len(second.Created) != 0 || len(second.Unchanged) != len(first.Created)-1 {
+		t.Errorf("the changed export: created %q, updated %q, %d unchanged", second.Created, second.Updated, len(second.Unchanged))
+	}
+	p, err := st.PieceBySlug(ctx, "why-small-ports-still-matter")
+	if err != nil || p.Title != "Why small ports still matter" {
+		t.Fatalf("the retitled post's piece: %+v, %v", p, err)
+	}
+
+	// Edited here, then imported again from a copy older than the edit.
+	p.Body += "\n\nA paragraph added on the desk."
+	if err := st.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	older := writeFile(t, "export.xml", strings.Replace(changed, "<title><![CDATA[Why small ports still matter]]></title>", "<title><![CDATA[Why small ports matter]]></title>", 1))
+	b, err := archive.Open(older, archive.Options{Uploads: wxrUploads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.Import(ctx, st, false, nil); galley.ErrorCode(err) != galley.EConflict {
+		t.Errorf("importing over an edit made here: %v, want a conflict", err)
+	}
+	if p2, _ := st.PieceBySlug(ctx, "why-small-ports-still-matter"); p2 == nil || !strings.Contains(p2.Body, "added on the desk") {
+		t.Error("the edit made here was lost")
 	}
 }

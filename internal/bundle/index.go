@@ -35,6 +35,7 @@ type (
 		Body         string            `json:"body,omitempty"`
 		Lang         string            `json:"lang,omitempty"`
 		Formerly     []string          `json:"formerly,omitempty"`
+		Source       string            `json:"source,omitempty"`
 		Contributors []contributorJSON `json:"contributors,omitempty"`
 		Topics       []string          `json:"topics,omitempty"`
 		QA           []qaJSON          `json:"qa,omitempty"`
@@ -881,6 +882,7 @@ func (b *Bundle) pieceOf(pj *pieceJSON, what string, errorAt func(string, ...any
 		}
 	}
 	p.Formerly = pj.Formerly
+	p.Source = strings.TrimSpace(pj.Source)
 	if p.Created, err = parseStamp(pj.Created); err != nil {
 		return nil, fail("the created time %q is not an RFC 3339 time such as 2024-11-14T09:30:00Z", pj.Created)
 	}

@@ -205,6 +205,7 @@ func (w *Writer) Add(p *galley.Piece, images ImageSource) error {
 		Body:      p.Body,
 		Lang:      p.Lang,
 		Formerly:  p.Formerly,
+		Source:    p.Source,
 		Topics:    p.Topics,
 	}
 	if !p.Created.IsZero() {

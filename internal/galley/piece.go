@@ -126,6 +126,12 @@ type Piece struct {
 	// that sends readers on to the piece's page, so links from elsewhere
 	// keep working after the move. See CheckFormerAddress.
 	Formerly []string
+	// Source names the piece in the system it was imported from, as that
+	// system knows it ("wordpress http://example.org 123", "ghost
+	// 5f3c…"), so importing the same archive again, after the old site
+	// changed, updates this piece even if the post's slug changed there.
+	// "" for a piece written here.
+	Source string
 
 	Contributors []Contributor // the byline, in order
 	Topics       []string      // topic names, in order; the first is primary
@@ -241,6 +247,9 @@ func (p *Piece) validateFields() error {
 		if _, err := ParseLang(p.Lang); err != nil {
 			return err
 		}
+	}
+	if err := checkText("source", p.Source, MaxLine, true); err != nil {
+		return err
 	}
 	if len(p.Formerly) > MaxFormerly {
 		return Errorf(EInvalid, "The piece has %d former addresses; the limit is %d.", len(p.Formerly), MaxFormerly)

@@ -35,6 +35,7 @@ type pieceDoc struct {
 	Body         string       `json:"body,omitempty"`
 	Lang         string       `json:"lang,omitempty"`
 	Formerly     []string     `json:"formerly,omitempty"`
+	Source       string       `json:"source,omitempty"`
 	Contributors []personDoc  `json:"contributors,omitempty"`
 	Topics       []string     `json:"topics,omitempty"`
 	QA           []galley.QA  `json:"qa,omitempty"`
@@ -71,7 +72,7 @@ type relatedDoc struct {
 func docOf(p *galley.Piece) pieceDoc {
 	d := pieceDoc{
 		Title: p.Title, Slug: p.Slug, Type: p.Type, Status: string(p.Status), Published: p.Published.String(),
-		Summary: p.Summary, Body: p.Body, Lang: p.Lang, Formerly: p.Formerly, Topics: p.Topics, QA: p.QA,
+		Summary: p.Summary, Body: p.Body, Lang: p.Lang, Formerly: p.Formerly, Source: p.Source, Topics: p.Topics, QA: p.QA,
 	}
 	if !p.Created.IsZero() {
 		d.Created = formatTime(p.Created)
@@ -94,7 +95,7 @@ func docOf(p *galley.Piece) pieceDoc {
 func (d pieceDoc) piece() (*galley.Piece, error) {
 	p := &galley.Piece{
 		Title: d.Title, Slug: d.Slug, Type: d.Type, Status: galley.Status(d.Status),
-		Summary: d.Summary, Body: d.Body, Lang: d.Lang, Formerly: d.Formerly, Topics: d.Topics, QA: d.QA,
+		Summary: d.Summary, Body: d.Body, Lang: d.Lang, Formerly: d.Formerly, Source: d.Source, Topics: d.Topics, QA: d.QA,
 	}
 	var err error
 	if p.Published, err = galley.ParseDate(d.Published); err != nil {

@@ -132,6 +132,15 @@ func (s *Store) ImportStream(ctx context.Context, pieces iter.Seq2[galley.Piece,
 		// the pieces read so far allow (see resolve).
 		known := resolve(related, explicit, opt.Slugs, fromTitle)
 		var status string
+		base := ""
+		if p.Source != "" {
+			// A piece from another system is the library piece of its
+			// source, whatever its slug; its slug names another piece
+			// (one written here, or from elsewhere) only by chance.
+			if base, err = s.placeBySource(ctx, tx, p); err != nil {
+				return galley.ImportReport{}, importError(p, err)
+			}
+		}
 		if p.Slug != "" {
 			if other, dup := explicit[p.Slug]; dup {
 				return galley.ImportReport{}, galley.Errorf(galley.EInvalid, "Two pieces in the import have the slug %q: “%s” and “%s”.", p.Slug, other, p.Title)
@@ -143,7 +152,10 @@ func (s *Store) ImportStream(ctx context.Context, pieces iter.Seq2[galley.Piece,
 			status, err = s.importPiece(ctx, tx, p, known, read, now, opt)
 		} else {
 			wanted := galley.Slugify(p.Title)
-			status, err = s.importUnslugged(ctx, tx, p, known, read, now, func(slug string) bool { return claimed[slug] || opt.Slugs[slug] })
+			if base != "" {
+				wanted = base
+			}
+			status, err = s.importUnslugged(ctx, tx, p, wanted, known, read, now, func(slug string) bool { return claimed[slug] || opt.Slugs[slug] })
 			if err == nil {
 				if _, seen := fromTitle[wanted]; !seen {
 					fromTitle[wanted] = p.Slug
@@ -220,13 +232,12 @@ func slugCandidate(base string, n int) string {
 	return strings.TrimRight(base[:min(len(base), galley.MaxSlug-len(suffix))], "-") + suffix
 }
 
-// importUnslugged writes a piece that has no slug of its own: under the
-// slug from its title or the first free one after it, passing over the
+// importUnslugged writes a piece that has no slug of its own: under base
+// (the slug from its title) or the first free one after it, passing over the
 // slugs taken reports as spoken for in this import. A library piece is
 // only taken for it when it is an identical copy (the same bundle
 // imported again).
-func (s *Store) importUnslugged(ctx context.Context, tx *txn, p *galley.Piece, related []galley.PieceRef, read ImageReader, now time.Time, taken func(string) bool) (string, error) {
-	base := galley.Slugify(p.Title)
+func (s *Store) importUnslugged(ctx context.Context, tx *txn, p *galley.Piece, base string, related []galley.PieceRef, read ImageReader, now time.Time, taken func(string) bool) (string, error) {
 	for n := 1; ; n++ {
 		slug := slugCandidate(base, n)
 		if taken(slug) {
@@ -261,6 +272,37 @@ func (s *Store) importUnslugged(ctx context.Context, tx *txn, p *galley.Piece, r
 			return "unchanged", nil
 		}
 	}
+}
+
+// placeBySource finds the library piece an imported piece with a Source
+// is: the one of that source, whose slug it takes. When there is none
+// and its slug belongs to another library piece, it is given none, to be
+// placed at the first free slug after it (returned); importing it must
+// not replace a piece it is not.
+func (s *Store) placeBySource(ctx context.Context, tx *txn, p *galley.Piece) (string, error) {
+	var slug string
+	err := tx.QueryRowContext(ctx, `SELECT slug FROM pieces WHERE source = ?`, p.Source).Scan(&slug)
+	if err == nil {
+		p.Slug = slug
+		return "", nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", s.txError(err)
+	}
+	if p.Slug == "" {
+		return "", nil
+	}
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM pieces WHERE slug = ?`, p.Slug).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", s.txError(err)
+	}
+	base := p.Slug
+	p.Slug = ""
+	return base, nil
 }
 
 // readPhotos reads the photos of p that are not read yet through read and

@@ -104,9 +104,9 @@ func (s *Store) createPiece(ctx context.Context, tx *txn, p *galley.Piece, from 
 	// still holding an old one cannot save over it.
 	p.Version = max(p.Version, 1)
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO pieces (id, slug, title, type_id, status, published, summary, body, lang, formerly, version, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang, joinLines(p.Formerly), p.Version,
+		INSERT INTO pieces (id, slug, title, type_id, status, published, summary, body, lang, formerly, source, version, created, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang, joinLines(p.Formerly), p.Source, p.Version,
 		formatTime(p.Created), formatTime(p.Updated))
 	if err != nil {
 		return s.txError(err)
@@ -145,11 +145,11 @@ func (s *Store) overwritePiece(ctx context.Context, tx *txn, p *galley.Piece, fr
 		return err
 	}
 	row := tx.QueryRowContext(ctx, `
-		UPDATE pieces SET slug = ?, title = ?, type_id = ?, status = ?, published = ?, summary = ?, body = ?, lang = ?, formerly = ?,
+		UPDATE pieces SET slug = ?, title = ?, type_id = ?, status = ?, published = ?, summary = ?, body = ?, lang = ?, formerly = ?, source = ?,
 			version = version + 1, updated = ?, created = coalesce(?, created)
 		WHERE id = ?
 		RETURNING version, created`,
-		p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang, joinLines(p.Formerly),
+		p.Slug, p.Title, typeID, string(p.Status), nullDate(p.Published), p.Summary, p.Body, p.Lang, joinLines(p.Formerly), p.Source,
 		formatTime(p.Updated), nullTime(p.Created), p.ID)
 	var created string
 	if err := row.Scan(&p.Version, &created); err != nil {
@@ -749,9 +749,9 @@ func (s *Store) loadPiece(ctx context.Context, tx *txn, id int64) (*galley.Piece
 	var typeName, published sql.NullString
 	var status, created, updated, formerly string
 	err := tx.QueryRowContext(ctx, `
-		SELECT p.slug, p.title, t.name, p.status, p.published, p.summary, p.body, p.lang, p.formerly, p.version, p.created, p.updated
+		SELECT p.slug, p.title, t.name, p.status, p.published, p.summary, p.body, p.lang, p.formerly, p.source, p.version, p.created, p.updated
 		FROM pieces p LEFT JOIN types t ON t.id = p.type_id WHERE p.id = ?`, id).
-		Scan(&p.Slug, &p.Title, &typeName, &status, &published, &p.Summary, &p.Body, &p.Lang, &formerly, &p.Version, &created, &updated)
+		Scan(&p.Slug, &p.Title, &typeName, &status, &published, &p.Summary, &p.Body, &p.Lang, &formerly, &p.Source, &p.Version, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, galley.Errorf(galley.ENotFound, "Piece #%d is not in the library.", id)
 	}

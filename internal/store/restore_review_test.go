@@ -271,7 +271,7 @@ func TestRestoreReviewConcurrentMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.SavePiece(ctx, &galley.Piece{Title: "x"})
-		if _, err := s.db.Exec(`ALTER TABLE pieces DROP COLUMN formerly; DROP TABLE site_files; DROP TABLE addresses; ALTER TABLE pieces DROP COLUMN lang; ALTER TABLE revisions DROP COLUMN change; PRAGMA user_version = 5`); err != nil {
+		if _, err := s.db.Exec(`DROP INDEX pieces_source; ALTER TABLE pieces DROP COLUMN source; ALTER TABLE pieces DROP COLUMN formerly; DROP TABLE site_files; DROP TABLE addresses; ALTER TABLE pieces DROP COLUMN lang; ALTER TABLE revisions DROP COLUMN change; PRAGMA user_version = 5`); err != nil {
 			t.Fatal(err)
 		}
 		s.Close()
@@ -339,7 +339,7 @@ func TestRestoreReviewRestoreOlderSchemaAndPageSize(t *testing.T) {
 	}
 	db, _ := sql.Open("sqlite3", backup)
 	db.SetMaxOpenConns(1)
-	for _, q := range []string{`ALTER TABLE pieces DROP COLUMN formerly`, `DROP TABLE site_files`, `DROP TABLE addresses`, `ALTER TABLE pieces DROP COLUMN lang`, `ALTER TABLE revisions DROP COLUMN change`, `PRAGMA user_version = 5`, `PRAGMA journal_mode = DELETE`, `PRAGMA page_size = 65536`, `VACUUM`, `PRAGMA journal_mode = WAL`, `INSERT INTO library_meta VALUES ('in-wal', '1')`} {
+	for _, q := range []string{`DROP INDEX pieces_source`, `ALTER TABLE pieces DROP COLUMN source`, `ALTER TABLE pieces DROP COLUMN formerly`, `DROP TABLE site_files`, `DROP TABLE addresses`, `ALTER TABLE pieces DROP COLUMN lang`, `ALTER TABLE revisions DROP COLUMN change`, `PRAGMA user_version = 5`, `PRAGMA journal_mode = DELETE`, `PRAGMA page_size = 65536`, `VACUUM`, `PRAGMA journal_mode = WAL`, `INSERT INTO library_meta VALUES ('in-wal', '1')`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}

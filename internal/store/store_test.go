@@ -80,6 +80,7 @@ func fullPiece(title string, seed int) *galley.Piece {
 		Body:      "Some *Markdown* body.\n\nWith two paragraphs.",
 		Lang:      "fr-CA",
 		Formerly:  []string{"2018/07/summit-notes/", "news/summit.html"},
+		Source:    fmt.Sprintf("wordpress http://old.example %s %d", title, seed),
 		Contributors: []galley.Contributor{
 			{Name: "Ada Quill", Role: "senior fellow"},
 			{Name: "Bram Oduya", Role: "former ambassador to Norland"},
