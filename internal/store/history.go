@@ -410,6 +410,9 @@ func (s *Store) readyToRestore(ctx context.Context, tx *txn, p *galley.Piece) er
 	if err := s.slugFree(ctx, tx, p); err != nil {
 		return err
 	}
+	if err := s.sourceFree(ctx, tx, p); err != nil {
+		return err
+	}
 	return p.Validate()
 }
 
@@ -454,6 +457,9 @@ func (s *Store) RestoreRevision(ctx context.Context, pieceID int64, number int) 
 	// published piece stays published, on its date and at its address
 	// (an older revision may have been a draft, under another slug).
 	old.Status, old.Published, old.Slug = current.Status, current.Published, current.Slug
+	// Nor where it came from and the addresses it had there, which
+	// belong to the piece, not to one version of its words.
+	old.Source, old.Formerly = current.Source, current.Formerly
 	if err := s.readyToRestore(ctx, tx, old); err != nil {
 		return nil, err
 	}
@@ -482,6 +488,26 @@ func (s *Store) existingRelated(ctx context.Context, tx *txn, refs []galley.Piec
 		}
 	}
 	return out
+}
+
+// sourceFree lets go of p's source (and its former addresses) when
+// another piece has it since: an archive imported again while p was in
+// the trash made that one the source's piece, and one source has one
+// piece.
+func (s *Store) sourceFree(ctx context.Context, tx *txn, p *galley.Piece) error {
+	if p.Source == "" {
+		return nil
+	}
+	var other int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM pieces WHERE source = ? AND id <> ?`, p.Source, p.ID).Scan(&other)
+	if err == nil {
+		p.Source, p.Formerly = "", nil
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return s.txError(err)
 }
 
 // slugFree lets the library derive a new slug when another piece has

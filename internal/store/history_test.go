@@ -315,3 +315,59 @@ func mustPiece(t *testing.T, s *Store, id int64) *galley.Piece {
 	}
 	return p
 }
+
+// TestARestoredPieceGivesUpASourceTakenMeanwhile deletes a piece imported
+// from WordPress, imports the post again (a new piece, as the old is in
+// the trash), then restores the first: it comes back without the source
+// and former address the new one now has, which readers of the old link
+// reach. Restoring an old revision keeps the piece's source.
+func TestARestoredPieceGivesUpASourceTakenMeanwhile(t *testing.T) {
+	eachHome(t, func(t *testing.T) {
+		s := openTemp(t)
+		src := "wordpress http://old.example 42"
+		first := &galley.Piece{Title: "Harbour Walls", Body: "First words.", Source: src, Formerly: []string{"2019/01/harbour-walls/"}}
+		if err := s.SavePiece(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		first.Body = "Second words."
+		if err := s.SavePiece(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeletePiece(ctx, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		again := &galley.Piece{Title: "Harbour Walls", Body: "Imported again.", Source: src, Formerly: []string{"2019/01/harbour-walls/"}}
+		if err := s.SavePiece(ctx, again); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.Trash(ctx)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("trash: %+v, %v", list, err)
+		}
+		back, err := s.RestoreTrashed(ctx, list[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Source != "" || len(back.Formerly) != 0 || back.Body != "Second words." {
+			t.Errorf("restored: source %q, formerly %q, body %q", back.Source, back.Formerly, back.Body)
+		}
+		if p, _ := s.Piece(ctx, again.ID); p == nil || p.Source != src {
+			t.Error("the piece imported again lost its source")
+		}
+		revs, err := s.Revisions(ctx, again.ID)
+		if err != nil || len(revs) == 0 {
+			t.Fatalf("revisions: %v", err)
+		}
+		again.Body, again.Source = "Edited.", src
+		if err := s.SavePiece(ctx, again); err != nil {
+			t.Fatal(err)
+		}
+		restored, err := s.RestoreRevision(ctx, again.ID, revs[len(revs)-1].Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if restored.Source != src || len(restored.Formerly) != 1 {
+			t.Errorf("a revision restored: source %q, formerly %q", restored.Source, restored.Formerly)
+		}
+	})
+}
