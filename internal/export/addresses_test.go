@@ -178,3 +178,46 @@ func TestAPiecesFormerAddressesSendReadersOn(t *testing.T) {
 		t.Error("an export of one chosen piece wrote its former addresses")
 	}
 }
+
+// TestARedirectsFileListsEveryOldAddress exports a site with the
+// redirects setting "file": _redirects holds the site's own rules first,
+// as written, then a forced permanent redirect for every old address, a
+// renamed topic's and a piece's from the site it came from, under the
+// base URL's path and percent-encoded. Without the setting the site's
+// own _redirects is copied as it is.
+func TestARedirectsFileListsEveryOldAddress(t *testing.T) {
+	st := sampleLibrary(t)
+	p := &galley.Piece{Title: "Fog Again", Status: galley.StatusPublished, Published: galley.Date{Year: 2018, Month: 4, Day: 1},
+		Topics: []string{"Fog"}, Formerly: []string{"2018/04/fog-again/", "حوار/"}}
+	if err := st.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	own := "/shop https://shop.example.org/ 302"
+	if err := st.PutSiteFile(ctx, "_redirects", []byte(own)); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	exportTo(t, st, out, export.Options{BaseURL: liveBase})
+	if got := read(t, filepath.Join(out, "_redirects")); got != own {
+		t.Errorf("without the setting, _redirects is %q, want the site's own", got)
+	}
+	topics, err := st.Topics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range topics {
+		if tp.Name == "Fog" {
+			if err := st.RenameTopic(ctx, tp.ID, "Sea Fog"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	exportTo(t, st, out, export.Options{BaseURL: liveBase, RedirectsFile: true})
+	want := own + "\n# Old addresses, written by Galley's export\n" +
+		"/news/2018/04/fog-again/ /news/pieces/fog-again.html 301!\n" +
+		"/news/topics/fog.html /news/topics/sea-fog.html 301!\n" +
+		"/news/%D8%AD%D9%88%D8%A7%D8%B1/ /news/pieces/fog-again.html 301!\n"
+	if got := read(t, filepath.Join(out, "_redirects")); got != want {
+		t.Errorf("_redirects:\n%s\nwant:\n%s", got, want)
+	}
+}

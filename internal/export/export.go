@@ -61,6 +61,12 @@ type Options struct {
 	// FeedFullText puts each piece's whole text (body, questions and
 	// answers) in the Atom feed, not only its summary.
 	FeedFullText bool
+	// RedirectsFile writes, beside the redirect pages at old addresses
+	// (renamed topics, pieces' addresses on the site they came from), a
+	// _redirects file with a permanent redirect for each, which Netlify
+	// and Cloudflare Pages serve as a real 301. A _redirects of the
+	// site's own files comes first in it, as written.
+	RedirectsFile bool
 
 	// KeepPhotoMetadata copies the original files' metadata (EXIF, XMP
 	// and IPTC, GPS position and camera details included) into every

@@ -2,7 +2,11 @@ package export
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
+	"net/url"
+	"slices"
+	"strings"
 
 	"app.galley/galley/internal/galley"
 )
@@ -55,7 +59,7 @@ func (s *site) redirectJobs() []pageJob {
 			}
 			path, to := pagePath(v.dir+"/"+slug, 1), v.page(name)
 			view := redirectView{Lang: s.opt.Lang, Site: s.opt.SiteName, Name: name, To: rootOf(path) + to, Canonical: s.canonical(to)}
-			jobs = append(jobs, s.redirectJob(path, view))
+			jobs = append(jobs, s.redirectJob(path, to, view))
 		}
 	}
 	return jobs
@@ -77,14 +81,20 @@ func (s *site) formerJobs(taken map[string]bool) []pageJob {
 			taken[path] = true
 			to := piecePath(e.Slug)
 			view := redirectView{Lang: s.opt.Lang, Site: s.opt.SiteName, Name: e.Title, To: rootOf(path) + to, Canonical: s.canonical(to)}
-			jobs = append(jobs, s.redirectJob(path, view))
+			jobs = append(jobs, s.redirectJob(path, to, view))
 		}
 	}
 	return jobs
 }
 
-// redirectJob is the job of writing one redirect page.
-func (s *site) redirectJob(path string, view redirectView) pageJob {
+// move is one redirect: the page at from sends readers to the page at
+// to, both paths in the export.
+type move struct{ from, to string }
+
+// redirectJob is the job of writing one redirect page, whose target is
+// to (a path in the export).
+func (s *site) redirectJob(path, to string, view redirectView) pageJob {
+	s.moves = append(s.moves, move{path, to})
 	return pageJob{path, s.fingerprint("redirect", view), func() ([]byte, error) {
 		var b bytes.Buffer
 		if err := redirectPage.Execute(&b, view); err != nil {
@@ -93,3 +103,40 @@ func (s *site) redirectJob(path string, view redirectView) pageJob {
 		return b.Bytes(), nil
 	}}
 }
+
+// redirectsName is the file Netlify and Cloudflare Pages read redirects
+// from.
+const redirectsName = "_redirects"
+
+// redirectsFile is the _redirects file of Options.RedirectsFile: the
+// site's own _redirects first, as written (its rules win, being first),
+// then a permanent redirect for each redirect page, forced ("301!") so
+// the host redirects although a page stands at the address. Addresses
+// start with the base URL's path, as the host sees them.
+func (s *site) redirectsFile() []byte {
+	var b bytes.Buffer
+	for _, f := range s.files {
+		if f.Name == redirectsName {
+			b.Write(f.Data)
+			if len(f.Data) > 0 && f.Data[len(f.Data)-1] != '\n' {
+				b.WriteByte('\n')
+			}
+		}
+	}
+	root := "/"
+	if u, err := url.Parse(s.opt.BaseURL); err == nil && u.Path != "" {
+		root = strings.TrimSuffix(u.Path, "/") + "/"
+	}
+	b.WriteString("# Old addresses, written by Galley's export\n")
+	moves := slices.Clone(s.moves)
+	slices.SortFunc(moves, func(x, y move) int { return strings.Compare(x.from, y.from) })
+	for _, m := range moves {
+		from := strings.TrimSuffix(m.from, "index.html")
+		fmt.Fprintf(&b, "%s %s 301!\n", escapePath(root+from), escapePath(root+m.to))
+	}
+	return b.Bytes()
+}
+
+// escapePath writes a path as a URL path, so a space or a non-ASCII
+// letter cannot split a _redirects line.
+func escapePath(p string) string { return (&url.URL{Path: p}).EscapedPath() }

@@ -45,6 +45,7 @@ type site struct {
 	answer  *markdown         // answer headings start at h3, under the question
 	mu      sync.Mutex
 	notes   []string
+	moves   []move // the redirect pages: from where, to where
 	cards   map[cardKey]*cachedCard
 	wordsMu sync.Mutex
 	words   map[int64]map[string]photo.Metadata // by owner piece, then image hash: see photoWords
@@ -608,7 +609,17 @@ func (s *site) writeSiteFiles(ctx context.Context, t *tree) error {
 				return err
 			}
 		}
+		if s.opt.RedirectsFile {
+			data := s.redirectsFile()
+			sum := sha256.Sum256(data)
+			if err := t.put(redirectsName, s.fingerprint("redirects", hex.EncodeToString(sum[:])), func() ([]byte, error) { return data, nil }); err != nil {
+				return err
+			}
+		}
 		for _, f := range s.files {
+			if f.Name == redirectsName && s.opt.RedirectsFile {
+				continue // in the one written above, first
+			}
 			sum := sha256.Sum256(f.Data)
 			if err := t.put(f.Name, s.fingerprint("site file", hex.EncodeToString(sum[:])), func() ([]byte, error) { return f.Data, nil }); err != nil {
 				return err

@@ -72,6 +72,14 @@ var Settings = []Setting{
 			}
 			return "", galley.Errorf(galley.EInvalid, "The feed carries a summary or the full text of each piece: summary or full, not %q.", v)
 		}},
+	{Name: "redirects", Help: "pages (a page at each old address that sends readers on), or file (also a _redirects file of 301s, for Netlify and Cloudflare Pages)", Default: "pages",
+		check: func(v string) (string, error) {
+			switch v = strings.ToLower(strings.TrimSpace(v)); v {
+			case "", "pages", "file":
+				return v, nil
+			}
+			return "", galley.Errorf(galley.EInvalid, "Old addresses get redirect pages, or a _redirects file too: pages or file, not %q.", v)
+		}},
 	{Name: "date-style", Help: "long (Tuesday, July 17, 2018) or ap (July 17, 2018)", Default: "long",
 		check: func(v string) (string, error) {
 			if strings.TrimSpace(v) == "" {
@@ -171,6 +179,8 @@ func put(opt *export.Options, name, v string) {
 		}
 	case "feed":
 		opt.FeedFullText = v == "full"
+	case "redirects":
+		opt.RedirectsFile = v == "file"
 	}
 }
 
@@ -191,6 +201,8 @@ func given(opt *export.Options, name string) bool {
 		return opt.TimeZone != nil
 	case "feed":
 		return opt.FeedFullText
+	case "redirects":
+		return opt.RedirectsFile
 	}
 	return true // not an export option
 }

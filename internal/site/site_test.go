@@ -20,6 +20,8 @@ func TestEachSettingIsCheckedByOneRule(t *testing.T) {
 		{"language", "english please", "", "not a language tag"},
 		{"date-style", "AP", "ap", ""},
 		{"date-style", "fancy", "", "not a date style"},
+		{"redirects", "File", "file", ""},
+		{"redirects", "htaccess", "", "pages or file"},
 		{"templates", dir, dir, ""},
 		{"templates", dir + "/missing", "", "no folder"},
 		{"publish-to", "sftp://deploy@example.org:2222/var/www/site/", "sftp://deploy@example.org:2222/var/www/site", ""},
