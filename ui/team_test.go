@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+	"github.com/jackc/pgx/v5"
 
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/pgtest"
@@ -101,7 +102,9 @@ func TestATeamOfTwoDesksAndTheCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond) // both watchers, started after the check, listen
+	// Both watchers, started after the check, listen before anything is
+	// done that they must hear of: the server says when.
+	listening(t, admin, "dana", "eve")
 
 	// Dana opens the interview and types; Eve's list shows it open by her.
 	if !dana.editor.open(p.ID) {
@@ -197,4 +200,33 @@ func listLine(d *Desk, id int64) string {
 		}
 	}
 	return ""
+}
+
+// listening waits until each user has a connection listening for the
+// library's changes, as the server sees it (pg_stat_activity shows the
+// last statement a connection ran; a watcher's is its LISTEN). admin
+// connects as the server's superuser, who sees every connection.
+func listening(t *testing.T, admin string, users ...string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		err := conn.QueryRow(context.Background(), `SELECT count(DISTINCT usename) FROM pg_stat_activity
+			WHERE usename = ANY($1) AND query LIKE 'LISTEN %'`, users).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == len(users) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s, %d of %v listen for the library's changes", n, users)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
