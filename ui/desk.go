@@ -74,6 +74,7 @@ type Desk struct {
 
 	imageCache string                      // where resized photos are kept between exports
 	opener     LibraryOpener               // opens another library file; nil offers none
+	files      libraryFiles                // the backups beside a library file
 	closeLib   func() error                // closes the library on the desk when another replaces it
 	libPath    string                      // the library file on the desk, when known
 	checking   bool                        // the library's check is running; autosave waits
@@ -127,7 +128,7 @@ func NewDesk(a fyne.App, lib Library) *Desk {
 // on the test's goroutine instead, as the desktop driver runs everything
 // on its one.
 func newDesk(a fyne.App, lib Library, ui func(func())) *Desk {
-	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib, ui: ui, stopWait: DefaultStopWait}
+	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib, ui: ui, stopWait: DefaultStopWait, files: storeFiles{}}
 	d.applyAppearance(d.appearance())
 	d.jobs = d.newJobs()
 	d.editor = newEditor(d)

@@ -140,13 +140,13 @@ func (d *Desk) showRestore() {
 		d.showError(galley.Errorf(galley.EInternal, "This desk cannot restore backups."))
 		return
 	}
-	backups, err := store.Backups(d.libPath)
+	backups, err := d.files.Backups(d.libPath)
 	if err != nil {
 		d.showError(err)
 		return
 	}
 	if len(backups) == 0 {
-		dialog.ShowInformation("No backups yet", "There are no backups in "+store.BackupDir(d.libPath)+" yet. File → Back Up Now makes one.", d.win)
+		dialog.ShowInformation("No backups yet", "There are no backups in "+d.files.BackupDir(d.libPath)+" yet. File → Back Up Now makes one.", d.win)
 		return
 	}
 	var names []string
@@ -172,7 +172,7 @@ func (d *Desk) showRestore() {
 
 // restoreNewestGood restores the newest backup that passes its check.
 func (d *Desk) restoreNewestGood() {
-	backups, err := store.Backups(d.libPath)
+	backups, err := d.files.Backups(d.libPath)
 	if err != nil {
 		d.showError(err)
 		return
@@ -186,7 +186,7 @@ func (d *Desk) restoreNewestGood() {
 	}
 	d.firstGoodBackup(paths, func(good string, _ error) {
 		if good == "" {
-			d.showError(galley.Errorf(galley.ENotFound, "There is no good backup in %s to restore.", store.BackupDir(d.libPath)))
+			d.showError(galley.Errorf(galley.ENotFound, "There is no good backup in %s to restore.", d.files.BackupDir(d.libPath)))
 			return
 		}
 		d.replaceWithBackup(good)
@@ -202,7 +202,7 @@ func (d *Desk) firstGoodBackup(backups []string, then func(good string, err erro
 	started := d.behindOverlay("Checking the backup…", d.jobs, func(ctx context.Context) func(bool) {
 		good, err := "", error(galley.Errorf(galley.ENotFound, "There is no backup to check."))
 		for _, b := range backups {
-			if err = store.CheckBackup(ctx, b); err == nil {
+			if err = d.files.CheckBackup(ctx, b); err == nil {
 				good = b
 				break
 			}
@@ -268,7 +268,7 @@ func (d *Desk) replaceWithBackup(backup string) {
 			}
 			d.closeLib = nil
 		}
-		kept, restoreErr := store.Restore(ctx, backup, d.libPath)
+		kept, restoreErr := d.files.Restore(ctx, backup, d.libPath)
 		lib, closeLib, err := d.opener(d.libPath, false)
 		if err != nil {
 			d.jobs = d.newJobs()
@@ -282,4 +282,34 @@ func (d *Desk) replaceWithBackup(backup string) {
 		}
 		dialog.ShowInformation("Restored", "The library is restored from\n"+backup+"\n\nThe library as it was is kept as\n"+kept, d.win)
 	})
+}
+
+// libraryFiles is what the desk does with the files beside a library
+// file: list, check and restore its backups. The desk reaches the store's
+// handling of library files through it alone; storeFiles is the store's.
+type libraryFiles interface {
+	Backups(libraryPath string) ([]store.BackupFile, error)
+	BackupDir(libraryPath string) string
+	CheckBackup(ctx context.Context, path string) error
+	Restore(ctx context.Context, backup, libraryPath string) (kept string, err error)
+}
+
+// storeFiles is libraryFiles as the store keeps backups: in a folder
+// beside the library.
+type storeFiles struct{}
+
+var _ libraryFiles = storeFiles{}
+
+func (storeFiles) Backups(libraryPath string) ([]store.BackupFile, error) {
+	return store.Backups(libraryPath)
+}
+
+func (storeFiles) BackupDir(libraryPath string) string { return store.BackupDir(libraryPath) }
+
+func (storeFiles) CheckBackup(ctx context.Context, path string) error {
+	return store.CheckBackup(ctx, path)
+}
+
+func (storeFiles) Restore(ctx context.Context, backup, libraryPath string) (string, error) {
+	return store.Restore(ctx, backup, libraryPath)
 }
