@@ -36,6 +36,15 @@ type ranked struct {
 
 type ghostMeta struct{ alt, caption string }
 
+// flag is a boolean column: true or false, or 1 or 0 from SQLite.
+type flag bool
+
+func (f *flag) UnmarshalJSON(data []byte) error {
+	s := string(data)
+	*f = flag(s == "true" || s == "1")
+	return nil
+}
+
 // ghostID is a row's ID: a string since Ghost 1.0, a number before.
 type ghostID string
 
@@ -76,14 +85,14 @@ type ghostPost struct {
 
 	// Ghost before 1.0 wrote these instead of type, feature_image and
 	// the posts_authors table.
-	Page     *bool   `json:"page"`
+	Page     *flag   `json:"page"`
 	Image    *string `json:"image"`
 	AuthorID ghostID `json:"author_id"`
 }
 
 // kind is "post" or "page", in any version's export.
 func (p *ghostPost) kind() string {
-	if p.Type == "" && p.Page != nil && *p.Page {
+	if p.Type == "" && p.Page != nil && bool(*p.Page) {
 		return "page"
 	}
 	if p.Type == "" {
@@ -239,7 +248,6 @@ func (a *Archive) ghostPost(gp *ghostPost) post {
 	g := a.gh
 	p := post{
 		id:      string(gp.ID),
-		source:  "ghost " + string(gp.ID),
 		title:   gp.Title,
 		slug:    gp.Slug,
 		excerpt: plainText(deref(gp.CustomExcerpt)),
@@ -323,11 +331,14 @@ func ghostTime(s *string) time.Time {
 	if s == nil {
 		return time.Time{}
 	}
-	t, err := time.Parse(time.RFC3339Nano, *s)
-	if err != nil {
-		return time.Time{}
+	// Ghost on MySQL writes RFC 3339; on SQLite, "2020-06-02 10:00:00"
+	// in UTC without a zone.
+	for _, layout := range []string{time.RFC3339Nano, time.DateTime, "2006-01-02 15:04:05.000"} {
+		if t, err := time.Parse(layout, *s); err == nil {
+			return t.UTC()
+		}
 	}
-	return t.UTC()
+	return time.Time{}
 }
 
 // scanGhost streams a Ghost export: for each table of its data it calls

@@ -310,6 +310,8 @@ func restoreComments(md string, notes []string) string {
 
 // commentSafe is s as the inside of an HTML comment.
 func commentSafe(s string) string {
+	// On one line: a blank line would end the comment's HTML block.
+	s = strings.Join(strings.Fields(s), " ")
 	for strings.Contains(s, "--") {
 		s = strings.ReplaceAll(s, "--", "- -")
 	}

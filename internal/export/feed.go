@@ -81,7 +81,7 @@ func (s *site) dayStamp(d galley.Date) string {
 // address is where a site file is found from outside: absolute with a base
 // URL, else relative to the top of the site (where the feed and sitemap
 // are).
-func (s *site) address(path string) string { return s.opt.BaseURL + path }
+func (s *site) address(path string) string { return s.opt.BaseURL + escapePath(path) }
 
 // feedEntries are the pieces in the feed: the newest published ones.
 func (s *site) feedEntries() []*galley.Entry {
@@ -160,7 +160,9 @@ func (s *site) siteID() string {
 	if s.opt.BaseURL != "" {
 		return s.opt.BaseURL
 	}
-	return "tag:galley," + "2026:" + galley.Slugify(s.opt.SiteName)
+	// ASCII whatever the name's script: a tag URI is, and an id must not
+	// change when slugs learn new letters.
+	return "tag:galley," + "2026:" + galley.ASCIISlug(s.opt.SiteName)
 }
 
 func (s *site) pieceID(e *galley.Entry) string {

@@ -73,7 +73,7 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 		// The person's page on the site, when it is there to be found.
 		who := ldPerson{Type: "Person", Name: c.Name, JobTitle: c.Role}
 		if page := s.people.page(c.Name); page != "" && s.opt.BaseURL != "" && s.link(page, "") != "" {
-			who.URL = s.opt.BaseURL + page
+			who.URL = s.absolute(page)
 		}
 		ld.Author = append(ld.Author, who)
 	}
@@ -83,7 +83,7 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 		// URL, else relative to the page.
 		img := root + lead.FullURL
 		if s.opt.BaseURL != "" {
-			img = s.opt.BaseURL + lead.FullURL
+			img = s.absolute(lead.FullURL)
 		}
 		og.Image, og.ImageAlt = img, lead.Alt
 		og.ImageW, og.ImageH, og.Card = lead.FullW, lead.FullH, "summary_large_image"

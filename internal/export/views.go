@@ -151,7 +151,7 @@ func (s *site) siteFileLink(name, root string) string {
 	case !s.partial:
 		return root + name
 	case s.opt.BaseURL != "":
-		return s.opt.BaseURL + name
+		return s.absolute(name)
 	}
 	return ""
 }
@@ -173,7 +173,7 @@ func (s *site) link(path, root string) string {
 	case !s.partial, s.holds[path]:
 		return root + path
 	case s.opt.BaseURL != "":
-		return s.opt.BaseURL + path
+		return s.absolute(path)
 	}
 	s.note("Links to pages this export does not hold (topics, types, people, other pieces) are shown as text; with a base URL they lead to the published site.")
 	return ""
@@ -213,8 +213,14 @@ func (s *site) canonical(path string) string {
 	if path == indexPath(1) {
 		return s.opt.BaseURL // the home page is the site's own address, not …/index.html
 	}
-	return s.opt.BaseURL + path
+	return s.absolute(path)
 }
+
+// absolute is the address of the export's file at path under the base
+// URL, percent-encoded: a slug in Arabic or Hebrew letters is a file
+// name as it is, and in an address its letters are escaped, as a sitemap,
+// a feed and JSON-LD require.
+func (s *site) absolute(path string) string { return s.opt.BaseURL + escapePath(path) }
 
 // figure describes a photo for a page at root. sizes tells the browser how
 // wide it is drawn, so it fetches the smallest file that is sharp enough.

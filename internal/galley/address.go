@@ -2,7 +2,6 @@ package galley
 
 import (
 	"slices"
-	"strconv"
 )
 
 // Addresses are the pages of one kind of name on the published site — the
@@ -66,7 +65,7 @@ func (a Addresses) Give(names []string) []GivenAddress {
 		slug := base
 		if a.Former[base] != k { // a name's own former address is its own
 			for i := 2; used[slug]; i++ {
-				slug = base + "-" + strconv.Itoa(i)
+				slug = NumberedSlug(base, i)
 			}
 		}
 		delete(a.Former, slug)

@@ -40,7 +40,9 @@ func CheckFormerAddress(s string) error {
 		return Errorf(EInvalid, "The former address %q has empty, \".\" or \"..\" steps.", s)
 	}
 	top, _, _ := strings.Cut(s, "/")
-	if reservedTop[top] {
+	// Compared without case: on a Mac, Windows or a case-blind bucket
+	// "Pieces/" is "pieces/".
+	if reservedTop[strings.ToLower(top)] {
 		return Errorf(EInvalid, "The former address %q is where the export writes pages of its own (%s).", s, top)
 	}
 	return nil

@@ -20,6 +20,7 @@ func FuzzSlugify(f *testing.F) {
 		strings.Repeat("word ", 60), strings.Repeat("a", MaxSlug+1), strings.Repeat("ab-", 40),
 		"-lead", "trail-", "two--hyphens", "Upper", "a/b", "with space", "caf\u00e9", "q & a", "Q\t&\nA",
 		"K\u212a", "\xff\xfe", "e\u0301", "\u0000\u001f", "Œuvre № 5 — 50% off @ 3:00 ½", "🙂 emoji 🙂",
+		"حوار حول الموانئ", "حِوَارٌ ٣ – ٢٠٢٤", "שיחה על הנמל", "Q&A: حوار", "حوار/../" + strings.Repeat("ميناء ", 30), "\u200fحوار\u200e",
 	} {
 		f.Add(s)
 	}
@@ -49,7 +50,15 @@ func FuzzSlugify(f *testing.F) {
 			if Slugify(title) != title {
 				t.Fatalf("the valid slug %q is changed by Slugify to %q", title, Slugify(title))
 			}
-			if url.PathEscape(title) != title || title == "." || title == ".." || strings.ContainsAny(title, `/\`) || len(title) > MaxSlug {
+			// Only ASCII letters, digits and hyphens need no escaping; the
+			// letters of Arabic, Hebrew, Syriac and Thaana are kept, escaped
+			// in addresses, and are never a path's separator or dot.
+			for _, r := range title {
+				if url.PathEscape(string(r)) != string(r) && !ownLetter(r) {
+					t.Fatalf("CheckSlug accepts %q, whose %q is not safe in a URL or a file name", title, r)
+				}
+			}
+			if title == "." || title == ".." || strings.ContainsAny(title, `/\.`) || len(title) > MaxSlug {
 				t.Fatalf("CheckSlug accepts %q, which is not safe in a URL or a file name", title)
 			}
 			return

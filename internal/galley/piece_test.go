@@ -16,6 +16,12 @@ func TestSlugify(t *testing.T) {
 		"   ":                                  "piece",
 		"snake_case__title":                    "snake-case-title",
 		"Ümlaut Straße":                        "umlaut-strasse",
+		// Abjads keep their own letters: a transliteration would keep
+		// only consonants ("hwr-hwl-lmwny").
+		"حوار حول الموانئ":        "حوار-حول-الموانئ",
+		"حِوَارٌ عن الميناء ٢٠٢٤": "حوار-عن-الميناء-2024",
+		"שיחה על הנמל":            "שיחה-על-הנמל",
+		"Q&A: حوار حول الموانئ":   "qa-حوار-حول-الموانئ",
 	}
 	for in, want := range cases {
 		if got := Slugify(in); got != want {

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -222,16 +221,6 @@ func resolve(related []galley.PieceRef, given map[string]string, announced map[s
 	return out
 }
 
-// slugCandidate is the nth slug tried for a piece whose title gives base:
-// base itself, then base-2, base-3, … cut to fit the longest slug.
-func slugCandidate(base string, n int) string {
-	if n == 1 {
-		return base
-	}
-	suffix := "-" + strconv.Itoa(n)
-	return strings.TrimRight(base[:min(len(base), galley.MaxSlug-len(suffix))], "-") + suffix
-}
-
 // importUnslugged writes a piece that has no slug of its own: under base
 // (the slug from its title) or the first free one after it, passing over the
 // slugs taken reports as spoken for in this import. A library piece is
@@ -239,7 +228,7 @@ func slugCandidate(base string, n int) string {
 // imported again).
 func (s *Store) importUnslugged(ctx context.Context, tx *txn, p *galley.Piece, base string, related []galley.PieceRef, read ImageReader, now time.Time, taken func(string) bool) (string, error) {
 	for n := 1; ; n++ {
-		slug := slugCandidate(base, n)
+		slug := galley.NumberedSlug(base, n)
 		if taken(slug) {
 			continue
 		}

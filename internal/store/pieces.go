@@ -177,11 +177,7 @@ func (s *Store) assignSlug(ctx context.Context, tx *txn, p *galley.Piece) error 
 	}
 	base := galley.Slugify(p.Title)
 	for n := 1; ; n++ {
-		candidate := base
-		if n > 1 {
-			suffix := fmt.Sprintf("-%d", n)
-			candidate = strings.TrimRight(base[:min(len(base), galley.MaxSlug-len(suffix))], "-") + suffix
-		}
+		candidate := galley.NumberedSlug(base, n)
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM pieces WHERE slug = ? AND id <> ?`, candidate, p.ID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {

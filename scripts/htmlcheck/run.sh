@@ -63,7 +63,7 @@ node "$here/check.mjs" axe \
 	"$work/one-piece/pieces/what-a-river-treaty-can-teach-negotiators.html" \
 	"$work/wordpress-site/pieces/qa-harbour-pilot-fog-radar-patience.html" \
 	"$work/wordpress-site/pieces/reading-tide-tables-global-trade.html" \
-	"$work/wordpress-site/pieces/hwr-hwl-lmwny.html" \
+	"$work/wordpress-site/pieces/حوار-حول-الموانئ.html" \
 	"$work/wordpress-site/index.html"
 
 echo "-- the hostile corpus"
