@@ -281,37 +281,53 @@ func (a *Archive) scanWXR(item func(*wxrItem) error) error {
 				if err := item(it); err != nil {
 					return err
 				}
-			case inChannel && depth == 3 && t.Name.Local == "author":
-				var au struct {
-					Login   string `xml:"author_login"`
-					Display string `xml:"author_display_name"`
-				}
-				if err := d.DecodeElement(&au, &t); err != nil {
+			case inChannel && depth == 3:
+				read, err := a.readChannelField(d, t)
+				if err != nil {
 					return fail(err)
 				}
-				depth--
-				if strings.TrimSpace(au.Display) != "" {
-					a.wp.authors[au.Login] = html.UnescapeString(strings.TrimSpace(au.Display))
-				}
-			case inChannel && depth == 3 && t.Name.Local == "language":
-				var s string
-				if err := d.DecodeElement(&s, &t); err != nil {
-					return fail(err)
-				}
-				depth--
-				a.Lang = strings.TrimSpace(s)
-			case inChannel && depth == 3 && (t.Name.Local == "link" && t.Name.Space == "" || t.Name.Local == "base_blog_url"):
-				var s string
-				if err := d.DecodeElement(&s, &t); err != nil {
-					return fail(err)
-				}
-				depth--
-				if a.Site == "" || t.Name.Local == "base_blog_url" {
-					a.Site = strings.TrimSpace(s)
+				if read {
+					depth--
 				}
 			}
 		}
 	}
+}
+
+// readChannelField reads one of the channel's own fields the import
+// uses (an author, the site's language and address), reporting whether
+// it read the element.
+func (a *Archive) readChannelField(d *xml.Decoder, t xml.StartElement) (bool, error) {
+	switch {
+	case t.Name.Local == "author":
+		var au struct {
+			Login   string `xml:"author_login"`
+			Display string `xml:"author_display_name"`
+		}
+		if err := d.DecodeElement(&au, &t); err != nil {
+			return false, err
+		}
+		if strings.TrimSpace(au.Display) != "" {
+			a.wp.authors[au.Login] = html.UnescapeString(strings.TrimSpace(au.Display))
+		}
+	case t.Name.Local == "language":
+		var s string
+		if err := d.DecodeElement(&s, &t); err != nil {
+			return false, err
+		}
+		a.Lang = strings.TrimSpace(s)
+	case t.Name.Local == "link" && t.Name.Space == "" || t.Name.Local == "base_blog_url":
+		var s string
+		if err := d.DecodeElement(&s, &t); err != nil {
+			return false, err
+		}
+		if a.Site == "" || t.Name.Local == "base_blog_url" {
+			a.Site = strings.TrimSpace(s)
+		}
+	default:
+		return false, nil
+	}
+	return true, nil
 }
 
 func firstWords(s string) string {
