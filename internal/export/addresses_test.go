@@ -179,6 +179,65 @@ func TestAPiecesFormerAddressesSendReadersOn(t *testing.T) {
 	}
 }
 
+// TestAFormerAddressNeverTakesTheExportsPlace: an old address where the
+// export writes a file of its own (a site file, a list page), whose
+// folder is another address's page, or which differs from another only
+// in case, gets no redirect page and a note naming it; the export
+// succeeds and every file stands as it would without the old addresses.
+func TestAFormerAddressNeverTakesTheExportsPlace(t *testing.T) {
+	st := sampleLibrary(t)
+	if err := st.PutSiteFile(ctx, "CNAME", []byte("news.example.org\n")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*galley.Piece{
+		{Title: "Harbour Lights", Status: galley.StatusPublished, Published: galley.Date{Year: 2019, Month: 3, Day: 2},
+			Formerly: []string{"cname/", "news.html", "Old/Fog.html"}},
+		{Title: "Tide Tables", Status: galley.StatusPublished, Published: galley.Date{Year: 2019, Month: 2, Day: 1},
+			Formerly: []string{"news.html/tides/", "old/fog.html", "CNAME/x/"}},
+	} {
+		if err := st.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	rep := exportTo(t, st, out, export.Options{BaseURL: liveBase})
+	if got := read(t, filepath.Join(out, "CNAME")); got != "news.example.org\n" {
+		t.Errorf("CNAME holds %q", got)
+	}
+	if got := read(t, filepath.Join(out, "news.html")); !strings.Contains(got, "pieces/harbour-lights.html") {
+		t.Errorf("news.html does not send readers to Harbour Lights:\n%s", got)
+	}
+	if got := read(t, filepath.Join(out, "Old", "Fog.html")); !strings.Contains(got, "pieces/harbour-lights.html") {
+		t.Errorf("Old/Fog.html does not send readers to Harbour Lights:\n%s", got)
+	}
+	// On a case-blind disk these would be CNAME and Old/Fog.html again.
+	for _, other := range [][2]string{{"cname", "CNAME"}, {"old/fog.html", "Old/Fog.html"}} {
+		if same, err := sameFile(filepath.Join(out, other[0]), filepath.Join(out, other[1])); err == nil && !same {
+			t.Errorf("both %s and %s were written: on a Mac or Windows one is lost", other[0], other[1])
+		}
+	}
+	for _, want := range []struct{ title, addr string }{
+		{"Harbour Lights", "cname/"}, {"Tide Tables", "news.html/tides/"}, {"Tide Tables", "old/fog.html"}, {"Tide Tables", "CNAME/x/"},
+	} {
+		if !slices.ContainsFunc(rep.Problems, func(p string) bool { return strings.Contains(p, want.title) && strings.Contains(p, want.addr+" ") }) {
+			t.Errorf("the export does not say %s's %s was not given: %q", want.title, want.addr, rep.Problems)
+		}
+	}
+}
+
+// sameFile reports whether a and b are one file (as on a case-blind disk).
+func sameFile(a, b string) (bool, error) {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(fa, fb), nil
+}
+
 // TestARedirectsFileListsEveryOldAddress exports a site with the
 // redirects setting "file": _redirects holds the site's own rules first,
 // as written, then a forced permanent redirect for every old address, a

@@ -67,24 +67,86 @@ func (s *site) redirectJobs() []pageJob {
 
 // formerJobs lists the redirect pages at the pieces' addresses on the
 // sites they came from, each to its piece's page. An address is given
-// once: when two pieces claim it (or it is a page the export writes
-// already), the first keeps it and the export says so.
-func (s *site) formerJobs(taken map[string]bool) []pageJob {
+// once, and only where nothing else of the export stands: when two
+// pieces claim it, or a page, a site file or a folder of the export is
+// there already, the first keeps it and the export says so, rather than
+// failing the whole export over an old link.
+func (s *site) formerJobs(taken *claims) []pageJob {
 	var jobs []pageJob
 	for _, e := range s.entries {
 		for _, addr := range e.Formerly {
-			path := galley.FormerPage(addr)
-			if taken[path] {
-				s.note("“%s”: its former address %s is another page's; no page was left there for it.", e.Title, addr)
+			// Kept by the library's rule; checked again, as a slug is, so a
+			// library written by an older Galley or by other means never
+			// writes outside the export or where Windows cannot copy it.
+			if err := galley.CheckFormerAddress(addr); err != nil {
+				s.note("“%s”: no page was left at its former address: %s", e.Title, galley.ErrorMessage(err))
 				continue
 			}
-			taken[path] = true
+			path := galley.FormerPage(addr)
+			if !taken.claim(path) {
+				s.note("“%s”: its former address %s is where the export writes another page or file; no page was left there for it.", e.Title, addr)
+				continue
+			}
 			to := piecePath(e.Slug)
 			view := redirectView{Lang: s.opt.Lang, Site: s.opt.SiteName, Name: e.Title, To: rootOf(path) + to, Canonical: s.canonical(to)}
 			jobs = append(jobs, s.redirectJob(path, to, view))
 		}
 	}
 	return jobs
+}
+
+// claims are the paths an export writes, and the folders they make, so a
+// path that would land on one of them is told apart before anything is
+// written. Paths are compared without case: on a Mac, Windows or a
+// case-blind bucket "News/Index.html" is "news/index.html".
+type claims struct {
+	files, dirs map[string]bool
+}
+
+func newClaims() *claims {
+	return &claims{files: map[string]bool{}, dirs: map[string]bool{}}
+}
+
+// free reports whether a file can be written at path: no file or folder
+// is there, and no step of its folders is a file.
+func (c *claims) free(path string) bool {
+	p := strings.ToLower(path)
+	if c.files[p] || c.dirs[p] {
+		return false
+	}
+	for i := strings.IndexByte(p, '/'); i >= 0; i = nextSlash(p, i) {
+		if c.files[p[:i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// add records a file at path and its folders.
+func (c *claims) add(path string) {
+	p := strings.ToLower(path)
+	c.files[p] = true
+	for i := strings.IndexByte(p, '/'); i >= 0; i = nextSlash(p, i) {
+		c.dirs[p[:i]] = true
+	}
+}
+
+// claim adds path when it is free, and reports whether it was.
+func (c *claims) claim(path string) bool {
+	if !c.free(path) {
+		return false
+	}
+	c.add(path)
+	return true
+}
+
+// nextSlash is the index of the next '/' in p after the one at i, or -1.
+func nextSlash(p string, i int) int {
+	j := strings.IndexByte(p[i+1:], '/')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
 }
 
 // move is one redirect: the page at from sends readers to the page at

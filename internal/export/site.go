@@ -428,11 +428,7 @@ func (s *site) pageJobs(ctx context.Context) []pageJob {
 			}})
 		})
 		pages = append(pages, s.redirectJobs()...)
-		taken := map[string]bool{}
-		for _, p := range pages {
-			taken[p.path] = true
-		}
-		pages = append(pages, s.formerJobs(taken)...)
+		pages = append(pages, s.formerJobs(s.claimed(pages))...)
 	}
 	return pages
 }
@@ -588,6 +584,28 @@ func (s *site) writeImage(ctx context.Context, t *tree, maker *imageMaker, u ima
 		count.Add(1)
 	}
 	return nil
+}
+
+// siteWideNames are the files writeSiteFiles may write at the top of a
+// whole site, besides the site's own files.
+var siteWideNames = []string{"style.css", "feed.xml", "sitemap.xml", "robots.txt", redirectsName}
+
+// claimed is what a whole site export writes besides redirect pages at
+// former addresses: its pages, the files of the site as a whole and the
+// site's own files; images have a folder of their own that a former
+// address cannot take (galley.CheckFormerAddress).
+func (s *site) claimed(pages []pageJob) *claims {
+	c := newClaims()
+	for _, p := range pages {
+		c.add(p.path)
+	}
+	for _, name := range siteWideNames {
+		c.add(name)
+	}
+	for _, f := range s.files {
+		c.add(f.Name)
+	}
+	return c
 }
 
 // writeSiteFiles writes the files that belong to the site as a whole: the

@@ -12,15 +12,33 @@ const maxFormerAddress = 1000
 // reservedTop are the export's own top-level names: a former address
 // under one of them would stand where the export writes its own pages.
 var reservedTop = map[string]bool{
-	"pieces": true, "topics": true, "types": true, "people": true, "photos": true,
-	"assets": true, "index.html": true, "feed.xml": true, "sitemap.xml": true, "robots.txt": true,
+	"pieces": true, "topics": true, "types": true, "people": true, "photos": true, "images": true,
+	"assets": true, "index.html": true, "style.css": true, "feed.xml": true, "sitemap.xml": true,
+	"robots.txt": true, "_redirects": true,
+}
+
+// windowsDevices are the names Windows keeps for its devices, with any
+// extension: a folder or file "con" or "aux.html" cannot be made there,
+// so an export holding one could not be copied to a Windows machine.
+var windowsDevices = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true}
+
+// isWindowsDevice reports whether the step names a Windows device.
+func isWindowsDevice(step string) bool {
+	base, _, _ := strings.Cut(strings.ToLower(step), ".")
+	if windowsDevices[base] {
+		return true
+	}
+	return len(base) == 4 && (strings.HasPrefix(base, "com") || strings.HasPrefix(base, "lpt")) && base[3] >= '0' && base[3] <= '9'
 }
 
 // CheckFormerAddress reports whether s can be one of a piece's former
 // addresses: a path under the site's base address, as a static site
 // serves it ("2018/05/a-pilot-on-fog/" or "news/old-page.html"), without
 // a scheme, host, query or fragment, without "." or ".." steps, and not
-// where the export writes pages of its own.
+// where the export writes pages of its own. Each step must be a name a
+// file can have on Windows and macOS too, since an export is copied to
+// such machines and served from them: no <>:"|*, no device name such as
+// "con", no step ending in a dot or a space.
 func CheckFormerAddress(s string) error {
 	switch {
 	case s == "":
@@ -38,6 +56,16 @@ func CheckFormerAddress(s string) error {
 	}
 	if clean != s || strings.HasPrefix(s, "../") || s == ".." || s == "." {
 		return Errorf(EInvalid, "The former address %q has empty, \".\" or \"..\" steps.", s)
+	}
+	for _, step := range strings.Split(strings.TrimSuffix(s, "/"), "/") {
+		switch {
+		case strings.ContainsAny(step, `<>:"|*`):
+			return Errorf(EInvalid, "The former address %q holds a character a file name cannot have on Windows (<>:\"|*).", s)
+		case strings.HasSuffix(step, ".") || strings.HasSuffix(step, " "):
+			return Errorf(EInvalid, "The former address %q has a step ending in a dot or a space, which Windows drops from file names.", s)
+		case isWindowsDevice(step):
+			return Errorf(EInvalid, "The former address %q has a step Windows keeps for a device (%s).", s, step)
+		}
 	}
 	top, _, _ := strings.Cut(s, "/")
 	// Compared without case: on a Mac, Windows or a case-blind bucket

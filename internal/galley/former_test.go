@@ -6,7 +6,7 @@ import (
 )
 
 func TestCheckFormerAddress(t *testing.T) {
-	for _, ok := range []string{"2018/05/a-pilot-on-fog/", "about", "news/old-page.html", "2023/04/حوار-حول-الموانئ/", "archives/2019/"} {
+	for _, ok := range []string{"2018/05/a-pilot-on-fog/", "about", "news/old-page.html", "2023/04/حوار-حول-الموانئ/", "archives/2019/", "console/", "com/x", "auxiliary.html", "v1.2/notes"} {
 		if err := CheckFormerAddress(ok); err != nil {
 			t.Errorf("%q refused: %v", ok, err)
 		}
@@ -26,6 +26,16 @@ func TestCheckFormerAddress(t *testing.T) {
 		"a\\b":                    "backslashes",
 		"line\nbreak":             "control characters",
 		strings.Repeat("a/", 600): "too long",
+		"Style.css":               "pages of its own",
+		"images/x/":               "pages of its own",
+		"news/con/":               "device",
+		"aux.html":                "device",
+		"COM1.txt/":               "device",
+		"news/lpt9":               "device",
+		"2018/05/q:a/":            "Windows",
+		"a/b*c":                   "Windows",
+		"news./old/":              "ending in a dot",
+		"news/old ":               "ending in a dot or a space",
 	} {
 		err := CheckFormerAddress(bad)
 		if err == nil || !strings.Contains(err.Error(), says) {
