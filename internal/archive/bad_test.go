@@ -1,6 +1,7 @@
 package archive_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,6 +53,7 @@ func TestBadArchivesAreRefusedWithTheirFault(t *testing.T) {
 		{"XML that is no export", "feed.xml", `<?xml version="1.0"?><rss version="2.0"><channel><title>A feed</title></channel></rss>`, []string{"feed.xml", "not a WordPress export"}},
 		{"JSON that is no Ghost export", "posts.json", `{"posts": [{"title": "x"}]}`, []string{"posts.json", "not a Ghost export", `"data"`}},
 		{"truncated Ghost export", "cut.json", `{"db":[{"meta":{"exported_on":1,"version":"5.80.0"},"data":{"posts":[{"id":"1","title":"x"`, []string{"cut.json", "posts table", "not a complete Ghost export"}},
+		{"a Ghost value nested endlessly", "deep.json", `{"db":[{"meta":{"exported_on":1,"version":"5.80.0"},"data":{"junk":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}}]}`, []string{"deep.json", "junk table", "nested more than 1000"}},
 		{"a Ghost export of another shape", "shape.json", `{"db":[{"meta":{"exported_on":1},"data":{"posts":{"id":"1"}}}]}`, []string{"shape.json", "posts table"}},
 	}
 	for _, c := range cases {
@@ -78,6 +80,23 @@ func TestBadArchivesAreRefusedWithTheirFault(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestManyTermsBeforeThePostsAreNoEndlessItem reads the export of a site
+// with more tags than 16 MB hold, which WordPress lists in the channel
+// before the first post: the bound is on each of them, not on all of
+// them together, and the posts after them import.
+func TestManyTermsBeforeThePostsAreNoEndlessItem(t *testing.T) {
+	var terms strings.Builder
+	for i := 0; terms.Len() <= archive.MaxItem+archive.MaxItem/4; i++ {
+		fmt.Fprintf(&terms, "<wp:tag><wp:term_id>%d</wp:term_id><wp:tag_slug>tag-%d</wp:tag_slug><wp:tag_name><![CDATA[Tag %d]]></wp:tag_name></wp:tag>\n", i, i, i)
+	}
+	p := writeFile(t, "big.xml", wxr("", terms.String()+post("1", "After the tags", "<p>text</p>")))
+	st := newLibrary(t)
+	importArchive(t, st, p, archive.Options{})
+	if _, err := st.PieceBySlug(ctx, "p1"); err != nil {
+		t.Errorf("the post after %d MB of tags: %v", terms.Len()>>20, err)
 	}
 }
 

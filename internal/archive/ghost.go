@@ -476,10 +476,18 @@ func eachRow(d *json.Decoder, cr *countingReader, fn func(json.RawMessage) error
 	return expectDelim(d, ']')
 }
 
+// maxDepth is how deep skipValue follows nested arrays and objects: the
+// decoder keeps a step for each level, so "[[[[…" a gigabyte deep would
+// fill memory a byte at a time. Ghost's own tables nest a few levels.
+const maxDepth = 1000
+
 // skipValue reads past one value without keeping it.
 func skipValue(d *json.Decoder, cr *countingReader) error {
 	depth := 0
 	for {
+		if depth > maxDepth {
+			return fmt.Errorf("a value is nested more than %d levels deep", maxDepth)
+		}
 		cr.mark()
 		tok, err := d.Token()
 		if err != nil {

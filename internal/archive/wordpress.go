@@ -266,11 +266,16 @@ func (a *Archive) scanWXR(item func(*wxrItem) error) error {
 			}
 		case xml.StartElement:
 			depth++
+			if depth == 3 {
+				// The bound is on each of the channel's children: an item,
+				// or one of the authors, categories, tags and terms a large
+				// site lists by the hundred thousand before its first item.
+				cr.mark()
+			}
 			switch {
 			case t.Name.Local == "channel":
 				inChannel = true
 			case inChannel && depth == 3 && t.Name.Local == "item":
-				cr.mark()
 				line, _ := d.InputPos()
 				it, err := readItem(d, t)
 				if err != nil {
