@@ -158,7 +158,7 @@ func Open(p string, opt Options) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{Format: format, path: p, opt: opt, conv: converter{md: newMarkdown()}, slugs: map[string]bool{}, skipped: map[string]int{}}
+	a := &Archive{Format: format, path: p, opt: opt, conv: newConverter(), slugs: map[string]bool{}, skipped: map[string]int{}}
 	if opt.TypeFrom != "" && opt.TypeFrom != "category" && opt.TypeFrom != "tag" {
 		return nil, galley.Errorf(galley.EInvalid, "--type-from takes category or tag, not %q.", opt.TypeFrom)
 	}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -29,8 +30,9 @@ type picture struct {
 // content is a post's HTML taken apart: its blocks as Markdown, the
 // pictures taken out of them, and what could not be kept.
 type content struct {
+	marks    *markers
 	blocks   []block
-	pictures []picture
+	pictures []picture // the ith stands in the blocks as marks.picture(i) until placePictures
 	// leftOut names, for the import's summary, each thing Markdown cannot
 	// hold: it stays in the body as an HTML comment at its place, which
 	// the export leaves out and the pre-publish checks name.
@@ -64,30 +66,61 @@ var blockTag = regexp.MustCompile(`(?i)^\s*<(p|h[1-6]|ul|ol|dl|blockquote|table|
 
 // autop does what WordPress's wpautop does to a classic post when it is
 // shown: text parted by blank lines becomes paragraphs and a lone newline
-// a line break. Content already in blocks (Gutenberg's, Ghost's) passes
-// through as it is.
+// a line break. Content already in blocks (Gutenberg's, whose block
+// comments tell WordPress not to run wpautop on it, and Ghost's) passes
+// through as it is, and so, as in wpautop, do <pre>, <script>, <style>
+// and <textarea>, whose lines and blank lines are their own.
 func autop(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	if !strings.Contains(s, "\n\n") {
-		if blockTag.MatchString(s) {
-			return s
-		}
-		return "<p>" + strings.ReplaceAll(strings.TrimSpace(s), "\n", "<br>\n") + "</p>"
+	if strings.Contains(s, "<!-- wp:") {
+		return s
 	}
+	// Each kept element waits behind a token of its own: NUL cannot be in
+	// an XML document's text, so no post holds one.
+	var kept []string
+	for _, re := range keptWhole {
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			kept = append(kept, m)
+			return "\x00" + strconv.Itoa(len(kept)-1) + "\x00"
+		})
+	}
+	isBlock := func(chunk string) bool { return blockTag.MatchString(chunk) || strings.HasPrefix(chunk, "\x00") }
 	var b strings.Builder
-	for _, chunk := range regexp.MustCompile(`\n\s*\n`).Split(s, -1) {
-		chunk = strings.TrimSpace(chunk)
-		switch {
-		case chunk == "":
-		case blockTag.MatchString(chunk):
-			b.WriteString(chunk)
-		default:
-			b.WriteString("<p>" + strings.ReplaceAll(chunk, "\n", "<br>\n") + "</p>")
+	if !strings.Contains(s, "\n\n") {
+		if isBlock(s) {
+			b.WriteString(s)
+		} else {
+			b.WriteString("<p>" + strings.ReplaceAll(strings.TrimSpace(s), "\n", "<br>\n") + "</p>")
 		}
-		b.WriteString("\n")
+	} else {
+		for _, chunk := range blankLine.Split(s, -1) {
+			chunk = strings.TrimSpace(chunk)
+			switch {
+			case chunk == "":
+			case isBlock(chunk):
+				b.WriteString(chunk)
+			default:
+				b.WriteString("<p>" + strings.ReplaceAll(chunk, "\n", "<br>\n") + "</p>")
+			}
+			b.WriteString("\n")
+		}
 	}
-	return b.String()
+	return keptToken.ReplaceAllStringFunc(b.String(), func(t string) string {
+		i, _ := strconv.Atoi(strings.Trim(t, "\x00"))
+		return kept[i]
+	})
 }
+
+var (
+	blankLine = regexp.MustCompile(`\n\s*\n`)
+	keptWhole = []*regexp.Regexp{
+		regexp.MustCompile(`(?is)<pre[\s>].*?</pre\s*>`),
+		regexp.MustCompile(`(?is)<script[\s>].*?</script\s*>`),
+		regexp.MustCompile(`(?is)<style[\s>].*?</style\s*>`),
+		regexp.MustCompile(`(?is)<textarea[\s>].*?</textarea\s*>`),
+	}
+	keptToken = regexp.MustCompile("\x00\\d+\x00")
+)
 
 // newMarkdown is the HTML-to-Markdown converter: CommonMark with the two
 // extensions Galley's Markdown renders (tables, strike-through).
@@ -103,13 +136,18 @@ func newMarkdown() *htmltomarkdown.Converter {
 // converter turns posts' HTML into Galley's Markdown. One is used for a
 // whole import: the Markdown converter is safe to reuse.
 type converter struct {
-	md *htmltomarkdown.Converter
+	md    *htmltomarkdown.Converter
+	marks *markers
+}
+
+func newConverter() converter {
+	return converter{md: newMarkdown(), marks: newMarkers()}
 }
 
 // convert takes a post's HTML apart. shortcodes tells WordPress content,
 // whose [shortcodes] are expanded or named, from Ghost's.
 func (c *converter) convert(src string, wp *shortcodes) (content, error) {
-	var out content
+	out := content{marks: c.marks}
 	if wp != nil {
 		src = wp.expand(src, &out)
 		src = autop(src)
@@ -197,8 +235,8 @@ func (c *converter) addBlock(n *html.Node, out *content) error {
 	holder.AppendChild(n)
 	c.takeOut(n, out)
 	// Told after what is left out is out: a question is words.
-	text := strings.TrimSpace(markerPattern.ReplaceAllString(textOf(holder), ""))
-	strong := text != "" && strings.TrimSpace(markerPattern.ReplaceAllString(textOutside(holder, atom.Strong, atom.B), "")) == ""
+	text := strings.TrimSpace(c.marks.strip(textOf(holder)))
+	strong := text != "" && strings.TrimSpace(c.marks.strip(textOutside(holder, atom.Strong, atom.B))) == ""
 	var buf bytes.Buffer
 	for child := holder.FirstChild; child != nil; child = child.NextSibling {
 		if err := html.Render(&buf, child); err != nil {
@@ -209,7 +247,7 @@ func (c *converter) addBlock(n *html.Node, out *content) error {
 	if err != nil {
 		return fmt.Errorf("the content could not be turned into Markdown: %v", err)
 	}
-	md = strings.TrimSpace(restoreComments(md, out.leftOut))
+	md = strings.TrimSpace(c.marks.restoreComments(md, out.leftOut))
 	if md == "" {
 		return nil
 	}
@@ -245,17 +283,20 @@ func (c *converter) takeOut(n *html.Node, out *content) {
 		if fig := enclosing(n, atom.Figure); fig != nil {
 			pic.caption = figcaption(fig)
 		}
+		// Its marker keeps its place, for a note there if its file is
+		// not found.
+		replace(n, out.marks.picture(len(out.pictures)))
 		out.pictures = append(out.pictures, pic)
-		remove(n)
 	case atom.Figure, atom.A, atom.Div, atom.Li, atom.P, atom.Span:
-		// A figure, link or wrapper left with nothing once its picture is
-		// out goes too, so no empty link or stray caption is left.
-		if strings.TrimSpace(textOf(n)) == "" && !hasMarker(n) {
-			remove(n)
+		// A figure, link or wrapper left with nothing but its pictures
+		// gives way to them, so no empty link or stray caption is left.
+		m := c.marks
+		if strings.TrimSpace(m.strip(textOf(n))) == "" && !m.hasLeftOut(n) {
+			replace(n, m.pictures(textOf(n)))
 			return
 		}
-		if n.DataAtom == atom.Figure && strings.TrimSpace(textOutside(n, atom.Figcaption)) == "" && !hasMarker(n) {
-			remove(n) // only its caption is left: the photo carries it
+		if n.DataAtom == atom.Figure && strings.TrimSpace(m.strip(textOutside(n, atom.Figcaption))) == "" && !m.hasLeftOut(n) {
+			replace(n, m.pictures(textOf(n))) // only its caption is left: the photo carries it
 		}
 	}
 }
@@ -285,27 +326,102 @@ func describeUnkept(n *html.Node) string {
 	return t
 }
 
-// markerPrefix starts the text of a placeholder for a comment, so the
-// Markdown converter, which drops comments, carries it through as text:
-// letters and digits only, which it leaves as they are.
-const markerPrefix = "GALLEYLEFTOUT"
+// markers are the words that stand, while a post goes through the
+// Markdown converter, for what it drops or what is decided later: a
+// left-out thing's comment ("…12Z") and a picture ("…3P"). The converter
+// carries letters and digits through as they are. The prefix is drawn
+// afresh for each import, so no text an author wrote can pass for one.
+type markers struct {
+	prefix string
+	re     *regexp.Regexp // a marker: its number and kind
+}
 
-// placeholder is the text the ith left-out thing is carried through the
-// Markdown converter as; restoreComments turns it into its comment.
-func placeholder(i int) string { return markerPrefix + strconv.Itoa(i) + "Z" }
+func newMarkers() *markers {
+	var b [12]byte
+	rand.Read(b[:])
+	prefix := []byte("GALLEY")
+	for _, c := range b {
+		prefix = append(prefix, 'A'+c%26)
+	}
+	return &markers{prefix: string(prefix), re: regexp.MustCompile(string(prefix) + `(\d+)([ZP])`)}
+}
 
-var markerPattern = regexp.MustCompile(markerPrefix + `(\d+)Z`)
+// leftOut is the marker of the ith left-out thing.
+func (m *markers) leftOut(i int) string { return m.prefix + strconv.Itoa(i) + "Z" }
 
-// restoreComments turns placeholders into HTML comments naming what was
-// left out. A comment holds no "--", so nothing in a note can end it.
-func restoreComments(md string, notes []string) string {
-	return markerPattern.ReplaceAllStringFunc(md, func(m string) string {
-		i, err := strconv.Atoi(markerPattern.FindStringSubmatch(m)[1])
-		if err != nil || i >= len(notes) {
+// picture is the marker of the ith picture.
+func (m *markers) picture(i int) string { return m.prefix + strconv.Itoa(i) + "P" }
+
+// strip is s without its markers.
+func (m *markers) strip(s string) string { return m.re.ReplaceAllString(s, "") }
+
+// pictures is the picture markers in s, one after another.
+func (m *markers) pictures(s string) string {
+	var b strings.Builder
+	for _, sub := range m.re.FindAllStringSubmatch(s, -1) {
+		if sub[2] == "P" {
+			b.WriteString(sub[0])
+		}
+	}
+	return b.String()
+}
+
+// hasLeftOut reports whether the text under n holds a left-out thing.
+func (m *markers) hasLeftOut(n *html.Node) bool {
+	for _, sub := range m.re.FindAllStringSubmatch(textOf(n), -1) {
+		if sub[2] == "Z" {
+			return true
+		}
+	}
+	return false
+}
+
+// restoreComments turns left-out markers into HTML comments naming what
+// was left out; picture markers stay for placePictures. A comment holds
+// no "--", so nothing in a note can end it.
+func (m *markers) restoreComments(md string, notes []string) string {
+	return m.replace(md, "Z", func(i int) string {
+		if i >= len(notes) {
 			return ""
 		}
 		return "<!-- " + commentSafe(notes[i]) + " -->"
 	})
+}
+
+// replace replaces the markers of one kind in md by what with gives for
+// their number.
+func (m *markers) replace(md, kind string, with func(int) string) string {
+	return m.re.ReplaceAllStringFunc(md, func(s string) string {
+		sub := m.re.FindStringSubmatch(s)
+		if sub[2] != kind {
+			return s
+		}
+		i, err := strconv.Atoi(sub[1])
+		if err != nil {
+			return ""
+		}
+		return with(i)
+	})
+}
+
+// placePictures is the blocks with each picture's marker gone: in its
+// place, a comment for a picture whose file was not imported (notes[i],
+// when there is one), so the editor meets it where the picture stood.
+// A block left empty goes.
+func (c *content) placePictures(notes map[int]string) []block {
+	var out []block
+	for _, b := range c.blocks {
+		b.markdown = strings.TrimSpace(c.marks.replace(b.markdown, "P", func(i int) string {
+			if note, ok := notes[i]; ok {
+				return "<!-- " + commentSafe(note) + " -->"
+			}
+			return ""
+		}))
+		if b.markdown != "" {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // commentSafe is s as the inside of an HTML comment.
@@ -318,29 +434,24 @@ func commentSafe(s string) string {
 	return strings.TrimRight(s, "-")
 }
 
-// leaveOut records a note of what is left out and returns its
-// placeholder.
+// leaveOut records a note of what is left out and returns its marker.
 func (out *content) leaveOut(note string) string {
 	out.leftOut = append(out.leftOut, note)
-	return placeholder(len(out.leftOut) - 1)
+	return out.marks.leftOut(len(out.leftOut) - 1)
 }
 
-func hasMarker(n *html.Node) bool { return strings.Contains(textOf(n), markerPrefix) }
-
-// replace puts a text node with text in n's place.
+// replace puts a text node with text in n's place (nothing, when text is
+// empty).
 func replace(n *html.Node, text string) {
 	if n.Parent == nil {
 		return
 	}
-	n.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: text}, n)
+	if text != "" {
+		n.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: text}, n)
+	}
 	n.Parent.RemoveChild(n)
 }
 
-func remove(n *html.Node) {
-	if n.Parent != nil {
-		n.Parent.RemoveChild(n)
-	}
-}
 
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {

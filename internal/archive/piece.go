@@ -95,15 +95,22 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 	if err != nil {
 		return piece, galley.Errorf(galley.EInvalid, "%s post %s (“%s”): %v.", a.Format, p.id, p.title, err)
 	}
-	var missing []string
-	piece.Photos, missing = a.photos(p, c.pictures)
+	photos, missing := a.photos(p, c.pictures)
+	piece.Photos = photos
 	for _, what := range c.leftOut {
 		say("kept as a comment, not on the page: %s", what)
 	}
+	notes := map[int]string{}
+	var lead string
 	for _, m := range missing {
-		say("image not imported (%s)", m)
+		say("image not imported (%s)", m.note)
+		if m.index < 0 {
+			lead = m.note
+		} else {
+			notes[m.index] = "image not imported: " + m.note
+		}
 	}
-	body := c.blocks
+	body := c.placePictures(notes)
 	if a.opt.QA {
 		if intro, pairs, ok := structure(body); ok {
 			piece.Body, piece.QA = intro, pairs
@@ -118,14 +125,12 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 		say("text not imported: %s", p.lost)
 		piece.Body = strings.TrimSpace("<!-- " + commentSafe("text not imported: "+p.lost) + " -->\n\n" + piece.Body)
 	}
-	if len(missing) > 0 {
+	if lead != "" {
 		// The editor meets it in the body and in the checks, not only in
-		// a summary that scrolled past.
-		var lines []string
-		for _, m := range missing {
-			lines = append(lines, "<!-- "+commentSafe("image not imported: "+m)+" -->")
-		}
-		piece.Body = strings.TrimSpace(strings.Join(lines, "\n") + "\n\n" + piece.Body)
+		// a summary that scrolled past: a picture of the text where it
+		// stood (placePictures), the featured one, which stood nowhere
+		// in the text, at its top.
+		piece.Body = strings.TrimSpace("<!-- " + commentSafe("featured image not imported: "+lead) + " -->\n\n" + piece.Body)
 	}
 	words := piece.Title + " " + piece.Body
 	for _, qa := range piece.QA {
@@ -141,16 +146,27 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 	return piece, nil
 }
 
+// missingPicture is a picture whose file is not imported: which one
+// (its index among the content's pictures, -1 for the featured image),
+// and a note naming it, why, and the words it carried.
+type missingPicture struct {
+	index int
+	note  string
+}
+
 // photos are the piece's photos: the featured image as the lead, then
 // the content's images in order, each file once, and what could not be
 // found.
-func (a *Archive) photos(p post, pics []picture) ([]galley.Photo, []string) {
+func (a *Archive) photos(p post, pics []picture) ([]galley.Photo, []missingPicture) {
 	var out []galley.Photo
-	var missing []string
+	var missing []missingPicture
 	index := map[string]int{}
-	add := func(pic picture, lead bool) {
+	add := func(i int, pic picture, lead bool) {
 		if a.wp != nil {
 			a.wp.fill(&pic)
+		}
+		lost := func(why string) {
+			missing = append(missing, missingPicture{i, pictureNote(pic, why)})
 		}
 		rel, ok := a.locate(pic.src, p.uploads)
 		if !ok && pic.file != "" && a.found(pic.file) {
@@ -159,11 +175,11 @@ func (a *Archive) photos(p post, pics []picture) ([]galley.Photo, []string) {
 		if !ok {
 			switch {
 			case a.uploads == nil:
-				missing = append(missing, pic.src+": no uploads folder was given")
+				lost("no uploads folder was given")
 			case rel == "":
-				missing = append(missing, pic.src+": not an address of the old site's uploads")
+				lost("not an address of the old site's uploads")
 			default:
-				missing = append(missing, pic.src+": not in the uploads folder")
+				lost("not in the uploads folder")
 			}
 			return
 		}
@@ -178,19 +194,32 @@ func (a *Archive) photos(p post, pics []picture) ([]galley.Photo, []string) {
 			return
 		}
 		if len(out) == galley.MaxPhotos {
-			missing = append(missing, fmt.Sprintf("%s: a piece holds at most %d photos", pic.src, galley.MaxPhotos))
+			lost(fmt.Sprintf("a piece holds at most %d photos", galley.MaxPhotos))
 			return
 		}
 		index[rel] = len(out)
 		out = append(out, galley.Photo{Source: rel, Alt: pic.alt, Caption: pic.caption, Lead: lead})
 	}
 	if p.featured != nil {
-		add(*p.featured, true)
+		add(-1, *p.featured, true)
 	}
-	for _, pic := range pics {
-		add(pic, false)
+	for i, pic := range pics {
+		add(i, pic, false)
 	}
 	return out, missing
+}
+
+// pictureNote names a picture not imported, why, and the alt text and
+// caption it had, so an editor who finds the file has its words.
+func pictureNote(pic picture, why string) string {
+	note := pic.src + ": " + why
+	if pic.alt != "" {
+		note += "; alt text “" + pic.alt + "”"
+	}
+	if pic.caption != "" {
+		note += "; caption “" + pic.caption + "”"
+	}
+	return note
 }
 
 // locate finds an image's file in the uploads folder: under its address's

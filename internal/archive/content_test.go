@@ -1,0 +1,76 @@
+package archive_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"app.galley/galley/internal/archive"
+)
+
+// TestPostsKeepWhatTheirAuthorsWrote imports one WordPress export of
+// posts whose content a careless conversion alters, and reads each
+// piece's body back: what the author wrote is there, in its place.
+func TestPostsKeepWhatTheirAuthorsWrote(t *testing.T) {
+	cases := []struct {
+		name, content string
+		want          []string // in this order in the body
+		not           []string
+	}{
+		{
+			name:    "a classic post's preformatted text keeps its blank lines",
+			content: "Run this:\n\n<pre>first line\n\n  indented after a blank line\nlast</pre>\n\nThen this.",
+			want:    []string{"Run this:", "```\nfirst line\n\n  indented after a blank line\nlast\n```", "Then this."},
+			not:     []string{"<br", "\\\n"},
+		},
+		{
+			name:    "a block editor post's lines are not made line breaks",
+			content: "<!-- wp:paragraph -->\n<p>One sentence\nwrapped in the source.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:paragraph -->\n<p>Second.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:code -->\n<pre class=\"wp-block-code\"><code>a = 1\n\nb = 2</code></pre>\n<!-- /wp:code -->",
+			want:    []string{"One sentence wrapped in the source.", "Second.", "```\na = 1\n\nb = 2\n```"},
+			not:     []string{"\\\n", "<br"},
+		},
+		{
+			name:    "an image not found is named where it stood, with its words",
+			content: "<p>Before the picture.</p>\n\n<figure class=\"wp-block-image\"><img src=\"http://wp.test/wp-content/uploads/2020/01/quay.jpg\" alt=\"The quay at dawn\"><figcaption>Fishing boats, 1998</figcaption></figure>\n\n<p>After the picture.</p>",
+			want:    []string{"Before the picture.", "<!-- image not imported: http://wp.test/wp-content/uploads/2020/01/quay.jpg: no uploads folder was given; alt text “The quay at dawn”; caption “Fishing boats, 1998” -->", "After the picture."},
+		},
+		{
+			name:    "an image inside a sentence is named inside it",
+			content: "<p>Left <a href=\"http://wp.test/wp-content/uploads/big.jpg\"><img src=\"http://wp.test/wp-content/uploads/small.jpg\" alt=\"a map\"></a> right.</p>",
+			want:    []string{"Left <!-- image not imported: http://wp.test/wp-content/uploads/small.jpg: no uploads folder was given; alt text “a map” --> right."},
+			not:     []string{"[](", "big.jpg"},
+		},
+		{
+			name:    "text that looks like the import's own markers stays text",
+			content: "<p>The codes GALLEYLEFTOUT0Z and GALLEYLEFTOUT1P are ours.</p><iframe src=\"https://video.example/x\"></iframe>",
+			want:    []string{"The codes GALLEYLEFTOUT0Z and GALLEYLEFTOUT1P are ours.", "<!-- iframe: https://video.example/x -->"},
+		},
+	}
+	var items strings.Builder
+	for i, c := range cases {
+		items.WriteString(post(strconv.Itoa(i+1), "Case "+strconv.Itoa(i+1), c.content))
+	}
+	st := newLibrary(t)
+	importArchive(t, st, writeFile(t, "export.xml", wxr("", items.String())), archive.Options{})
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := st.PieceBySlug(ctx, "p"+strconv.Itoa(i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rest := p.Body
+			for _, w := range c.want {
+				at := strings.Index(rest, w)
+				if at < 0 {
+					t.Fatalf("the body lacks %q (or has it out of order):\n%s", w, p.Body)
+				}
+				rest = rest[at+len(w):]
+			}
+			for _, n := range c.not {
+				if strings.Contains(p.Body, n) {
+					t.Errorf("the body holds %q:\n%s", n, p.Body)
+				}
+			}
+		})
+	}
+}
