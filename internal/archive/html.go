@@ -452,7 +452,6 @@ func replace(n *html.Node, text string) {
 	n.Parent.RemoveChild(n)
 }
 
-
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
