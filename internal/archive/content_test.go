@@ -1,6 +1,7 @@
 package archive_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,6 +71,56 @@ func TestPostsKeepWhatTheirAuthorsWrote(t *testing.T) {
 				if strings.Contains(p.Body, n) {
 					t.Errorf("the body holds %q:\n%s", n, p.Body)
 				}
+			}
+		})
+	}
+}
+
+// TestOnlyInterviewsBecomeQuestionsAndAnswers imports, with --qa, posts
+// that are interviews and posts that only look a little like them: the
+// interviews get their questions, the articles stay articles.
+func TestOnlyInterviewsBecomeQuestionsAndAnswers(t *testing.T) {
+	cases := []struct {
+		name, content string
+		questions     []string // nil: an article
+	}{
+		{
+			name:    "an article on Q-learning",
+			content: "<p>Q-learning is a way to learn by trial.</p><p>It keeps a table of values.</p><p>Q-values settle over time.</p><p>That is the whole idea.</p>",
+		},
+		{
+			name:    "an article with bold subheadings",
+			content: "<p>An opening paragraph.</p><p><strong>The background</strong></p><p>Some history.</p><p><strong>What happens next?</strong></p><p>A forecast.</p><p><strong>The cost</strong></p><p>Some figures.</p><p><strong>Who pays?</strong></p><p>The ratepayers.</p><p><strong>The vote</strong></p><p>In May.</p>",
+		},
+		{
+			name:      "an interview in bold, with a note before it and a question without a question mark",
+			content:   "<p><strong>This interview was edited for length.</strong></p><p>We met at the quay.</p><p><strong>When did you start?</strong></p><p>In 1990.</p><p><strong>Tell me about the first winter.</strong></p><p>It was cold.</p><p><strong>Would you do it again?</strong></p><p>Every day.</p>",
+			questions: []string{"When did you start?", "Tell me about the first winter.", "Would you do it again?"},
+		},
+		{
+			name:      "an interview whose questions start with a bold Q and a dash",
+			content:   "<p>An introduction.</p><p><strong>Q – Where were you born?</strong></p><p>By the sea.</p><p><strong>Q – And now?</strong></p><p>Inland.</p>",
+			questions: []string{"Where were you born?", "And now?"},
+		},
+	}
+	var items strings.Builder
+	for i, c := range cases {
+		items.WriteString(post(strconv.Itoa(i+1), "Case "+strconv.Itoa(i+1), c.content))
+	}
+	st := newLibrary(t)
+	importArchive(t, st, writeFile(t, "export.xml", wxr("", items.String())), archive.Options{QA: true})
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := st.PieceBySlug(ctx, "p"+strconv.Itoa(i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, qa := range p.QA {
+				got = append(got, qa.Question)
+			}
+			if !slices.Equal(got, c.questions) {
+				t.Errorf("questions %q, want %q; body:\n%s", got, c.questions, p.Body)
 			}
 		})
 	}
