@@ -16,6 +16,7 @@ import (
 
 	"app.galley/galley/internal/archive"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // archiveChoice is what the editor chose for importing an archive: the
@@ -27,6 +28,9 @@ type archiveChoice struct {
 	qa       bool
 	pages    bool
 	typeFrom string // "", "category" or "tag"
+	// What wins when a piece was edited here and its post changed too:
+	// asked after an import meets one (askWhichWins).
+	overwrite, keepEdited bool
 }
 
 // options are the archive options the choice stands for.
@@ -149,11 +153,13 @@ func (d *Desk) importArchive(c archiveChoice) {
 			return
 		}
 		defer a.Close()
-		report, err = a.Import(ctx, imp, false, pd.progressOf(d.jobs, "Importing", "posts"))
+		report, err = a.Import(ctx, imp, store.ImportOptions{Overwrite: c.overwrite, KeepEdited: c.keepEdited}, pd.progressOf(d.jobs, "Importing", "posts"))
 	}, func(cancelled bool) {
 		switch {
 		case cancelled:
 			dialog.ShowInformation("Import cancelled", "Nothing was imported.", d.win)
+		case galley.ErrorCode(err) == galley.EConflict && !c.overwrite && !c.keepEdited:
+			d.askWhichWins(c, err)
 		case err != nil:
 			d.showError(errors.New(galley.ErrorMessage(err) + " Nothing was imported."))
 		default:
@@ -164,10 +170,39 @@ func (d *Desk) importArchive(c archiveChoice) {
 	})
 }
 
+// askWhichWins tells the editor that a piece was edited here while its
+// post changed on the old site, that nothing was imported, and offers to
+// import again keeping the library's edits or taking the posts'.
+func (d *Desk) askWhichWins(c archiveChoice, err error) *dialog.CustomDialog {
+	text := widget.NewLabel(galley.ErrorMessage(err) + " Nothing was imported.\n\nImport again, and for every piece edited here whose post changed too:")
+	text.Wrapping = fyne.TextWrapWord
+	var dlg *dialog.CustomDialog
+	again := func(overwrite bool) func() {
+		return func() {
+			dlg.Hide()
+			c.overwrite, c.keepEdited = overwrite, !overwrite
+			d.importArchive(c)
+		}
+	}
+	keep := widget.NewButton("Keep the edits made here", again(false))
+	keep.Importance = widget.HighImportance
+	take := widget.NewButton("Take the old site's versions", again(true))
+	dlg = dialog.NewCustomWithoutButtons("Edited here and on the old site", container.NewVBox(text,
+		widget.NewLabel("Either way, the version replaced stays in the piece's history."),
+		container.NewHBox(keep, take, widget.NewButton("Cancel", func() { dlg.Hide() }))), d.win)
+	dlg.Resize(fyne.NewSize(620, 260))
+	dlg.Show()
+	return dlg
+}
+
 // showArchiveReport says what an import did, and what in it needs an
 // editor's eye.
 func (d *Desk) showArchiveReport(c archiveChoice, a *archive.Archive, r galley.ImportReport) {
-	msg := fmt.Sprintf("Imported %s (%s): %d created, %d updated, %d unchanged.", filepath.Base(c.path), a.Source(), len(r.Created), len(r.Updated), len(r.Unchanged))
+	msg := fmt.Sprintf("Imported %s (%s): %d created, %d updated, %d unchanged", filepath.Base(c.path), a.Source(), len(r.Created), len(r.Updated), len(r.Unchanged))
+	if len(r.KeptEdited) > 0 {
+		msg += fmt.Sprintf(", %d edited here since the last import and kept as edited (%s)", len(r.KeptEdited), strings.Join(r.KeptEdited, ", "))
+	}
+	msg += "."
 	if lines := a.Summary("tick “Import the site's pages too” to import them"); len(lines) > 0 {
 		msg += "\n\n" + strings.Join(lines, "\n")
 	}

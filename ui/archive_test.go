@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"context"
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -78,3 +81,81 @@ func TestDeskImportsAWordPressExport(t *testing.T) {
 		t.Errorf("no word that the file is no export:\n%s", text)
 	}
 }
+
+// TestDeskAsksWhichWinsWhenBothChanged imports an export, edits one of
+// its pieces here, then imports the export again after the post changed
+// on the old site: the desk says both changed and that nothing was
+// imported, and imports again keeping the edit or taking the post's, as
+// the editor chooses.
+func TestDeskAsksWhichWinsWhenBothChanged(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "internal", "archive", "testdata", "wordpress"))); err != nil {
+		t.Fatal(err)
+	}
+	lib := testLibrary(t)
+	d := newTestDesk(t, lib)
+	importFile := func(path string) {
+		t.Helper()
+		if d.showArchiveForm(path) == nil {
+			t.Fatal("the form did not open")
+		}
+		tapButton(t, d.win, "Import")
+		settled(d)
+	}
+	importFile(filepath.Join(dir, "export.xml"))
+	tapButton(t, d.win, "Close")
+	p := findByTitle(t, lib, "Why small ports still matter in a big-ship world")
+	p.Body += "\n\nA paragraph added on the desk."
+	if err := lib.SavePiece(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "export.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := filepath.Join(dir, "changed.xml")
+	os.WriteFile(changed, []byte(strings.Replace(string(data), "big-ship world]]></title>", "world of big ships]]></title>", 1)), 0o644)
+
+	body := func() string {
+		got, err := lib.PieceBySlug(context.Background(), p.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Title + "\n" + got.Body
+	}
+	importFile(changed)
+	if text := overlayWords(d.win); !strings.Contains(text, "edited in the library since it was last imported, and its post changed on the other site too. Nothing was imported.") {
+		t.Fatalf("the desk does not say both changed:\n%s", text)
+	}
+	tapButton(t, d.win, "Keep the edits made here")
+	settled(d)
+	if text := overlayWords(d.win); !strings.Contains(text, "1 edited here since the last import and kept as edited ("+p.Slug+")") {
+		t.Errorf("the report does not say the edit was kept:\n%s", text)
+	}
+	if got := body(); !strings.Contains(got, "added on the desk") {
+		t.Fatalf("keeping the edits lost them:\n%s", got)
+	}
+	tapButton(t, d.win, "Close")
+
+	importFile(changed)
+	tapButton(t, d.win, "Take the old site's versions")
+	settled(d)
+	if text := overlayWords(d.win); !strings.Contains(text, "1 updated") {
+		t.Errorf("the report does not say the piece was updated:\n%s", text)
+	}
+	if got := body(); strings.Contains(got, "added on the desk") || !strings.Contains(got, "world of big ships") {
+		t.Errorf("taking the old site's version left:\n%s", got)
+	}
+}
+
+// overlayWords is the text the dialogs show, its wrapped lines joined
+// again with a space.
+func overlayWords(w fyne.Window) string {
+	var words []string
+	for _, m := range textRun.FindAllStringSubmatch(overlayText(w), -1) {
+		words = append(words, html.UnescapeString(m[1]))
+	}
+	return strings.Join(strings.Fields(strings.Join(words, " ")), " ")
+}
+
+var textRun = regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)

@@ -6,14 +6,16 @@ import (
 
 	"app.galley/galley/internal/archive"
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // archiveFlags are import's flags for another system's export.
 type archiveFlags struct {
-	uploads  *string
-	pages    *bool
-	qa       *bool
-	typeFrom *string
+	uploads    *string
+	pages      *bool
+	qa         *bool
+	typeFrom   *string
+	keepEdited *bool
 }
 
 // given reports the first archive flag set on a bundle's import, which
@@ -28,6 +30,8 @@ func (f archiveFlags) given() string {
 		return "--qa"
 	case *f.typeFrom != "":
 		return "--type-from"
+	case *f.keepEdited:
+		return "--keep-edited"
 	}
 	return ""
 }
@@ -57,7 +61,10 @@ func importArchive(ctx context.Context, path string, fl archiveFlags, overwrite 
 			}
 		}
 	}
-	report, err := a.Import(ctx, st, overwrite, progress)
+	report, err := a.Import(ctx, st, store.ImportOptions{Overwrite: overwrite, KeepEdited: *fl.keepEdited}, progress)
+	if galley.ErrorCode(err) == galley.EConflict {
+		return galley.Errorf(galley.EConflict, "%s Nothing was imported. Import with --keep-edited to keep the library's versions of such pieces, or with --overwrite to take the posts' (the library's stay in each piece's history).", galley.ErrorMessage(err))
+	}
 	if err != nil {
 		return galley.Errorf(galley.ErrorCode(err), "%s Nothing was imported.", galley.ErrorMessage(err))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"app.galley/galley/internal/archive"
@@ -66,10 +67,11 @@ func cmdImport(ctx context.Context, args []string, db string, e env) error {
 	fl := newFlags("import", &db)
 	overwrite := fl.Bool("overwrite", false, "replace library pieces changed after the bundle's copy")
 	af := archiveFlags{
-		uploads:  fl.String("uploads", "", "WordPress or Ghost: a copy of the old site's upload folder (wp-content/uploads, content/images)"),
-		pages:    fl.Bool("pages", false, "WordPress or Ghost: import the site's pages too"),
-		qa:       fl.Bool("qa", false, "WordPress or Ghost: make interviews (question paragraphs, each followed by its answer) questions and answers"),
-		typeFrom: fl.String("type-from", "", "WordPress or Ghost: make the first category (category) or tag (tag) a post's type"),
+		uploads:    fl.String("uploads", "", "WordPress or Ghost: a copy of the old site's upload folder (wp-content/uploads, content/images)"),
+		pages:      fl.Bool("pages", false, "WordPress or Ghost: import the site's pages too"),
+		qa:         fl.Bool("qa", false, "WordPress or Ghost: make interviews (question paragraphs, each followed by its answer) questions and answers"),
+		typeFrom:   fl.String("type-from", "", "WordPress or Ghost: make the first category (category) or tag (tag) a post's type"),
+		keepEdited: fl.Bool("keep-edited", false, "WordPress or Ghost: keep pieces edited here since their last import, even when their posts changed too"),
 	}
 	if err := fl.Parse(args); err != nil {
 		return flagError(err)
@@ -125,6 +127,9 @@ func describe(r galley.ImportReport) string {
 	s := fmt.Sprintf("%d created, %d updated, %d unchanged", len(r.Created), len(r.Updated), len(r.Unchanged))
 	if len(r.Kept) > 0 {
 		s += fmt.Sprintf(", %d already in the library and kept as they are", len(r.Kept))
+	}
+	if len(r.KeptEdited) > 0 {
+		s += fmt.Sprintf(", %d edited here since the last import and kept as edited (%s)", len(r.KeptEdited), strings.Join(r.KeptEdited, ", "))
 	}
 	return s
 }

@@ -21,17 +21,19 @@ var _ Importer = (*store.Store)(nil)
 // Import imports the archive's posts into lib in one transaction, as a
 // bundle is: an error, or ctx ending, leaves the library as it was.
 // progress, when set, is told after each post how many of the archive's
-// are done; overwrite replaces pieces changed in the library after the
-// export's copy.
-func (a *Archive) Import(ctx context.Context, lib Importer, overwrite bool, progress func(done, total int)) (galley.ImportReport, error) {
+// are done. Of opt, Overwrite and KeepEdited say which side wins when a
+// piece was edited in the library and its post changed too; the archive
+// gives the rest.
+func (a *Archive) Import(ctx context.Context, lib Importer, opt store.ImportOptions, progress func(done, total int)) (galley.ImportReport, error) {
 	pieces := a.All()
 	if progress != nil {
 		pieces = counted(pieces, a.posts, progress)
 	}
 	a.renamed = nil
 	return lib.ImportStream(ctx, pieces, a.ReadImage, store.ImportOptions{
-		Overwrite: overwrite,
-		Slugs:     a.Slugs(),
+		Overwrite:  opt.Overwrite,
+		KeepEdited: opt.KeepEdited,
+		Slugs:      a.Slugs(),
 		Renamed: func(title, wanted, got string) {
 			a.renamed = append(a.renamed, fmt.Sprintf("“%s” was imported as %s: %s is another piece's slug.", title, got, wanted))
 		},

@@ -104,7 +104,7 @@ func importArchive(t *testing.T, st *store.Store, path string, opt archive.Optio
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	report, err := a.Import(ctx, st, false, nil)
+	report, err := a.Import(ctx, st, store.ImportOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,21 +351,65 @@ func TestAChangedWordPressExportUpdatesItsPieces(t *testing.T) {
 		t.Fatalf("the retitled post's piece: %+v, %v", p, err)
 	}
 
-	// Edited here, then imported again from a copy older than the edit.
+	// Edited here, then the same export imported again: the post did not
+	// change, so the edit stays, and the import says so.
 	p.Body += "\n\nA paragraph added on the desk."
 	if err := st.SavePiece(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	older := writeFile(t, "export.xml", strings.Replace(changed, "<title><![CDATA[Why small ports still matter]]></title>", "<title><![CDATA[Why small ports matter]]></title>", 1))
-	b, err := archive.Open(older, archive.Options{Uploads: wxrUploads})
+	reimport := func(path string, opt store.ImportOptions) (galley.ImportReport, error) {
+		t.Helper()
+		a, err := archive.Open(path, archive.Options{Uploads: wxrUploads})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		return a.Import(ctx, st, opt, nil)
+	}
+	edited := func() bool {
+		got, _ := st.PieceBySlug(ctx, "why-small-ports-still-matter")
+		return got != nil && strings.Contains(got.Body, "added on the desk")
+	}
+	third, err := reimport(later, store.ImportOptions{})
+	if err != nil || !slices.Equal(third.KeptEdited, []string{"why-small-ports-still-matter"}) || len(third.Updated) != 0 {
+		t.Errorf("the same export after an edit here: kept edited %q, updated %q, %v", third.KeptEdited, third.Updated, err)
+	}
+	if !edited() {
+		t.Fatal("the edit made here was lost to an export that had not changed")
+	}
+
+	// The post changed on the old site too, and after the edit by the old
+	// site's clock, or before it: either way both changed, a conflict.
+	for _, when := range []string{"2099-01-01", "2019-01-01"} {
+		both := writeFile(t, "export.xml", strings.Replace(
+			strings.Replace(changed, "<title><![CDATA[Why small ports still matter]]></title>", "<title><![CDATA[Why small ports matter]]></title>", 1),
+			"<wp:post_modified_gmt><![CDATA[2025-01-01", "<wp:post_modified_gmt><![CDATA["+when, 1))
+		if _, err := reimport(both, store.ImportOptions{}); galley.ErrorCode(err) != galley.EConflict || !strings.Contains(err.Error(), "edited in the library since it was last imported") {
+			t.Errorf("importing a post changed on %s over an edit made here: %v, want a conflict", when, err)
+		}
+		if !edited() {
+			t.Fatalf("the edit made here was lost to a post changed on %s", when)
+		}
+		kept, err := reimport(both, store.ImportOptions{KeepEdited: true})
+		if err != nil || !slices.Equal(kept.KeptEdited, []string{"why-small-ports-still-matter"}) || !edited() {
+			t.Errorf("with KeepEdited: kept edited %q, %v; edit kept: %v", kept.KeptEdited, err, edited())
+		}
+	}
+	taken, err := reimport(writeFile(t, "export.xml", strings.Replace(changed, "Why small ports still matter]]></title>", "Why small ports matter]]></title>", 1)), store.ImportOptions{Overwrite: true})
+	if err != nil || !slices.Equal(taken.Updated, []string{"why-small-ports-still-matter"}) || edited() {
+		t.Fatalf("with Overwrite: updated %q, %v; edit still there: %v", taken.Updated, err, edited())
+	}
+	revs, err := st.Revisions(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	if _, err := b.Import(ctx, st, false, nil); galley.ErrorCode(err) != galley.EConflict {
-		t.Errorf("importing over an edit made here: %v, want a conflict", err)
+	inHistory := false
+	for _, r := range revs {
+		if old, err := st.RevisionPiece(ctx, p.ID, r.Number); err == nil && strings.Contains(old.Body, "added on the desk") {
+			inHistory = true
+		}
 	}
-	if p2, _ := st.PieceBySlug(ctx, "why-small-ports-still-matter"); p2 == nil || !strings.Contains(p2.Body, "added on the desk") {
-		t.Error("the edit made here was lost")
+	if !inHistory {
+		t.Error("the edit the import replaced is not in the piece's history")
 	}
 }

@@ -47,6 +47,10 @@ type ImportReport struct {
 	Updated   []string // slugs of pieces that changed
 	Unchanged []string // slugs of pieces the bundle left as they were
 	Kept      []string // slugs already in the library, left alone on request
+	// KeptEdited are pieces from another system edited in the library
+	// since their last import and left as they are: their posts had not
+	// changed, or the import was told to keep the library's edits.
+	KeptEdited []string
 }
 
 // Entry is what lists, cards and feeds show of a piece: enough for a

@@ -27,6 +27,11 @@ type ImportOptions struct {
 	// KeepExisting leaves pieces whose slugs are already in the library as
 	// they are (reported as kept), adding only the new ones.
 	KeepExisting bool
+	// KeepEdited leaves a piece from another system (one with a Source)
+	// as it is when it was edited in the library since its last import
+	// and its post changed on the other system too (reported as kept
+	// edited). Without it, or Overwrite, that is a conflict.
+	KeepEdited bool
 	// Slugs holds the slugs the pieces of a stream give explicitly, when
 	// the stream's source knows them in advance (a bundle does, having
 	// read it through once): a piece without a slug of its own is never
@@ -175,6 +180,9 @@ func (s *Store) ImportStream(ctx context.Context, pieces iter.Seq2[galley.Piece,
 			report.Updated = append(report.Updated, p.Slug)
 		case "kept":
 			report.Kept = append(report.Kept, p.Slug)
+			continue
+		case "edited":
+			report.KeptEdited = append(report.KeptEdited, p.Slug)
 			continue
 		default:
 			report.Unchanged = append(report.Unchanged, p.Slug)
@@ -343,7 +351,12 @@ func (s *Store) importPiece(ctx context.Context, tx *txn, p *galley.Piece, relat
 		p.ID = id
 		return "unchanged", nil
 	}
-	if !opt.Overwrite && !p.Updated.IsZero() && old.Updated.After(p.Updated) {
+	if p.Source != "" && p.Source == old.Source {
+		if keep, err := s.editedHere(ctx, tx, old, p, related, opt); err != nil || keep {
+			p.ID = id
+			return "edited", err
+		}
+	} else if !opt.Overwrite && !p.Updated.IsZero() && old.Updated.After(p.Updated) {
 		return "", galley.Errorf(galley.EConflict, "%s was changed in the library (%s) after the copy being imported (%s). Import with --overwrite to replace the library's version anyway.",
 			old.Name(), old.Updated.Local().Format(galley.ShownTimeLayout), p.Updated.Local().Format(galley.ShownTimeLayout))
 	}
@@ -352,6 +365,50 @@ func (s *Store) importPiece(ctx context.Context, tx *txn, p *galley.Piece, relat
 		p.Updated = now
 	}
 	return "updated", s.overwritePiece(ctx, tx, p, fromImport)
+}
+
+// editedHere decides, for a piece from another system imported again, by
+// what changed since its last import, which the piece's history holds:
+// not edited here, the post's new version replaces it (keep false);
+// edited here while the post stayed as it was, the edits stay (keep
+// true, reported as kept edited); both changed, it is a conflict, unless
+// opt says which side wins. The other system's clock says nothing of
+// the library's edits: a post changed there after an edit here would,
+// compared by time, silently replace the edit.
+func (s *Store) editedHere(ctx context.Context, tx *txn, old, p *galley.Piece, related []galley.PieceRef, opt ImportOptions) (keep bool, err error) {
+	var number int
+	var change string
+	var version int64
+	err = tx.QueryRowContext(ctx, `SELECT number, change, version FROM revisions WHERE piece_id = ? ORDER BY number DESC LIMIT 1`, old.ID).Scan(&number, &change, &version)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, s.txError(err)
+	}
+	if err == nil && change == ChangeImport && version == old.Version {
+		return false, nil // as the last import left it
+	}
+	err = tx.QueryRowContext(ctx, `SELECT number FROM revisions WHERE piece_id = ? AND change = ? ORDER BY number DESC LIMIT 1`, old.ID, ChangeImport).Scan(&number)
+	switch {
+	case err == nil:
+		base, err := s.revisionPiece(ctx, tx, old.ID, number)
+		if err != nil {
+			return false, err
+		}
+		// A revision keeps the words, not the time of the change; a post
+		// saved again unchanged on the old site is the post as it was.
+		base.Updated = p.Updated
+		if sameContent(base, p, related) {
+			return !opt.Overwrite, nil // only the library's copy changed
+		}
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, s.txError(err)
+	}
+	switch {
+	case opt.Overwrite:
+		return false, nil
+	case opt.KeepEdited:
+		return true, nil
+	}
+	return false, galley.Errorf(galley.EConflict, "%s was edited in the library since it was last imported, and its post changed on the other site too.", old.Name())
 }
 
 // importedTimes fills the times a new piece's bundle left out. A piece
