@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -187,11 +188,14 @@ func (d *Desk) askWhichWins(c archiveChoice, err error) *dialog.CustomDialog {
 	keep := widget.NewButton("Keep the edits made here", again(false))
 	keep.Importance = widget.HighImportance
 	take := widget.NewButton("Take the old site's versions", again(true))
-	dlg = dialog.NewCustomWithoutButtons("Edited here and on the old site", container.NewVBox(text,
-		widget.NewLabel("Either way, the version replaced stays in the piece's history."),
-		container.NewHBox(keep, take, widget.NewButton("Cancel", func() { dlg.Hide() }))), d.win)
-	dlg.Resize(fyne.NewSize(620, 260))
+	// A wrapping label sized by the dialog, as the editor's conflict is:
+	// in a box that asks for its height it would take the whole window.
+	text.SetText(text.Text + "\n\nEither way, the version replaced stays in the piece's history.")
+	dlg = dialog.NewCustomWithoutButtons("Edited here and on the old site",
+		container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel", func() { dlg.Hide() }), take, keep), nil, nil, text), d.win)
+	dlg.Resize(fyne.NewSize(640, 280))
 	dlg.Show()
+
 	return dlg
 }
 

@@ -408,7 +408,7 @@ func (s *Store) editedHere(ctx context.Context, tx *txn, old, p *galley.Piece, r
 	case opt.KeepEdited:
 		return true, nil
 	}
-	return false, galley.Errorf(galley.EConflict, "%s was edited in the library since it was last imported, and its post changed on the other site too.", old.Name())
+	return false, galley.Errorf(galley.EConflict, "%s was edited in the library since it was last imported, and its post changed on the other site too.", p.Name())
 }
 
 // importedTimes fills the times a new piece's bundle left out. A piece
