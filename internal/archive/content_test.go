@@ -125,3 +125,17 @@ func TestOnlyInterviewsBecomeQuestionsAndAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestASiteThatMovedToHTTPSFindsItsPieces imports a site's export, then
+// its export after the site moved to https and "www.": the posts are the
+// same posts, and import unchanged, not as copies.
+func TestASiteThatMovedToHTTPSFindsItsPieces(t *testing.T) {
+	items := post("7", "A post", "<p>Words.</p>") + post("8", "Another", "<p>More words.</p>")
+	st := newLibrary(t)
+	_, first := importArchive(t, st, writeFile(t, "export.xml", wxr("", items)), archive.Options{})
+	moved := strings.Replace(wxr("", items), "<link>http://wp.test</link>", "<link>https://www.WP.test/</link>", 1)
+	_, second := importArchive(t, st, writeFile(t, "export.xml", moved), archive.Options{})
+	if len(first.Created) != 2 || len(second.Created) != 0 || len(second.Unchanged) != 2 {
+		t.Errorf("first import created %q; after the move: created %q, %d unchanged", first.Created, second.Created, len(second.Unchanged))
+	}
+}

@@ -166,6 +166,19 @@ func (a *Archive) openGhost() error {
 				}
 				return nil
 			})
+		case "settings":
+			// The site's language is its "locale" setting ("en", "de").
+			return each(func(raw json.RawMessage) error {
+				var kv struct {
+					Key   string
+					Value *string
+				}
+				err := json.Unmarshal(raw, &kv)
+				if kv.Key == "locale" && strings.TrimSpace(deref(kv.Value)) != "" {
+					a.Lang = strings.TrimSpace(deref(kv.Value))
+				}
+				return err
+			})
 		case "posts_meta":
 			return each(func(raw json.RawMessage) error {
 				var m struct {

@@ -58,9 +58,12 @@ func TestGhostExportImports(t *testing.T) {
 	}
 	d := doc.DB[0].Data
 	st := newLibrary(t)
-	_, report := importArchive(t, st, ghostFile, archive.Options{Uploads: ghostImages, QA: true, Pages: true})
+	a, report := importArchive(t, st, ghostFile, archive.Options{Uploads: ghostImages, QA: true, Pages: true})
 	if len(report.Created) != len(d.Posts) || len(d.Posts) < 8 {
 		t.Fatalf("created %d pieces of %d posts", len(report.Created), len(d.Posts))
+	}
+	if a.Lang != "en" {
+		t.Errorf("the site's language is %q; Ghost's locale setting says en", a.Lang)
 	}
 	byOrder := func(rows []rank, post string) []rank {
 		var out []rank

@@ -139,7 +139,7 @@ func (a *Archive) imports(it *wxrItem) bool {
 func (a *Archive) wpPost(it *wxrItem) post {
 	p := post{
 		id:         strconv.FormatInt(it.id, 10),
-		source:     strings.TrimSpace("wordpress " + a.Site + " " + strconv.FormatInt(it.id, 10)),
+		source:     strings.TrimSpace("wordpress " + siteKey(a.Site) + " " + strconv.FormatInt(it.id, 10)),
 		title:      html.UnescapeString(it.title),
 		slug:       wpSlug(it.name),
 		excerpt:    plainText(it.excerpt),
@@ -195,6 +195,23 @@ func (a *Archive) wpPost(it *wxrItem) post {
 		}
 	}
 	return p
+}
+
+// siteKey is the site's address as a post's source names it: the same
+// site whatever its address's scheme, case, default port, "www." or
+// closing slash, so a site that moved to https, or dropped its "www.",
+// still finds its pieces on the next import. Its path stays: two sites
+// of one WordPress network under one host are two sites.
+func siteKey(site string) string {
+	u, err := url.Parse(strings.TrimSpace(site))
+	if err != nil || u.Host == "" {
+		return strings.TrimSpace(site)
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if port := u.Port(); port != "" && port != "80" && port != "443" {
+		host += ":" + port
+	}
+	return host + strings.TrimRight(u.EscapedPath(), "/")
 }
 
 // wpSlug is a post's name as text: WordPress keeps a slug of non-Latin

@@ -127,7 +127,7 @@ type Piece struct {
 	// keep working after the move. See CheckFormerAddress.
 	Formerly []string
 	// Source names the piece in the system it was imported from, as that
-	// system knows it ("wordpress http://example.org 123", "ghost
+	// system knows it ("wordpress example.org 123", "ghost
 	// 5f3c…"), so importing the same archive again, after the old site
 	// changed, updates this piece even if the post's slug changed there.
 	// "" for a piece written here.
