@@ -42,6 +42,23 @@ func TestPostsKeepWhatTheirAuthorsWrote(t *testing.T) {
 			not:     []string{"[](", "big.jpg"},
 		},
 		{
+			name:    "superscript and subscript figures stay apart from the words",
+			content: "<p>Output rose to 3 m<sup>3</sup> a day<sup>2</sup>; H<sub>2</sub>O at the 1<sup>st</sup> berth.</p>",
+			want:    []string{"Output rose to 3 m³ a day²; H₂O at the 1st berth."},
+		},
+		{
+			name:    "a caption after a linked image keeps all its words",
+			content: "[caption id=\"attachment_5\" align=\"alignleft\" width=\"300\"]<a href=\"http://wp.test/wp-content/uploads/big.jpg\"><img class=\"wp-image-5\" src=\"http://wp.test/wp-content/uploads/small.jpg\" alt=\"Quay\" /></a> The <em>old</em> quay[/caption]\n\nAfter it.",
+			want:    []string{"<!-- image not imported: http://wp.test/wp-content/uploads/small.jpg: no uploads folder was given; alt text “Quay”; caption “The old quay” -->", "After it."},
+			not:     []string{"*old*"},
+		},
+		{
+			name:    "an escaped shortcode and one in code are text",
+			content: "<p>Write [[gallery]] to show the images.</p>\n\n<pre>[gallery ids=\"1,2\"]</pre>\n\n<p>Or <code>[embed]x[/embed]</code>.</p>",
+			want:    []string{"Write \\[gallery] to show the images.", "```\n[gallery ids=\"1,2\"]\n```", "Or `[embed]x[/embed]`."},
+			not:     []string{"shortcode", "<!--"},
+		},
+		{
 			name:    "text that looks like the import's own markers stays text",
 			content: "<p>The codes GALLEYLEFTOUT0Z and GALLEYLEFTOUT1P are ours.</p><iframe src=\"https://video.example/x\"></iframe>",
 			want:    []string{"The codes GALLEYLEFTOUT0Z and GALLEYLEFTOUT1P are ours.", "<!-- iframe: https://video.example/x -->"},

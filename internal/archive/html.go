@@ -275,6 +275,10 @@ func (c *converter) takeOut(n *html.Node, out *content) {
 		return
 	}
 	switch n.DataAtom {
+	case atom.Sup:
+		raise(n, superscripts)
+	case atom.Sub:
+		raise(n, subscripts)
 	case atom.Img:
 		pic := picture{src: attr(n, "src"), alt: strings.TrimSpace(attr(n, "alt"))}
 		if id, ok := attachmentClass(attr(n, "class")); ok {
@@ -299,6 +303,36 @@ func (c *converter) takeOut(n *html.Node, out *content) {
 			replace(n, m.pictures(textOf(n))) // only its caption is left: the photo carries it
 		}
 	}
+}
+
+// Markdown has no superscript or subscript, and the converter writes
+// their text as it is: a footnote's "claim<sup>2</sup>" would read
+// "claim2", "m<sup>3</sup>" "m3". Digits and signs have characters of
+// their own that say the same ("claim²", "m³", "H₂O").
+var (
+	superscripts = strings.NewReplacer("0", "⁰", "1", "¹", "2", "²", "3", "³", "4", "⁴", "5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹", "+", "⁺", "-", "⁻", "−", "⁻", "=", "⁼", "(", "⁽", ")", "⁾")
+	subscripts   = strings.NewReplacer("0", "₀", "1", "₁", "2", "₂", "3", "₃", "4", "₄", "5", "₅", "6", "₆", "7", "₇", "8", "₈", "9", "₉", "+", "₊", "-", "₋", "−", "₋", "=", "₌", "(", "₍", ")", "₎")
+	scriptable   = regexp.MustCompile(`^[0-9+\-−=()\s]+$`)
+)
+
+// raise writes the text under a <sup> or <sub> in the characters of
+// script, when it has them all (digits and signs); a link inside stays a
+// link. Other text ("1<sup>st</sup>") is left as it is.
+func raise(n *html.Node, script *strings.Replacer) {
+	text := textOf(n)
+	if strings.TrimSpace(text) == "" || !scriptable.MatchString(text) {
+		return
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			n.Data = script.Replace(strings.TrimSpace(n.Data))
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
 }
 
 // describeUnkept is what a comment says of an element left out: its

@@ -32,7 +32,10 @@ var (
 	galleryCode = regexp.MustCompile(`\[gallery([^\]]*)\]`)
 	anyCode     = regexp.MustCompile(`\[(/?)([a-zA-Z][\w-]*)(\s[^\]]*)?\]`)
 	codeAttr    = regexp.MustCompile(`([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))`)
-	lastTag     = regexp.MustCompile(`(?s)^(.*>)([^<>]*)$`)
+	imageEnd    = regexp.MustCompile(`(?is)<img\b[^>]*>(?:\s*</a\s*>)?`)
+	escapedCode = regexp.MustCompile(`\[(\[[a-zA-Z][\w-]*(?:\s[^\]]*)?\])\]`)
+	codeText    = []*regexp.Regexp{regexp.MustCompile(`(?is)<pre[\s>].*?</pre\s*>`), regexp.MustCompile(`(?is)<code[\s>].*?</code\s*>`)}
+	heldToken   = regexp.MustCompile("\x01\\d+\x01")
 )
 
 // mediaCodes are core shortcodes with no Markdown form: named and left
@@ -51,16 +54,33 @@ func codeAttrs(s string) map[string]string {
 // expand turns captions and galleries into the HTML WordPress shows for
 // them, and every other shortcode into a placeholder for the comment that
 // names it. Text in brackets that is no shortcode ("[sic]", "[1]") stays.
+//
+// Code stays as written: a shortcode inside <pre> or <code> is an example
+// of one, and "[[gallery]]", WordPress's escape, is the text "[gallery]".
 func (s *shortcodes) expand(src string, out *content) string {
+	// Held behind tokens while the shortcodes around them are expanded:
+	// \x01 cannot be in an XML document's text.
+	var held []string
+	hold := func(text string) string {
+		held = append(held, text)
+		return "\x01" + strconv.Itoa(len(held)-1) + "\x01"
+	}
+	src = escapedCode.ReplaceAllStringFunc(src, func(m string) string { return hold(escapedCode.FindStringSubmatch(m)[1]) })
+	for _, re := range codeText {
+		src = re.ReplaceAllStringFunc(src, hold)
+	}
 	src = captionCode.ReplaceAllStringFunc(src, func(m string) string {
 		parts := captionCode.FindStringSubmatch(m)
 		inner := strings.TrimSpace(parts[2])
 		caption := codeAttrs(parts[1])["caption"]
-		if sub := lastTag.FindStringSubmatch(inner); sub != nil {
-			inner = sub[1]
-			if t := strings.TrimSpace(sub[2]); t != "" {
+		// The caption is what follows the image (or the link around it),
+		// formatting and all: "<a …><img …></a> The <em>old</em> quay".
+		if locs := imageEnd.FindAllStringIndex(inner, -1); len(locs) > 0 {
+			end := locs[len(locs)-1][1]
+			if t := strings.TrimSpace(inner[end:]); t != "" {
 				caption = t
 			}
+			inner = inner[:end]
 		}
 		return "<figure>" + inner + "<figcaption>" + caption + "</figcaption></figure>"
 	})
@@ -76,13 +96,17 @@ func (s *shortcodes) expand(src string, out *content) string {
 			closing[strings.ToLower(m[2])] = true
 		}
 	}
-	return anyCode.ReplaceAllStringFunc(src, func(m string) string {
+	src = anyCode.ReplaceAllStringFunc(src, func(m string) string {
 		parts := anyCode.FindStringSubmatch(m)
 		name := strings.ToLower(parts[2])
 		if !mediaCodes[name] && !closing[name] && !strings.Contains(parts[3], "=") {
 			return m // "[sic]": words in brackets, not a shortcode
 		}
 		return out.leaveOut("shortcode: " + html.UnescapeString(m))
+	})
+	return heldToken.ReplaceAllStringFunc(src, func(t string) string {
+		i, _ := strconv.Atoi(strings.Trim(t, "\x01"))
+		return held[i]
 	})
 }
 
