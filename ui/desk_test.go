@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -979,5 +980,48 @@ func TestAPiecesLanguageIsTypedAsATag(t *testing.T) {
 	}
 	if got := stored(t, lib, p.ID).Lang; got != "" {
 		t.Errorf("emptied, the stored language is %q", got)
+	}
+}
+
+// TestAPiecesOldAddressesAreShownAndEdited opens a piece imported from
+// WordPress: its old address and where it came from are shown; an
+// address that cannot be one is said so and not kept; emptied, the piece
+// keeps no old address, and its source stays.
+func TestAPiecesOldAddressesAreShownAndEdited(t *testing.T) {
+	lib := testLibrary(t, &galley.Piece{Title: "Fog and Radar", Formerly: []string{"2018/05/fog-and-radar/"}, Source: "wordpress news.example.org 42"})
+	d := newTestDesk(t, lib)
+	d.SetAutosaveDelay(time.Hour)
+	p := findByTitle(t, lib, "Fog and Radar")
+	d.editor.open(p.ID)
+	story := d.editor.story
+	if story.formerly.Text != "2018/05/fog-and-radar/" || !story.source.Visible() || !strings.Contains(story.source.Text, "WordPress (news.example.org), post 42") {
+		t.Fatalf("the old address shows %q, the source %q (shown: %v)", story.formerly.Text, story.source.Text, story.source.Visible())
+	}
+	story.formerly.SetText("2018/05/fog-and-radar/\nold/fog.html\nnews/con/")
+	if !strings.Contains(d.editor.state.Text, "Old address not taken yet") || !story.refused.Visible() || !strings.Contains(story.refused.Text, "news/con/") {
+		t.Errorf("an address Windows cannot hold: the state says %q, beside the field %q", d.editor.state.Text, story.refused.Text)
+	}
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	if got := stored(t, lib, p.ID).Formerly; !slices.Equal(got, []string{"2018/05/fog-and-radar/", "old/fog.html"}) {
+		t.Errorf("stored old addresses %q", got)
+	}
+	story.formerly.SetText("")
+	if !d.editor.save(true) {
+		t.Fatal(d.editor.state.Text)
+	}
+	if got := stored(t, lib, p.ID); len(got.Formerly) != 0 || got.Source != "wordpress news.example.org 42" {
+		t.Errorf("emptied: old addresses %q, source %q", got.Formerly, got.Source)
+	}
+	// A piece written here shows no source.
+	d.editor.open(findByTitle(t, lib, "Fog and Radar").ID)
+	mine := &galley.Piece{Title: "Written here"}
+	if err := lib.SavePiece(context.Background(), mine); err != nil {
+		t.Fatal(err)
+	}
+	d.editor.open(mine.ID)
+	if story.source.Visible() || story.formerly.Text != "" {
+		t.Errorf("a piece written here shows source %q, old addresses %q", story.source.Text, story.formerly.Text)
 	}
 }

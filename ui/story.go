@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +25,10 @@ type storyTab struct {
 	typ      *widget.SelectEntry
 	status   *widget.Select
 	date     *dateField
-	lang     *widget.Entry // the piece's language when not the site's
+	lang     *widget.Entry     // the piece's language when not the site's
+	formerly *widgets.TextArea // its addresses on the site it came from, one a line
+	source   *widget.Label     // where it was imported from, when it was
+	refused  *widget.Label     // why an old address typed is not taken, beside it
 	summary  *widgets.TextArea
 	body     *widgets.TextArea
 	byline   *fyne.Container
@@ -70,6 +74,16 @@ func newStoryTab(e *editor) *storyTab {
 	s.lang = widget.NewEntry()
 	s.lang.SetPlaceHolder("the site's; or a tag such as ar, fr, en-GB")
 	s.lang.OnChanged = s.langChanged
+	s.formerly = widgets.NewTextArea(2, "none; or the piece's addresses on an old site, one a line: 2018/05/a-pilot-on-fog/").Growing(6)
+	s.formerly.OnChanged = s.formerlyChanged
+	s.source = widget.NewLabel("")
+	s.source.Wrapping = fyne.TextWrapWord
+	s.source.Importance = widget.LowImportance
+	s.source.Hide()
+	s.refused = widget.NewLabel("")
+	s.refused.Wrapping = fyne.TextWrapWord
+	s.refused.Importance = widget.DangerImportance
+	s.refused.Hide()
 	s.summary = widgets.NewTextArea(4, "One or two sentences introducing the piece").Growing(10)
 	s.summary.OnChanged = func(t string) {
 		if s.edit() {
@@ -94,6 +108,7 @@ func newStoryTab(e *editor) *storyTab {
 		widget.NewFormItem("Status", s.status),
 		widget.NewFormItem("Published", s.date.box),
 		widget.NewFormItem("Language", s.lang),
+		widget.NewFormItem("Old addresses", container.NewVBox(s.formerly, s.refused, s.source)),
 		widget.NewFormItem("Byline", container.NewVBox(s.byline, container.NewHBox(addPerson))),
 		widget.NewFormItem("Summary", s.summary),
 		widget.NewFormItem("Body", s.body),
@@ -122,6 +137,14 @@ func (s *storyTab) load(p *galley.Piece) {
 	s.status.SetSelected(statusLabel(orDraft(p.Status)))
 	s.date.set(p.Published)
 	s.lang.SetText(p.Lang)
+	s.formerly.SetText(strings.Join(p.Formerly, "\n"))
+	s.refused.Hide()
+	if from := sourceText(p.Source); from != "" {
+		s.source.SetText(from)
+		s.source.Show()
+	} else {
+		s.source.Hide()
+	}
 	s.summary.SetText(p.Summary)
 	s.body.SetText(p.Body)
 	s.rebuildByline()
@@ -198,6 +221,61 @@ func (s *storyTab) langChanged(t string) {
 		s.e.piece.Lang = lang
 		s.e.changed()
 	}
+}
+
+// formerlyChanged takes the old addresses typed, one a line. An address
+// that cannot be one is said so and not taken yet: the piece keeps the
+// others, and saves.
+func (s *storyTab) formerlyChanged(t string) {
+	if !s.edit() {
+		return
+	}
+	var addrs []string
+	var refused error
+	for _, line := range strings.Split(t, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || slices.Contains(addrs, line) {
+			continue
+		}
+		if err := galley.CheckFormerAddress(line); err != nil {
+			refused = err
+			continue
+		}
+		addrs = append(addrs, line)
+	}
+	if !slices.Equal(addrs, s.e.piece.Formerly) {
+		s.e.piece.Formerly = addrs
+		s.e.changed()
+	}
+	if refused == nil {
+		s.refused.Hide()
+		return
+	}
+	// The reason beside the field, where there is room for it; the state
+	// (after changed, which says "unsaved") that there is one.
+	s.refused.SetText(galley.ErrorMessage(refused) + " It is not kept until it can be one.")
+	s.refused.Show()
+	s.e.setState("Old address not taken yet")
+}
+
+// sourceText says where a piece was imported from, in an editor's words:
+// "Imported from WordPress (example.org), post 12". "" for a piece
+// written here.
+func sourceText(source string) string {
+	system, rest, _ := strings.Cut(source, " ")
+	switch system {
+	case "":
+		return ""
+	case "wordpress":
+		site, id, ok := strings.Cut(rest, " ")
+		if !ok {
+			return "Imported from WordPress, post " + rest + "; each import of its site's export updates it."
+		}
+		return "Imported from WordPress (" + site + "), post " + id + "; each import of its site's export updates it."
+	case "ghost":
+		return "Imported from Ghost (post " + rest + "); each import of its site's export updates it."
+	}
+	return "Imported from " + source + "."
 }
 
 func (s *storyTab) slugChanged(t string) {
