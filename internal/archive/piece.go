@@ -28,6 +28,9 @@ type post struct {
 	// address is where the post was published on the old site: a path
 	// under the site's address, or "" when it was not published there.
 	address string
+	// query is the post's address as a query of the old site's home
+	// ("?p=123"), which WordPress answers for every post; "" for none.
+	query string
 	// lost says why the post's text could not be read, when it could not.
 	lost string
 	// uploads is the part of an image's address after which its path in
@@ -75,6 +78,9 @@ func (a *Archive) piece(p post) (galley.Piece, error) {
 		} else {
 			say("no page is left at its old address: %s", strings.TrimSuffix(galley.ErrorMessage(err), "."))
 		}
+	}
+	if p.query != "" && galley.IsQueryAddress(p.query) {
+		piece.Formerly = append(piece.Formerly, p.query)
 	}
 	for _, name := range p.authors {
 		if strings.TrimSpace(name) != "" {

@@ -149,6 +149,10 @@ func (a *Archive) wpPost(it *wxrItem) post {
 	}
 	if it.status == "publish" {
 		p.address = siteAddress(a.Site, it.link)
+		p.query = "?p=" + strconv.FormatInt(it.id, 10)
+		if it.kind == "page" {
+			p.query = "?page_id=" + strconv.FormatInt(it.id, 10)
+		}
 	}
 	switch it.status {
 	case "publish":

@@ -212,6 +212,10 @@ func TestWordPressExportImports(t *testing.T) {
 		checkBody(t, slug, it.Content, p)
 		if it.Status == "publish" {
 			published[slug] = it.Link
+			// WordPress answers ?p=ID for every post, and shortlinks use it.
+			if !slices.Contains(p.Formerly, "?p="+strconv.FormatInt(it.ID, 10)) {
+				t.Errorf("%s: old addresses %q lack ?p=%d", slug, p.Formerly, it.ID)
+			}
 		}
 	}
 	checkOldAddresses(t, st, "http://wp.galley.test/", published)

@@ -247,7 +247,7 @@ func sameFile(a, b string) (bool, error) {
 func TestARedirectsFileListsEveryOldAddress(t *testing.T) {
 	st := sampleLibrary(t)
 	p := &galley.Piece{Title: "Fog Again", Status: galley.StatusPublished, Published: galley.Date{Year: 2018, Month: 4, Day: 1},
-		Topics: []string{"Fog"}, Formerly: []string{"2018/04/fog-again/", "حوار/"}}
+		Topics: []string{"Fog"}, Formerly: []string{"2018/04/fog-again/", "حوار/", "?p=42"}}
 	if err := st.SavePiece(ctx, p); err != nil {
 		t.Fatal(err)
 	}
@@ -256,9 +256,12 @@ func TestARedirectsFileListsEveryOldAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "site")
-	exportTo(t, st, out, export.Options{BaseURL: liveBase})
+	rep := exportTo(t, st, out, export.Options{BaseURL: liveBase})
 	if got := read(t, filepath.Join(out, "_redirects")); got != own {
 		t.Errorf("without the setting, _redirects is %q, want the site's own", got)
+	}
+	if !slices.ContainsFunc(rep.Problems, func(p string) bool { return strings.Contains(p, "?p=42") && strings.Contains(p, "redirects setting") }) {
+		t.Errorf("without the setting, the export does not say ?p=42 needs it: %q", rep.Problems)
 	}
 	topics, err := st.Topics(ctx)
 	if err != nil {
@@ -275,7 +278,8 @@ func TestARedirectsFileListsEveryOldAddress(t *testing.T) {
 	want := own + "\n# Old addresses, written by Galley's export\n" +
 		"/news/2018/04/fog-again/ /news/pieces/fog-again.html 301!\n" +
 		"/news/topics/fog.html /news/topics/sea-fog.html 301!\n" +
-		"/news/%D8%AD%D9%88%D8%A7%D8%B1/ /news/pieces/fog-again.html 301!\n"
+		"/news/%D8%AD%D9%88%D8%A7%D8%B1/ /news/pieces/fog-again.html 301!\n" +
+		"/news/ p=42 /news/pieces/fog-again.html 301!\n"
 	if got := read(t, filepath.Join(out, "_redirects")); got != want {
 		t.Errorf("_redirects:\n%s\nwant:\n%s", got, want)
 	}

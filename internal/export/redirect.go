@@ -82,6 +82,15 @@ func (s *site) formerJobs(taken *claims) []pageJob {
 				s.note("“%s”: no page was left at its former address: %s", e.Title, galley.ErrorMessage(err))
 				continue
 			}
+			if galley.IsQueryAddress(addr) {
+				// Only a host's rule can answer a query of the home page.
+				if !taken.claim(addr) {
+					s.note("“%s”: its former address %s is another piece's; no redirect was left there for it.", e.Title, addr)
+					continue
+				}
+				s.queries = append(s.queries, move{addr, piecePath(e.Slug)})
+				continue
+			}
 			path := galley.FormerPage(addr)
 			if !taken.claim(path) {
 				s.note("“%s”: its former address %s is where the export writes another page or file; no page was left there for it.", e.Title, addr)
@@ -195,6 +204,14 @@ func (s *site) redirectsFile() []byte {
 	for _, m := range moves {
 		from := strings.TrimSuffix(m.from, "index.html")
 		fmt.Fprintf(&b, "%s %s 301!\n", escapePath(root+from), escapePath(root+m.to))
+	}
+	// "/ p=123 /pieces/x.html 301!": the home page with that query, as
+	// Netlify matches query parameters (Cloudflare Pages does not, and
+	// serves the home page).
+	queries := slices.Clone(s.queries)
+	slices.SortFunc(queries, func(x, y move) int { return strings.Compare(x.from, y.from) })
+	for _, m := range queries {
+		fmt.Fprintf(&b, "%s %s %s 301!\n", escapePath(root), strings.TrimPrefix(m.from, "?"), escapePath(root+m.to))
 	}
 	return b.Bytes()
 }

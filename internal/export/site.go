@@ -46,6 +46,7 @@ type site struct {
 	mu      sync.Mutex
 	notes   []string
 	moves   []move // the redirect pages: from where, to where
+	queries []move // former addresses that are queries of the home page ("?p=123"), for _redirects only
 	cards   map[cardKey]*cachedCard
 	wordsMu sync.Mutex
 	words   map[int64]map[string]photo.Metadata // by owner piece, then image hash: see photoWords
@@ -429,6 +430,9 @@ func (s *site) pageJobs(ctx context.Context) []pageJob {
 		})
 		pages = append(pages, s.redirectJobs()...)
 		pages = append(pages, s.formerJobs(s.claimed(pages))...)
+		if len(s.queries) > 0 && !s.opt.RedirectsFile {
+			s.note("%d old addresses such as %s are queries of the home page, which no page can answer; with the site's redirects setting \"file\" the export writes them into _redirects for a host that reads it (Netlify).", len(s.queries), s.queries[0].from)
+		}
 	}
 	return pages
 }

@@ -2,6 +2,7 @@ package galley
 
 import (
 	"path"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -31,15 +32,29 @@ func isWindowsDevice(step string) bool {
 	return len(base) == 4 && (strings.HasPrefix(base, "com") || strings.HasPrefix(base, "lpt")) && base[3] >= '0' && base[3] <= '9'
 }
 
+// queryAddress is a former address that is a query of the site's home:
+// WordPress answers "?p=123" (a post) and "?page_id=45" (a page) for
+// every post, whatever its permalinks, and shortlinks use them.
+var queryAddress = regexp.MustCompile(`^\?(?:p|page_id)=[1-9][0-9]{0,18}$`)
+
+// IsQueryAddress reports whether the former address s is a query of the
+// site's home ("?p=123"): no page can stand there, only a host's
+// redirect rule (see FormerPage).
+func IsQueryAddress(s string) bool { return queryAddress.MatchString(s) }
+
 // CheckFormerAddress reports whether s can be one of a piece's former
 // addresses: a path under the site's base address, as a static site
 // serves it ("2018/05/a-pilot-on-fog/" or "news/old-page.html"), without
 // a scheme, host, query or fragment, without "." or ".." steps, and not
-// where the export writes pages of its own. Each step must be a name a
+// where the export writes pages of its own; or a WordPress query of the
+// site's home ("?p=123", "?page_id=45", see IsQueryAddress). Each step must be a name a
 // file can have on Windows and macOS too, since an export is copied to
 // such machines and served from them: no <>:"|*, no device name such as
 // "con", no step ending in a dot or a space.
 func CheckFormerAddress(s string) error {
+	if IsQueryAddress(s) {
+		return nil
+	}
 	switch {
 	case s == "":
 		return Errorf(EInvalid, "A former address is empty.")
@@ -78,8 +93,12 @@ func CheckFormerAddress(s string) error {
 
 // FormerPage is the file a former address is served from: the address
 // itself when it names a page ("news/old.html"), or its index.html when
-// it names a folder ("2018/05/a-pilot-on-fog/", or without the slash).
+// it names a folder ("2018/05/a-pilot-on-fog/", or without the slash);
+// "" for a query of the site's home, which no file can answer.
 func FormerPage(s string) string {
+	if IsQueryAddress(s) {
+		return ""
+	}
 	if strings.HasSuffix(s, ".html") || strings.HasSuffix(s, ".htm") {
 		return s
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 func TestCheckFormerAddress(t *testing.T) {
-	for _, ok := range []string{"2018/05/a-pilot-on-fog/", "about", "news/old-page.html", "2023/04/حوار-حول-الموانئ/", "archives/2019/", "console/", "com/x", "auxiliary.html", "v1.2/notes"} {
+	for _, ok := range []string{"2018/05/a-pilot-on-fog/", "about", "news/old-page.html", "2023/04/حوار-حول-الموانئ/", "archives/2019/", "console/", "com/x", "auxiliary.html", "v1.2/notes", "?p=123", "?page_id=45"} {
 		if err := CheckFormerAddress(ok); err != nil {
 			t.Errorf("%q refused: %v", ok, err)
 		}
@@ -15,7 +15,10 @@ func TestCheckFormerAddress(t *testing.T) {
 		"":                        "empty",
 		"/2018/05/x/":             "leading slash",
 		"https://old.example/x/":  "leading slash",
-		"?p=123":                  "query",
+		"?p=abc":                  "query",
+		"?p=0":                    "query",
+		"?s=fog":                  "query",
+		"?p=12&x=1":               "query",
 		"x/#top":                  "fragment",
 		"../../etc/passwd":        `".."`,
 		"a//b/":                   `".."`,
@@ -42,7 +45,7 @@ func TestCheckFormerAddress(t *testing.T) {
 			t.Errorf("%.40q: %v, want it to say %q", bad, err, says)
 		}
 	}
-	for addr, page := range map[string]string{"2018/05/x/": "2018/05/x/index.html", "about": "about/index.html", "news/old.html": "news/old.html"} {
+	for addr, page := range map[string]string{"2018/05/x/": "2018/05/x/index.html", "about": "about/index.html", "news/old.html": "news/old.html", "?p=123": ""} {
 		if got := FormerPage(addr); got != page {
 			t.Errorf("FormerPage(%q) = %q, want %q", addr, got, page)
 		}
