@@ -528,20 +528,7 @@ func figcaption(fig *html.Node) string {
 }
 
 // textOf is the text under n.
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
-}
+func textOf(n *html.Node) string { return textOutside(n) }
 
 // textOutside is the text under n that is not inside one of skip.
 func textOutside(n *html.Node, skip ...atom.Atom) string {
