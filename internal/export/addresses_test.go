@@ -107,6 +107,44 @@ func read(t *testing.T, path string) string {
 	return string(data)
 }
 
+// TestEveryPageOfARenamedTopicSendsReadersOn renames a topic whose list
+// takes three pages: each of its old pages sends readers to the same
+// page of the new list, not only the first.
+func TestEveryPageOfARenamedTopicSendsReadersOn(t *testing.T) {
+	st := sampleLibrary(t)
+	for _, title := range []string{"Fog One", "Fog Two", "Fog Three", "Fog Four", "Fog Five"} {
+		publish(t, st, title, "Fog")
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	opt := export.Options{BaseURL: liveBase, PageSize: 2}
+	exportTo(t, st, out, opt)
+	topics, err := st.Topics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range topics {
+		if tp.Name == "Fog" {
+			if err := st.RenameTopic(ctx, tp.ID, "Sea Fog"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	exportTo(t, st, out, opt)
+	for old, now := range map[string]string{"fog.html": "sea-fog.html", "fog--2.html": "sea-fog--2.html", "fog--3.html": "sea-fog--3.html"} {
+		page := filepath.Join(out, "topics", old)
+		refresh := find(parse(t, page), func(n *html.Node) bool { return n.Data == "meta" && attr(n, "http-equiv") == "refresh" })
+		if len(refresh) != 1 || attr(refresh[0], "content") != "0; url=../topics/"+now {
+			t.Errorf("topics/%s does not send readers to %s:\n%s", old, now, read(t, page))
+		}
+		if _, err := os.Stat(filepath.Join(out, "topics", now)); err != nil {
+			t.Errorf("topics/%s leads nowhere: %v", old, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "topics", "fog--4.html")); err == nil {
+		t.Error("a redirect page beyond the list's last page")
+	}
+}
+
 // TestADraftsTopicTakesNoAddress: an export with drafts (a preview) gives
 // a name only a draft carries a page, but keeps no address for it, so
 // the published site's next export gives the address to the published

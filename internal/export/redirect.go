@@ -45,21 +45,26 @@ type redirectView struct {
 	Canonical        string // the name's page under the base URL; "" without one, as on every page
 }
 
-// redirectJobs lists the redirect pages of a whole site: one at each
-// former address whose name has a page in the export. A former address of
-// a name that no longer has one (no published piece carries it) is left
-// out, as its page would be.
+// redirectJobs lists the redirect pages of a whole site: at each former
+// address whose name has a page in the export, one for each page of the
+// name's list (topics/fog.html, topics/fog--2.html, … to the same pages
+// of the new list: a reader or search engine may have any of them). A
+// former address of a name that no longer has one (no published piece
+// carries it) is left out, as its page would be.
 func (s *site) redirectJobs() []pageJob {
 	var jobs []pageJob
 	for _, v := range []*vocabulary{s.topics, s.types, s.people} {
+		members := s.members(v)
 		for _, slug := range sortedKeys(v.former) {
 			name, ok := v.names[v.former[slug]]
 			if !ok {
 				continue
 			}
-			path, to := pagePath(v.dir+"/"+slug, 1), v.page(name)
-			view := redirectView{Lang: s.opt.Lang, Site: s.opt.SiteName, Name: name, To: rootOf(path) + to, Canonical: s.canonical(to)}
-			jobs = append(jobs, s.redirectJob(path, to, view))
+			for page := 1; page <= s.listLength(len(members[v.former[slug]])); page++ {
+				path, to := pagePath(v.dir+"/"+slug, page), v.path(name, page)
+				view := redirectView{Lang: s.opt.Lang, Site: s.opt.SiteName, Name: name, To: rootOf(path) + to, Canonical: s.canonical(to)}
+				jobs = append(jobs, s.redirectJob(path, to, view))
+			}
 		}
 	}
 	return jobs

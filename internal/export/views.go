@@ -477,27 +477,15 @@ func (s *site) fragment(ctx context.Context, e *galley.Entry, root string) ([]by
 // has to be rendered.
 func (s *site) listPages(emit func(path, fp string, build func() *pageView)) {
 	s.paginate("index", "Publications", "", s.entries, indexPath, emit)
-	group := func(v *vocabulary, names func(*galley.Entry) []string, intro func(name string) string) {
-		members := map[string][]*galley.Entry{}
-		for _, e := range s.entries {
-			for _, n := range names(e) {
-				k := galley.NameKey(n)
-				members[k] = append(members[k], e)
-			}
-		}
+	group := func(v *vocabulary, intro func(name string) string) {
+		members := s.members(v)
 		for _, k := range sortedKeys(v.names) {
 			name := v.names[k]
 			s.paginate(v.dir, name, intro(name), members[k], func(page int) string { return v.path(name, page) }, emit)
 		}
 	}
-	group(s.topics, func(e *galley.Entry) []string { return e.Topics },
-		func(n string) string { return "Publications on " + n + "." })
-	group(s.types, func(e *galley.Entry) []string {
-		if e.Type == "" {
-			return nil
-		}
-		return []string{e.Type}
-	}, func(n string) string { return "Every publication of the type " + n + "." })
+	group(s.topics, func(n string) string { return "Publications on " + n + "." })
+	group(s.types, func(n string) string { return "Every publication of the type " + n + "." })
 	roles := map[string]string{}
 	for _, e := range s.entries {
 		for _, c := range e.Contributors {
@@ -506,18 +494,42 @@ func (s *site) listPages(emit func(path, fp string, build func() *pageView)) {
 			}
 		}
 	}
-	group(s.people, func(e *galley.Entry) []string {
-		var ns []string
-		for _, c := range e.Contributors {
-			ns = append(ns, c.Name)
+	group(s.people, func(n string) string { return roles[galley.NameKey(n)] })
+}
+
+// members are the entries on each name's list of v, by the name's key.
+func (s *site) members(v *vocabulary) map[string][]*galley.Entry {
+	out := map[string][]*galley.Entry{}
+	for _, e := range s.entries {
+		var names []string
+		switch v {
+		case s.topics:
+			names = e.Topics
+		case s.types:
+			if e.Type != "" {
+				names = []string{e.Type}
+			}
+		case s.people:
+			for _, c := range e.Contributors {
+				names = append(names, c.Name)
+			}
 		}
-		return ns
-	}, func(n string) string { return roles[galley.NameKey(n)] })
+		for _, n := range names {
+			k := galley.NameKey(n)
+			out[k] = append(out[k], e)
+		}
+	}
+	return out
+}
+
+// listLength is how many pages a list of n entries takes.
+func (s *site) listLength(n int) int {
+	return max(1, (n+s.opt.PageSize-1)/s.opt.PageSize)
 }
 
 func (s *site) paginate(kind, heading, intro string, entries []*galley.Entry, path func(page int) string, emit func(string, string, func() *pageView)) {
 	size := s.opt.PageSize
-	pages := max(1, (len(entries)+size-1)/size)
+	pages := s.listLength(len(entries))
 	for page := 1; page <= pages; page++ {
 		p := path(page)
 		root := rootOf(p)
