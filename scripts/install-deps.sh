@@ -35,6 +35,10 @@ packages=(
 if [ "$purpose" = test ]; then
 	packages+=(
 		xvfb xauth x11-utils # a display for the start-up smoke test
+		# The desk asks the desktop's own file chooser through the XDG
+		# portal; its test runs a session bus, the portal and GTK's
+		# chooser on a virtual display, and types into it with xdotool.
+		dbus-daemon xdg-desktop-portal xdg-desktop-portal-gtk xdotool
 		chromium             # axe-core and the hostile-content check run in it
 		# The team library's tests start a PostgreSQL server of their own
 		# (internal/pgtest): initdb and postgres from Debian's packages.

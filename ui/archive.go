@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/archive"
@@ -73,23 +72,8 @@ func (d *Desk) askImportArchive() {
 	if !d.editor.flush() {
 		return
 	}
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			d.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		d.rememberFolder(folderImport, path, false)
-		d.showArchiveForm(path)
-	}, d.win)
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".xml", ".json"}))
-	d.startAt(folderImport, "", dlg.SetLocation)
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	d.choose(fileChoice{purpose: folderImport, title: "Import from WordPress or Ghost", accept: "Import",
+		kinds: "WordPress or Ghost exports", exts: []string{".xml", ".json"}}, func(path string) { d.showArchiveForm(path) })
 }
 
 // showArchiveForm asks how to import the export at path, and imports it

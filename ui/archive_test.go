@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/internal/desktop"
 	"app.galley/galley/internal/galley"
 )
 
@@ -159,3 +162,53 @@ func overlayWords(w fyne.Window) string {
 }
 
 var textRun = regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)
+
+// TestTheDesktopsChooserIsAskedFirst gives the desk a desktop file
+// chooser (the portal's, tested with real processes in internal/desktop;
+// here the answers it gives): an import asks it for an export, starting
+// where the last import's was, and opens the import form on its choice;
+// a cancel opens nothing; a desktop without one falls back to Fyne's
+// dialog, and is not asked again.
+func TestTheDesktopsChooserIsAskedFirst(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "internal", "archive", "testdata", "wordpress"))); err != nil {
+		t.Fatal(err)
+	}
+	d := newTestDesk(t, testLibrary(t))
+	var asked []desktop.Request
+	answer := filepath.Join(dir, "export.xml")
+	var fail error
+	d.SetChooser(func(ctx context.Context, r desktop.Request) (string, error) {
+		asked = append(asked, r)
+		return answer, fail
+	})
+	d.askImportArchive()
+	settled(d)
+	if len(asked) != 1 || asked[0].Folder || !slices.Equal(asked[0].Exts, []string{".xml", ".json"}) || asked[0].Accept != "Import" {
+		t.Fatalf("the chooser was asked %+v", asked)
+	}
+	if text := overlayWords(d.win); !strings.Contains(text, "Import from WordPress") {
+		t.Fatalf("the chosen export's form did not open:\n%s", text)
+	}
+	tapButton(t, d.win, "Cancel")
+
+	answer = "" // the editor cancels
+	d.askImportArchive()
+	settled(d)
+	if len(asked) != 2 || asked[1].Start != dir {
+		t.Errorf("the second time the chooser started in %q, want %q, the last export's folder", asked[len(asked)-1].Start, dir)
+	}
+	if n := len(d.win.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("a cancel left %d dialogs open", n)
+	}
+
+	fail = fmt.Errorf("%w: nobody home", desktop.ErrUnavailable)
+	d.askImportArchive()
+	settled(d)
+	if d.chooser != nil || len(d.win.Canvas().Overlays().List()) != 1 {
+		t.Fatalf("without a desktop chooser: chooser kept %v, %d dialogs", d.chooser != nil, len(d.win.Canvas().Overlays().List()))
+	}
+	if _, ok := d.win.Canvas().Overlays().Top().(*widget.PopUp); !ok {
+		t.Errorf("the fallback is %T, not Fyne's dialog", d.win.Canvas().Overlays().Top())
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
@@ -111,20 +110,12 @@ func (d *Desk) showCodes() *codesWindow {
 }
 
 func (w *codesWindow) askImport() {
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		w.d.rememberFolder(folderCodes, r.URI().Path(), false)
-		if err := w.importFrom(r.URI().Path()); err != nil {
+	w.d.choose(fileChoice{purpose: folderCodes, title: "Import caption codes", accept: "Import",
+		kinds: "Tab-separated codes", exts: []string{".txt", ".tsv"}, win: w.win}, func(path string) {
+		if err := w.importFrom(path); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", galley.ErrorMessage(err)), w.win)
 		}
-	}, w.win)
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".tsv"}))
-	w.d.startAt(folderCodes, "", dlg.SetLocation)
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	})
 }
 
 // importFrom adds the codes in a tab-separated file to the list, all or

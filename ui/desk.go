@@ -58,6 +58,9 @@ type Desk struct {
 	win    fyne.Window
 	lib    Library
 	libGen int // bumped when another library (or a restored one) replaces lib; not when it turns read-only
+	// chooser is the desktop's file chooser, asked before Fyne's dialogs;
+	// nil for Fyne's (SetChooser).
+	chooser Chooser
 	// session is the desk's presence on a team library (nil on a file):
 	// it ends with the library's background work.
 	session *store.Session

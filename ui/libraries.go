@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
@@ -73,27 +72,13 @@ func appendItem(m *fyne.Menu, it *fyne.MenuItem) *fyne.Menu {
 }
 
 func (d *Desk) askOpenLibrary() {
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			d.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		d.rememberFolder(folderLibrary, path, false)
-		d.switchLibrary(path, false)
-	}, d.win)
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".galley"}))
-	if d.lastFolder(folderLibrary, "") != "" {
-		d.startAt(folderLibrary, "", dlg.SetLocation)
-	} else {
-		d.startIn(dlg.SetLocation) // beside the library on the desk
+	// Beside the library on the desk, when none was opened from elsewhere.
+	start := ""
+	if d.libPath != "" && !store.IsServerAddress(d.libPath) {
+		start = filepath.Dir(d.libPath)
 	}
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	d.choose(fileChoice{purpose: folderLibrary, title: "Open a library", accept: "Open",
+		kinds: "Galley libraries", exts: []string{".galley"}, start: start}, func(path string) { d.switchLibrary(path, false) })
 }
 
 // newLibraryForm asks for the name and folder of a library to create.
@@ -149,16 +134,6 @@ func (d *Desk) askNewLibrary() *newLibraryForm {
 	f.dlg.Resize(fyne.NewSize(640, 240))
 	f.dlg.Show()
 	return f
-}
-
-// startIn points a file dialog at the folder of the library on the desk.
-func (d *Desk) startIn(set func(fyne.ListableURI)) {
-	if d.libPath == "" || store.IsServerAddress(d.libPath) {
-		return
-	}
-	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(d.libPath))); err == nil {
-		set(l)
-	}
 }
 
 // switchLibrary saves the open piece, then replaces the library on the

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -376,23 +375,8 @@ func (t *photosTab) askFile() {
 	if t.e.piece == nil {
 		return
 	}
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			t.e.d.showError(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		t.e.d.rememberFolder(folderPhotos, path, false)
-		t.addFiles([]string{path})
-	}, t.e.d.win)
-	dlg.SetFilter(storage.NewExtensionFileFilter(photoExts))
-	t.e.d.startAt(folderPhotos, "", dlg.SetLocation)
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	t.e.d.choose(fileChoice{purpose: folderPhotos, title: "Add a photo", accept: "Add",
+		kinds: "Photos", exts: photoExts}, func(path string) { t.addFiles([]string{path}) })
 }
 
 // askFolder picks a folder, then the photos in it to add, several at once.

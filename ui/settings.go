@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -360,22 +358,5 @@ func (d *Desk) folderField(title, path, none string) *folderField {
 // chooseFolder asks for a folder under a title saying what it is for,
 // starting in start when it exists; confirm names the button that takes it.
 func (d *Desk) chooseFolder(title, confirm, start string, chosen func(dir string)) {
-	dlg := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			d.showError(err)
-			return
-		}
-		if u != nil {
-			chosen(filepath.Clean(u.Path()))
-		}
-	}, d.win)
-	dlg.SetTitleText(title)
-	dlg.SetConfirmText(confirm)
-	if start != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
-			dlg.SetLocation(l)
-		}
-	}
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	d.choose(fileChoice{title: title, accept: confirm, folder: true, start: start}, chosen)
 }

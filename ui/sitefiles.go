@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -78,18 +77,7 @@ func (b *siteFilesBox) refresh() {
 
 // choose asks for a file to add.
 func (b *siteFilesBox) choose() {
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		b.d.rememberFolder(folderSiteFiles, path, false)
-		b.add(path)
-	}, b.d.win)
-	b.d.startAt(folderSiteFiles, "", dlg.SetLocation)
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	b.d.choose(fileChoice{purpose: folderSiteFiles, title: "Add a site file", accept: "Add"}, b.add)
 }
 
 // add keeps the file at path as a site file under its own name, read and

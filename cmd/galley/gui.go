@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"app.galley/galley/assets"
+	"app.galley/galley/internal/desktop"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/outbox"
 	"app.galley/galley/internal/store"
@@ -59,6 +60,11 @@ func runGUI(path string, isDefault bool) error {
 		desk = ui.NewDesk(a, st)
 		desk.SetImageCache(imageCache(os.Getenv))
 		desk.SetLibraryOpener(st.Path(), openForDesk, st.Close)
+		if desktop.Available() && os.Getenv("GALLEY_FYNE_DIALOGS") == "" {
+			// The desktop's own file chooser, which takes a typed or
+			// pasted path; Fyne's where there is none, or when asked.
+			desk.SetChooser(desktop.Choose)
+		}
 		if rootErr == nil {
 			// What cannot reach a team library is kept on this
 			// computer and saved once it can.
