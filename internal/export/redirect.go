@@ -84,13 +84,13 @@ func (s *site) formerJobs(taken *claims) []pageJob {
 			// library written by an older Galley or by other means never
 			// writes outside the export or where Windows cannot copy it.
 			if err := galley.CheckFormerAddress(addr); err != nil {
-				s.note("“%s”: no page was left at its former address: %s", e.Title, galley.ErrorMessage(err))
+				s.note("“%s”: no page was left at its old address: %s", e.Title, galley.ErrorMessage(err))
 				continue
 			}
 			if galley.IsQueryAddress(addr) {
 				// Only a host's rule can answer a query of the home page.
 				if !taken.claim(addr) {
-					s.note("“%s”: its former address %s is another piece's; no redirect was left there for it.", e.Title, addr)
+					s.note("“%s”: its old address %s is another piece's; no redirect was left there for it.", e.Title, addr)
 					continue
 				}
 				s.queries = append(s.queries, move{addr, piecePath(e.Slug)})
@@ -98,7 +98,7 @@ func (s *site) formerJobs(taken *claims) []pageJob {
 			}
 			path := galley.FormerPage(addr)
 			if !taken.claim(path) {
-				s.note("“%s”: its former address %s is where the export writes another page or file; no page was left there for it.", e.Title, addr)
+				s.note("“%s”: its old address %s is where the export writes another page or file; no page was left there for it.", e.Title, addr)
 				continue
 			}
 			to := piecePath(e.Slug)

@@ -57,36 +57,36 @@ func CheckFormerAddress(s string) error {
 	}
 	switch {
 	case s == "":
-		return Errorf(EInvalid, "A former address is empty.")
+		return Errorf(EInvalid, "An old address is empty.")
 	case len(s) > maxFormerAddress:
-		return Errorf(EInvalid, "The former address %.60q… is too long (%d bytes; the limit is %d).", s, len(s), maxFormerAddress)
+		return Errorf(EInvalid, "The old address %.60q… is too long (%d bytes; the limit is %d).", s, len(s), maxFormerAddress)
 	case !utf8.ValidString(s) || strings.ContainsAny(s, "?#\\\x00") || strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }):
-		return Errorf(EInvalid, "The former address %q is not a path: give it without a query (?…), a fragment (#…), backslashes or control characters.", s)
+		return Errorf(EInvalid, "The old address %q is not a path: give it without a query (?…), a fragment (#…), backslashes or control characters.", s)
 	case strings.HasPrefix(s, "/") || strings.Contains(s, "://"):
-		return Errorf(EInvalid, "The former address %q must be a path under the site's address, without a leading slash: for example \"2018/05/a-pilot-on-fog/\".", s)
+		return Errorf(EInvalid, "The old address %q must be a path under the site's address, without a leading slash: for example \"2018/05/a-pilot-on-fog/\".", s)
 	}
 	clean := path.Clean(s)
 	if strings.HasSuffix(s, "/") {
 		clean += "/"
 	}
 	if clean != s || strings.HasPrefix(s, "../") || s == ".." || s == "." {
-		return Errorf(EInvalid, "The former address %q has empty, \".\" or \"..\" steps.", s)
+		return Errorf(EInvalid, "The old address %q has empty, \".\" or \"..\" steps.", s)
 	}
 	for _, step := range strings.Split(strings.TrimSuffix(s, "/"), "/") {
 		switch {
 		case strings.ContainsAny(step, `<>:"|*`):
-			return Errorf(EInvalid, "The former address %q holds a character a file name cannot have on Windows (<>:\"|*).", s)
+			return Errorf(EInvalid, "The old address %q holds a character a file name cannot have on Windows (<>:\"|*).", s)
 		case strings.HasSuffix(step, ".") || strings.HasSuffix(step, " "):
-			return Errorf(EInvalid, "The former address %q has a step ending in a dot or a space, which Windows drops from file names.", s)
+			return Errorf(EInvalid, "The old address %q has a step ending in a dot or a space, which Windows drops from file names.", s)
 		case isWindowsDevice(step):
-			return Errorf(EInvalid, "The former address %q has a step Windows keeps for a device (%s).", s, step)
+			return Errorf(EInvalid, "The old address %q has a step Windows keeps for a device (%s).", s, step)
 		}
 	}
 	top, _, _ := strings.Cut(s, "/")
 	// Compared without case: on a Mac, Windows or a case-blind bucket
 	// "Pieces/" is "pieces/".
 	if reservedTop[strings.ToLower(top)] {
-		return Errorf(EInvalid, "The former address %q is where the export writes pages of its own (%s).", s, top)
+		return Errorf(EInvalid, "The old address %q is where the export writes pages of its own (%s).", s, top)
 	}
 	return nil
 }
