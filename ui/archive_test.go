@@ -36,16 +36,24 @@ func tapCheck(t *testing.T, w fyne.Window, label string) {
 	test.Tap(found)
 }
 
+// wordpressExport is a folder holding a copy of the export WordPress
+// wrote for the archive's tests (export.xml) and its uploads folder.
+func wordpressExport(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "internal", "archive", "testdata", "wordpress"))); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // TestDeskImportsAWordPressExport imports the export WordPress wrote for
 // the archive's tests through File → Import From WordPress or Ghost, as
 // an editor who brought the export and its uploads folder from the old
 // server: the folder beside it is offered, interviews are structured,
 // the shelf lists the pieces and the report says what needs a look.
 func TestDeskImportsAWordPressExport(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "internal", "archive", "testdata", "wordpress"))); err != nil {
-		t.Fatal(err)
-	}
+	dir := wordpressExport(t)
 	lib := testLibrary(t)
 	d := newTestDesk(t, lib)
 	if d.showArchiveForm(filepath.Join(dir, "export.xml")) == nil {
@@ -91,10 +99,7 @@ func TestDeskImportsAWordPressExport(t *testing.T) {
 // imported, and imports again keeping the edit or taking the post's, as
 // the editor chooses.
 func TestDeskAsksWhichWinsWhenBothChanged(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "internal", "archive", "testdata", "wordpress"))); err != nil {
-		t.Fatal(err)
-	}
+	dir := wordpressExport(t)
 	lib := testLibrary(t)
 	d := newTestDesk(t, lib)
 	importFile := func(path string) {
@@ -170,10 +175,7 @@ var textRun = regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)
 // a cancel opens nothing; a desktop without one falls back to Fyne's
 // dialog, and is not asked again.
 func TestTheDesktopsChooserIsAskedFirst(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "internal", "archive", "testdata", "wordpress"))); err != nil {
-		t.Fatal(err)
-	}
+	dir := wordpressExport(t)
 	d := newTestDesk(t, testLibrary(t))
 	var asked []desktop.Request
 	answer := filepath.Join(dir, "export.xml")

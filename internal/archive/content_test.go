@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"app.galley/galley/internal/archive"
+	"app.galley/galley/internal/galley"
 )
 
 // TestPostsKeepWhatTheirAuthorsWrote imports one WordPress export of
@@ -64,18 +65,14 @@ func TestPostsKeepWhatTheirAuthorsWrote(t *testing.T) {
 			want:    []string{"The codes GALLEYLEFTOUT0Z and GALLEYLEFTOUT1P are ours.", "<!-- iframe: https://video.example/x -->"},
 		},
 	}
-	var items strings.Builder
-	for i, c := range cases {
-		items.WriteString(post(strconv.Itoa(i+1), "Case "+strconv.Itoa(i+1), c.content))
+	var contents []string
+	for _, c := range cases {
+		contents = append(contents, c.content)
 	}
-	st := newLibrary(t)
-	importArchive(t, st, writeFile(t, "export.xml", wxr("", items.String())), archive.Options{})
+	imported := importPosts(t, contents, archive.Options{})
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := st.PieceBySlug(ctx, "p"+strconv.Itoa(i+1))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := imported[i]
 			rest := p.Body
 			for _, w := range c.want {
 				at := strings.Index(rest, w)
@@ -120,18 +117,14 @@ func TestOnlyInterviewsBecomeQuestionsAndAnswers(t *testing.T) {
 			questions: []string{"Where were you born?", "And now?"},
 		},
 	}
-	var items strings.Builder
-	for i, c := range cases {
-		items.WriteString(post(strconv.Itoa(i+1), "Case "+strconv.Itoa(i+1), c.content))
+	var contents []string
+	for _, c := range cases {
+		contents = append(contents, c.content)
 	}
-	st := newLibrary(t)
-	importArchive(t, st, writeFile(t, "export.xml", wxr("", items.String())), archive.Options{QA: true})
+	imported := importPosts(t, contents, archive.Options{QA: true})
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := st.PieceBySlug(ctx, "p"+strconv.Itoa(i+1))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := imported[i]
 			var got []string
 			for _, qa := range p.QA {
 				got = append(got, qa.Question)
@@ -155,4 +148,25 @@ func TestASiteThatMovedToHTTPSFindsItsPieces(t *testing.T) {
 	if len(first.Created) != 2 || len(second.Created) != 0 || len(second.Unchanged) != 2 {
 		t.Errorf("first import created %q; after the move: created %q, %d unchanged", first.Created, second.Created, len(second.Unchanged))
 	}
+}
+
+// importPosts imports one WordPress export holding a post of each
+// content, in order, and returns their pieces as the library keeps them.
+func importPosts(t *testing.T, contents []string, opt archive.Options) []*galley.Piece {
+	t.Helper()
+	var items strings.Builder
+	for i, c := range contents {
+		items.WriteString(post(strconv.Itoa(i+1), "Case "+strconv.Itoa(i+1), c))
+	}
+	st := newLibrary(t)
+	importArchive(t, st, writeFile(t, "export.xml", wxr("", items.String())), opt)
+	var out []*galley.Piece
+	for i := range contents {
+		p, err := st.PieceBySlug(ctx, "p"+strconv.Itoa(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
 }

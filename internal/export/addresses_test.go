@@ -24,6 +24,24 @@ func heading(t *testing.T, path string) string {
 	return text(h[0])
 }
 
+// renameTopic renames the library's topic from to to.
+func renameTopic(t *testing.T, st *store.Store, from, to string) {
+	t.Helper()
+	topics, err := st.Topics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range topics {
+		if tp.Name == from {
+			if err := st.RenameTopic(ctx, tp.ID, to); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("the library has no topic %q", from)
+}
+
 // publish saves a published piece carrying topics.
 func publish(t *testing.T, st *store.Store, title string, topics ...string) {
 	t.Helper()
@@ -55,17 +73,7 @@ func TestATopicsPageKeepsItsAddress(t *testing.T) {
 		}
 	}
 
-	topics, err := st.Topics(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tp := range topics {
-		if tp.Name == "Café" {
-			if err := st.RenameTopic(ctx, tp.ID, "Coffee Houses"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	renameTopic(t, st, "Café", "Coffee Houses")
 	rep := exportTo(t, st, out, export.Options{BaseURL: liveBase})
 	if got := heading(t, filepath.Join(out, "topics", "coffee-houses.html")); got != "Coffee Houses" {
 		t.Errorf("the renamed topic's page is %q", got)
@@ -118,17 +126,7 @@ func TestEveryPageOfARenamedTopicSendsReadersOn(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "site")
 	opt := export.Options{BaseURL: liveBase, PageSize: 2}
 	exportTo(t, st, out, opt)
-	topics, err := st.Topics(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tp := range topics {
-		if tp.Name == "Fog" {
-			if err := st.RenameTopic(ctx, tp.ID, "Sea Fog"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	renameTopic(t, st, "Fog", "Sea Fog")
 	exportTo(t, st, out, opt)
 	for old, now := range map[string]string{"fog.html": "sea-fog.html", "fog--2.html": "sea-fog--2.html", "fog--3.html": "sea-fog--3.html"} {
 		page := filepath.Join(out, "topics", old)
@@ -301,17 +299,7 @@ func TestARedirectsFileListsEveryOldAddress(t *testing.T) {
 	if !slices.ContainsFunc(rep.Problems, func(p string) bool { return strings.Contains(p, "?p=42") && strings.Contains(p, "redirects setting") }) {
 		t.Errorf("without the setting, the export does not say ?p=42 needs it: %q", rep.Problems)
 	}
-	topics, err := st.Topics(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tp := range topics {
-		if tp.Name == "Fog" {
-			if err := st.RenameTopic(ctx, tp.ID, "Sea Fog"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	renameTopic(t, st, "Fog", "Sea Fog")
 	exportTo(t, st, out, export.Options{BaseURL: liveBase, RedirectsFile: true})
 	want := own + "\n# Old addresses, written by Galley's export\n" +
 		"/news/2018/04/fog-again/ /news/pieces/fog-again.html 301!\n" +
