@@ -201,6 +201,9 @@ func publishPlanText(to publish.Destination, plan publish.Report) string {
 func (d *Desk) showPublishReport(to publish.Destination, rep publish.Report) {
 	msg := fmt.Sprintf("Published to %s: %s files sent (%s), %s removed, %s unchanged.",
 		to, grouped(len(rep.Uploaded)), galley.SizeText(rep.Bytes), grouped(len(rep.Removed)), grouped(rep.Unchanged))
+	if rep.RecordServed != "" {
+		msg += fmt.Sprintf("\n\nThe folder's parent cannot be written, so Galley keeps its record of the site inside it (%s), where the web server can serve it. Have the server refuse names that start with a dot, or let Galley write beside the folder.", rep.RecordServed)
+	}
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	content := fyne.CanvasObject(text)

@@ -131,7 +131,16 @@ func cmdPublish(ctx context.Context, args []string, db string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "Published to %s: %d files uploaded (%s), %d removed, %d unchanged%s.\n",
 		target, len(rep.Uploaded), galley.SizeText(rep.Bytes), len(rep.Removed), rep.Unchanged, resumed)
+	if rep.RecordServed != "" {
+		fmt.Fprintln(e.stdout, recordServedText(rep.RecordServed))
+	}
 	return nil
+}
+
+// recordServedText tells the editor that Galley's record of the site
+// stands where readers can fetch it.
+func recordServedText(at string) string {
+	return fmt.Sprintf("Note: the folder's parent cannot be written, so Galley keeps its record of the site inside it, at %s, where the web server can serve it. Have the server refuse names that start with a dot, or let Galley write beside the folder.", at)
 }
 
 // publishStaging is the folder a library's site for one target is made

@@ -50,6 +50,10 @@ type Report struct {
 	// Resumed is set when an earlier publish was stopped before it ended;
 	// what it had uploaded was kept.
 	Resumed bool
+	// RecordServed is where Galley's record of the site is kept when it
+	// had to go inside the folder the web server serves, because the
+	// folder's parent could not be written; empty when it is beside it.
+	RecordServed string
 }
 
 // ReplaceError is a publish refused because it would replace what it
@@ -175,6 +179,7 @@ func (p *publisher) run() (Report, error) {
 	}
 	upload, remove := rep.Uploaded, rep.Removed
 	if p.opt.DryRun || (len(upload) == 0 && len(remove) == 0 && len(p.rec.Pending) == 0 && p.recordAt != "") {
+		p.sayWhereTheRecordIs(&rep)
 		return rep, nil
 	}
 
@@ -200,7 +205,16 @@ func (p *publisher) run() (Report, error) {
 	if err := p.finish(); err != nil {
 		return rep, err
 	}
+	p.sayWhereTheRecordIs(&rep)
 	return rep, nil
+}
+
+// sayWhereTheRecordIs tells the editor when the record stands where
+// readers can fetch it, so the web server can be told not to serve it.
+func (p *publisher) sayWhereTheRecordIs(rep *Report) {
+	if at := p.remote(insideName); p.recordAt == at {
+		rep.RecordServed = at
+	}
 }
 
 // plan compares the export with the record of what the server holds and

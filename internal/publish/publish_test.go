@@ -16,6 +16,7 @@ import (
 	"app.galley/galley/assets"
 	"app.galley/galley/internal/bundle"
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/publish"
 	"app.galley/galley/internal/sshtest"
@@ -291,6 +292,96 @@ func TestAStoppedPublishIsResumedAndNeverLeavesHalfAPage(t *testing.T) {
 		t.Errorf("the next publish: resumed %v, %d uploaded, %d unchanged of %d; want what was sent kept", rep.Resumed, len(rep.Uploaded), rep.Unchanged, total)
 	}
 	sameSite(t, d.site, remote)
+}
+
+// A web root whose parent the login may not write (a home's public_html
+// under a folder root owns, say) keeps Galley's record inside the folder,
+// and the next publish finds it there and sends only what changed.
+func TestARecordGoesInsideTheFolderWhenItsParentIsNotWritable(t *testing.T) {
+	srv := sshtest.Start(t, sshtest.Unprivileged())
+	d := newDesk(t)
+	d.export()
+	// A folder every user may enter: the login may be nobody.
+	shared, err := os.MkdirTemp("", "galley-www-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	www := filepath.Join(shared, "www")
+	remote := filepath.Join(www, "site")
+	t.Cleanup(func() {
+		os.Chmod(www, 0o755)
+		os.RemoveAll(shared)
+	})
+	if err := os.Chmod(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(remote, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		// The login is nobody: the site's folder is theirs, its parent root's.
+		who := fixture.Nobody()
+		if err := os.Chown(remote, int(who.Uid), int(who.Gid)); err != nil {
+			t.Fatal(err)
+		}
+	} else if err := os.Chmod(www, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	to := target(t, srv, remote)
+	opt := publish.Options{Library: d.id, SSH: login(srv)}
+
+	rep, err := publish.Publish(ctx, d.site, to, opt)
+	if err != nil {
+		t.Fatalf("publishing where only the folder can be written: %v", err)
+	}
+	total := len(files(t, d.site))
+	if len(rep.Uploaded) != total {
+		t.Errorf("first publish uploaded %d of %d files", len(rep.Uploaded), total)
+	}
+	inside := filepath.Join(remote, ".galley-publish.json")
+	if _, err := os.Stat(inside); err != nil {
+		t.Fatalf("no record inside the folder: %v", err)
+	}
+	if rep.RecordServed != filepath.ToSlash(inside) {
+		t.Errorf("the report says the record is served from %q, want %q", rep.RecordServed, inside)
+	}
+	entries, _ := os.ReadDir(www)
+	if len(entries) != 1 {
+		t.Errorf("the publish left %d entries beside the folder it could not write beside", len(entries))
+	}
+	// Only the site and the record: no lock, journal or half-sent file.
+	sameSite(t, d.site, remote, ".galley-publish.json")
+
+	// An edit: the next publish reads the record inside and sends only the
+	// piece's few files, saying again where the record is.
+	p, err := d.st.PieceBySlug(ctx, "why-mediators-should-talk-about-fish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Summary = "A summary edited after the record went inside."
+	if err := d.st.SavePiece(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	d.export()
+	rep, err = publish.Publish(ctx, d.site, to, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Uploaded) == 0 || len(rep.Uploaded) > 12 || !contains(rep.Uploaded, "pieces/why-mediators-should-talk-about-fish.html") || rep.RecordServed == "" {
+		t.Errorf("publishing one edit with the record inside: uploaded %q, record served %q", rep.Uploaded, rep.RecordServed)
+	}
+	if len(rep.Removed) != 0 {
+		t.Errorf("the record inside was taken for a file to remove: %q", rep.Removed)
+	}
+	sameSite(t, d.site, remote, ".galley-publish.json")
+
+	// The record is Galley's: another library is refused there, as beside.
+	other := newDesk(t)
+	other.export()
+	var refused *publish.ReplaceError
+	if _, err := publish.Publish(ctx, other.site, to, publish.Options{Library: other.id, SSH: login(srv)}); !errors.As(err, &refused) {
+		t.Errorf("publishing another library where the record is inside = %v, want a refusal", err)
+	}
 }
 
 func TestTheAddressIsCheckedAndNeverCarriesAPassword(t *testing.T) {

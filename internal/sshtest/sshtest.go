@@ -3,8 +3,8 @@
 // Package sshtest runs a real, throwaway OpenSSH server for tests: Debian's
 // sshd on a loopback port, with a host key, a client key and a
 // known_hosts file made for the test in a temporary folder, accepting only
-// that client key, for the user the tests run as (root included), with
-// SFTP. It stops when the test ends and dies with the test binary. It
+// that client key, for the user the tests run as (root included) or an
+// unprivileged one, with SFTP. It stops when the test ends and dies with the test binary. It
 // needs Debian's openssh-server and Linux; scripts/install-deps.sh test
 // installs it.
 package sshtest
@@ -44,15 +44,30 @@ type Server struct {
 	// HostKey is the server's public host key.
 	HostKey ssh.PublicKey
 
-	dir    string
-	cmd    *exec.Cmd
-	exited chan struct{}
+	dir        string
+	authorized string // the authorized_keys file
+	cmd        *exec.Cmd
+	exited     chan struct{}
 }
+
+// Option changes how Start runs the server.
+type Option func(*options)
+
+type options struct{ unprivileged bool }
+
+// Unprivileged lets in a user whom file modes bind: the user the tests run
+// as, or, when that is root (who may write anywhere), the user nobody. A
+// test of what a login may not write needs one.
+func Unprivileged() Option { return func(o *options) { o.unprivileged = true } }
 
 // Start starts a server for t. A machine without sshd fails the test: a
 // publish is tested against the real server or not at all.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if _, err := os.Stat(sshdPath); err != nil {
 		t.Fatalf("no OpenSSH server at %s; install it with: scripts/install-deps.sh test", sshdPath)
 	}
@@ -60,16 +75,34 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	login := me.Username
+	if o.unprivileged && os.Geteuid() == 0 {
+		login = "nobody"
+	}
 	// sshd refuses keys in folders others can write; t.TempDir is 0700
 	// under a world-writable /tmp, which StrictModes no lets by.
 	dir := t.TempDir()
-	s := &Server{Host: "127.0.0.1", User: me.Username, dir: dir,
+	s := &Server{Host: "127.0.0.1", User: login, dir: dir,
 		KeyFile: filepath.Join(dir, "id_ed25519"), KnownHosts: filepath.Join(dir, "known_hosts")}
 
 	hostPub := writeKey(t, filepath.Join(dir, "host_ed25519"))
 	clientPub := writeKey(t, s.KeyFile)
 	s.HostKey = hostPub
-	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), ssh.MarshalAuthorizedKey(clientPub), 0o600); err != nil {
+	s.authorized = filepath.Join(dir, "authorized_keys")
+	if login != me.Username {
+		// sshd reads the authorized keys as the user logging in, who cannot
+		// enter t.TempDir: they go in a folder every user may read.
+		shared, err := os.MkdirTemp("", "galley-sshd-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(shared) })
+		if err := os.Chmod(shared, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		s.authorized = filepath.Join(shared, "authorized_keys")
+	}
+	if err := os.WriteFile(s.authorized, ssh.MarshalAuthorizedKey(clientPub), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if os.Geteuid() == 0 {
@@ -156,7 +189,7 @@ AllowUsers %s
 Subsystem sftp internal-sftp
 LogLevel ERROR
 `, s.Port, filepath.Join(s.dir, "host_ed25519"), filepath.Join(s.dir, "sshd.pid"),
-		filepath.Join(s.dir, "authorized_keys"), s.User)
+		s.authorized, s.User)
 	cfg := filepath.Join(s.dir, "sshd_config")
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		return err
