@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/galley"
 )
@@ -83,9 +84,7 @@ type checksBar struct {
 	list   []galley.Problem
 	notes  []galley.Problem // told apart, never counted as failing
 	popup  *widget.PopUp
-	timer  *time.Timer
-	gen    int           // bumped by every refresh and edit, so a stale timer does nothing
-	due    bool          // edited since the checks last ran
+	pause  desk.Pause    // due: edited since the checks last ran
 	delay  time.Duration // after the last edit
 }
 
@@ -127,35 +126,17 @@ func (c *checksBar) set(list, notes []galley.Problem) {
 
 // refresh runs the checks now.
 func (c *checksBar) refresh() {
-	c.gen++
-	c.due = false
-	c.stop()
+	c.pause.Ran()
 	c.set(c.e.checkProblems(), c.e.checkNotes())
 }
 
 // edited runs the checks again once typing pauses, on the words as they
 // are in the editor, saved or not.
 func (c *checksBar) edited() {
-	c.gen++
-	c.due = true
-	c.stop()
-	gen, g := c.gen, c.e.d.jobs
 	// Through the job group: a timer that fires as the library is let go
 	// hands nothing to the UI.
-	c.timer = time.AfterFunc(c.delay, func() {
-		g.do(func() {
-			if gen == c.gen {
-				c.refresh()
-			}
-		})
-	})
-}
-
-func (c *checksBar) stop() {
-	if c.timer != nil {
-		c.timer.Stop()
-		c.timer = nil
-	}
+	c.pause.Hand = c.e.d.jobs.do
+	c.pause.Wait(c.delay, c.refresh)
 }
 
 // partTab is the tab holding the part a check points at.

@@ -42,9 +42,8 @@ type editor struct {
 	conflicted bool   // a conflict dialog is waiting for the editor's choice
 	vocab      bool   // a type or topic was added: the filters need refreshing
 	outKey     string // the open piece's changes are kept on this computer under this key (offline.go)
-	gen        int    // bumped by every edit, so a stale autosave does nothing
 	noticeGen  int    // bumped by every toast, so an older one's end does not hide it
-	timer      *time.Timer
+	autosave   desk.Pause
 	delay      time.Duration
 	retry      time.Duration // the pause before an autosave tries a busy library again
 
@@ -176,9 +175,7 @@ func (e *editor) loadVisible() {
 // clear leaves the desk empty.
 func (e *editor) clear() {
 	e.stopTimer()
-	e.checks.gen++
-	e.checks.due = false
-	e.checks.stop()
+	e.checks.pause.Stop()
 	e.spell.clear()
 	e.piece, e.dirty, e.conflicted, e.outKey = nil, false, false, ""
 	e.content.Objects = []fyne.CanvasObject{e.blank}
@@ -203,7 +200,6 @@ func (e *editor) changed() {
 		return
 	}
 	e.dirty = true
-	e.gen++
 	e.name.SetText(pieceName(e.piece))
 	e.setState("Unsaved changes")
 	e.schedule(e.delay)
@@ -218,25 +214,17 @@ const busyRetryDelay = 3 * time.Second
 // schedule autosaves the open piece after delay unless it is edited or
 // saved before then.
 func (e *editor) schedule(delay time.Duration) {
-	e.stopTimer()
-	gen, g := e.gen, e.d.jobs
 	// Through the library's job group: a timer that fires as the library
 	// is let go (or Galley quits) hands nothing to the UI.
-	e.timer = time.AfterFunc(delay, func() {
-		g.do(func() {
-			if gen == e.gen && e.dirty {
-				e.save(false)
-			}
-		})
+	e.autosave.Hand = e.d.jobs.do
+	e.autosave.Wait(delay, func() {
+		if e.dirty {
+			e.save(false)
+		}
 	})
 }
 
-func (e *editor) stopTimer() {
-	if e.timer != nil {
-		e.timer.Stop()
-		e.timer = nil
-	}
-}
+func (e *editor) stopTimer() { e.autosave.Stop() }
 
 // save hands the working copy to the library. explicit is true when the
 // editor asked for it (Ctrl+S), which shows an error in a dialog; an

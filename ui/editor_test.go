@@ -538,7 +538,7 @@ func TestChecksFollowTypingAndKeepTheTabsInPlace(t *testing.T) {
 		t.Helper()
 		// Each key restarts the pause; the hand-overs of the timers it
 		// stopped too late do nothing. waitFor runs them as they come.
-		waitFor(t, "the checks after typing", func() bool { return !e.checks.due })
+		waitFor(t, "the checks after typing", func() bool { return !e.checks.pause.Due() })
 		pump(d, q)
 	}
 	e.selectTab(e.qa.content)

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/spell"
 	"app.galley/galley/ui/internal/widgets"
@@ -81,7 +82,7 @@ type spellingPanel struct {
 	pendingFor *galley.Piece
 
 	gen   int // bumped by every edit and every new piece, so a stale check is dropped
-	timer *time.Timer
+	pause desk.Pause
 	delay time.Duration
 
 	// The checker is made on a job's goroutine and kept while the
@@ -120,30 +121,16 @@ func (s *spellingPanel) reset() {
 // edited checks the piece again once typing pauses.
 func (s *spellingPanel) edited() {
 	s.gen++
-	s.stop()
-	gen, g := s.gen, s.e.d.jobs
 	// Through the job group: a timer that fires as the library is let go
 	// hands nothing to the UI.
-	s.timer = time.AfterFunc(s.delay, func() {
-		g.do(func() {
-			if gen == s.gen {
-				s.run()
-			}
-		})
-	})
-}
-
-func (s *spellingPanel) stop() {
-	if s.timer != nil {
-		s.timer.Stop()
-		s.timer = nil
-	}
+	s.pause.Hand = s.e.d.jobs.do
+	s.pause.Wait(s.delay, s.run)
 }
 
 // clear empties the panel: no piece is open.
 func (s *spellingPanel) clear() {
 	s.gen++
-	s.stop()
+	s.pause.Stop()
 	s.hide()
 	s.list, s.err, s.checked = nil, nil, false
 	s.label()
@@ -159,7 +146,7 @@ func (s *spellingPanel) forget() {
 
 // run checks the open piece now, in the background.
 func (s *spellingPanel) run() {
-	s.stop()
+	s.pause.Ran()
 	p := s.e.piece
 	if p == nil {
 		return
@@ -299,7 +286,7 @@ func (s *spellingPanel) show() {
 	if s.e.piece == nil {
 		return
 	}
-	if !s.checked && s.timer != nil {
+	if !s.checked && s.pause.Due() {
 		s.run() // asked for: no need to wait for the pause
 	}
 	s.hide()
