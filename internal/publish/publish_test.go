@@ -68,6 +68,20 @@ func (d *desk) export() {
 	}
 }
 
+// editSummary edits one piece's summary and exports the site again.
+func (d *desk) editSummary(text string) {
+	d.t.Helper()
+	p, err := d.st.PieceBySlug(ctx, "why-mediators-should-talk-about-fish")
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	p.Summary = text
+	if err := d.st.SavePiece(ctx, p); err != nil {
+		d.t.Fatal(err)
+	}
+	d.export()
+}
+
 func login(s *sshtest.Server) publish.SSH {
 	return publish.SSH{KnownHosts: []string{s.KnownHosts}, Keys: []string{s.KeyFile}, Agent: "-"}
 }
@@ -169,15 +183,7 @@ func TestAPublishPutsTheSiteOnTheServerAndThenOnlyWhatChanged(t *testing.T) {
 
 	// One piece edited: a dry run lists its few files and changes
 	// nothing; the publish then sends only those.
-	p, err := d.st.PieceBySlug(ctx, "why-mediators-should-talk-about-fish")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Summary = "A summary edited after the first publish."
-	if err := d.st.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	d.export()
+	d.editSummary("A summary edited after the first publish.")
 	before := files(t, remote)
 	dry := opt
 	dry.DryRun = true
@@ -354,15 +360,7 @@ func TestARecordGoesInsideTheFolderWhenItsParentIsNotWritable(t *testing.T) {
 
 	// An edit: the next publish reads the record inside and sends only the
 	// piece's few files, saying again where the record is.
-	p, err := d.st.PieceBySlug(ctx, "why-mediators-should-talk-about-fish")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Summary = "A summary edited after the record went inside."
-	if err := d.st.SavePiece(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	d.export()
+	d.editSummary("A summary edited after the record went inside.")
 	rep, err = publish.Publish(ctx, d.site, to, opt)
 	if err != nil {
 		t.Fatal(err)
