@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/store"
@@ -188,6 +189,14 @@ func TestHTMLExport(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Exported 24 pages and 18 images") || !strings.Contains(r.stdout, "46 files written, 0 unchanged") {
 		t.Fatalf("html = %+v", r)
 	}
+	if strings.Contains(r.stdout, export.NoBaseURLAdvice) {
+		t.Errorf("with a base URL, html still advises setting one:\n%s", r.stdout)
+	}
+	// Without one, the editor learns what the pages lack and how to mend it.
+	r = galleyCmd(t, vars, "--db", lib, "html", "--out", filepath.Join(dir, "nobase"))
+	if r.code != 0 || !strings.Contains(r.stdout, "note: "+export.NoBaseURLAdvice) {
+		t.Errorf("html without a base URL = %+v, want the note %q", r, export.NoBaseURLAdvice)
+	}
 	r = galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--base-url", "https://example.org/")
 	if r.code != 0 || !strings.Contains(r.stdout, "0 files written, 46 unchanged") {
 		t.Errorf("second html = %+v", r)
@@ -200,6 +209,9 @@ func TestHTMLExport(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(frag, "shared-basins-shared-data.html"))
 	if r.code != 0 || err != nil || !strings.HasPrefix(string(data), `<article class="piece">`) {
 		t.Errorf("html --fragment = %+v, %v", r, err)
+	}
+	if strings.Contains(r.stdout, export.NoBaseURLAdvice) {
+		t.Errorf("a fragment, pasted into another site, is told it needs a base URL:\n%s", r.stdout)
 	}
 	if _, err := os.Stat(filepath.Join(vars["XDG_CACHE_HOME"], "galley", "images")); err != nil {
 		t.Errorf("resized photos are not kept in the user's cache: %v", err)

@@ -70,12 +70,30 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // dayStamp is a publication date as a time: the start of that day where
 // the site is (Options.TimeZone), so a piece published on July 17 is not
 // the evening of July 16 for readers in the Americas.
-func (s *site) dayStamp(d galley.Date) string {
+func (s *site) dayStamp(d galley.Date) string { return s.dayStart(d).Format(time.RFC3339) }
+
+func (s *site) dayStart(d galley.Date) time.Time {
 	loc := s.opt.TimeZone
 	if loc == nil {
 		loc = time.UTC
 	}
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc).Format(time.RFC3339)
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// modified is when a piece last changed, as its page, feed entry and
+// sitemap line say: never before its publication, the start of that day
+// where the site is. A piece imported without times was stamped with its
+// publication date at midnight UTC, hours before that day begins in the
+// Americas, and one may carry a date later than its last edit; a feed
+// reader or search engine takes a change before publication for an error.
+func (s *site) modified(published galley.Date, updated time.Time) time.Time {
+	if published.IsZero() {
+		return updated
+	}
+	if start := s.dayStart(published); updated.Before(start) {
+		return start
+	}
+	return updated
 }
 
 // address is where a site file is found from outside: absolute with a base
@@ -113,11 +131,12 @@ func (s *site) feed(ctx context.Context) ([]byte, error) {
 	}
 	var newest time.Time
 	for _, e := range s.feedEntries() {
-		if e.Updated.After(newest) {
-			newest = e.Updated
+		changed := s.modified(e.Published, e.Updated)
+		if changed.After(newest) {
+			newest = changed
 		}
 		entry := atomEntry{
-			Title: e.Title, ID: s.pieceID(e), Updated: stamp(e.Updated), Summary: e.Summary,
+			Title: e.Title, ID: s.pieceID(e), Updated: stamp(changed), Summary: e.Summary,
 			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: s.address(piecePath(e.Slug))}},
 		}
 		entry.Lang, _ = s.ownLanguage(e.Lang)
@@ -221,18 +240,19 @@ func (s *site) sitemap() ([]byte, error) {
 		if e.Status != galley.StatusPublished {
 			continue // drafts are kept out of search engines
 		}
-		pieces = append(pieces, sitemapURL{Loc: s.address(piecePath(e.Slug)), LastMod: stamp(e.Updated)})
-		if e.Updated.After(newest) {
-			newest = e.Updated
+		changed := s.modified(e.Published, e.Updated)
+		pieces = append(pieces, sitemapURL{Loc: s.address(piecePath(e.Slug)), LastMod: stamp(changed)})
+		if changed.After(newest) {
+			newest = changed
 		}
 		for _, t := range e.Topics {
-			seen(s.topics.page(t), e.Updated)
+			seen(s.topics.page(t), changed)
 		}
 		if e.Type != "" {
-			seen(s.types.page(e.Type), e.Updated)
+			seen(s.types.page(e.Type), changed)
 		}
 		for _, c := range e.Contributors {
-			seen(s.people.page(c.Name), e.Updated)
+			seen(s.people.page(c.Name), changed)
 		}
 	}
 	home := sitemapURL{Loc: s.canonical(indexPath(1))}

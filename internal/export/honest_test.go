@@ -38,18 +38,35 @@ func TestDatesAndFeedIdsAreHonest(t *testing.T) {
 	}
 	plain := filepath.Join(dir, "plain")
 	exportTo(t, st, plain, export.Options{Library: id, TimeZone: ny})
+	// Midnight in New York is 04:00 UTC: every date that says when the
+	// piece changed is that or later, never the evening before it was
+	// published.
+	const start = "2018-07-17T04:00:00Z"
 	page := read(plain, "pieces/an-archive-piece-from-2018.html")
-	if !strings.Contains(page, `<meta property="article:modified_time" content="2018-07-17T00:00:00Z">`) {
-		t.Error("the page of a piece imported today claims it was modified after its publication date")
+	if !strings.Contains(page, `<meta property="article:modified_time" content="`+start+`">`) {
+		t.Errorf("the page of the piece does not say it last changed at the start of its publication day, %s", start)
+	}
+	if !strings.Contains(page, `"dateModified":"`+start+`"`) {
+		t.Errorf("the page's structured data does not say it last changed at %s", start)
 	}
 	feed := read(plain, "feed.xml")
-	for _, want := range []string{"<published>2018-07-17T00:00:00-04:00</published>", "<updated>2018-07-17T00:00:00Z</updated>", "<id>urn:uuid:"} {
+	for _, want := range []string{"<published>2018-07-17T00:00:00-04:00</published>", "<updated>" + start + "</updated>", "<id>urn:uuid:"} {
 		if !strings.Contains(feed, want) {
 			t.Errorf("the feed lacks %s:\n%s", want, feed)
 		}
 	}
-	if sitemap := read(plain, "sitemap.xml"); !strings.Contains(sitemap, "<lastmod>2018-07-17T00:00:00Z</lastmod>") {
+	if sitemap := read(plain, "sitemap.xml"); !strings.Contains(sitemap, "<lastmod>"+start+"</lastmod>") {
 		t.Errorf("the sitemap dates the piece otherwise:\n%s", sitemap)
+	}
+	// West of New York too: the site's own day, whichever zone it is.
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	west := filepath.Join(dir, "west")
+	exportTo(t, st, west, export.Options{Library: id, TimeZone: la})
+	if feed := read(west, "feed.xml"); !strings.Contains(feed, "<published>2018-07-17T00:00:00-07:00</published>") || !strings.Contains(feed, "<updated>2018-07-17T07:00:00Z</updated>") {
+		t.Errorf("in Los Angeles the piece is not published and changed at the start of July 17:\n%s", feed)
 	}
 
 	withBase := filepath.Join(dir, "with-base")

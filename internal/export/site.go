@@ -39,6 +39,8 @@ type site struct {
 	files   []galley.SiteFile // the site's own files (SiteFiler), for a whole site
 	icon    string            // of those, the favicon, "" for none
 	logo    string            // and the logo shown beside the site's name
+	logoW   int               // the logo's size in pixels, 0 for a drawing (SVG)
+	logoH   int               // or one that does not decode
 	nav     []linkView        // the site navigation: one link per type, from the top of the site
 	hash    string            // of everything every page depends on
 	body    *markdown         // body headings start at h2
@@ -279,7 +281,7 @@ func (s *site) read(ctx context.Context) error {
 	if err := s.readSiteFiles(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(h, "%s\x00%s\x00", s.icon, s.logo)
+	fmt.Fprintf(h, "%s\x00%s\x00%dx%d\x00", s.icon, s.logo, s.logoW, s.logoH)
 	s.hash = hex.EncodeToString(h.Sum(nil))
 	return nil
 }

@@ -1,7 +1,9 @@
 package export
 
 import (
+	"bytes"
 	"context"
+	"image"
 	"strings"
 
 	"app.galley/galley/internal/galley"
@@ -45,17 +47,27 @@ func (s *site) readSiteFiles(ctx context.Context) error {
 	if !s.partial {
 		s.files = files
 	}
-	find := func(names []string) string {
+	find := func(names []string) *galley.SiteFile {
 		for _, n := range names {
-			for _, f := range files {
-				if strings.EqualFold(f.Name, n) {
-					return f.Name
+			for i := range files {
+				if strings.EqualFold(files[i].Name, n) {
+					return &files[i]
 				}
 			}
 		}
-		return ""
+		return nil
 	}
-	s.icon, s.logo = find(iconNames), find(logoNames)
+	if f := find(iconNames); f != nil {
+		s.icon = f.Name
+	}
+	if f := find(logoNames); f != nil {
+		s.logo = f.Name
+		// The structured data gives the publisher's logo its size, as
+		// search engines ask; an SVG has none to give.
+		if c, _, err := image.DecodeConfig(bytes.NewReader(f.Data)); err == nil {
+			s.logoW, s.logoH = c.Width, c.Height
+		}
+	}
 	return nil
 }
 

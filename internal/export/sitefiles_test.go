@@ -28,7 +28,9 @@ func TestTheSitesOwnFilesAreCopied(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), "site")
-	exportTo(t, st, out, export.Options{})
+	if rep := exportTo(t, st, out, export.Options{}); !rep.NoBaseURL {
+		t.Error("a site exported without a base URL is not reported as lacking one")
+	}
 	for name, want := range files {
 		if got, err := os.ReadFile(filepath.Join(out, name)); err != nil || string(got) != string(want) {
 			t.Errorf("%s in the export: %q, %v; want it as kept", name, got, err)
@@ -42,7 +44,9 @@ func TestTheSitesOwnFilesAreCopied(t *testing.T) {
 	}
 
 	chosen := filepath.Join(t.TempDir(), "one")
-	exportTo(t, st, chosen, export.Options{Pieces: []string{"what-a-river-treaty-can-teach-negotiators"}, BaseURL: liveBase})
+	if rep := exportTo(t, st, chosen, export.Options{Pieces: []string{"what-a-river-treaty-can-teach-negotiators"}, BaseURL: liveBase}); rep.NoBaseURL {
+		t.Error("a chosen piece exported with a base URL is reported as lacking one")
+	}
 	if _, err := os.Stat(filepath.Join(chosen, "CNAME")); !os.IsNotExist(err) {
 		t.Errorf("a piece exported alone carries the site's CNAME (%v)", err)
 	}

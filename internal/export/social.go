@@ -3,7 +3,6 @@ package export
 import (
 	"cmp"
 	"strings"
-	"time"
 
 	"app.galley/galley/internal/galley"
 )
@@ -35,15 +34,16 @@ type (
 		URL      string `json:"url,omitempty"`
 	}
 	ldOrg struct {
-		Type string `json:"@type"`
-		Name string `json:"name"`
-		URL  string `json:"url,omitempty"`
+		Type string   `json:"@type"`
+		Name string   `json:"name"`
+		URL  string   `json:"url,omitempty"`
+		Logo *ldImage `json:"logo,omitempty"`
 	}
 	ldImage struct {
 		Type       string    `json:"@type"`
 		URL        string    `json:"url"`
-		Width      int       `json:"width"`
-		Height     int       `json:"height"`
+		Width      int       `json:"width,omitempty"`
+		Height     int       `json:"height,omitempty"`
 		Caption    string    `json:"caption,omitempty"`
 		CreditText string    `json:"creditText,omitempty"`
 		Creator    *ldPerson `json:"creator,omitempty"`
@@ -55,7 +55,7 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 	url := s.canonical(path)
 	og := &ogView{
 		Type: "article", Title: p.Title, Description: p.Description(), URL: url,
-		Published: p.Published.String(), Modified: p.Updated.UTC().Format(time.RFC3339),
+		Published: p.Published.String(), Modified: stamp(s.modified(p.Published, p.Updated)),
 		Tags: p.Topics,
 	}
 	// The structured data keeps the whole summary: it is read by
@@ -65,6 +65,12 @@ func (s *site) social(p *galley.Piece, v *pieceView, path, root string) (*ogView
 		DatePublished: p.Published.String(), DateModified: og.Modified, Keywords: p.Topics,
 		ArticleSection: p.Type, MainEntityOfPage: url, URL: url, InLanguage: cmp.Or(p.Lang, s.opt.Lang),
 		Publisher: &ldOrg{Type: "Organization", Name: s.opt.SiteName, URL: s.opt.BaseURL},
+	}
+	if logo := s.siteFileLink(s.logo, root); logo != "" {
+		if s.opt.BaseURL != "" {
+			logo = s.absolute(s.logo)
+		}
+		ld.Publisher.Logo = &ldImage{Type: "ImageObject", URL: logo, Width: s.logoW, Height: s.logoH}
 	}
 	if galley.NameKey(p.Type) == "analysis" {
 		ld.Type = "AnalysisNewsArticle"

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/fixture"
 )
 
 // What a web team checks before shipping pages: structured data that
@@ -17,6 +18,9 @@ import (
 // finding; robots.txt pointing at it.
 func TestPagesCarryWhatAWebTeamExpects(t *testing.T) {
 	st := sampleLibrary(t)
+	if err := st.PutSiteFile(ctx, "logo.png", fixture.PNG(120, 40, 5)); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "site")
 	base := "https://example.org/basin/"
 	rep := exportTo(t, st, out, export.Options{BaseURL: base, SiteName: "Basin Review"})
@@ -28,7 +32,14 @@ func TestPagesCarryWhatAWebTeamExpects(t *testing.T) {
 	var ld struct {
 		URL       string `json:"url"`
 		Publisher struct {
-			Type, Name, URL string
+			Type string `json:"@type"`
+			Name string
+			URL  string
+			Logo struct {
+				Type          string `json:"@type"`
+				URL           string
+				Width, Height int
+			}
 		} `json:"publisher"`
 		Author []struct {
 			Name, URL string
@@ -40,6 +51,10 @@ func TestPagesCarryWhatAWebTeamExpects(t *testing.T) {
 	}
 	if ld.URL != base+"pieces/what-a-river-treaty-can-teach-negotiators.html" || ld.Publisher.Name != "Basin Review" || ld.Publisher.URL != base || ld.DateModified == "" {
 		t.Errorf("JSON-LD: %+v", ld)
+	}
+	if ld.Publisher.Type != "Organization" || ld.Publisher.Logo.Type != "ImageObject" || ld.Publisher.Logo.URL != base+"logo.png" ||
+		ld.Publisher.Logo.Width != 120 || ld.Publisher.Logo.Height != 40 {
+		t.Errorf("JSON-LD publisher, want an Organization with its 120×40 logo at %slogo.png: %+v", base, ld.Publisher)
 	}
 	if len(ld.Author) == 0 || !strings.HasPrefix(ld.Author[0].URL, base+"people/") {
 		t.Errorf("JSON-LD authors have no pages: %+v", ld.Author)
@@ -56,6 +71,9 @@ func TestPagesCarryWhatAWebTeamExpects(t *testing.T) {
 
 	// The lead photo is fetched first; the others when scrolled to.
 	for _, img := range find(doc, tag("img")) {
+		if attr(img, "class") == "logo" {
+			continue // the site's logo, in the header at the top
+		}
 		lead := strings.Contains(attr(img.Parent, "class"), "lead")
 		if lead && (attr(img, "fetchpriority") != "high" || attr(img, "loading") != "" || attr(img, "decoding") != "") {
 			t.Errorf("the lead photo is <img fetchpriority=%q loading=%q decoding=%q>", attr(img, "fetchpriority"), attr(img, "loading"), attr(img, "decoding"))

@@ -415,7 +415,8 @@ func (s *Store) editedHere(ctx context.Context, tx *txn, old, p *galley.Piece, r
 // published before it came into this library was neither written nor
 // changed on the day of the import: its publication date (midnight UTC)
 // stands in, so its page, feed entry and sitemap line do not claim it was
-// modified today. A piece with no earlier date was made now.
+// modified today (the export dates no change before the start of that day
+// where the site is). A piece with no earlier date was made now.
 func importedTimes(p *galley.Piece, now time.Time) {
 	since := now
 	if !p.Published.IsZero() && p.Published.Time().Before(now) {
