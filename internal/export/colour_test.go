@@ -2,6 +2,8 @@ package export_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"image"
 	"image/color"
@@ -20,35 +22,54 @@ import (
 	"app.galley/galley/internal/store"
 )
 
-// TestPhotosKeepTheirColours exports photos tagged Display P3, as every
-// recent phone tags its photos, and has a real browser (Chromium, colour
-// managing into sRGB) draw the original file beside each published size:
-// they must look the same. The same pixels without their profile — what
-// the export used to publish — are drawn too, and must look different, so
-// the comparison can tell.
+// TestPhotosKeepTheirColours exports photos tagged with wide-gamut colour
+// profiles — Display P3, as every recent phone tags its photos, and the
+// Adobe RGB (1998) primaries most cameras offer — as JPEG, PNG and WebP,
+// and has a real browser (Chromium, colour managing into sRGB) draw each
+// original file beside each of its published sizes: they must look the
+// same. The same pixels without their profile — what the export used to
+// publish — are drawn too, and must look different, so the comparison can
+// tell.
 func TestPhotosKeepTheirColours(t *testing.T) {
-	p3 := fixture.DisplayP3Profile()
-	red := color.RGBA{200, 60, 40, 255} // a P3 red: more saturated than any sRGB (200,60,40)
-	plainJPEG := fixture.SolidJPEG(600, 400, red)
-	taggedJPEG, err := photo.WithProfile(plainJPEG, p3)
-	if err != nil {
-		t.Fatal(err)
+	p3, camera := fixture.DisplayP3Profile(), fixture.AdobeRGBProfile()
+	red := color.RGBA{200, 60, 40, 255}   // a P3 red: more saturated than any sRGB (200,60,40)
+	green := color.RGBA{60, 170, 80, 255} // a camera green: far out of sRGB's reach
+	tag := func(data, profile []byte) []byte {
+		t.Helper()
+		tagged, err := photo.WithProfile(data, profile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := photo.ColourProfile(tagged); !bytes.Equal(got, profile) {
+			t.Fatal("the profile does not read back from the tagged file")
+		}
+		return tagged
 	}
-	if got := photo.ColourProfile(taggedJPEG); !bytes.Equal(got, p3) {
-		t.Fatal("the profile does not read back from the tagged JPEG")
+	type source struct {
+		name             string
+		tagged, untagged []byte
+		profile          []byte
+		ext              string // of the original, as the page draws it
 	}
-	var pb bytes.Buffer
-	solid := image.NewRGBA(image.Rect(0, 0, 600, 400))
-	for i := 0; i < len(solid.Pix); i += 4 {
-		copy(solid.Pix[i:], []byte{red.R, red.G, red.B, 255})
+	solidPNG := func(c color.RGBA) []byte {
+		var pb bytes.Buffer
+		solid := image.NewRGBA(image.Rect(0, 0, 600, 400))
+		for i := 0; i < len(solid.Pix); i += 4 {
+			copy(solid.Pix[i:], []byte{c.R, c.G, c.B, 255})
+		}
+		png.Encode(&pb, solid)
+		return pb.Bytes()
 	}
-	png.Encode(&pb, solid)
-	taggedPNG, err := photo.WithProfile(pb.Bytes(), p3)
-	if err != nil {
-		t.Fatal(err)
+	phoneJPEG, cameraJPEG := fixture.SolidJPEG(600, 400, red), fixture.SolidJPEG(600, 400, green)
+	webp := fixture.WebPWithProfile(600, 400, red.R, red.G, red.B, p3)
+	if got := photo.ColourProfile(webp); !bytes.Equal(got, p3) {
+		t.Fatal("the profile does not read back from the tagged WebP")
 	}
-	if got := photo.ColourProfile(taggedPNG); !bytes.Equal(got, p3) {
-		t.Fatal("the profile does not read back from the tagged PNG")
+	sources := []source{
+		{"a phone's JPEG (Display P3)", tag(phoneJPEG, p3), phoneJPEG, p3, "jpg"},
+		{"a phone's PNG screenshot (Display P3)", tag(solidPNG(red), p3), solidPNG(red), p3, "png"},
+		{"a camera's JPEG (Adobe RGB)", tag(cameraJPEG, camera), cameraJPEG, camera, "jpg"},
+		{"a WebP (Display P3)", webp, fixture.WebPWithProfile(600, 400, red.R, red.G, red.B, nil), p3, "webp"},
 	}
 
 	st, err := store.Open(filepath.Join(t.TempDir(), "lib.galley"))
@@ -56,35 +77,43 @@ func TestPhotosKeepTheirColours(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	piece := &galley.Piece{Title: "Colours From A Phone", Status: galley.StatusPublished, Published: galley.Date{Year: 2026, Month: 12, Day: 6},
-		Photos: []galley.Photo{{Data: taggedJPEG, Alt: "A red wall", Lead: true}, {Data: taggedPNG, Alt: "A red chart"}}}
+	piece := &galley.Piece{Title: "Colours From A Phone And A Camera", Status: galley.StatusPublished, Published: galley.Date{Year: 2026, Month: 12, Day: 6}}
+	for i, src := range sources {
+		piece.Photos = append(piece.Photos, galley.Photo{Data: src.tagged, Alt: "Photo " + src.name, Lead: i == 0})
+	}
 	if err := st.SavePiece(ctx, piece); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	site := filepath.Join(dir, "site")
 	exportTo(t, st, site, export.Options{})
-	jpegs, _ := filepath.Glob(filepath.Join(site, "images", "*.jpg"))
-	pngs, _ := filepath.Glob(filepath.Join(site, "images", "*.png"))
-	if len(jpegs) < 2 || len(pngs) < 2 {
-		t.Fatalf("published %d JPEGs and %d PNGs", len(jpegs), len(pngs))
-	}
-	for _, f := range append(jpegs, pngs...) {
-		data, _ := os.ReadFile(f)
-		if !bytes.Equal(photo.ColourProfile(data), p3) {
-			t.Errorf("%s does not carry the original's colour profile", filepath.Base(f))
-		}
-	}
 
-	// The page: the original, each published size, the untagged pixels.
-	os.WriteFile(filepath.Join(dir, "original.jpg"), taggedJPEG, 0o644)
-	os.WriteFile(filepath.Join(dir, "untagged.jpg"), plainJPEG, 0o644)
-	images := append([]string{"original.jpg", "untagged.jpg"}, rel(t, dir, jpegs)...)
-	images = append(images, rel(t, dir, pngs)...)
+	// The page: for each source its original, its untagged pixels and
+	// every size the export published of it, one row each.
 	var page strings.Builder
 	page.WriteString(`<!DOCTYPE html><html><body style="margin:0;background:#fff">`)
-	for _, src := range images {
-		fmt.Fprintf(&page, `<img src="%s" alt="" style="display:block;float:left;width:40px;height:40px">`, src)
+	rows := make([][]string, len(sources))
+	for i, src := range sources {
+		sum := sha256.Sum256(src.tagged)
+		published, _ := filepath.Glob(filepath.Join(site, "images", hex.EncodeToString(sum[:])[:16]+"-*"))
+		if len(published) < 2 {
+			t.Fatalf("%s: published %d sizes", src.name, len(published))
+		}
+		for _, f := range published {
+			data, _ := os.ReadFile(f)
+			if !bytes.Equal(photo.ColourProfile(data), src.profile) {
+				t.Errorf("%s: %s does not carry the original's colour profile", src.name, filepath.Base(f))
+			}
+		}
+		original, untagged := fmt.Sprintf("original-%d.%s", i, src.ext), fmt.Sprintf("untagged-%d.%s", i, src.ext)
+		os.WriteFile(filepath.Join(dir, original), src.tagged, 0o644)
+		os.WriteFile(filepath.Join(dir, untagged), src.untagged, 0o644)
+		rows[i] = append([]string{original, untagged}, rel(t, dir, published)...)
+		page.WriteString(`<div style="height:40px">`)
+		for _, img := range rows[i] {
+			fmt.Fprintf(&page, `<img src="%s" alt="" style="display:block;float:left;width:40px;height:40px">`, img)
+		}
+		page.WriteString(`</div>`)
 	}
 	page.WriteString(`</body></html>`)
 	html := filepath.Join(dir, "page.html")
@@ -103,14 +132,16 @@ func TestPhotosKeepTheirColours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(i int) color.RGBA { return color.RGBAModel.Convert(shot.At(40*i+20, 20)).(color.RGBA) }
-	original, untagged := at(0), at(1)
-	if far(original, untagged) < 10 {
-		t.Fatalf("the browser draws the tagged original %v like the untagged pixels %v: it does not manage colour, so nothing can be compared", original, untagged)
-	}
-	for i, src := range images[2:] {
-		if got := at(i + 2); far(got, original) > 4 {
-			t.Errorf("%s is drawn %v, the original %v (untagged it would be %v)", src, got, original, untagged)
+	for row, src := range sources {
+		at := func(i int) color.RGBA { return color.RGBAModel.Convert(shot.At(40*i+20, 40*row+20)).(color.RGBA) }
+		original, untagged := at(0), at(1)
+		if far(original, untagged) < 10 {
+			t.Fatalf("%s: the browser draws the tagged original %v like the untagged pixels %v: it does not manage colour, so nothing can be compared", src.name, original, untagged)
+		}
+		for i, img := range rows[row][2:] {
+			if got := at(i + 2); far(got, original) > 4 {
+				t.Errorf("%s: %s is drawn %v, the original %v (untagged it would be %v)", src.name, img, got, original, untagged)
+			}
 		}
 	}
 }
