@@ -157,6 +157,25 @@ func (s *Server) UserHome(t testing.TB) string {
 	return home
 }
 
+// Authorize lets in the holder of key as well as KeyFile's, as a user who
+// put a second public key in authorized_keys: a key made by ssh-keygen,
+// say one with a passphrase. sshd reads the file at each login, so it
+// holds from the next one.
+func (s *Server) Authorize(t testing.TB, key ssh.PublicKey) {
+	t.Helper()
+	f, err := os.OpenFile(s.authorized, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Write(ssh.MarshalAuthorizedKey(key))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // ReplaceKnownHostKey rewrites the known_hosts file with another key for
 // the server, as if it had been reinstalled or someone stood in between.
 func (s *Server) ReplaceKnownHostKey(t testing.TB) {
