@@ -322,7 +322,7 @@ func (s *site) makeCard(e *galley.Entry, root string, level int) cardView {
 	}
 	c.Lang, c.Dir = s.ownLanguage(e.Lang)
 	if e.Lead != nil {
-		c.Thumb = s.figure(e.Lead, root, "thumb", "(max-width: 40rem) 100vw, 20rem", true, 480)
+		c.Thumb = s.figure(e.Lead, root, "thumb", cardSizes, true, 480)
 	}
 	return c
 }
@@ -388,6 +388,33 @@ func (s *site) idPrefix(slug string) string {
 // in pixels.
 const pieceSizes = "(max-width: 837px) calc(100vw - 45px), 792px"
 
+// articleWidth is the article's measure in pixels, as pieceSizes says.
+const articleWidth = 792
+
+// cardSizes is how wide a card's photo is drawn: the stylesheet's grid of
+// columns at least 16rem wide with 1.5rem between them, in a list as wide
+// as the page less its padding (2.5rem), at most 72rem. The root is 17px
+// on a phone (up to 640px) and 18px above, so a screen holds one column
+// below 612px, two to 640px, one again to 647px (the rem grew), then two,
+// three from 963px and four from 1278px; from 1296px the list stops
+// growing. Each entry is that count's column width, in pixels for the
+// same reason as pieceSizes. scripts/htmlcheck measures it in Chromium at
+// both sides of each step.
+const cardSizes = "(max-width: 611px) calc(100vw - 42.5px), (max-width: 640px) calc(50vw - 34px), " +
+	"(max-width: 647px) calc(100vw - 45px), (max-width: 962px) calc(50vw - 36px), " +
+	"(max-width: 1277px) calc(33.33vw - 33px), (max-width: 1295px) calc(25vw - 31.5px), 293px"
+
+// pieceFigure is a photo in a piece's article. One narrower than the
+// article is drawn at its own width (the stylesheet never enlarges a
+// photo), so its sizes says so: the browser then needs no larger file.
+func (s *site) pieceFigure(ph *galley.Photo, root, class string, lazy bool) *figureView {
+	f := s.figure(ph, root, class, pieceSizes, lazy, 960)
+	if f.Sizes != "" && f.Width < articleWidth {
+		f.Sizes = fmt.Sprintf("(max-width: %dpx) calc(100vw - 45px), %dpx", f.Width+45, f.Width)
+	}
+	return f
+}
+
 // pieceView lays out the whole piece for a page whose links start at root.
 func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceView, error) {
 	v := &pieceView{
@@ -405,9 +432,9 @@ func (s *site) pieceView(p *galley.Piece, e *galley.Entry, root string) (*pieceV
 			s.note("“%s”: photo %d has no alt text and is not marked decorative.", p.Title, i+1)
 		}
 		if ph.Lead {
-			v.Lead = s.figure(ph, root, "lead", pieceSizes, false, 960)
+			v.Lead = s.pieceFigure(ph, root, "lead", false)
 		} else {
-			v.Photos = append(v.Photos, *s.figure(ph, root, "photo", pieceSizes, true, 960))
+			v.Photos = append(v.Photos, *s.pieceFigure(ph, root, "photo", true))
 		}
 	}
 	var err error

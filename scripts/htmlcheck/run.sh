@@ -5,6 +5,11 @@
 #     page included) and of the hostile corpus;
 #   - axe-core in headless Chromium: zero WCAG 2 A/AA violations on a piece
 #     page, the publications index and a topic page;
+#   - the same pages and a topic page in Chromium at phone to wide-screen
+#     widths and printed: nothing wider than the screen, headings that
+#     scale down, card summaries clamped, each photo's sizes the width it is
+#     drawn at, the lead photo fetched first; on paper no navigation,
+#     related pieces a plain list, link addresses printed;
 #   - the hostile corpus (internal/export/testdata/hostile) exported as a
 #     site and as fragments, loaded in Chromium: no script runs, no script
 #     element but JSON-LD, no on* attribute, no javascript: URL.
@@ -65,6 +70,16 @@ node "$here/check.mjs" axe \
 	"$work/wordpress-site/pieces/reading-tide-tables-global-trade.html" \
 	"$work/wordpress-site/pieces/حوار-حول-الموانئ.html" \
 	"$work/wordpress-site/index.html"
+
+echo "-- phone, tablet, desktop and paper in Chromium"
+node "$here/check.mjs" layout \
+	"$work/site/pieces/what-a-river-treaty-can-teach-negotiators.html" \
+	"$work/site/index.html" \
+	"$work/site/topics/water-and-climate.html" \
+	"$work/one-piece/pieces/what-a-river-treaty-can-teach-negotiators.html" \
+	"$work/wordpress-site/pieces/qa-harbour-pilot-fog-radar-patience.html" \
+	"$work/wordpress-site/pieces/reading-tide-tables-global-trade.html" \
+	"$work/wordpress-site/pieces/حوار-حول-الموانئ.html"
 
 echo "-- the hostile corpus"
 galley --db "$work/hostile.galley" import internal/export/testdata/hostile >/dev/null
