@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,6 +39,15 @@ func TestPublishFromTheCommandLine(t *testing.T) {
 	r = galleyCmd(t, vars, "--db", lib, "publish", "--to", to, "--base-url", "https://example.org/")
 	if r.code != 0 || !strings.Contains(r.stdout, "Published to "+to) || !strings.Contains(r.stdout, "0 removed, 0 unchanged") {
 		t.Fatalf("publish = %+v", r)
+	}
+	// Long uploads say how far they are, and the last line is the whole.
+	progress := regexp.MustCompile(`(?m)^  uploaded (\d+) of (\d+) files$`).FindAllStringSubmatch(r.stderr, -1)
+	uploaded := regexp.MustCompile(`: (\d+) files uploaded`).FindStringSubmatch(r.stdout)
+	if len(progress) == 0 || uploaded == nil {
+		t.Fatalf("publish printed no progress on stderr, or no count: %+v", r)
+	}
+	if last := progress[len(progress)-1]; last[1] != last[2] || last[2] != uploaded[1] {
+		t.Errorf("the last progress line is %q, the publish says %s files were uploaded", last[0], uploaded[1])
 	}
 	page, err := os.ReadFile(filepath.Join(remote, "index.html"))
 	if err != nil || !strings.Contains(string(page), `href="https://example.org/"`) && !strings.Contains(string(page), "https://example.org/") {

@@ -46,6 +46,18 @@ func TestAMistypedLibraryPathMakesNothingAndWipesNothing(t *testing.T) {
 		{"backup", "--out", filepath.Join(dir, "b.galley")},
 		{"check"},
 		{"photos", "add", "--piece", "grid-talks", photo},
+		{"publish", "--to", "sftp://editor@127.0.0.1:1/srv/site"},
+		{"publish", "--to", filepath.Join(dir, "remote.git"), "--branch", "gh-pages"},
+		{"publish", "--dry-run"},
+		{"settings"},
+		{"settings", "set", "site-name", "A Desk"},
+		{"settings", "unset", "base-url"},
+		{"topics"},
+		{"topics", "rename", "Energy", "Power"},
+		{"topics", "merge", "Energy", "Power"},
+		{"site-files"},
+		{"site-files", "add", photo, "--as", "logo.jpg"},
+		{"site-files", "remove", "logo.jpg"},
 	} {
 		r := galleyCmd(t, nil, append([]string{"--db", typo}, args...)...)
 		if r.code != 1 || !strings.Contains(r.stderr, "There is no library at "+typo) {
@@ -61,6 +73,14 @@ func TestAMistypedLibraryPathMakesNothingAndWipesNothing(t *testing.T) {
 	}
 	if r := galleyCmd(t, nil, "copy", typo, filepath.Join(dir, "copy.galley")); r.code != 1 || !strings.Contains(r.stderr, "There is no library at "+typo) {
 		t.Errorf("copy from a typo = %+v", r)
+	}
+	// team add works on a team library's server: a file path is refused
+	// for that reason, and nothing is made there either.
+	if r := galleyCmd(t, nil, "--db", typo, "team", "add", "eve", "--role", "writer"); r.code == 0 {
+		t.Errorf("team add on a typo = %+v", r)
+	}
+	if leftovers, _ := filepath.Glob(typo + "*"); len(leftovers) > 0 {
+		t.Fatalf("team add left %v behind", leftovers)
 	}
 	if after := siteFiles(t, site); !maps.Equal(after, before) {
 		t.Errorf("the published site changed: %d files before, %d after", len(before), len(after))
