@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"app.galley/galley/internal/export"
+	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
 )
 
@@ -21,7 +22,9 @@ const liveBase = "https://example.org/news/"
 // TestEveryLinkOfEveryExportResolves walks every href and src of every
 // page of every kind of export: each leads to a file the export holds, to
 // a page of the published site under the base URL, or to an id on the
-// same page. Chosen pieces used to link to "../types/.html" for types no
+// same page. The library has its own site files (icon, logo, robots.txt,
+// _redirects) and a topic renamed after it was published, whose old
+// address is a page that sends readers on. Chosen pieces used to link to "../types/.html" for types no
 // exported piece carried, and to list pages they did not hold, while the
 // summary said nothing was wrong.
 func TestEveryLinkOfEveryExportResolves(t *testing.T) {
@@ -39,10 +42,25 @@ func TestEveryLinkOfEveryExportResolves(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	for name, data := range map[string][]byte{
+		"favicon.svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), "logo.png": fixture.PNG(90, 30, 4),
+		"robots.txt": []byte("User-agent: *\nAllow: /\n"), "_redirects": []byte("/old-home /news/ 301\n"),
+	} {
+		if err := st.PutSiteFile(ctx, name, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	dir := t.TempDir()
-	// The published site a base URL leads to.
+	// The published site a base URL leads to, published again after a
+	// topic's rename: its old page now sends readers to the new.
 	live := filepath.Join(dir, "live")
 	exportTo(t, st, live, export.Options{BaseURL: liveBase})
+	renameTopic(t, st, "Food Security", "Food Systems")
+	exportTo(t, st, live, export.Options{BaseURL: liveBase})
+	if _, err := os.Stat(filepath.Join(live, "topics", "food-security.html")); err != nil {
+		t.Fatalf("the renamed topic's old page: %v", err)
+	}
 
 	chosen := []string{"what-a-river-treaty-can-teach-negotiators", "basin-dialogue-series-opens"}
 	kinds := []struct {
@@ -57,20 +75,35 @@ func TestEveryLinkOfEveryExportResolves(t *testing.T) {
 		{"one-piece", export.Options{Pieces: chosen[:1]}},
 		{"fragments", export.Options{Pieces: chosen, Fragment: true}},
 		{"fragments-with-base", export.Options{Pieces: chosen, Fragment: true, BaseURL: liveBase}},
+		{"body-only", export.Options{Pieces: chosen, Fragment: true, BodyOnly: true}},
+		{"body-only-with-base", export.Options{Pieces: chosen, Fragment: true, BodyOnly: true, BaseURL: liveBase}},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			out := filepath.Join(dir, k.name)
 			rep := exportTo(t, st, out, k.opt)
 			links := walkLinks(t, out, live, k.opt.BaseURL)
-			if least := 20 - 12*btoi(k.opt.Fragment); links < least {
+			if least := 20 - 12*btoi(k.opt.Fragment) - 4*btoi(k.opt.BodyOnly); links < least {
 				t.Errorf("only %d links checked", links)
 			}
 			partial := len(k.opt.Pieces) > 0
 			if partial && k.opt.BaseURL == "" && !strings.Contains(strings.Join(rep.Problems, "\n"), "shown as text") {
 				t.Errorf("the summary does not say that links to pages the export lacks are shown as text: %q", rep.Problems)
 			}
-			if !partial || !slices.Contains(k.opt.Pieces, "basin-dialogue-series-opens") {
+			if !partial {
+				// Every page of a site shows the icon and the logo.
+				page := parse(t, filepath.Join(out, "index.html"))
+				icon := find(page, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "icon" })
+				logo := find(page, func(n *html.Node) bool { return n.Data == "img" && attr(n, "class") == "logo" })
+				if len(icon) != 1 || len(logo) != 1 {
+					t.Errorf("the index has %d icons and %d logos", len(icon), len(logo))
+				}
+				// And the renamed topic's old address, walked above.
+				if _, err := os.Stat(filepath.Join(out, "topics", "food-security.html")); err != nil {
+					t.Errorf("the renamed topic's old page: %v", err)
+				}
+			}
+			if !partial || k.opt.BodyOnly || !slices.Contains(k.opt.Pieces, "basin-dialogue-series-opens") {
 				return
 			}
 			// What is not linked is still shown, as text.
@@ -119,6 +152,17 @@ func walkLinks(t *testing.T, out, live, base string) int {
 					for _, c := range strings.Split(a.Val, ",") {
 						addrs = append(addrs, strings.Fields(c)[0])
 					}
+				case "content":
+					// A renamed page's refresh sends the reader on.
+					if n.Data != "meta" || !strings.EqualFold(attr(n, "http-equiv"), "refresh") {
+						continue
+					}
+					_, to, ok := strings.Cut(a.Val, "url=")
+					if !ok {
+						t.Errorf("%s: a refresh to nowhere: %q", rel, a.Val)
+						continue
+					}
+					addrs = []string{to}
 				default:
 					continue
 				}
