@@ -118,7 +118,10 @@ func options(r Request, token string) map[string]dbus.Variant {
 		opts["accept_label"] = dbus.MakeVariant(r.Accept)
 	}
 	if r.Start != "" {
-		// A byte string ending in NUL, as the portal takes paths.
+		// A byte string ending in NUL, as the portal takes paths. GTK's
+		// portal backend (xdg-desktop-portal-gtk) applies it to saving
+		// only, and opens files from its Recent list instead; other
+		// backends and Fyne's dialogs start in it.
 		opts["current_folder"] = dbus.MakeVariant(append([]byte(r.Start), 0))
 	}
 	if len(r.Exts) > 0 {
