@@ -28,6 +28,14 @@ func ErrorWindow(a fyne.App, heading string, err error) fyne.Window {
 // background and, once it opens the library (putting the desk on the
 // screen), the window closes; else it says why again.
 func UnreachableWindow(a fyne.App, err error, kept int, retry func() error) fyne.Window {
+	return unreachableWindow(a, err, kept, retry, fyne.Do)
+}
+
+// unreachableWindow is UnreachableWindow handing retry's outcome to the UI
+// goroutine through ui, as newDesk does: tests give a queue they run on
+// their own goroutine, where Fyne's test driver would run fyne.Do at once
+// on retry's, beside the test's look at the window.
+func unreachableWindow(a fyne.App, err error, kept int, retry func() error, ui func(func())) fyne.Window {
 	say := func(err error) string {
 		text := galley.ErrorMessage(err)
 		if kept > 0 {
@@ -40,7 +48,7 @@ func UnreachableWindow(a fyne.App, err error, kept int, retry func() error) fyne
 		}
 		return text
 	}
-	return actionWindow(a, "Galley cannot reach the team library", say(err), say, "Try again", "Trying…", retry)
+	return actionWindow(a, "Galley cannot reach the team library", say(err), say, "Try again", "Trying…", retry, ui)
 }
 
 // MissingLibraryWindow says that Galley was started on a library file that
@@ -50,14 +58,21 @@ func UnreachableWindow(a fyne.App, err error, kept int, retry func() error) fyne
 // in the background, putting the desk on the screen; the window then
 // closes, or says why it could not.
 func MissingLibraryWindow(a fyne.App, path string, create func() error) fyne.Window {
+	return missingLibraryWindow(a, path, create, fyne.Do)
+}
+
+// missingLibraryWindow is MissingLibraryWindow handing create's outcome
+// to the UI goroutine through ui (see unreachableWindow).
+func missingLibraryWindow(a fyne.App, path string, create func() error, ui func(func())) fyne.Window {
 	text := "There is no library at " + path + ".\n\nMake a new, empty library there, or quit and check the path."
-	return actionWindow(a, "Galley cannot find the library", text, galley.ErrorMessage, "Make a new library there", "Making it…", create)
+	return actionWindow(a, "Galley cannot find the library", text, galley.ErrorMessage, "Make a new library there", "Making it…", create, ui)
 }
 
 // actionWindow is a start-up window with one thing to do besides Quit:
 // act runs in the background with the button disabled and labelled busy;
-// once it succeeds the window closes, else say tells why.
-func actionWindow(a fyne.App, heading, text string, say func(error) string, label, busy string, act func() error) fyne.Window {
+// once it succeeds the window closes, else say tells why. Its outcome
+// reaches the widgets through ui (fyne.Do outside tests).
+func actionWindow(a fyne.App, heading, text string, say func(error) string, label, busy string, act func() error, ui func(func())) fyne.Window {
 	w := a.NewWindow("Galley")
 	title := widget.NewLabel(heading)
 	title.TextStyle.Bold = true
@@ -69,7 +84,7 @@ func actionWindow(a fyne.App, heading, text string, say func(error) string, labe
 		do.SetText(busy)
 		go func() {
 			err := act()
-			fyne.Do(func() {
+			ui(func() {
 				if err == nil {
 					w.Close()
 					return
