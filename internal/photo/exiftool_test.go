@@ -250,20 +250,6 @@ func TestReadMetadataXMPFormsByExiftool(t *testing.T) {
 			},
 		},
 		{
-			// A packet past a JPEG segment's 64 KB is split: exiftool
-			// moves the largest properties (this caption) into extended
-			// XMP segments and keeps the rest in the main packet, which is
-			// all ReadMetadata reads. The caption, far past
-			// MaxMetadataRunes anyway, is not read at all.
-			name: "extended XMP",
-			args: []string{
-				"-XMP-dc:Description=" + strings.Repeat("word ", 15000),
-				"-XMP-photoshop:City=Zürich",
-				"-XMP-photoshop:Credit=Keystone",
-			},
-			want: Metadata{City: "Zürich", Credit: "Keystone"},
-		},
-		{
 			// Without a credit, the credit is the photographer.
 			name: "credit from creator",
 			args: []string{"-XMP-dc:Creator=Lena Brunner"},
@@ -534,4 +520,51 @@ func TestReadMetadataBoundsByExiftool(t *testing.T) {
 			readsAs(t, data, c.want)
 		})
 	}
+}
+
+// TestReadMetadataExtendedXMPByExiftool reads a JPEG whose XMP is too big
+// for one segment: exiftool keeps the credit and city in the standard
+// packet and
+// moves the caption, the largest property, into extended XMP segments
+// named by the packet's MD5. The caption used to be lost; it is read (cut
+// to its bound like any other), and a file whose extended part is damaged
+// or missing a piece gives the rest of its words and no half a caption.
+func TestReadMetadataExtendedXMPByExiftool(t *testing.T) {
+	var long strings.Builder
+	for i := 0; long.Len() < 90_000; i++ {
+		fmt.Fprintf(&long, "Frame %d of the harbour survey, taken from the north mole. ", i)
+	}
+	caption := long.String()
+	data := withExiftool(t, "photo.jpg", fixture.JPEG(48, 32, 3),
+		"-XMP-dc:Description="+caption, "-XMP-photoshop:Credit=Harbour Survey/Galley Test", "-XMP-photoshop:City=Zürich")
+	const extHeader = "http://ns.adobe.com/xmp/extension/\x00"
+	if n := bytes.Count(data, []byte(extHeader)); n < 2 {
+		t.Fatalf("exiftool wrote %d extended XMP segments, want the caption spread over two or more", n)
+	}
+	want := Metadata{Caption: strings.TrimSpace(string([]rune(caption)[:MaxMetadataRunes])), Credit: "Harbour Survey/Galley Test", City: "Zürich"}
+	readsAs(t, data, want)
+
+	// Each extended segment is APP1: FF E1, a length, the header.
+	var segs [][2]int // start and end of each extended segment
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte(extHeader))
+		if j < 0 {
+			break
+		}
+		start := i + j - 4
+		end := start + 2 + (int(data[start+2])<<8 | int(data[start+3]))
+		segs = append(segs, [2]int{start, end})
+		i = end
+	}
+	onlyCredit := Metadata{Credit: want.Credit, City: want.City}
+	t.Run("a segment missing", func(t *testing.T) {
+		last := segs[len(segs)-1]
+		cut := append(bytes.Clone(data[:last[0]]), data[last[1]:]...)
+		readsAs(t, cut, onlyCredit)
+	})
+	t.Run("a byte changed", func(t *testing.T) {
+		changed := bytes.Clone(data)
+		changed[segs[0][1]-10] ^= 0x20 // inside the caption's text: the MD5 no longer matches
+		readsAs(t, changed, onlyCredit)
+	})
 }

@@ -2,8 +2,11 @@ package photo
 
 import (
 	"bytes"
+	"cmp"
 	"compress/zlib"
+	"crypto/md5"
 	"encoding/binary"
+	"encoding/hex"
 	"io"
 	"slices"
 	"strings"
@@ -298,9 +301,11 @@ func readJPEGMetadata(data []byte, s *sources) {
 	const (
 		exifHeader = "Exif\x00\x00"
 		xmpHeader  = "http://ns.adobe.com/xap/1.0/\x00"
+		extHeader  = "http://ns.adobe.com/xmp/extension/\x00"
 		psHeader   = "Photoshop 3.0\x00"
 	)
 	var irb [][]byte
+	var extended []extendedChunk
 	seenXMP, seenExif := false, false
 	for i := 2; i+4 <= len(data); {
 		if data[i] != 0xFF {
@@ -331,8 +336,17 @@ func readJPEGMetadata(data []byte, s *sources) {
 		case marker == 0xE1 && !seenExif && bytes.HasPrefix(seg, []byte(exifHeader)):
 			seenExif = true
 			s.hasGPS = exifHasGPS(seg[len(exifHeader):])
+		case marker == 0xE1 && bytes.HasPrefix(seg, []byte(extHeader)) && len(seg) >= len(extHeader)+40:
+			c := seg[len(extHeader):]
+			extended = append(extended, extendedChunk{guid: string(c[:32]),
+				total: binary.BigEndian.Uint32(c[32:]), offset: binary.BigEndian.Uint32(c[36:]), data: c[40:]})
 		case marker == 0xED && bytes.HasPrefix(seg, []byte(psHeader)):
 			irb = append(irb, seg[len(psHeader):])
+		}
+	}
+	if g := s.xmp.extendedGUID; g != "" {
+		if packet := extendedXMP(g, extended); packet != nil {
+			s.xmp = s.xmp.fill(parseXMP(packet))
 		}
 	}
 	switch len(irb) {
@@ -343,6 +357,56 @@ func readJPEGMetadata(data []byte, s *sources) {
 		// Resources too big for one segment continue in the next.
 		s.iptc = parseIIM(iptcFromIRB(bytes.Join(irb, nil)))
 	}
+}
+
+// extendedChunk is one APP1 segment of a JPEG's extended XMP: part of a
+// packet named by the MD5 of the whole, in hexadecimal, starting at
+// offset of total bytes.
+type extendedChunk struct {
+	guid          string
+	total, offset uint32
+	data          []byte
+}
+
+// maxExtendedXMP bounds the extended packet put together: real ones hold
+// a long caption or an editing history, well under this.
+const maxExtendedXMP = 8 << 20
+
+// extendedXMP puts together the extended packet the standard one names:
+// its chunks in order of offset, covering it exactly once, and matching
+// its MD5 — chunks of another packet (a writer that left old ones
+// behind), missing or overlapping ones, give nothing rather than half a
+// caption.
+func extendedXMP(guid string, chunks []extendedChunk) []byte {
+	var mine []extendedChunk
+	for _, c := range chunks {
+		if strings.EqualFold(c.guid, guid) {
+			mine = append(mine, c)
+		}
+	}
+	if len(mine) == 0 || mine[0].total > maxExtendedXMP {
+		return nil
+	}
+	slices.SortFunc(mine, func(a, b extendedChunk) int { return cmp.Compare(a.offset, b.offset) })
+	total, have := mine[0].total, 0
+	for _, c := range mine {
+		have += len(c.data)
+	}
+	if have != int(total) { // checked before any memory is given to the claim
+		return nil
+	}
+	packet := make([]byte, 0, total)
+	for _, c := range mine {
+		if c.total != total || c.offset != uint32(len(packet)) || uint64(len(packet))+uint64(len(c.data)) > uint64(total) {
+			return nil
+		}
+		packet = append(packet, c.data...)
+	}
+	sum := md5.Sum(packet)
+	if uint32(len(packet)) != total || !strings.EqualFold(hex.EncodeToString(sum[:]), guid) {
+		return nil
+	}
+	return packet
 }
 
 // readPNGMetadata walks a PNG's chunks. XMP is an iTXt chunk (some

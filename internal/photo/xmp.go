@@ -17,6 +17,7 @@ const (
 	nsIptcCore  = "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
 	nsXML       = "http://www.w3.org/XML/1998/namespace"
 	nsExif      = "http://ns.adobe.com/exif/1.0/"
+	nsXMPNote   = "http://ns.adobe.com/xmp/note/"
 )
 
 var xmpPrefixes = map[string]string{
@@ -26,6 +27,7 @@ var xmpPrefixes = map[string]string{
 	"Iptc4xmpCore": nsIptcCore,
 	"xml":          nsXML,
 	"exif":         nsExif,
+	"xmpNote":      nsXMPNote,
 }
 
 // xmpProp names a property Galley reads.
@@ -44,6 +46,7 @@ const (
 	propSubject
 	propGPSLatitude
 	propGPSLongitude
+	propHasExtendedXMP
 	numProps
 )
 
@@ -59,6 +62,7 @@ var xmpProps = map[xml.Name]xmpProp{
 	{Space: nsDC, Local: "subject"}:                    propSubject,
 	{Space: nsExif, Local: "GPSLatitude"}:              propGPSLatitude,
 	{Space: nsExif, Local: "GPSLongitude"}:             propGPSLongitude,
+	{Space: nsXMPNote, Local: "HasExtendedXMP"}:        propHasExtendedXMP,
 }
 
 var (
@@ -77,6 +81,30 @@ type xmpFields struct {
 	description, credit, creator, altText, rights, city, country, dateCreated string
 	subject                                                                   []string
 	hasGPS                                                                    bool // exif:GPSLatitude or exif:GPSLongitude
+
+	// extendedGUID names the rest of a JPEG's XMP, in segments of their
+	// own (xmpNote:HasExtendedXMP): a packet too big for one segment
+	// keeps its larger properties — a long caption — there.
+	extendedGUID string
+}
+
+// fill returns f with each property it lacks taken from more: the
+// standard packet's values win over the extended one's.
+func (f xmpFields) fill(more xmpFields) xmpFields {
+	for _, p := range []struct{ dst, src *string }{
+		{&f.description, &more.description}, {&f.credit, &more.credit}, {&f.creator, &more.creator},
+		{&f.altText, &more.altText}, {&f.rights, &more.rights}, {&f.city, &more.city},
+		{&f.country, &more.country}, {&f.dateCreated, &more.dateCreated},
+	} {
+		if *p.dst == "" {
+			*p.dst = *p.src
+		}
+	}
+	if len(f.subject) == 0 {
+		f.subject = more.subject
+	}
+	f.hasGPS = f.hasGPS || more.hasGPS
+	return f
 }
 
 // xmpValue is one property as the packet gives it: simple text, or the
@@ -331,6 +359,8 @@ func (r *xmpReader) fields() xmpFields {
 		dateCreated: r.vals[propDateCreated],
 		subject:     r.lists[propSubject],
 		hasGPS:      strings.TrimSpace(r.vals[propGPSLatitude]) != "" || strings.TrimSpace(r.vals[propGPSLongitude]) != "",
+
+		extendedGUID: strings.TrimSpace(r.vals[propHasExtendedXMP]),
 	}
 }
 
