@@ -112,8 +112,15 @@ func TestATeamOfTwoDesksAndTheCommandLine(t *testing.T) {
 	}
 	words := " Salt marshes keep the record."
 	typeSummary(dana, words)
+	if !strings.HasSuffix(dana.editor.piece.Summary, words) {
+		t.Fatalf("Dana's desk took her typing as %q (%s)", dana.editor.piece.Summary, dana.editor.stateText())
+	}
 	if !dana.editor.save(true) {
 		t.Fatalf("Dana's save failed: %s", dana.editor.stateText())
+	}
+	// On the server, not only kept on her computer.
+	if stored, err := danaLib.PieceBySlug(context.Background(), "tidal-questions"); err != nil || !strings.HasSuffix(stored.Summary, words) {
+		t.Fatalf("the server holds %q after Dana's save (%v; her desk says %s, offline %v)", stored.Summary, err, dana.editor.stateText(), dana.offline.offline)
 	}
 	if !runFor(eq, func() bool { return strings.Contains(listLine(eve, p.ID), "open by dana") }) {
 		t.Errorf("Eve's list says %q of the piece Dana has open", listLine(eve, p.ID))
