@@ -311,7 +311,8 @@ func libraryPath(flagDB string, getenv func(string) string) (path string, isDefa
 // reads a library never makes one where a mistyped path points (an empty
 // library there would export an empty site over the published one). The
 // default library is the exception, created on first use with the sample
-// desk in it so a newcomer sees a whole piece.
+// desk in it so a newcomer sees a whole piece; restore and copy's target
+// make one too, never empty: the backup's or the source's.
 func openLibrary(ctx context.Context, flagDB string, e env) (*store.Store, error) {
 	return chooseAndOpen(ctx, flagDB, e, false)
 }

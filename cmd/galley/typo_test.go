@@ -98,4 +98,53 @@ func TestAMistypedLibraryPathMakesNothingAndWipesNothing(t *testing.T) {
 	if r := galleyCmd(t, nil, "--db", fresh2, "list"); r.code != 0 || !strings.Contains(r.stdout, "grid-talks") {
 		t.Errorf("list of the imported library = %+v", r)
 	}
+	// So does restoring a backup: a lost library is brought back where it
+	// was, whole, never empty.
+	backup := filepath.Join(dir, "kept.galley")
+	if r := galleyCmd(t, nil, "--db", lib, "backup", "--out", backup); r.code != 0 {
+		t.Fatalf("backup = %+v", r)
+	}
+	lost := filepath.Join(dir, "lost.galley")
+	if r := galleyCmd(t, nil, "--db", lost, "restore", backup); r.code != 0 {
+		t.Errorf("restore into an empty place = %+v", r)
+	}
+	if r := galleyCmd(t, nil, "--db", lost, "list"); r.code != 0 || !strings.Contains(r.stdout, "grid-talks") {
+		t.Errorf("list of the restored library = %+v", r)
+	}
+}
+
+// The export folder remembers which library wrote it: exporting another
+// library there, from the command line, stops, names what is there and
+// changes nothing, unless --replace says to.
+func TestAnotherLibrarysSiteIsReplacedOnlyWhenAsked(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")}
+	mine, theirs := filepath.Join(dir, "mine.galley"), filepath.Join(dir, "theirs.galley")
+	galleyCmd(t, vars, "--db", mine, "sample")
+	importTestBundle(t, theirs)
+	site := filepath.Join(dir, "site")
+	if r := galleyCmd(t, vars, "--db", mine, "html", "--out", site); r.code != 0 {
+		t.Fatal(r)
+	}
+	before := siteFiles(t, site)
+	r := galleyCmd(t, vars, "--db", theirs, "html", "--out", site)
+	if r.code != 1 || !strings.Contains(r.stderr, "another library") || !strings.Contains(r.stderr, "--replace") {
+		t.Errorf("exporting another library over the site = %+v, want exit 1 naming another library and --replace", r)
+	}
+	if after := siteFiles(t, site); !maps.Equal(after, before) {
+		t.Errorf("the refused export changed the site: %d files before, %d after", len(before), len(after))
+	}
+	if r := galleyCmd(t, vars, "--db", theirs, "html", "--out", site, "--replace"); r.code != 0 {
+		t.Fatalf("with --replace = %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(site, "pieces", "hydropower-and-its-discontents.html")); err != nil {
+		t.Errorf("the replaced site lacks the other library's piece: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(site, "pieces", "why-mediators-should-talk-about-fish.html")); !os.IsNotExist(err) {
+		t.Errorf("the replaced site still has the first library's piece: %v", err)
+	}
+	// From then on the site is the other library's, without asking.
+	if r := galleyCmd(t, vars, "--db", theirs, "html", "--out", site); r.code != 0 {
+		t.Errorf("a second export of the new owner = %+v", r)
+	}
 }
