@@ -328,11 +328,11 @@ func TestTypingATitleSavesItAfterThePause(t *testing.T) {
 		t.Errorf("the list shows %d pieces after the new one was saved", d.shelf.list.Length())
 	}
 	// Dates are typed as YYYY-MM-DD; an impossible day is not taken.
-	d.editor.story.date.entry.SetText("2025-02-30")
-	d.editor.story.date.entry.SetText("2025-03-04")
+	d.editor.story.date.Entry().SetText("2025-02-30")
+	d.editor.story.date.Entry().SetText("2025-03-04")
 	waitFor(t, "the date's autosave", func() bool { return stored(t, lib, p.ID).Published.String() == "2025-03-04" })
-	d.editor.story.date.entry.SetText("2025-02-30")
-	if d.editor.piece.Published.String() != "2025-03-04" || d.editor.story.date.entry.Validate() == nil {
+	d.editor.story.date.Entry().SetText("2025-02-30")
+	if d.editor.piece.Published.String() != "2025-03-04" || d.editor.story.date.Entry().Validate() == nil {
 		t.Error("an impossible date was taken or not flagged")
 	}
 }

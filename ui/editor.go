@@ -349,7 +349,7 @@ func (e *editor) flush() bool {
 		return true
 	}
 	if !e.stale[e.story] {
-		if err := e.story.date.check(); err != nil {
+		if err := e.story.date.Check(); err != nil {
 			e.setState("Not saved: " + galley.ErrorMessage(err))
 			e.d.showError(err)
 			return false

@@ -39,7 +39,7 @@ func TestBuildingACompleteQAPieceFromNothing(t *testing.T) {
 	s := e.story
 	test.Type(s.title, "Q&A: Reading the Delta")
 	s.typ.SetText("Q&A")
-	s.date.entry.SetText("2026-03-02")
+	s.date.Entry().SetText("2026-03-02")
 	test.Type(s.summary, "A hydrologist explains what the delta's silt says about the dams upstream.")
 	test.Tap(findButton(t, s.content, "Add contributor"))
 	row := s.byline.Objects[0].(*fyne.Container)

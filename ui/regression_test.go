@@ -111,8 +111,8 @@ func TestADialogAnswerNeverReachesAnotherPiece(t *testing.T) {
 	e.story.status.SetSelected("Published")
 	d.runShortcut(shortcutNew) // while "The piece is not ready" is open
 	tapButton(t, d.win, "Yes")
-	if e.piece.Status != galley.StatusDraft || !e.piece.Published.IsZero() || e.story.date.entry.Text != "" {
-		t.Errorf("the new piece took the old one's answer: %q, %v, date field %q", e.piece.Status, e.piece.Published, e.story.date.entry.Text)
+	if e.piece.Status != galley.StatusDraft || !e.piece.Published.IsZero() || e.story.date.Entry().Text != "" {
+		t.Errorf("the new piece took the old one's answer: %q, %v, date field %q", e.piece.Status, e.piece.Published, e.story.date.Entry().Text)
 	}
 	if got := stored(t, lib, first.ID).Status; got != galley.StatusDraft {
 		t.Errorf("the first piece became %q", got)
@@ -171,7 +171,7 @@ func TestAnImpossibleDateIsNotDroppedSilently(t *testing.T) {
 	lib := testLibrary(t, &galley.Piece{Title: "Dated", Published: galley.Date{Year: 2024, Month: 5, Day: 1}}, &galley.Piece{Title: "Other"})
 	d := newTestDesk(t, lib)
 	d.editor.open(findByTitle(t, lib, "Dated").ID)
-	d.editor.story.date.entry.SetText("2024-13-01")
+	d.editor.story.date.Entry().SetText("2024-13-01")
 	if !strings.Contains(d.editor.state.Text, "Date not taken") {
 		t.Errorf("the state says %q", d.editor.state.Text)
 	}

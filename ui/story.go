@@ -24,7 +24,7 @@ type storyTab struct {
 	slug     *widget.Entry
 	typ      *widget.SelectEntry
 	status   *widget.Select
-	date     *dateField
+	date     *widgets.DateField
 	lang     *widget.Entry     // the piece's language when not the site's
 	formerly *widgets.TextArea // its addresses on the site it came from, one a line
 	source   *widget.Label     // where it was imported from, when it was
@@ -61,7 +61,7 @@ func newStoryTab(e *editor) *storyTab {
 		statuses = append(statuses, statusLabel(st))
 	}
 	s.status = widget.NewSelect(statuses, s.statusChanged)
-	s.date = newDateField(func() fyne.Window { return e.d.win }, func(d galley.Date) {
+	s.date = widgets.NewDateField(func() fyne.Window { return e.d.win }, func(d galley.Date) {
 		if s.edit() {
 			s.e.piece.Published = d
 			s.e.changed()
@@ -106,7 +106,7 @@ func newStoryTab(e *editor) *storyTab {
 		widget.NewFormItem("Slug", s.slug),
 		widget.NewFormItem("Type", s.typ),
 		widget.NewFormItem("Status", s.status),
-		widget.NewFormItem("Published", s.date.box),
+		widget.NewFormItem("Published", s.date.Object()),
 		widget.NewFormItem("Language", s.lang),
 		widget.NewFormItem("Old addresses", container.NewVBox(s.formerly, s.refused, s.source)),
 		widget.NewFormItem("Byline", container.NewVBox(s.byline, container.NewHBox(addPerson))),
@@ -135,7 +135,7 @@ func (s *storyTab) load(p *galley.Piece) {
 	}
 	s.typ.SetText(p.Type)
 	s.status.SetSelected(statusLabel(orDraft(p.Status)))
-	s.date.set(p.Published)
+	s.date.Set(p.Published)
 	s.lang.SetText(p.Lang)
 	s.formerly.SetText(strings.Join(p.Formerly, "\n"))
 	s.refused.Hide()
@@ -314,7 +314,7 @@ func (s *storyTab) statusChanged(label string) {
 		}
 		if !change.Date.IsZero() {
 			p.Published = change.Date
-			s.date.set(p.Published)
+			s.date.Set(p.Published)
 		}
 		s.e.changed()
 	}

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"strings"
@@ -12,12 +12,15 @@ import (
 	"app.galley/galley/internal/galley"
 )
 
-// dateField edits a publication date as YYYY-MM-DD, typed or picked from a
+// DateField edits a publication date as YYYY-MM-DD, typed or picked from a
 // calendar. It is not Fyne's DateEntry because that writes dates in the
 // system's short form, where 12/10/2026 means October to one editor and
 // December to the next; the ISO form reads the same everywhere and is the
 // form the library and bundles use.
-type dateField struct {
+//
+// It is not a widget of its own but a text box and a calendar button side
+// by side (Object), so the form it sits in lays them out as it always has.
+type DateField struct {
 	entry    *widget.Entry
 	pick     *widget.Button
 	box      fyne.CanvasObject
@@ -27,15 +30,21 @@ type dateField struct {
 	popup    *widget.PopUp
 }
 
-func newDateField(win func() fyne.Window, onChange func(galley.Date), onError func(error)) *dateField {
-	f := &dateField{entry: widget.NewEntry(), win: win, onChange: onChange, onError: onError}
+// NewDateField makes an empty date field. win is the window the calendar
+// opens over, asked each time it opens (the field may be made before its
+// window is). onChange runs with each date typed or picked, the zero Date
+// when the box is cleared; onError runs instead, with what is wrong in an
+// editor's words, while what is typed is not a date. Neither runs for
+// Set.
+func NewDateField(win func() fyne.Window, onChange func(galley.Date), onError func(error)) *DateField {
+	f := &DateField{entry: widget.NewEntry(), win: win, onChange: onChange, onError: onError}
 	f.entry.SetPlaceHolder("YYYY-MM-DD, e.g. 2018-07-17")
 	f.entry.Validator = func(s string) error {
 		_, err := galley.ParseDate(strings.TrimSpace(s))
 		return err
 	}
 	f.entry.OnChanged = func(string) {
-		if err := f.check(); err != nil {
+		if err := f.Check(); err != nil {
 			f.onError(err)
 			return
 		}
@@ -47,9 +56,18 @@ func newDateField(win func() fyne.Window, onChange func(galley.Date), onError fu
 	return f
 }
 
-// check reports whether what is typed is a date (or nothing), in words
-// an editor can act on.
-func (f *dateField) check() error {
+// Object is what to put on the screen: the text box with the calendar
+// button at its end.
+func (f *DateField) Object() fyne.CanvasObject { return f.box }
+
+// Entry is the text box the date is typed in, for its owner to type into
+// or focus as an editor would (its Validator marks a wrong date).
+func (f *DateField) Entry() *widget.Entry { return f.entry }
+
+// Check reports whether what is typed is a date (or nothing), in words
+// an editor can act on, so that its owner can refuse to move on from a
+// date it cannot read instead of dropping it.
+func (f *DateField) Check() error {
 	text := strings.TrimSpace(f.entry.Text)
 	if _, err := galley.ParseDate(text); err != nil {
 		return galley.Errorf(galley.EInvalid, "The publication date “%s” is not a date in the form YYYY-MM-DD (for example 2018-07-17); correct it or clear it.", text)
@@ -57,8 +75,9 @@ func (f *dateField) check() error {
 	return nil
 }
 
-// set shows d without reporting a change.
-func (f *dateField) set(d galley.Date) {
+// Set shows d (nothing for the zero Date) without reporting a change: it
+// is how a piece opened is shown, not an edit.
+func (f *DateField) Set(d galley.Date) {
 	on := f.entry.OnChanged
 	f.entry.OnChanged = nil
 	if d.IsZero() {
@@ -71,7 +90,7 @@ func (f *dateField) set(d galley.Date) {
 
 // showCalendar opens a month calendar below the field; a tap on a day
 // fills it in.
-func (f *dateField) showCalendar() {
+func (f *DateField) showCalendar() {
 	start := time.Now()
 	if d, err := galley.ParseDate(strings.TrimSpace(f.entry.Text)); err == nil && !d.IsZero() {
 		start = d.Time()
