@@ -44,14 +44,15 @@ Usage:
          [--keep-photo-metadata] [--replace]  export publish-ready HTML; --replace lets it replace a site
                                               another library exported, or remove most of its pages
   galley [--db PATH] publish [--to sftp://USER@HOST[:PORT]/PATH | --to GIT-REMOTE --branch NAME]
-         [--dry-run] [--replace] [site flags]
+         [--dry-run] [--replace] [--keep-photo-metadata] [site flags]
                                               export the site and upload what changed to the web
                                               server (SSH keys from ssh-agent or ~/.ssh, the host
                                               key checked against ~/.ssh/known_hosts)
   galley [--db PATH] settings [set NAME VALUE | unset NAME]
                                               the site's settings, kept in the library for every
                                               editor: site-name, base-url, language, time-zone, date-style,
-                                              templates, publish-to (flags override them for a run)
+                                              feed, redirects, templates, publish-to (flags override them
+                                              for a run)
   galley [--db PATH] site-files [add FILE [--as NAME] | remove NAME]
                                               the site's own files (favicon, logo, CNAME, _redirects,
                                               robots.txt), kept in the library and copied to the top of

@@ -284,9 +284,9 @@ func (m *imageMaker) produce(ctx context.Context, img galley.Image, wantOriginal
 
 // cacheLayout names how the cache keeps renditions: each file is the
 // rendition followed by a trailer (see seal), so a cached file that was
-// truncated, emptied or changed on disk is found, not published. The
-// layout before it (bare files under renditionVersion alone) is read
-// once and moved over: see legacy.
+// truncated, emptied or changed on disk is found, not published. Files
+// of another renditionVersion or layout are never read: renditions made
+// differently are made again.
 const cacheLayout = "c2"
 
 // cacheMagic ends every cached file of cacheLayout.
@@ -298,11 +298,6 @@ const trailerSize = 12
 
 func (m *imageMaker) cachePath(r rendition) string {
 	return filepath.Join(m.cache, renditionVersion+"-"+cacheLayout, r.img.Hash[:2], r.cacheName())
-}
-
-// legacyPath is where the layout before cacheLayout kept r.
-func (m *imageMaker) legacyPath(r rendition) string {
-	return filepath.Join(m.cache, renditionVersion, r.img.Hash[:2], r.cacheName())
 }
 
 func (r rendition) cacheName() string {
@@ -318,7 +313,7 @@ func (m *imageMaker) cached(r rendition) ([]byte, error) {
 	p := m.cachePath(r)
 	data, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return m.legacy(r)
+		return nil, fs.ErrNotExist
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
@@ -328,39 +323,6 @@ func (m *imageMaker) cached(r rendition) ([]byte, error) {
 		return nil, fmt.Errorf("%s does not hold the rendition it was written with", p)
 	}
 	return bare, nil
-}
-
-// legacy takes r from where the layout before cacheLayout kept it, if it
-// is there and whole, into the cache as it is kept now. Those files carry
-// no checksum, so whole means the shape of a finished file of r's size:
-// a JPEG that ends with its end marker, a PNG that ends with its IEND
-// chunk. One that is not whole is removed and made again.
-func (m *imageMaker) legacy(r rendition) ([]byte, error) {
-	p := m.legacyPath(r)
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fs.ErrNotExist
-	}
-	if !looksWhole(r, data) {
-		os.Remove(p) // made again, and kept as the cache keeps files now
-		return nil, fs.ErrNotExist
-	}
-	if m.store(r, data) == nil {
-		os.Remove(p)
-	}
-	return data, nil
-}
-
-// looksWhole reports whether data is shaped like a complete file of r.
-func looksWhole(r rendition, data []byte) bool {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width != r.Width || cfg.Height != r.Height {
-		return false
-	}
-	if r.ext() == ".png" {
-		return bytes.HasSuffix(data, []byte("\x00\x00\x00\x00IEND\xae\x42\x60\x82"))
-	}
-	return bytes.HasSuffix(data, []byte{0xFF, 0xD9})
 }
 
 // seal is the trailer a cached file of data ends with.

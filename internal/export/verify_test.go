@@ -213,53 +213,6 @@ func TestACachedRenditionThatCannotBeReplacedIsNamed(t *testing.T) {
 	sameTree(t, "the previous site", tree(t, out), want)
 }
 
-// TestCacheOfTheEarlierLayoutIsMovedOver turns the cache into the layout
-// Galley kept before renditions carried a checksum (bare files under
-// r1/): whole ones are used without resizing and moved to the current
-// layout; a truncated one is made again.
-func TestCacheOfTheEarlierLayoutIsMovedOver(t *testing.T) {
-	st := sampleLibrary(t)
-	dir := t.TempDir()
-	opt := export.Options{ImageCache: filepath.Join(dir, "cache")}
-	exportTo(t, st, filepath.Join(dir, "first"), opt)
-	want := tree(t, filepath.Join(dir, "first"))
-	current := cacheFiles(t, opt.ImageCache)
-	var legacy []string
-	for _, p := range current {
-		rel, _ := filepath.Rel(opt.ImageCache, p)
-		version, rest, _ := strings.Cut(filepath.ToSlash(rel), "/")
-		if !strings.HasSuffix(version, "-c2") {
-			t.Fatalf("the cache keeps %s outside the current layout", rel)
-		}
-		old := filepath.Join(opt.ImageCache, strings.TrimSuffix(version, "-c2"), filepath.FromSlash(rest))
-		data, _ := os.ReadFile(p)
-		os.MkdirAll(filepath.Dir(old), 0o755)
-		if err := os.WriteFile(old, data[:len(data)-12], 0o644); err != nil { // without the trailer
-			t.Fatal(err)
-		}
-		legacy = append(legacy, old)
-	}
-	if err := os.RemoveAll(filepath.Dir(filepath.Dir(current[0]))); err != nil {
-		t.Fatal(err)
-	}
-	data, _ := os.ReadFile(legacy[0])
-	os.WriteFile(legacy[0], data[:len(data)/2], 0o644)
-
-	_, reads := exportCounting(t, st, filepath.Join(dir, "second"), opt)
-	if reads != 1 {
-		t.Errorf("the export read %d originals; want 1, for the truncated rendition alone", reads)
-	}
-	sameTree(t, "the export from the earlier cache", tree(t, filepath.Join(dir, "second")), want)
-	for _, p := range legacy {
-		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("%s of the earlier layout was left: %v", p, err)
-		}
-	}
-	if got := cacheFiles(t, opt.ImageCache); strings.Join(got, "\n") != strings.Join(current, "\n") {
-		t.Errorf("the cache holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(current, "\n"))
-	}
-}
-
 // TestASiteOfTheEarlierManifestIsCheckedOnce turns a site's manifest into
 // the format Galley wrote before it recorded checksums, and puts it where
 // Galley kept it then (inside the site), and zeroes a page: the site is
