@@ -92,7 +92,10 @@ func TestTheSiteIsServedAsWritten(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	srv := exec.Command(python, "-m", "http.server", "--bind", "127.0.0.1", "--directory", out, strconv.Itoa(port))
+	// The server serves the folder above the site, as a web root that
+	// holds the site in a folder of its own (/var/www/html/news) does:
+	// Galley's bookkeeping beside the site is then within its reach.
+	srv := exec.Command(python, "-m", "http.server", "--bind", "127.0.0.1", "--directory", parent, strconv.Itoa(port))
 	srv.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
 	srv.Dir = "/"
 	var log strings.Builder
@@ -131,7 +134,7 @@ func TestTheSiteIsServedAsWritten(t *testing.T) {
 			return nil
 		}
 		want, _ := os.ReadFile(p)
-		if code, body := get(filepath.ToSlash(rel)); code != http.StatusOK || string(body) != string(want) {
+		if code, body := get("site/" + filepath.ToSlash(rel)); code != http.StatusOK || string(body) != string(want) {
 			t.Errorf("GET /%s as %s = %d (%d bytes), want 200 and the file", rel, who, code, len(body))
 		}
 		return nil
@@ -139,8 +142,29 @@ func TestTheSiteIsServedAsWritten(t *testing.T) {
 	if pages == 0 || photos == 0 {
 		t.Fatalf("the site has %d pages and %d photos", pages, photos)
 	}
-	if code, _ := get(".galley-site.json"); code != http.StatusNotFound {
-		t.Errorf("GET /.galley-site.json = %d, want 404: Galley's bookkeeping is served", code)
+	if code, _ := get("site/.galley-site.json"); code != http.StatusNotFound {
+		t.Errorf("GET /site/.galley-site.json = %d, want 404: Galley's bookkeeping is served", code)
+	}
+	// Beside the site, the bookkeeping is the editor's alone: another
+	// user's web server may not read it.
+	kept, _ := filepath.Glob(filepath.Join(parent, ".site.galley-*"))
+	if len(kept) == 0 {
+		t.Fatal("no bookkeeping beside the site")
+	}
+	for _, p := range kept {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o004 != 0 {
+			t.Errorf("%s has mode %v: every user may read it", filepath.Base(p), fi.Mode().Perm())
+		}
+		if cred == nil {
+			continue // a server running as the editor reads what they may
+		}
+		if code, _ := get(filepath.Base(p)); code == http.StatusOK {
+			t.Errorf("GET /%s as %s = 200: Galley's bookkeeping, with the library's path, is served", filepath.Base(p), who)
+		}
 	}
 }
 

@@ -487,7 +487,11 @@ func (t *tree) commit() (removed int, err error) {
 		return 0, err
 	}
 	next := nextManifestPath(t.target)
-	if err := os.WriteFile(next, data, 0o666); err != nil {
+	// Galley's bookkeeping, beside the site: the editor's and their
+	// group's, not every user's. A web server serving the folder above the
+	// site (a site in /var/www/html/news) answers 403 for it, not the
+	// library's path.
+	if err := os.WriteFile(next, data, 0o640); err != nil {
 		return 0, err
 	}
 	// Everything must be on disk before the new site takes the place of

@@ -480,6 +480,17 @@ func (p *publisher) refuseWhatIsNotOurs() error {
 	return replaceErrorf("%s already holds files Galley did not publish (%s); nothing was published. Publish into an empty folder, or publish there with --replace: files the site has too are replaced, the others are left as they are.", p.to, strings.Join(shown, ", "))
 }
 
+// bookkeeping makes one of Galley's files on the server readable by the
+// publishing account and its group only. The record stands beside the
+// site, often in the web root above it, or inside it: the web server,
+// running as another user, then answers 403 for it rather than serving
+// what Galley keeps. A server that refuses the change keeps its default
+// mode; that costs a reader nothing but the sight of a file list, so the
+// publish goes on.
+func bookkeeping(f *sftp.File) {
+	f.Chmod(0o640)
+}
+
 // saveRecord writes the record. It is written aside and renamed, so a
 // stopped publish leaves the old record or the new, never half of one.
 func (p *publisher) saveRecord() error {
@@ -495,6 +506,7 @@ func (p *publisher) saveRecord() error {
 		if err != nil {
 			return err
 		}
+		bookkeeping(f)
 		if _, err := f.Write(data); err != nil {
 			f.Close()
 			return err
@@ -543,6 +555,7 @@ func (p *publisher) openJournal() error {
 	if err != nil {
 		return galley.Errorf(galley.EInternal, "Cannot write Galley's record of the site on %s: %v; nothing was published.", p.to.Host, err)
 	}
+	bookkeeping(f)
 	p.journal = f
 	return nil
 }
@@ -614,6 +627,7 @@ func (p *publisher) lock() (func(), error) {
 		if err != nil {
 			return err
 		}
+		bookkeeping(f)
 		f.Write([]byte(body))
 		return f.Close()
 	}

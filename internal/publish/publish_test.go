@@ -167,9 +167,12 @@ func TestAPublishPutsTheSiteOnTheServerAndThenOnlyWhatChanged(t *testing.T) {
 		t.Errorf("first publish: %d uploaded, %d unchanged, %d removed; want all %d uploaded", len(rep.Uploaded), rep.Unchanged, len(rep.Removed), total)
 	}
 	sameSite(t, d.site, remote, "notes.txt")
-	// Galley's record is beside the folder the web server serves.
-	if _, err := os.Stat(filepath.Join(www, ".site.galley-publish.json")); err != nil {
+	// Galley's record is beside the folder the web server serves, and
+	// not for a web server running as another user to read.
+	if fi, err := os.Stat(filepath.Join(www, ".site.galley-publish.json")); err != nil {
 		t.Errorf("no record beside the site: %v", err)
+	} else if fi.Mode().Perm()&0o004 != 0 {
+		t.Errorf("the record beside the site has mode %v: every user may read it", fi.Mode().Perm())
 	}
 	// Readable by a web server running as another user.
 	fi, _ := os.Stat(filepath.Join(remote, "pieces", "why-mediators-should-talk-about-fish.html"))
@@ -345,8 +348,10 @@ func TestARecordGoesInsideTheFolderWhenItsParentIsNotWritable(t *testing.T) {
 		t.Errorf("first publish uploaded %d of %d files", len(rep.Uploaded), total)
 	}
 	inside := filepath.Join(remote, ".galley-publish.json")
-	if _, err := os.Stat(inside); err != nil {
+	if fi, err := os.Stat(inside); err != nil {
 		t.Fatalf("no record inside the folder: %v", err)
+	} else if fi.Mode().Perm()&0o004 != 0 {
+		t.Errorf("the record inside the served folder has mode %v: the web server serves it", fi.Mode().Perm())
 	}
 	if rep.RecordServed != filepath.ToSlash(inside) {
 		t.Errorf("the report says the record is served from %q, want %q", rep.RecordServed, inside)
