@@ -19,7 +19,8 @@ func TestTheSiteSettingsAreTheLibrarys(t *testing.T) {
 	if r := galleyCmd(t, vars, "--db", lib, "sample"); r.code != 0 {
 		t.Fatalf("sample = %+v", r)
 	}
-	for _, set := range [][]string{{"site-name", "The  Basin Review"}, {"base-url", "https://example.org/basin"}, {"date-style", "ap"}, {"language", "en-gb"}} {
+	for _, set := range [][]string{{"site-name", "The  Basin Review"}, {"base-url", "https://example.org/basin"}, {"date-style", "ap"}, {"language", "en-gb"},
+		{"time-zone", "America/New_York"}, {"feed", "full"}} {
 		if r := galleyCmd(t, vars, "--db", lib, "settings", "set", set[0], set[1]); r.code != 0 {
 			t.Fatalf("settings set %s = %+v", set[0], r)
 		}
@@ -30,7 +31,8 @@ func TestTheSiteSettingsAreTheLibrarys(t *testing.T) {
 			t.Errorf("settings list lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	for _, bad := range [][]string{{"base-url", "example.org"}, {"date-style", "fancy"}, {"colour", "red"}, {"publish-to", "sftp://dana:secret@example.org/www"}, {"templates", filepath.Join(dir, "no-such-folder")}} {
+	for _, bad := range [][]string{{"base-url", "example.org"}, {"date-style", "fancy"}, {"colour", "red"}, {"publish-to", "sftp://dana:secret@example.org/www"}, {"templates", filepath.Join(dir, "no-such-folder")},
+		{"time-zone", "Mars/Olympus_Mons"}, {"feed", "everything"}} {
 		r := galleyCmd(t, vars, "--db", lib, "settings", "set", bad[0], bad[1])
 		if r.code != 2 || strings.Contains(r.stderr, "secret") {
 			t.Errorf("settings set %s %q = %+v, want refused with the reason", bad[0], bad[1], r)
@@ -50,6 +52,11 @@ func TestTheSiteSettingsAreTheLibrarys(t *testing.T) {
 	piece, _ := os.ReadFile(filepath.Join(out, "pieces", "why-mediators-should-talk-about-fish.html"))
 	if !strings.Contains(string(piece), ">Aug. 18, 2026</time>") {
 		t.Error("the ap date style setting was not used")
+	}
+	// The site's zone dates the feed, which carries each piece whole.
+	feed, _ := os.ReadFile(filepath.Join(out, "feed.xml"))
+	if !strings.Contains(string(feed), "<published>2026-08-18T00:00:00-04:00</published>") || !strings.Contains(string(feed), "<content") {
+		t.Errorf("the feed does not follow the time-zone and feed settings:\n%.600s", feed)
 	}
 	// A flag wins for its run only.
 	if r := galleyCmd(t, vars, "--db", lib, "html", "--out", out, "--site-name", "Just Today"); r.code != 0 {

@@ -3,6 +3,7 @@ package site_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/site"
@@ -28,6 +29,10 @@ func TestEachSettingIsCheckedByOneRule(t *testing.T) {
 		{"publish-to", "sftp://deploy:pw@example.org/site", "", "password"},
 		{"feed", "Full", "full", ""},
 		{"feed", "everything", "", "summary or full"},
+		{"time-zone", " America/New_York ", "America/New_York", ""},
+		{"time-zone", "Europe/Atlantis", "", "not a time zone"},
+		{"time-zone", "Local", "", "not a time zone"}, // this computer's, which another editor's is not
+		{"time-zone", "", "", ""},
 		{"colour", "red", "", "no site setting"},
 	} {
 		got, err := site.Check(tc.name, tc.in)
@@ -48,6 +53,22 @@ func TestTheLibrarysSettingsFillWhatTheRunDidNotSay(t *testing.T) {
 	}
 	if opt.SiteName != "Just Today" || opt.BaseURL != "https://example.org/" || opt.DateStyle != export.DateAP || opt.Lang != "fr" {
 		t.Errorf("options = %+v", opt)
+	}
+	// The rest of the settings, each filled when the run did not say.
+	dir := t.TempDir()
+	more := map[string]string{"time-zone": "America/New_York", "feed": "full", "redirects": "file", "templates": dir}
+	opt = export.Options{}
+	if err := site.Apply(more, &opt); err != nil {
+		t.Fatal(err)
+	}
+	if opt.TimeZone == nil || opt.TimeZone.String() != "America/New_York" || !opt.FeedFullText || !opt.RedirectsFile || opt.TemplateDir != dir {
+		t.Errorf("options from the rest = %+v", opt)
+	}
+	// A run that names its own time zone keeps it.
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	opt = export.Options{TimeZone: berlin}
+	if err := site.Apply(more, &opt); err != nil || opt.TimeZone != berlin {
+		t.Errorf("the run's time zone became %v (%v)", opt.TimeZone, err)
 	}
 	// A setting that no longer holds is named, not dropped.
 	err := site.Apply(map[string]string{"templates": "/no/such/folder"}, &export.Options{})
