@@ -22,6 +22,12 @@ func TestSlugify(t *testing.T) {
 		"حِوَارٌ عن الميناء ٢٠٢٤": "حوار-عن-الميناء-2024",
 		"שיחה על הנמל":            "שיחה-על-הנמל",
 		"Q&A: حوار حول الموانئ":   "qa-حوار-حول-الموانئ",
+		"گفتگو درباره بندر":       "گفتگو-درباره-بندر", // Persian, in Arabic letters
+		// Alphabets transliterate, each letter a letter.
+		"Привет мир":     "privet-mir",
+		"Καλημέρα κόσμε": "kalemera-kosme",
+		"Қазақ тілі":     "kazak-tili",
+		"Dana's Notes":   "danas-notes",
 	}
 	for in, want := range cases {
 		if got := Slugify(in); got != want {

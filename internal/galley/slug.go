@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gosimple/slug"
+	"github.com/gosimple/unidecode"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -54,7 +55,7 @@ func Slugify(title string) string {
 // their script (a feed's tag URI).
 func ASCIISlug(title string) string {
 	// "Q&A" is a type name more than a phrase: "qa", not "qanda".
-	s := slug.Make(qaPattern.ReplaceAllString(title, "QA"))
+	s := slug.Make(transliterate(qaPattern.ReplaceAllString(title, "QA")))
 	// gosimple/slug keeps underscores; a slug here is letters, digits and
 	// hyphens only, so one rule covers URLs and file names.
 	s = strings.ReplaceAll(s, "_", "-")
@@ -64,6 +65,25 @@ func ASCIISlug(title string) string {
 		return "piece"
 	}
 	return s
+}
+
+// dropMarks removes the apostrophes a transliteration marks letters with.
+var dropMarks = strings.NewReplacer("'", "", "`", "")
+
+// transliterate writes each letter beyond ASCII in ASCII letters. A letter
+// is one letter still: the transliteration marks some with an apostrophe
+// (Kazakh "қ" is "k'"), which would otherwise split the word ("Қазақ"
+// gave "k-azak").
+func transliterate(title string) string {
+	var b strings.Builder
+	for _, r := range title {
+		if r < utf8.RuneSelf || !unicode.IsLetter(r) {
+			b.WriteRune(r)
+			continue
+		}
+		b.WriteString(dropMarks.Replace(unidecode.Unidecode(string(r))))
+	}
+	return b.String()
 }
 
 // ownLetters reports whether most of the title's letters are of
