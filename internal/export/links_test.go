@@ -51,6 +51,19 @@ func TestEveryLinkOfEveryExportResolves(t *testing.T) {
 		}
 	}
 
+	// A piece whose address is in its title's own letters: its links are
+	// percent-encoded, and must still find its page.
+	river, err := st.PieceBySlug(ctx, "what-a-river-treaty-can-teach-negotiators")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arabic := &galley.Piece{Title: "حوار حول الموانئ", Type: "Q&A", Status: galley.StatusPublished,
+		Published: galley.Date{Year: 2026, Month: 4, Day: 9}, Topics: []string{"Ports"}, Lang: "ar",
+		Related: []galley.PieceRef{{ID: river.ID}}}
+	if err := st.SavePiece(ctx, arabic); err != nil {
+		t.Fatal(err)
+	}
+
 	dir := t.TempDir()
 	// The published site a base URL leads to, published again after a
 	// topic's rename: its old page now sends readers to the new.
@@ -70,6 +83,9 @@ func TestEveryLinkOfEveryExportResolves(t *testing.T) {
 		{"site", export.Options{}},
 		{"site-with-drafts", export.Options{IncludeDrafts: true}},
 		{"site-with-base", export.Options{BaseURL: liveBase}},
+		// Lists of two cards a page: every list runs to several pages,
+		// linked to each other.
+		{"site-in-short-pages", export.Options{PageSize: 2}},
 		{"pieces", export.Options{Pieces: chosen}},
 		{"pieces-with-base", export.Options{Pieces: chosen, BaseURL: liveBase}},
 		{"one-piece", export.Options{Pieces: chosen[:1]}},
@@ -90,7 +106,15 @@ func TestEveryLinkOfEveryExportResolves(t *testing.T) {
 			if partial && k.opt.BaseURL == "" && !strings.Contains(strings.Join(rep.Problems, "\n"), "shown as text") {
 				t.Errorf("the summary does not say that links to pages the export lacks are shown as text: %q", rep.Problems)
 			}
+			if k.opt.PageSize > 0 {
+				if _, err := os.Stat(filepath.Join(out, "page-2.html")); err != nil {
+					t.Errorf("no second page of the index: %v", err)
+				}
+			}
 			if !partial {
+				if _, err := os.Stat(filepath.Join(out, "pieces", "حوار-حول-الموانئ.html")); err != nil {
+					t.Errorf("the page of the piece in its own letters: %v", err)
+				}
 				// Every page of a site shows the icon and the logo.
 				page := parse(t, filepath.Join(out, "index.html"))
 				icon := find(page, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "icon" })
