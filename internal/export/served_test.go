@@ -168,6 +168,39 @@ func TestTheSiteIsServedAsWritten(t *testing.T) {
 	}
 }
 
+// TestTheExportFollowsTheUmask exports under a stricter umask, 027: the
+// folders and files are 0750 and 0640, as the editor's umask says, not a
+// mode the export chose.
+func TestTheExportFollowsTheUmask(t *testing.T) {
+	old := syscall.Umask(0o027)
+	defer syscall.Umask(old)
+	out := filepath.Join(t.TempDir(), "site")
+	exportTo(t, sampleLibrary(t), out, export.Options{})
+	files := 0
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o640)
+		if d.IsDir() {
+			want = 0o750
+		} else {
+			files++
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %v under umask 027, want %v", p, fi.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if err != nil || files < 20 {
+		t.Fatalf("walked %d files: %v", files, err)
+	}
+}
+
 // TestAnExistingFolderKeepsItsModeAndOwner re-exports into a folder the
 // editor set up for the web server (mode 0750, group of the server's
 // user): the new site takes its place with the same mode and owner.
