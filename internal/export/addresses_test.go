@@ -143,6 +143,60 @@ func TestEveryPageOfARenamedTopicSendsReadersOn(t *testing.T) {
 	}
 }
 
+// TestARenamedPersonOrTypeSendsReadersOn renames a contributor and a
+// type after the site was published: each old page sends readers to the
+// new one, which holds the same pieces.
+func TestARenamedPersonOrTypeSendsReadersOn(t *testing.T) {
+	st := sampleLibrary(t)
+	if err := st.SavePiece(ctx, &galley.Piece{Title: "Fog Over The Locks", Type: "Report", Status: galley.StatusPublished,
+		Published: galley.Date{Year: 2026, Month: 3, Day: 2}, Contributors: []galley.Contributor{{Name: "Ada Quill"}}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	exportTo(t, st, out, export.Options{})
+	people, err := st.Contributors(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		if p.Name == "Ada Quill" {
+			p.Name = "Ada Quill-Oduya"
+			if err := st.UpdateContributor(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	types, err := st.Types(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ty := range types {
+		if ty.Name == "Report" {
+			if err := st.RenameType(ctx, ty.ID, "Field Report"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	exportTo(t, st, out, export.Options{})
+	for _, c := range []struct{ old, now, heading string }{
+		{"people/ada-quill.html", "people/ada-quill-oduya.html", "Ada Quill-Oduya"},
+		{"types/report.html", "types/field-report.html", "Field Report"},
+	} {
+		page := filepath.Join(out, filepath.FromSlash(c.old))
+		refresh := find(parse(t, page), func(n *html.Node) bool { return n.Data == "meta" && attr(n, "http-equiv") == "refresh" })
+		if len(refresh) != 1 || attr(refresh[0], "content") != "0; url=../"+c.now {
+			t.Errorf("%s does not send readers to %s:\n%s", c.old, c.now, read(t, page))
+		}
+		now := filepath.Join(out, filepath.FromSlash(c.now))
+		if got := heading(t, now); got != c.heading {
+			t.Errorf("%s is headed %q, want %q", c.now, got, c.heading)
+		}
+		if !strings.Contains(read(t, now), "Fog Over The Locks") {
+			t.Errorf("%s does not list the piece", c.now)
+		}
+	}
+}
+
 // TestADraftsTopicTakesNoAddress: an export with drafts (a preview) gives
 // a name only a draft carries a page, but keeps no address for it, so
 // the published site's next export gives the address to the published
