@@ -183,3 +183,57 @@ func checkScript(t *testing.T) string {
 	}
 	return p
 }
+
+// TestTheColourProfileSurvivesEveryWayAPhotoIsWritten: a caption edited
+// after the export (the published files then get new words without being
+// resized again) and an export keeping the photos' own metadata both
+// publish files that still carry the original's profile.
+func TestTheColourProfileSurvivesEveryWayAPhotoIsWritten(t *testing.T) {
+	p3 := fixture.DisplayP3Profile()
+	tagged, err := photo.WithProfile(fixture.SolidJPEG(1000, 700, color.RGBA{200, 60, 40, 255}), p3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "lib.galley"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	piece := &galley.Piece{Title: "A Red Wall", Status: galley.StatusPublished, Published: galley.Date{Year: 2026, Month: 12, Day: 6},
+		Photos: []galley.Photo{{Data: tagged, Alt: "A red wall", Caption: "The wall at noon.", Lead: true}}}
+	if err := st.SavePiece(ctx, piece); err != nil {
+		t.Fatal(err)
+	}
+	profiled := func(site, when string) {
+		t.Helper()
+		jpegs, _ := filepath.Glob(filepath.Join(site, "images", "*.jpg"))
+		if len(jpegs) < 2 {
+			t.Fatalf("%s: published %d JPEGs", when, len(jpegs))
+		}
+		for _, f := range jpegs {
+			data, _ := os.ReadFile(f)
+			if !bytes.Equal(photo.ColourProfile(data), p3) {
+				t.Errorf("%s: %s does not carry the original's colour profile", when, filepath.Base(f))
+			}
+		}
+	}
+	site := filepath.Join(t.TempDir(), "site")
+	exportTo(t, st, site, export.Options{})
+	profiled(site, "first export")
+
+	piece.Photos[0].Caption = "The wall at dusk, repainted."
+	if err := st.SavePiece(ctx, piece); err != nil {
+		t.Fatal(err)
+	}
+	exportTo(t, st, site, export.Options{})
+	jpegs, _ := filepath.Glob(filepath.Join(site, "images", "*.jpg"))
+	data, _ := os.ReadFile(jpegs[0])
+	if meta, _ := photo.ReadMetadata(data); meta.Caption != "The wall at dusk, repainted." {
+		t.Fatalf("the published file's caption is %q after the edit", meta.Caption)
+	}
+	profiled(site, "after the caption's edit")
+
+	kept := filepath.Join(t.TempDir(), "kept")
+	exportTo(t, st, kept, export.Options{KeepPhotoMetadata: true})
+	profiled(kept, "keeping the photos' own metadata")
+}
