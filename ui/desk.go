@@ -85,6 +85,8 @@ type Desk struct {
 	libWindows []fyne.Window               // windows of the library on the desk (managers, photo library, trash, history), closed with it
 	baseTheme  fyne.Theme                  // the app's theme before the desk's choices were laid over it
 	browser    func(path string) *exec.Cmd // opens a file in a browser; nil: the desktop's (tests replace it)
+	legacy     legacySite                  // moving this computer's earlier site settings into a library, once
+	previewDir string                      // the private folder of the previews, made at the first; removed when the desk closes
 
 	// Background work. Each library on the desk has its own job group;
 	// letting go of the library (switch, restore, quit) stops it and waits
@@ -147,6 +149,7 @@ func newDesk(a fyne.App, lib Library, ui func(func())) *Desk {
 	d.win.SetCloseIntercept(d.close)
 	d.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { d.editor.photos.dropped(uris) })
 	d.shelf.open(lib)
+	d.moveLegacySiteOnOpen()
 	return d
 }
 

@@ -65,13 +65,14 @@ func settled(d *Desk) {
 
 // stopped stops the background work of the library on d and waits for
 // it, as closing the window does: a test's library files are removed
-// after it.
+// after it. Its previews go too, as CloseLibrary removes them.
 func stopped(t testing.TB, d *Desk) {
 	t.Helper()
 	d.settling.Wait()
 	if !d.jobs.wait(time.Minute) {
 		t.Error("the library's background work did not end")
 	}
+	d.removePreview()
 }
 
 // openStore opens library files for the desk's File menu as Galley does.

@@ -361,7 +361,7 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	d := newTestDesk(t, lib)
 	p := d.app.Preferences()
 	// What this computer chose before the site's settings lived in the
-	// library still counts where the library says nothing…
+	// library moves into a library that has none of its own…
 	p.SetString(prefSiteName, "Basin Review")
 	p.SetString(prefDateStyle, "ap")
 	p.SetBool(prefKeepMeta, true)

@@ -181,13 +181,17 @@ func (d *Desk) showExportReport(job exportJob, rep export.Report) {
 }
 
 // previewInBrowser exports the open piece, unsaved edits first saved, to
-// a temporary folder and opens it in the system's browser.
+// the desk's preview folder and opens it in the system's browser.
 func (d *Desk) previewInBrowser() {
 	p := d.editor.piece
 	if p == nil || !d.editor.flush() || d.editor.piece.ID == 0 {
 		return
 	}
-	dir := filepath.Join(os.TempDir(), "galley-preview-"+fmt.Sprint(os.Getpid()))
+	dir, err := d.previewFolder()
+	if err != nil {
+		d.showError(galley.Errorf(galley.EInternal, "There is no private folder for the preview: %v.", err))
+		return
+	}
 	opt := d.exportOptions()
 	opt.Pieces = []string{d.editor.piece.Slug}
 	opt.Replace = true // the desk's own scratch folder, a piece at a time
@@ -195,6 +199,34 @@ func (d *Desk) previewInBrowser() {
 	d.startExport(exportJob{title: "Preparing the preview", out: dir, opt: opt, done: func(export.Report) {
 		d.openFile(filepath.Join(dir, piecePage(slug)))
 	}})
+}
+
+// previewFolder is where the desk's previews are exported, one piece at
+// a time, until the desk closes (removePreview). The export gives its
+// pages the umask's modes (0644), as a site's must be: a preview holds
+// drafts, so it lies in a folder of its own that os.MkdirTemp makes 0700
+// with a name no one can guess, where another user of the computer
+// cannot reach it, nor put a folder of theirs in its place beforehand.
+func (d *Desk) previewFolder() (string, error) {
+	if d.previewDir == "" {
+		dir, err := os.MkdirTemp("", "galley-preview-")
+		if err != nil {
+			return "", err
+		}
+		d.previewDir = dir
+	}
+	return filepath.Join(d.previewDir, "site"), nil
+}
+
+// removePreview removes the desk's previews, once nothing exports there.
+func (d *Desk) removePreview() {
+	if d.previewDir == "" {
+		return
+	}
+	if err := os.RemoveAll(d.previewDir); err != nil {
+		fyne.LogError("removing the previews", err)
+	}
+	d.previewDir = ""
 }
 
 // copyHTML puts the open piece's article HTML on the clipboard, as the

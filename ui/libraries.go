@@ -246,6 +246,7 @@ func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
 	d.shelf.undo.Hide()
 	d.editor.clear()
 	d.shelf.open(lib)
+	d.moveLegacySiteOnOpen()
 	d.openOutbox()
 	d.setTitle()
 	d.win.SetMainMenu(d.mainMenu())
@@ -255,11 +256,13 @@ func (d *Desk) putOnDesk(lib Library, closeLib func() error, path string) {
 }
 
 // CloseLibrary closes the library on the desk, once the window is gone.
-// Its background work is stopped and waited for first (up to stopWait).
+// Its background work is stopped and waited for first (up to stopWait),
+// and then the previews' folder, which holds drafts, is removed.
 func (d *Desk) CloseLibrary() error {
 	if !d.jobs.wait(d.stopWait) {
 		fyne.LogError("closing the library", errors.New("its background work did not end in time"))
 	}
+	d.removePreview()
 	d.closeOutbox()
 	if d.closeLib == nil {
 		return nil

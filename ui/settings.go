@@ -74,9 +74,8 @@ func (d *Desk) rememberLibrary(path string) {
 // are this computer's.
 func (d *Desk) showSettings() {
 	p := d.app.Preferences()
-	// Shown: what exports use. Saved: what differs from the library's
-	// own, so this computer's earlier choices move into the library.
-	was, inLibrary, err := d.readSiteSettings(context.Background())
+	// Shown: the library's, which exports use; saved: what changed.
+	was, err := d.siteSettings(context.Background())
 	if err != nil {
 		d.showError(err)
 		return
@@ -211,7 +210,7 @@ func (d *Desk) showSettings() {
 			now["date-style"] = string(export.DateAP)
 		}
 		if !siteName.Disabled() {
-			d.saveSiteChanges(inLibrary, now)
+			d.saveSiteChanges(was, now)
 		}
 		p.SetString(prefExportDir, folder.path)
 		p.SetBool(prefKeepMeta, keepMeta.Checked)

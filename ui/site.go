@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"sync"
+
+	"fyne.io/fyne/v2"
 
 	"app.galley/galley/internal/export"
 	"app.galley/galley/internal/site"
@@ -18,8 +21,10 @@ type siteKeeper interface {
 var _ siteKeeper = (*store.Store)(nil)
 
 // legacySitePrefs are where this computer kept the site's settings before
-// they lived in the library; a library that lacks one still gets what its
-// editor chose here.
+// they lived in the library. They are moved once into a library and then
+// forgotten (moveLegacySite): left in place, every library opened here
+// would take them, and the desk would export another site than
+// galley html does for the same library.
 var legacySitePrefs = map[string]string{
 	"site-name":  prefSiteName,
 	"base-url":   prefBaseURL,
@@ -27,37 +32,114 @@ var legacySitePrefs = map[string]string{
 	"templates":  prefTemplateDir,
 }
 
-// siteSettings are the library's site settings, with this computer's
-// earlier choices for any it lacks. An earlier choice that no export
-// would take (the desk once accepted a base URL every export refused) is
-// left out.
-func (d *Desk) siteSettings(ctx context.Context) (map[string]string, error) {
-	merged, _, err := d.readSiteSettings(ctx)
-	return merged, err
+// legacySite serialises the move of this computer's earlier site
+// settings: the move at open and exports (job goroutines) and Settings
+// (the UI goroutine) read the site's settings at once, and only one of
+// them may move them.
+type legacySite struct {
+	mu      sync.Mutex
+	refused int // 1 + libGen of the library on the desk that would not take them; 0: none did
 }
 
-// readSiteSettings returns the settings as exports use them (merged) and
-// as the library alone holds them.
-func (d *Desk) readSiteSettings(ctx context.Context) (merged, library map[string]string, err error) {
-	out := map[string]string{}
-	library = map[string]string{}
+// siteSettings are the site's settings as the library alone holds them,
+// which is all the command line uses, so the desk exports the same site.
+func (d *Desk) siteSettings(ctx context.Context) (map[string]string, error) {
+	return d.siteSettingsOf(ctx, d.lib, d.libGen)
+}
+
+// siteSettingsOf is siteSettings for lib, the library on the desk when
+// the work reading them began, and gen, its libGen then.
+func (d *Desk) siteSettingsOf(ctx context.Context, lib Library, gen int) (map[string]string, error) {
+	k, ok := lib.(siteKeeper)
+	if !ok {
+		return map[string]string{}, nil
+	}
+	settings, err := k.SiteSettings(ctx)
+	if err != nil || len(settings) > 0 || !d.hasLegacySite() {
+		return settings, err
+	}
+	// None of its own: this computer's earlier settings may move in.
+	// Read again under the lock, so that of two readers at once one
+	// moves them and the other finds them there.
+	d.legacy.mu.Lock()
+	defer d.legacy.mu.Unlock()
+	if settings, err = k.SiteSettings(ctx); err != nil || len(settings) > 0 {
+		return settings, err
+	}
+	if moved := d.moveLegacySite(ctx, k, gen); moved != nil {
+		settings = moved
+	}
+	return settings, nil
+}
+
+// moveLegacySite writes this computer's earlier site settings into k, a
+// library with none of its own, and forgets them here, returning what it
+// wrote (nil when nothing was). An earlier choice that no export would
+// take (the desk once accepted a base URL every export refused) is left
+// out. A library that refuses them (a writer on a team library, the
+// server away) still opens and exports with its own settings alone; they
+// are kept for the next library opened without settings. d.legacy.mu is
+// held.
+func (d *Desk) moveLegacySite(ctx context.Context, k siteKeeper, gen int) map[string]string {
+	if d.legacy.refused == gen+1 {
+		return nil // tried once on this library's desk; a failing write each export helps no one
+	}
 	p := d.app.Preferences()
+	moved := map[string]string{}
+	found := false
 	for name, key := range legacySitePrefs {
 		if v := p.String(key); v != "" {
+			found = true
 			if checked, err := site.Check(name, v); err == nil && checked != "" {
-				out[name] = checked
+				moved[name] = checked
 			}
 		}
 	}
-	if k, ok := d.lib.(siteKeeper); ok {
-		if library, err = k.SiteSettings(ctx); err != nil {
-			return nil, nil, err
-		}
-		for name, v := range library {
-			out[name] = v
+	if !found {
+		return nil
+	}
+	if len(moved) > 0 {
+		if err := k.SetSiteSettings(ctx, moved); err != nil {
+			d.legacy.refused = gen + 1
+			fyne.LogError("keeping this computer's earlier site settings in the library", err)
+			return nil
 		}
 	}
-	return out, library, nil
+	for _, key := range legacySitePrefs {
+		p.RemoveValue(key)
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	return moved
+}
+
+// moveLegacySiteOnOpen moves this computer's earlier site settings into
+// the library just put on the desk if it has none of its own, in the
+// background: the first such library opened takes them, whether or not
+// it is exported from.
+func (d *Desk) moveLegacySiteOnOpen() {
+	if !d.hasLegacySite() {
+		return
+	}
+	lib, gen := d.lib, d.libGen
+	d.jobs.start(func(ctx context.Context) {
+		if _, err := d.siteSettingsOf(ctx, lib, gen); err != nil {
+			fyne.LogError("reading the library's site settings", err)
+		}
+	})
+}
+
+// hasLegacySite says whether this computer still keeps earlier site
+// settings of its own.
+func (d *Desk) hasLegacySite() bool {
+	p := d.app.Preferences()
+	for _, key := range legacySitePrefs {
+		if p.String(key) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // withSite fills the site's settings into opt.
@@ -71,8 +153,7 @@ func (d *Desk) withSite(ctx context.Context, opt export.Options) (export.Options
 }
 
 // saveSiteSettings keeps what changed of the site's settings in the
-// library, and forgets this computer's earlier copy of each, which would
-// otherwise come back when a setting is cleared.
+// library.
 func (d *Desk) saveSiteSettings(ctx context.Context, changed map[string]string) error {
 	if len(changed) == 0 {
 		return nil
@@ -81,14 +162,5 @@ func (d *Desk) saveSiteSettings(ctx context.Context, changed map[string]string) 
 	if !ok {
 		return nil
 	}
-	if err := k.SetSiteSettings(ctx, changed); err != nil {
-		return err
-	}
-	p := d.app.Preferences()
-	for name := range changed {
-		if key, ok := legacySitePrefs[name]; ok {
-			p.RemoveValue(key)
-		}
-	}
-	return nil
+	return k.SetSiteSettings(ctx, changed)
 }
