@@ -65,6 +65,26 @@ func TestPublishFromTheCommandLine(t *testing.T) {
 		t.Errorf("a second publish with nothing changed = %+v", r)
 	}
 
+	// A piece deleted: the dry run lists its page to remove and changes
+	// nothing; the publish then removes it.
+	if r := galleyCmd(t, vars, "--db", lib, "delete", "why-mediators-should-talk-about-fish"); r.code != 0 {
+		t.Fatalf("delete = %+v", r)
+	}
+	gone := filepath.Join(remote, "pieces", "why-mediators-should-talk-about-fish.html")
+	r = galleyCmd(t, vars, "--db", lib, "publish", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "  remove pieces/why-mediators-should-talk-about-fish.html\n") || !strings.Contains(r.stdout, "Nothing was changed.") {
+		t.Errorf("dry run after a delete = %+v", r)
+	}
+	if _, err := os.Stat(gone); err != nil {
+		t.Errorf("the dry run removed the page: %v", err)
+	}
+	if r := galleyCmd(t, vars, "--db", lib, "publish"); r.code != 0 {
+		t.Fatalf("publish after a delete = %+v", r)
+	}
+	if _, err := os.Stat(gone); !os.IsNotExist(err) {
+		t.Errorf("the deleted piece's page is still on the server: %v", err)
+	}
+
 	// Mistakes are named; a password is never repeated.
 	r = galleyCmd(t, vars, "--db", lib, "publish", "--to", "sftp://dana:hunter2@example.org/site")
 	if r.code != 2 || strings.Contains(r.stdout+r.stderr, "hunter2") || !strings.Contains(r.stderr, "password") {
