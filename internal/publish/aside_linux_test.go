@@ -104,4 +104,3 @@ func readEvents(t *testing.T, fd int, dirs map[int]string) []fsEvent {
 		}
 	}
 }
-
