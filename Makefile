@@ -2,7 +2,9 @@
 #
 #   make run      install what is missing, build, open the desk
 #   make test     install what is missing, run the whole test suite
-#   make check    gofmt, go vet, staticcheck, gocyclo (no function over 30) and the short tests under the race detector
+#   make check    gofmt, go vet, staticcheck, gocyclo (no function over 30) and the short tests under the
+#                 race detector, with the servers the tests start but no browser, Java or Node
+#                 (govulncheck is left out: vuln.go.dev cannot be reached from the machines Galley is built on)
 #   make bench    run the benchmarks and print their figures
 #   make package  build the Linux desktop package (dist/Galley.tar.xz)
 #   make screenshots  redraw the README's screenshots of the desk
@@ -14,7 +16,7 @@ GO := . scripts/goenv.sh && go
 
 BIN := bin/galley
 
-.PHONY: run test check build deps deps-test bench package generate screenshots clean
+.PHONY: run test check build deps deps-check deps-test bench package generate screenshots clean
 
 run: deps build
 	./$(BIN)
@@ -25,11 +27,14 @@ build:
 test: deps-test
 	scripts/test.sh
 
-check: deps
+check: deps-check
 	scripts/check.sh
 
 deps:
 	scripts/install-deps.sh
+
+deps-check:
+	scripts/install-deps.sh check
 
 deps-test:
 	scripts/install-deps.sh test

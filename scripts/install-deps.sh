@@ -5,7 +5,10 @@
 # Safe to run again and again; it does nothing when all is in place.
 #
 #   scripts/install-deps.sh          everything for building and running
-#   scripts/install-deps.sh test     also what the test suite uses
+#   scripts/install-deps.sh check    also what the short tests use (make
+#                                    check): the servers and tools the Go
+#                                    tests start, no browser, Java or Node
+#   scripts/install-deps.sh test     also what the whole test suite uses
 set -euo pipefail
 
 purpose=${1:-run}
@@ -32,14 +35,17 @@ packages=(
 	# Galley's default language; the tests read the real one too.
 	libhunspell-dev hunspell-en-us
 )
-if [ "$purpose" = test ]; then
+case "$purpose" in
+run | check | test) ;;
+*) say "unknown purpose $purpose: run, check or test"; exit 2 ;;
+esac
+if [ "$purpose" = test ] || [ "$purpose" = check ]; then
 	packages+=(
 		xvfb xauth x11-utils # a display for the start-up smoke test
 		# The desk asks the desktop's own file chooser through the XDG
 		# portal; its test runs a session bus, the portal and GTK's
 		# chooser on a virtual display, and types into it with xdotool.
 		dbus-daemon xdg-desktop-portal xdg-desktop-portal-gtk xdotool
-		chromium             # axe-core and the hostile-content check run in it
 		# The team library's tests start a PostgreSQL server of their own
 		# (internal/pgtest): initdb and postgres from Debian's packages.
 		postgresql
@@ -53,6 +59,9 @@ if [ "$purpose" = test ]; then
 		# the reader is checked against what agencies' software produces.
 		libimage-exiftool-perl
 	)
+fi
+if [ "$purpose" = test ]; then
+	packages+=(chromium) # axe-core, the layout, colour and hostile-content checks run in it
 	# Java runs the Nu Html Checker; Node.js runs axe-core and playwright-core.
 	# A machine may have them from elsewhere: only add Debian's when missing.
 	command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
