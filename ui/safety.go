@@ -253,9 +253,12 @@ func (d *Desk) restoreBackup(backup string) {
 // replaceWithBackup puts the checked backup in place of the library on
 // the desk. The library's background work is stopped and waited for
 // before it is closed: nothing of the desk reads or writes it while it is
-// replaced.
+// replaced. The restore and the opening of the restored library run off
+// the UI goroutine, behind the working overlay: the store checks the
+// backup once more (a restore never trusts its caller), copies it, or
+// sends it to a team library's server, and the library opened is brought
+// to the current schema, any of which takes long on a large library.
 func (d *Desk) replaceWithBackup(backup string) {
-	ctx := context.Background()
 	d.editor.discard()
 	d.retire("Restoring the backup…", func() {
 		d.closeLibWindows()
@@ -268,19 +271,32 @@ func (d *Desk) replaceWithBackup(backup string) {
 			}
 			d.closeLib = nil
 		}
-		kept, restoreErr := d.files.Restore(ctx, backup, d.libPath)
-		lib, closeLib, err := d.opener(d.libPath, false)
-		if err != nil {
-			d.jobs = d.newJobs()
-			d.showError(errors.Join(restoreErr, err))
-			return
-		}
-		d.putOnDesk(lib, closeLib, d.libPath)
-		if restoreErr != nil {
-			d.showError(restoreErr)
-			return
-		}
-		dialog.ShowInformation("Restored", "The library is restored from\n"+backup+"\n\nThe library as it was is kept as\n"+kept, d.win)
+		// Read on the UI goroutine: the work below is handed copies.
+		files, open, path := d.files, d.opener, d.libPath
+		d.behindOverlay("Restoring the backup…", nil, func(ctx context.Context) func(bool) {
+			kept, restoreErr := files.Restore(ctx, backup, path)
+			lib, closeLib, err := open(path, false)
+			return func(quitting bool) {
+				switch {
+				case err != nil:
+					d.jobs = d.newJobs()
+					d.showError(errors.Join(restoreErr, err))
+				case quitting:
+					// The window closes right after: the restore is
+					// done, the library just opened goes again.
+					if err := closeLib(); err != nil {
+						fyne.LogError("closing the restored library", err)
+					}
+				default:
+					d.putOnDesk(lib, closeLib, path)
+					if restoreErr != nil {
+						d.showError(restoreErr)
+						return
+					}
+					dialog.ShowInformation("Restored", "The library is restored from\n"+backup+"\n\nThe library as it was is kept as\n"+kept, d.win)
+				}
+			}
+		})
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,5 +141,142 @@ func TestABadBackupIsCheckedInTheBackgroundAndChangesNothing(t *testing.T) {
 	}
 	if _, err := st.Piece(context.Background(), d.editor.piece.ID); err != nil {
 		t.Errorf("the library on the desk: %v", err)
+	}
+}
+
+// gatedRestore is the store's handling of library files with a restore
+// that waits for the test to open its gate, as a restore of a large
+// library (or one sent to a team library's server) takes its time. A
+// restore still waiting after a few seconds goes on anyway and says so:
+// run on the test's goroutine, which stands for the UI's, it would
+// otherwise wait for good.
+type gatedRestore struct {
+	storeFiles
+	started  chan struct{} // closed when the restore begins
+	gate     chan struct{} // closed by the test to let it go on
+	timedOut *atomic.Bool
+}
+
+func (g gatedRestore) Restore(ctx context.Context, backup, libraryPath string) (string, error) {
+	close(g.started)
+	select {
+	case <-g.gate:
+	case <-time.After(5 * time.Second):
+		g.timedOut.Store(true)
+	}
+	return g.storeFiles.Restore(ctx, backup, libraryPath)
+}
+
+// A backup is restored, and the restored library opened, off the UI
+// goroutine: the window keeps drawing behind the working overlay, and
+// what is handed to the UI meanwhile runs. Then the restored library is
+// on the desk.
+func TestARestoreRunsBehindTheOverlay(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
+	backup, err := st.BackupNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, q := queuedDesk(t, st)
+	d.SetLibraryOpener(st.Path(), openStore, st.Close)
+	id := d.editor.piece.ID
+	d.editor.story.title.SetText("After The Mistake")
+	if !d.editor.save(true) {
+		t.Fatalf("the change was not saved: %q", d.editor.state.Text)
+	}
+	gated := gatedRestore{started: make(chan struct{}), gate: make(chan struct{}), timedOut: new(atomic.Bool)}
+	d.files = gated
+	d.restoreBackup(backup)
+	received(t, gated.started) // the backup is checked, the library let go
+	if gated.timedOut.Load() {
+		t.Fatal("the restore ran on the UI goroutine")
+	}
+	if text := overlayText(d.win); !strings.Contains(text, "Restoring the backup") {
+		t.Errorf("no working overlay while the backup is restored:\n%s", text)
+	}
+	if !d.retiring {
+		t.Error("the menus do not wait while the backup is restored")
+	}
+	ran := make(chan struct{})
+	q.do(func() { close(ran) })
+	received(t, ran)
+	close(gated.gate)
+	pump(d, q)
+	t.Cleanup(func() { d.CloseLibrary() })
+	if gated.timedOut.Load() {
+		t.Fatal("the restore ran on the UI goroutine")
+	}
+	if d.retiring || strings.Contains(overlayText(d.win), "Restoring the backup") {
+		t.Errorf("the desk still waits after the restore:\n%s", overlayText(d.win))
+	}
+	if !strings.Contains(overlayText(d.win), "before restore") {
+		t.Errorf("the restore does not say where the old library is kept:\n%s", overlayText(d.win))
+	}
+	if d.lib == Library(st) {
+		t.Fatal("the library let go is still on the desk")
+	}
+	if p, err := d.lib.Piece(context.Background(), id); err != nil || p.Title != "Before The Mistake" {
+		t.Fatalf("after restoring: %+v, %v", p, err)
+	}
+	if row, _ := d.shelf.pages.Item(0); row.Title != "Before The Mistake" {
+		t.Errorf("the list shows %q", row.Title)
+	}
+}
+
+// Closing the window while a backup is restored lets the restore finish,
+// then closes: the library file is the backup's, and nothing of it is
+// left open.
+func TestClosingDuringARestoreFinishesItFirst(t *testing.T) {
+	st := testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
+	backup, err := st.BackupNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, q := queuedDesk(t, st)
+	d.SetLibraryOpener(st.Path(), openStore, st.Close)
+	id := d.editor.piece.ID
+	d.editor.story.title.SetText("After The Mistake")
+	if !d.editor.save(true) {
+		t.Fatalf("the change was not saved: %q", d.editor.state.Text)
+	}
+	var opens []*store.Store
+	d.opener = func(path string, create bool) (Library, func() error, error) {
+		lib, closeLib, err := openStore(path, create)
+		if err == nil {
+			opens = append(opens, lib.(*store.Store)) // read after pump, past the overlay's end
+		}
+		return lib, closeLib, err
+	}
+	gated := gatedRestore{started: make(chan struct{}), gate: make(chan struct{}), timedOut: new(atomic.Bool)}
+	d.files = gated
+	var windowClosed atomic.Bool
+	d.win.SetOnClosed(func() { windowClosed.Store(true) })
+	d.restoreBackup(backup)
+	received(t, gated.started)
+	d.close()
+	if windowClosed.Load() {
+		t.Fatal("the window closed in the middle of the restore")
+	}
+	close(gated.gate)
+	pump(d, q)
+	if !windowClosed.Load() {
+		t.Fatal("the window did not close after the restore")
+	}
+	if err := d.CloseLibrary(); err != nil {
+		t.Error(err)
+	}
+	if len(opens) != 1 {
+		t.Fatalf("the restored library was opened %d times", len(opens))
+	}
+	if err := opens[0].QuickCheck(context.Background()); err == nil {
+		t.Error("the restored library is still open after the window closed")
+	}
+	again, err := store.Open(st.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if got := stored(t, again, id).Title; got != "Before The Mistake" {
+		t.Errorf("after the restore the library holds %q", got)
 	}
 }
