@@ -46,6 +46,9 @@ type Library interface {
 	QuickCheck(ctx context.Context) error
 }
 
+// Galley puts a *store.Store on the desk.
+var _ Library = (*store.Store)(nil)
+
 // DefaultAutosaveDelay is how long the desk waits after the last keystroke
 // before saving: long enough not to save mid-word, short enough that a
 // crash or power cut costs a sentence at most.

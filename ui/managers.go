@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 )
 
 // Vocabulary is what the managers need to keep the library's shared
@@ -28,6 +29,10 @@ type Vocabulary interface {
 	RenameType(ctx context.Context, id int64, name string) error
 	DeleteType(ctx context.Context, id int64) error
 }
+
+// The managers are offered only on a library that is a Vocabulary: a
+// change to the store's methods breaks the build here, not the menu.
+var _ Vocabulary = (*store.Store)(nil)
 
 // manager is a window listing one vocabulary with actions on the chosen
 // entry.

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"app.galley/galley/internal/galley"
+	"app.galley/galley/internal/store"
 	"app.galley/galley/ui/internal/widgets"
 )
 
@@ -27,6 +28,10 @@ type PhotoLibrary interface {
 	PhotoUses(ctx context.Context, hash string) ([]galley.PieceRef, error)
 	Thumbnail(ctx context.Context, hash string) ([]byte, error)
 }
+
+// The photo library is offered only on a library that is one: a change
+// to the store's methods breaks the build here, not the menu.
+var _ PhotoLibrary = (*store.Store)(nil)
 
 // libraryPage is how many photos the grid fetches at a time.
 const libraryPage = 120

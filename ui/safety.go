@@ -24,6 +24,18 @@ type Maintainer interface {
 	PurgeTrash(ctx context.Context) (int, error)
 }
 
+// A library that is not a Maintainer gets no upkeep, silently: the store
+// must stay one.
+var _ Maintainer = (*store.Store)(nil)
+
+// backer is a library File → Back Up Now can back up. *store.Store is
+// one; on another library the menu item does nothing.
+type backer interface {
+	BackupNow(ctx context.Context) (string, error)
+}
+
+var _ backer = (*store.Store)(nil)
+
 // errReadOnly is why a damaged library refuses every write.
 var errReadOnly = galley.Errorf(galley.EInvalid,
 	"The library is damaged, so Galley has opened it read-only and writes nothing to it. Restore a backup with File → Restore From Backup….")
@@ -114,9 +126,6 @@ func (d *Desk) maintain() {
 
 // backUpNow writes a backup beside the library, in the background.
 func (d *Desk) backUpNow() {
-	type backer interface {
-		BackupNow(ctx context.Context) (string, error)
-	}
 	b, ok := d.lib.(backer)
 	if !ok || !d.editor.flush() {
 		return

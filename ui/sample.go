@@ -16,6 +16,10 @@ type sampleImporter interface {
 	Import(ctx context.Context, pieces []galley.Piece, read store.ImageReader, opt store.ImportOptions) (galley.ImportReport, error)
 }
 
+// The store must stay a sampleImporter, or the shelf silently stops
+// offering the sample.
+var _ sampleImporter = (*store.Store)(nil)
+
 // canAddSample reports whether the library on the desk takes the sample.
 func (d *Desk) canAddSample() bool {
 	_, ok := d.lib.(sampleImporter)

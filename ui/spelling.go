@@ -21,6 +21,7 @@ import (
 	"app.galley/galley/internal/desk"
 	"app.galley/galley/internal/galley"
 	"app.galley/galley/internal/spell"
+	"app.galley/galley/internal/store"
 	"app.galley/galley/ui/internal/widgets"
 )
 
@@ -51,6 +52,13 @@ type spellingLibrary interface {
 	IgnoreWord(ctx context.Context, pieceID int64, word string) error
 	SetSpellingLanguage(ctx context.Context, lang string) error
 }
+
+// A library that is not a spellingLibrary is "not checked": the store
+// must stay one, and one spell.Library reads.
+var (
+	_ spellingLibrary = (*store.Store)(nil)
+	_ spell.Library   = (*store.Store)(nil)
+)
 
 // errNoWordList is why a library without a word list is not checked.
 var errNoWordList = errors.New("this library keeps no word list, so its spelling is not checked")

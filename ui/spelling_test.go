@@ -18,7 +18,6 @@ import (
 	"app.galley/galley/internal/bundle"
 	"app.galley/galley/internal/fixture"
 	"app.galley/galley/internal/galley"
-	"app.galley/galley/internal/spell"
 	"app.galley/galley/internal/store"
 )
 
@@ -326,9 +325,6 @@ func TestFindWordTakesTheNearestOccurrence(t *testing.T) {
 		t.Error("found a word that is not there")
 	}
 }
-
-var _ spellingLibrary = (*store.Store)(nil)
-var _ spell.Library = (*store.Store)(nil)
 
 // TestScreenshotSpelling draws docs/screenshots/desk-spelling.png: the
 // sample interview with a word mistyped in its first answer, and the
