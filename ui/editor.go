@@ -18,10 +18,6 @@ import (
 	"app.galley/galley/internal/store"
 )
 
-// clockLayout is the time of day the desk's state lines show ("Saved
-// 14:05", "Updated from another desk at …", who is editing since when).
-const clockLayout = "15:04"
-
 // editorPart is one tab of the piece editor. load fills its widgets from
 // the piece the editor opened; edits go straight into that piece and are
 // announced with editor.changed.

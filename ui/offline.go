@@ -372,7 +372,7 @@ func (d *Desk) showKept() {
 	var dlg dialog.Dialog
 	rows := container.NewVBox()
 	for _, en := range d.outbox.Entries() {
-		line := fmt.Sprintf("%s — kept %s", en.Piece.Name(), en.Kept.Local().Format("Jan 2 15:04"))
+		line := fmt.Sprintf("%s — kept %s", en.Piece.Name(), en.Kept.Local().Format(recentLayout))
 		if why, ok := d.offline.refused[en.Key]; ok {
 			line += "\nNot saved: " + why
 		}

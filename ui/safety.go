@@ -160,7 +160,7 @@ func (d *Desk) showRestore() {
 	}
 	var names []string
 	for _, b := range backups {
-		names = append(names, fmt.Sprintf("%s  (%s)", b.Taken.Local().Format("Mon Jan 2, 2006 15:04"), filepath.Base(b.Path)))
+		names = append(names, fmt.Sprintf("%s  (%s)", b.Taken.Local().Format(backupLayout), filepath.Base(b.Path)))
 	}
 	choice := widget.NewRadioGroup(names, nil)
 	choice.SetSelected(names[0])

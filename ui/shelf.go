@@ -400,7 +400,7 @@ func summaryLine(s galley.Summary) string {
 		line = s.Type + " · "
 	}
 	if !s.Published.IsZero() {
-		line += s.Published.Time().Format("Jan 2, 2006") + " · "
+		line += s.Published.Time().Format(shelfDateLayout) + " · "
 	} else {
 		line += "undated · "
 	}

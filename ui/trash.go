@@ -41,7 +41,7 @@ func (d *Desk) showTrash() *trashWindow {
 			c := o.(*fyne.Container)
 			e := t.entries[i]
 			c.Objects[0].(*widget.Label).SetText(e.Title)
-			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("deleted %s by %s", e.Deleted.Local().Format("Jan 2, 15:04"), e.Author))
+			c.Objects[1].(*widget.Label).SetText(fmt.Sprintf("deleted %s by %s", e.Deleted.Local().Format(recentLayout), e.Author))
 		})
 	t.list.OnSelected = func(i widget.ListItemID) { t.chosen = i; t.restore.Enable() }
 	t.list.OnUnselected = func(widget.ListItemID) { t.chosen = -1; t.restore.Disable() }
