@@ -27,7 +27,7 @@ func queuedDesk(t *testing.T, lib Library) (*Desk, *uiQueue) {
 // It waits on the desk's job group, never by the clock.
 func pump(d *Desk, q *uiQueue) {
 	for {
-		d.settling.Wait()
+		d.interim.settle()
 		d.jobs.settle()
 		fs := q.take()
 		if len(fs) == 0 {
@@ -261,7 +261,7 @@ func TestQuittingWaitsForTheBackgroundWorkAndThenHandsNothingOver(t *testing.T) 
 	}
 	<-lib.backingUp
 	d.close() // File → Quit, or the window's close button
-	d.settling.Wait()
+	d.interim.settle()
 	for _, f := range q.take() {
 		f()
 	}

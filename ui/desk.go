@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"os/exec"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -95,12 +94,17 @@ type Desk struct {
 	// letting go of the library (switch, restore, quit) stops it and waits
 	// for it, up to stopWait, behind a working overlay.
 	jobs      *jobs
-	ui        func(func())   // hands work to the UI goroutine: fyne.Do
-	stopWait  time.Duration  // how long letting go of a library waits for its jobs
-	retiring  bool           // a library is being let go: menus wait
-	quitAsked bool           // the window was closed while a library was let go
-	closing   bool           // the window is closing: its library is let go for good
-	settling  sync.WaitGroup // letting go of libraries in the background, for tests
+	ui        func(func())  // hands work to the UI goroutine: fyne.Do
+	stopWait  time.Duration // how long letting go of a library waits for its jobs
+	retiring  bool          // a library is being let go: menus wait
+	quitAsked bool          // the window was closed while a library was let go
+	closing   bool          // the window is closing: its library is let go for good
+	// interim runs the desk's own slow work, which belongs to no
+	// library's group: waiting for a library let go, reaching a team
+	// library, restoring a backup (behindOverlay without a group). It is
+	// never stopped; the window's close is put off (quitAsked) until its
+	// work has ended, and tests wait for it with settle.
+	interim *jobs
 
 	// Changes that cannot reach a team library are kept on this computer
 	// (offline.go).
@@ -139,6 +143,7 @@ func newDesk(a fyne.App, lib Library, ui func(func())) *Desk {
 	d := &Desk{app: a, win: a.NewWindow("Galley"), lib: lib, ui: ui, stopWait: DefaultStopWait, files: storeFiles{}}
 	d.applyAppearance(d.appearance())
 	d.jobs = d.newJobs()
+	d.interim = d.newJobs()
 	d.editor = newEditor(d)
 	d.shelf = newShelf(d)
 	d.offlineBar = newOfflineBar(d)

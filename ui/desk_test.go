@@ -55,7 +55,7 @@ func newTestDesk(t *testing.T, lib Library) *Desk {
 // what that work hands to the UI (and what that starts in turn).
 func settled(d *Desk) {
 	for {
-		d.settling.Wait()
+		d.interim.settle()
 		d.jobs.settle()
 		if !runQueued() {
 			return
@@ -68,7 +68,7 @@ func settled(d *Desk) {
 // after it. Its previews go too, as CloseLibrary removes them.
 func stopped(t testing.TB, d *Desk) {
 	t.Helper()
-	d.settling.Wait()
+	d.interim.settle()
 	if !d.jobs.wait(time.Minute) {
 		t.Error("the library's background work did not end")
 	}
@@ -90,8 +90,8 @@ func opened(t testing.TB, d *Desk) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		d.settling.Wait() // the library let go of before it
-		runQueued()       // the shelf's first look is handed to the UI
+		d.interim.settle() // the library let go of before it
+		runQueued()        // the shelf's first look is handed to the UI
 		select {
 		case <-d.shelf.ready:
 			return

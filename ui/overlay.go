@@ -14,8 +14,9 @@ import (
 // With a job group, work runs as work the editor asked for in that group
 // (it ends with its library, and the desk waits for it); without one (the
 // library's own work is being let go, or another library is being
-// reached) it runs on its own, with a context that never ends, and the
-// desk's close waits for it through d.settling.
+// reached) it runs in the desk's interim group, with a context that never
+// ends. Either way a close of the window meanwhile is put off until the
+// work has ended and finish has run (d.quitAsked).
 //
 // work returns what is to be done with its result on the UI goroutine,
 // after the overlay is hidden. It is told whether the window was closed
@@ -46,12 +47,11 @@ func (d *Desk) behindOverlay(what string, g *jobs, work func(ctx context.Context
 		}
 	}
 	if g == nil {
-		d.settling.Add(1)
-		go func() {
-			defer d.settling.Done()
-			finish := work(context.Background())
-			d.ui(func() { end(finish) })
-		}()
+		// Never refused: the interim group is never stopped.
+		d.interim.start(func(ctx context.Context) {
+			finish := work(ctx)
+			d.interim.do(func() { end(finish) })
+		})
 		return true
 	}
 	if !g.startAsked(func(ctx context.Context) {

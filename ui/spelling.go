@@ -95,12 +95,11 @@ type spellingPanel struct {
 
 	// The checker is made on a job's goroutine and kept while the
 	// library's words and language stay as they were.
-	mu       sync.Mutex
-	checker  *spell.Checker
-	forLib   spell.Library
-	forLang  string
-	getenv   func(string) string // the locale, for a library with no language of its own
-	checking int                 // checks started and not yet handed back, for tests
+	mu      sync.Mutex
+	checker *spell.Checker
+	forLib  spell.Library
+	forLang string
+	getenv  func(string) string // the locale, for a library with no language of its own
 }
 
 func newSpellingPanel(e *editor) *spellingPanel {
@@ -171,19 +170,14 @@ func (s *spellingPanel) run() {
 		extra = slices.Clone(s.pending)
 	}
 	gen, g := s.gen, s.e.d.jobs
-	s.checking++
-	started := g.start(func(ctx context.Context) {
+	g.start(func(ctx context.Context) {
 		list, lang, err := s.check(ctx, lib, snap, extra)
 		g.do(func() {
-			s.checking--
 			if gen == s.gen {
 				s.set(list, lang, err)
 			}
 		})
 	})
-	if !started {
-		s.checking--
-	}
 }
 
 // writePending keeps the words ignored before the piece was first saved,

@@ -36,7 +36,7 @@ type storyTab struct {
 	people   map[string]galley.Contributor // the library's contributors by NameKey
 	names    []string                      // their names, in the vocabulary's order
 	follow   bool                          // the slug follows the title
-	settling bool                          // a widget is being set from code
+	setting  bool                          // a widget is being set from code
 }
 
 func newStoryTab(e *editor) *storyTab {
@@ -119,11 +119,11 @@ func newStoryTab(e *editor) *storyTab {
 
 // edit reports whether a widget change is the editor typing (true) rather
 // than the tab being filled from code.
-func (s *storyTab) edit() bool { return !s.settling && !s.e.loading && s.e.piece != nil }
+func (s *storyTab) edit() bool { return !s.setting && !s.e.loading && s.e.piece != nil }
 
 func (s *storyTab) load(p *galley.Piece) {
-	s.settling = true
-	defer func() { s.settling = false }()
+	s.setting = true
+	defer func() { s.setting = false }()
 	s.refreshVocabulary()
 	s.title.SetText(p.Title)
 	// A slug follows the title until it is set by hand or the piece is
@@ -167,9 +167,9 @@ func slugFor(title string) string {
 // saved shows what the library made of the piece: the slug it chose.
 func (s *storyTab) saved(p *galley.Piece) {
 	if s.slug.Text != p.Slug {
-		s.settling = true
+		s.setting = true
 		s.slug.SetText(p.Slug)
-		s.settling = false
+		s.setting = false
 	}
 }
 
@@ -194,9 +194,9 @@ func (s *storyTab) titleChanged(t string) {
 	if s.follow {
 		// Let the library derive a free slug from the new title.
 		p.Slug = ""
-		s.settling = true
+		s.setting = true
 		s.slug.SetText(slugFor(t))
-		s.settling = false
+		s.setting = false
 	}
 	s.e.changed()
 }
@@ -302,9 +302,9 @@ func (s *storyTab) statusChanged(label string) {
 	}
 	change := desk.ChangeStatus(p.Status, st, p.Published, s.e.problems(), galley.DateOf(time.Now()))
 	if change.ForEditor && s.e.d.editorOnly("marking a piece "+strings.ToLower(label)) {
-		s.settling = true
+		s.setting = true
 		s.status.SetSelected(statusLabel(orDraft(p.Status)))
-		s.settling = false
+		s.setting = false
 		return
 	}
 	apply := func() {
@@ -333,9 +333,9 @@ func (s *storyTab) statusChanged(label string) {
 			apply()
 			return
 		}
-		s.settling = true
+		s.setting = true
 		s.status.SetSelected(statusLabel(orDraft(prev)))
-		s.settling = false
+		s.setting = false
 	}, s.e.d.win)
 }
 
