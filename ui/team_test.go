@@ -119,8 +119,12 @@ func TestATeamOfTwoDesksAndTheCommandLine(t *testing.T) {
 		t.Fatalf("Dana's save failed: %s", dana.editor.stateText())
 	}
 	// On the server, not only kept on her computer.
-	if stored, err := danaLib.PieceBySlug(context.Background(), "tidal-questions"); err != nil || !strings.HasSuffix(stored.Summary, words) {
-		t.Fatalf("the server holds %q after Dana's save (%v; her desk says %s, offline %v)", stored.Summary, err, dana.editor.stateText(), dana.offline.offline)
+	stored, err := danaLib.PieceBySlug(context.Background(), "tidal-questions")
+	if err != nil {
+		t.Fatalf("reading the piece from the server after Dana's save: %v", err)
+	}
+	if !strings.HasSuffix(stored.Summary, words) {
+		t.Fatalf("the server holds %q after Dana's save (her desk says %s, offline %v)", stored.Summary, dana.editor.stateText(), dana.offline.offline)
 	}
 	if !runFor(eq, func() bool { return strings.Contains(listLine(eve, p.ID), "open by dana") }) {
 		t.Errorf("Eve's list says %q of the piece Dana has open", listLine(eve, p.ID))

@@ -34,7 +34,7 @@ type exportLock struct {
 func lockTarget(target string) (*exportLock, error) {
 	path := lockPath(target)
 	for range 10 {
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o640) // bookkeeping, as the manifest
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o660) // bookkeeping, as the manifest
 		if err != nil {
 			return nil, galley.Errorf(galley.EInvalid, "Cannot export to %s: cannot make the lock file %s: %v.", target, path, pathErr(err))
 		}

@@ -193,6 +193,11 @@ func (t *tree) loadManifest() error {
 	// The manifest beside the folder; the one an export stopped before
 	// putting it there left; the one inside, of older exports.
 	old, err := readManifest(manifestPath(t.target))
+	if errors.Is(err, fs.ErrPermission) {
+		// Another editor's record, which this user may not read: say so,
+		// rather than that Galley never exported here.
+		return galley.Errorf(galley.EInvalid, "Cannot export to %s: Galley's record of the site there, %s, cannot be read by this user (%v); ask its owner to let your group read it, or export to another folder.", t.target, manifestPath(t.target), pathErr(err))
+	}
 	next, nextErr := readManifest(nextManifestPath(t.target))
 	switch {
 	case err == nil && nextErr == nil:
@@ -488,10 +493,11 @@ func (t *tree) commit() (removed int, err error) {
 	}
 	next := nextManifestPath(t.target)
 	// Galley's bookkeeping, beside the site: the editor's and their
-	// group's, not every user's. A web server serving the folder above the
-	// site (a site in /var/www/html/news) answers 403 for it, not the
-	// library's path.
-	if err := os.WriteFile(next, data, 0o640); err != nil {
+	// group's (a team sharing the folder by group keeps it writable with
+	// umask 002), never every user's. A web server serving the folder
+	// above the site (a site in /var/www/html/news) answers 403 for it,
+	// not the library's path.
+	if err := os.WriteFile(next, data, 0o660); err != nil {
 		return 0, err
 	}
 	// Everything must be on disk before the new site takes the place of

@@ -47,15 +47,17 @@ func Slugify(title string) string {
 	if ownLetters(title) {
 		return ownSlug(title)
 	}
-	return ASCIISlug(title)
+	return ASCIISlug(transliterate(title))
 }
 
 // ASCIISlug is Slugify's transliteration for every title: only ASCII
 // letters, digits and hyphens, for names that must stay ASCII whatever
-// their script (a feed's tag URI).
+// their script (a feed's tag URI). It is kept as it was when feeds first
+// used it — Slugify transliterates letter by letter before it — so an id
+// made from it never changes.
 func ASCIISlug(title string) string {
 	// "Q&A" is a type name more than a phrase: "qa", not "qanda".
-	s := slug.Make(transliterate(qaPattern.ReplaceAllString(title, "QA")))
+	s := slug.Make(qaPattern.ReplaceAllString(title, "QA"))
 	// gosimple/slug keeps underscores; a slug here is letters, digits and
 	// hyphens only, so one rule covers URLs and file names.
 	s = strings.ReplaceAll(s, "_", "-")

@@ -480,15 +480,18 @@ func (p *publisher) refuseWhatIsNotOurs() error {
 	return replaceErrorf("%s already holds files Galley did not publish (%s); nothing was published. Publish into an empty folder, or publish there with --replace: files the site has too are replaced, the others are left as they are.", p.to, strings.Join(shown, ", "))
 }
 
-// bookkeeping makes one of Galley's files on the server readable by the
-// publishing account and its group only. The record stands beside the
-// site, often in the web root above it, or inside it: the web server,
-// running as another user, then answers 403 for it rather than serving
-// what Galley keeps. A server that refuses the change keeps its default
-// mode; that costs a reader nothing but the sight of a file list, so the
-// publish goes on.
+// bookkeeping takes from one of Galley's files on the server what every
+// user may do with it, keeping what the server's umask gave the
+// publishing account and its group (a team publishing by group keeps
+// writing it). The record stands beside the site, often in the web root
+// above it, or inside it: the web server, running as another user, then
+// answers 403 for it rather than serving what Galley keeps. A server that
+// refuses the change keeps its default mode; that costs a reader nothing
+// but the sight of a file list, so the publish goes on.
 func bookkeeping(f *sftp.File) {
-	f.Chmod(0o640)
+	if fi, err := f.Stat(); err == nil {
+		f.Chmod(fi.Mode().Perm() &^ 0o007)
+	}
 }
 
 // saveRecord writes the record. It is written aside and renamed, so a
