@@ -361,12 +361,13 @@ func TestSettingsShapeTheExport(t *testing.T) {
 	d := newTestDesk(t, lib)
 	p := d.app.Preferences()
 	// What this computer chose before the site's settings lived in the
-	// library moves into a library that has none of its own…
+	// library moves into a library that has none of its own, when
+	// background work (an export, as here) first reads them…
 	p.SetString(prefSiteName, "Basin Review")
 	p.SetString(prefDateStyle, "ap")
 	p.SetBool(prefKeepMeta, true)
 	ctx := context.Background()
-	opt, err := d.withSite(ctx, d.exportOptions())
+	opt, err := d.withSiteOf(ctx, d.lib, d.libGen, true, d.exportOptions())
 	if err != nil || opt.SiteName != "Basin Review" || opt.DateStyle != "ap" || !opt.KeepPhotoMetadata {
 		t.Errorf("export options %+v, %v", opt, err)
 	}

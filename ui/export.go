@@ -89,11 +89,12 @@ func (d *Desk) askExportFolder(title string, chosen func(dir string)) {
 // was.
 func (d *Desk) startExport(job exportJob) {
 	job.opt.LibraryName = store.Shown(d.libPath)
+	lib, gen := d.lib, d.libGen // read here: putOnDesk changes them on this goroutine
 	var rep export.Report
 	var err error
 	d.withProgress(job.title, "Reading the library…", func(ctx context.Context, pd *progressDialog) {
 		job.opt.Progress = pd.progress(d.jobs, "")
-		rep, err = d.runExport(ctx, job)
+		rep, err = d.runExport(ctx, job, lib, gen)
 	}, func(cancelled bool) {
 		if err == nil && job.remember {
 			d.app.Preferences().SetString(prefExportDir, job.out)
@@ -123,19 +124,20 @@ func (d *Desk) startExport(job exportJob) {
 	})
 }
 
-// runExport takes a snapshot of the library and exports it.
-func (d *Desk) runExport(ctx context.Context, job exportJob) (export.Report, error) {
+// runExport takes a snapshot of lib, the library on the desk when the
+// export began (libGen gen), and exports it.
+func (d *Desk) runExport(ctx context.Context, job exportJob, lib Library, gen int) (export.Report, error) {
 	defer export.LimitMemory()()
-	if lib, ok := d.lib.(identified); ok {
+	if id, ok := lib.(identified); ok {
 		// A library that cannot record its identity still exports; the
 		// folder then guards only against most of its pages vanishing.
-		job.opt.Library, _ = lib.Identity(ctx)
+		job.opt.Library, _ = id.Identity(ctx)
 	}
-	opt, err := d.withSite(ctx, job.opt)
+	opt, err := d.withSiteOf(ctx, lib, gen, true, job.opt)
 	if err != nil {
 		return export.Report{}, err
 	}
-	snap, err := d.lib.Snapshot(ctx)
+	snap, err := lib.Snapshot(ctx)
 	if err != nil {
 		return export.Report{}, err
 	}

@@ -95,8 +95,11 @@ func (d *Desk) preparePublish(to publish.Destination, replace bool) {
 	var staging, library string
 	var plan publish.Report
 	var err error
+	// What the work reads of the desk, read here: putOnDesk changes it on
+	// this goroutine.
+	from := publishSource{lib: d.lib, gen: d.libGen, path: d.libPath, opt: d.exportOptions()}
 	d.withProgress("Publishing to "+to.String(), "Reading the library…", func(ctx context.Context, pd *progressDialog) {
-		staging, library, plan, err = d.planPublish(ctx, to, replace, pd)
+		staging, library, plan, err = d.planPublish(ctx, from, to, replace, pd)
 	}, func(cancelled bool) {
 		switch {
 		case cancelled:
@@ -115,23 +118,32 @@ func (d *Desk) preparePublish(to publish.Destination, replace bool) {
 	})
 }
 
+// publishSource is the library a publish reads, as the desk held it when
+// the publish began.
+type publishSource struct {
+	lib  Library
+	gen  int
+	path string
+	opt  export.Options
+}
+
 // planPublish exports the site into its folder for to and asks the server
 // what a publish would change.
-func (d *Desk) planPublish(ctx context.Context, to publish.Destination, replace bool, pd *progressDialog) (staging, library string, plan publish.Report, err error) {
+func (d *Desk) planPublish(ctx context.Context, from publishSource, to publish.Destination, replace bool, pd *progressDialog) (staging, library string, plan publish.Report, err error) {
 	defer export.LimitMemory()()
-	opt, err := d.withSite(ctx, d.exportOptions())
+	opt, err := d.withSiteOf(ctx, from.lib, from.gen, true, from.opt)
 	if err != nil {
 		return "", "", plan, err
 	}
-	if lib, ok := d.lib.(identified); ok {
-		library, _ = lib.Identity(ctx)
+	if id, ok := from.lib.(identified); ok {
+		library, _ = id.Identity(ctx)
 	}
-	opt.Library, opt.LibraryName, opt.Replace = library, store.Shown(d.libPath), true // Galley's own folder
-	if staging, err = publish.Staging(d.cacheDir(), library+"\x00"+store.Shown(d.libPath), to); err != nil {
+	opt.Library, opt.LibraryName, opt.Replace = library, store.Shown(from.path), true // Galley's own folder
+	if staging, err = publish.Staging(d.cacheDir(), library+"\x00"+store.Shown(from.path), to); err != nil {
 		return "", "", plan, err
 	}
 	opt.Progress = pd.progress(d.jobs, "Preparing the site")
-	snap, err := d.lib.Snapshot(ctx)
+	snap, err := from.lib.Snapshot(ctx)
 	if err != nil {
 		return "", "", plan, err
 	}

@@ -43,19 +43,24 @@ type legacySite struct {
 
 // siteSettings are the site's settings as the library alone holds them,
 // which is all the command line uses, so the desk exports the same site.
+// It is for the UI goroutine: it never waits on, or makes, the move of
+// this computer's earlier settings into the library (a write to a team
+// library's server), which the open-time job and exports do.
 func (d *Desk) siteSettings(ctx context.Context) (map[string]string, error) {
-	return d.siteSettingsOf(ctx, d.lib, d.libGen)
+	return d.siteSettingsOf(ctx, d.lib, d.libGen, false)
 }
 
 // siteSettingsOf is siteSettings for lib, the library on the desk when
-// the work reading them began, and gen, its libGen then.
-func (d *Desk) siteSettingsOf(ctx context.Context, lib Library, gen int) (map[string]string, error) {
+// the work reading them began, and gen, its libGen then; move says it
+// may move this computer's earlier settings into a library with none
+// (background work only).
+func (d *Desk) siteSettingsOf(ctx context.Context, lib Library, gen int, move bool) (map[string]string, error) {
 	k, ok := lib.(siteKeeper)
 	if !ok {
 		return map[string]string{}, nil
 	}
 	settings, err := k.SiteSettings(ctx)
-	if err != nil || len(settings) > 0 || !d.hasLegacySite() {
+	if err != nil || len(settings) > 0 || !move || !d.hasLegacySite() {
 		return settings, err
 	}
 	// None of its own: this computer's earlier settings may move in.
@@ -124,7 +129,7 @@ func (d *Desk) moveLegacySiteOnOpen() {
 	}
 	lib, gen := d.lib, d.libGen
 	d.jobs.start(func(ctx context.Context) {
-		if _, err := d.siteSettingsOf(ctx, lib, gen); err != nil {
+		if _, err := d.siteSettingsOf(ctx, lib, gen, true); err != nil {
 			fyne.LogError("reading the library's site settings", err)
 		}
 	})
@@ -144,7 +149,14 @@ func (d *Desk) hasLegacySite() bool {
 
 // withSite fills the site's settings into opt.
 func (d *Desk) withSite(ctx context.Context, opt export.Options) (export.Options, error) {
-	settings, err := d.siteSettings(ctx)
+	return d.withSiteOf(ctx, d.lib, d.libGen, false, opt)
+}
+
+// withSiteOf is withSite for lib and gen, taken on the UI goroutine when
+// background work began (a library switched meanwhile is not read), with
+// move as siteSettingsOf has it.
+func (d *Desk) withSiteOf(ctx context.Context, lib Library, gen int, move bool, opt export.Options) (export.Options, error) {
+	settings, err := d.siteSettingsOf(ctx, lib, gen, move)
 	if err != nil {
 		return opt, err
 	}
