@@ -210,6 +210,11 @@ func (d *Desk) previewInBrowser() {
 // with a name no one can guess, where another user of the computer
 // cannot reach it, nor put a folder of theirs in its place beforehand.
 func (d *Desk) previewFolder() (string, error) {
+	if d.previewDir != "" && !privateFolder(d.previewDir) {
+		// Gone (a cleaner of old temporary files) or changed: the export
+		// would make it again open to every user. A new private one.
+		d.previewDir = ""
+	}
 	if d.previewDir == "" {
 		dir, err := os.MkdirTemp("", "galley-preview-")
 		if err != nil {
@@ -218,6 +223,14 @@ func (d *Desk) previewFolder() (string, error) {
 		d.previewDir = dir
 	}
 	return filepath.Join(d.previewDir, "site"), nil
+}
+
+// privateFolder reports whether dir is still a folder (not a link) no
+// one else may enter. In a sticky temporary folder no other user can
+// remove or replace it, so its mode is what can change.
+func privateFolder(dir string) bool {
+	fi, err := os.Lstat(dir)
+	return err == nil && fi.IsDir() && fi.Mode().Perm()&0o077 == 0
 }
 
 // removePreview removes the desk's previews, once nothing exports there.

@@ -106,6 +106,25 @@ func TestThePreviewOfDraftsIsPrivate(t *testing.T) {
 	if len(shown) != 2 || shown[1] != page {
 		t.Errorf("the second preview opened %v, not %s", shown[1:], page)
 	}
+	// A cleaner of old temporary files removes the folder meanwhile: the
+	// next preview goes into a new private one, not a folder the export
+	// would make open to every user where the old one was.
+	if err := os.RemoveAll(private); err != nil {
+		t.Fatal(err)
+	}
+	d.previewInBrowser()
+	settled(d)
+	if len(shown) != 3 || shown[2] == page {
+		t.Fatalf("the preview after its folder vanished opened %v", shown[2:])
+	}
+	if _, err := os.Stat(private); !os.IsNotExist(err) {
+		t.Errorf("the vanished folder was made again (%v)", err)
+	}
+	again := filepath.Dir(filepath.Dir(filepath.Dir(shown[2])))
+	if fi, err := os.Stat(again); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("the new previews' folder %s: %v, %v; want 0700", again, fi, err)
+	}
+	private = again
 	// Closing the desk removes the previews.
 	if err := d.CloseLibrary(); err != nil {
 		t.Fatal(err)
