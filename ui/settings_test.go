@@ -79,9 +79,9 @@ func oldPrefsLeft(p fyne.Preferences) []string {
 	return left
 }
 
-// desksOptionsAreTheLibrarys says whether the desk exports lib with the
-// options galley html gives it: this computer's own, with the library's
-// site settings alone applied.
+// desksOptionsAreTheLibrarys fails the test unless the desk exports lib
+// with the options galley html gives it — this computer's own, with the
+// library's site settings alone applied — and returns them.
 func desksOptionsAreTheLibrarys(t *testing.T, d *Desk, lib siteKeeper) export.Options {
 	t.Helper()
 	ctx := context.Background()

@@ -300,8 +300,6 @@ func isoDate(s string) string {
 func readJPEGMetadata(data []byte, s *sources) {
 	const (
 		exifHeader = "Exif\x00\x00"
-		xmpHeader  = "http://ns.adobe.com/xap/1.0/\x00"
-		extHeader  = "http://ns.adobe.com/xmp/extension/\x00"
 		psHeader   = "Photoshop 3.0\x00"
 	)
 	var irb [][]byte
@@ -330,14 +328,14 @@ func readJPEGMetadata(data []byte, s *sources) {
 		seg := data[i+4 : i+2+size]
 		i += 2 + size
 		switch {
-		case marker == 0xE1 && !seenXMP && bytes.HasPrefix(seg, []byte(xmpHeader)):
+		case marker == 0xE1 && !seenXMP && bytes.HasPrefix(seg, []byte(jpegXMPHeader)):
 			seenXMP = true
-			s.xmp = parseXMP(seg[len(xmpHeader):])
+			s.xmp = parseXMP(seg[len(jpegXMPHeader):])
 		case marker == 0xE1 && !seenExif && bytes.HasPrefix(seg, []byte(exifHeader)):
 			seenExif = true
 			s.hasGPS = exifHasGPS(seg[len(exifHeader):])
-		case marker == 0xE1 && bytes.HasPrefix(seg, []byte(extHeader)) && len(seg) >= len(extHeader)+40:
-			c := seg[len(extHeader):]
+		case marker == 0xE1 && bytes.HasPrefix(seg, []byte(jpegExtXMPHeader)) && len(seg) >= len(jpegExtXMPHeader)+40:
+			c := seg[len(jpegExtXMPHeader):]
 			extended = append(extended, extendedChunk{guid: string(c[:32]),
 				total: binary.BigEndian.Uint32(c[32:]), offset: binary.BigEndian.Uint32(c[36:]), data: c[40:]})
 		case marker == 0xED && bytes.HasPrefix(seg, []byte(psHeader)):
@@ -384,11 +382,14 @@ func extendedXMP(guid string, chunks []extendedChunk) []byte {
 			mine = append(mine, c)
 		}
 	}
-	if len(mine) == 0 || mine[0].total > maxExtendedXMP {
+	if len(mine) == 0 {
 		return nil
 	}
 	slices.SortFunc(mine, func(a, b extendedChunk) int { return cmp.Compare(a.offset, b.offset) })
 	total, have := mine[0].total, 0
+	if total > maxExtendedXMP {
+		return nil
+	}
 	for _, c := range mine {
 		have += len(c.data)
 	}
