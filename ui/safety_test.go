@@ -167,23 +167,32 @@ func (g gatedRestore) Restore(ctx context.Context, backup, libraryPath string) (
 	return g.storeFiles.Restore(ctx, backup, libraryPath)
 }
 
+// mistakeToUndo is a library backed up while its piece was "Before The
+// Mistake", then changed and saved, on a queued desk that can open it
+// again: the scene of a restore. id is the piece's.
+func mistakeToUndo(t *testing.T) (st *store.Store, backup string, d *Desk, q *uiQueue, id int64) {
+	t.Helper()
+	st = testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
+	backup, err := st.BackupNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, q = queuedDesk(t, st)
+	d.SetLibraryOpener(st.Path(), openStore, st.Close)
+	id = d.editor.piece.ID
+	d.editor.story.title.SetText("After The Mistake")
+	if !d.editor.save(true) {
+		t.Fatalf("the change was not saved: %q", d.editor.state.Text)
+	}
+	return st, backup, d, q, id
+}
+
 // A backup is restored, and the restored library opened, off the UI
 // goroutine: the window keeps drawing behind the working overlay, and
 // what is handed to the UI meanwhile runs. Then the restored library is
 // on the desk.
 func TestARestoreRunsBehindTheOverlay(t *testing.T) {
-	st := testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
-	backup, err := st.BackupNow(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, q := queuedDesk(t, st)
-	d.SetLibraryOpener(st.Path(), openStore, st.Close)
-	id := d.editor.piece.ID
-	d.editor.story.title.SetText("After The Mistake")
-	if !d.editor.save(true) {
-		t.Fatalf("the change was not saved: %q", d.editor.state.Text)
-	}
+	st, backup, d, q, id := mistakeToUndo(t)
 	gated := gatedRestore{started: make(chan struct{}), gate: make(chan struct{}), timedOut: new(atomic.Bool)}
 	d.files = gated
 	d.restoreBackup(backup)
@@ -227,18 +236,7 @@ func TestARestoreRunsBehindTheOverlay(t *testing.T) {
 // then closes: the library file is the backup's, and nothing of it is
 // left open.
 func TestClosingDuringARestoreFinishesItFirst(t *testing.T) {
-	st := testLibrary(t, &galley.Piece{Title: "Before The Mistake"})
-	backup, err := st.BackupNow(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, q := queuedDesk(t, st)
-	d.SetLibraryOpener(st.Path(), openStore, st.Close)
-	id := d.editor.piece.ID
-	d.editor.story.title.SetText("After The Mistake")
-	if !d.editor.save(true) {
-		t.Fatalf("the change was not saved: %q", d.editor.state.Text)
-	}
+	st, backup, d, q, id := mistakeToUndo(t)
 	var opens []*store.Store
 	d.opener = func(path string, create bool) (Library, func() error, error) {
 		lib, closeLib, err := openStore(path, create)

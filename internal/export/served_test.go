@@ -37,29 +37,7 @@ func TestTheSiteIsServedAsWritten(t *testing.T) {
 	parent := t.TempDir()
 	out := filepath.Join(parent, "site")
 	exportTo(t, st, out, export.Options{})
-	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		want := fs.FileMode(0o644)
-		if d.IsDir() {
-			want = 0o755
-		}
-		if fi.Mode().Perm() != want {
-			t.Errorf("%s has mode %v, want %v", p, fi.Mode().Perm(), want)
-		}
-		if strings.HasPrefix(d.Name(), ".") {
-			t.Errorf("%s is Galley's bookkeeping inside the served folder", p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	modesAre(t, out, 0o755, 0o644, "under umask 022")
 
 	// Debian's own, which nobody may run (a python3 earlier in root's
 	// PATH may live in root's home).
@@ -168,15 +146,12 @@ func TestTheSiteIsServedAsWritten(t *testing.T) {
 	}
 }
 
-// TestTheExportFollowsTheUmask exports under a stricter umask, 027: the
-// folders and files are 0750 and 0640, as the editor's umask says, not a
-// mode the export chose.
-func TestTheExportFollowsTheUmask(t *testing.T) {
-	old := syscall.Umask(0o027)
-	defer syscall.Umask(old)
-	out := filepath.Join(t.TempDir(), "site")
-	exportTo(t, sampleLibrary(t), out, export.Options{})
-	files := 0
+// modesAre fails the test unless every folder of the site in out has mode
+// dirs and every file mode files, and none of them is a dot file of
+// Galley's bookkeeping, which belongs beside the site.
+func modesAre(t *testing.T, out string, dirs, files fs.FileMode, why string) {
+	t.Helper()
+	n := 0
 	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -185,20 +160,34 @@ func TestTheExportFollowsTheUmask(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := fs.FileMode(0o640)
+		want := files
 		if d.IsDir() {
-			want = 0o750
+			want = dirs
 		} else {
-			files++
+			n++
 		}
 		if fi.Mode().Perm() != want {
-			t.Errorf("%s has mode %v under umask 027, want %v", p, fi.Mode().Perm(), want)
+			t.Errorf("%s has mode %v %s, want %v", p, fi.Mode().Perm(), why, want)
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			t.Errorf("%s is Galley's bookkeeping inside the served folder", p)
 		}
 		return nil
 	})
-	if err != nil || files < 20 {
-		t.Fatalf("walked %d files: %v", files, err)
+	if err != nil || n < 20 {
+		t.Fatalf("walked %d files of %s: %v", n, out, err)
 	}
+}
+
+// TestTheExportFollowsTheUmask exports under a stricter umask, 027: the
+// folders and files are 0750 and 0640, as the editor's umask says, not a
+// mode the export chose.
+func TestTheExportFollowsTheUmask(t *testing.T) {
+	old := syscall.Umask(0o027)
+	defer syscall.Umask(old)
+	out := filepath.Join(t.TempDir(), "site")
+	exportTo(t, sampleLibrary(t), out, export.Options{})
+	modesAre(t, out, 0o750, 0o640, "under umask 027")
 }
 
 // TestAnExistingFolderKeepsItsModeAndOwner re-exports into a folder the
